@@ -1,0 +1,68 @@
+"""Baseline opportunity: the true offence rates that make the baseline match the data.
+
+Cities with crime data (SF 2012) give *recorded* incidents per place; the model needs *true*
+offences, so observed counts are divided by the expected recording share of each place and
+type at the start (reporting by its residents' trust plus discovery by baseline patrol).
+Cities without crime data get rates from population and disadvantage.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from cspsim.processes.reporting import report_probability
+
+if TYPE_CHECKING:
+    from cspsim.model import CommunitySafetyModel
+
+#: Shares of the four types among recorded incidents in SF 2012 (Robbery 2,761, CarTheft
+#: 3,386, Vandalism 3,430, Drugs 3,897 of 13,474; SFPD via GeoDa), used where a city has
+#: no counts of a type.
+RECORDED_TYPE_SHARES = np.array([2761, 3386, 3430, 3897], dtype=np.float64) / 13474.0
+#: Weight of the adjacent places' mean in a place's expected rate: 6 months of counts are a
+#: noisy estimate of a place's underlying rate (shrinkage towards the local mean).
+SPATIAL_SHRINKAGE = 0.2
+
+
+def expected_recording_share(model: CommunitySafetyModel) -> np.ndarray:
+    """Expected share of true offences recorded, by place and type (P, 4), at the start."""
+    r = model.residents
+    n_types = len(model.crime_types)
+    share = np.zeros((model.n_places, n_types))
+    idx = np.arange(r.n)
+    counts = np.maximum(model.place_count, 1)
+    kappa = np.asarray(model.params.reporting.discovery_per_hour)
+    for t in range(n_types):
+        rep = report_probability(model, idx, np.full(r.n, t))
+        by_place = np.bincount(r.place, weights=rep, minlength=model.n_places) / counts
+        by_place = by_place[model.populated_place]  # empty places: their victims' place
+        disc = 1.0 - np.exp(-kappa[t] * model.reference_presence_raw)
+        share[:, t] = by_place + (1.0 - by_place) * disc
+    return share
+
+
+def disadvantage_rates(model: CommunitySafetyModel) -> np.ndarray:
+    """Recorded incidents per day by place and type from population and disadvantage."""
+    city = model.city
+    beta = model.params.crime.disadvantage_rate_effect
+    pop = city.population
+    risk = np.exp(beta * city.disadvantage)
+    risk = risk / np.average(risk, weights=pop + 1e-12)
+    per_day = model.cfg.city.base_crime_per_1000 / 365.0 * pop / 1000.0 * risk
+    return per_day[:, None] * RECORDED_TYPE_SHARES[None, :]
+
+
+def target_true_rates(model: CommunitySafetyModel) -> np.ndarray:
+    """True offences per day by place and type (P, 4) the baseline should produce."""
+    observed = model.city.observed_crime
+    fallback = disadvantage_rates(model)
+    if observed is None:
+        recorded = fallback
+    else:
+        recorded = np.where(np.isnan(observed), fallback, observed)
+        recorded = (1 - SPATIAL_SHRINKAGE) * recorded + SPATIAL_SHRINKAGE * (model.place_w @ recorded)
+        # A small floor: no place is entirely free of opportunity.
+        recorded = recorded + 0.01 * recorded.mean(axis=0, keepdims=True)
+    return recorded / np.maximum(expected_recording_share(model), 1e-3)

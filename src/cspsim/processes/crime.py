@@ -1,0 +1,124 @@
+"""Process 1: offences arise at places (routine activity + near-repeat attractiveness).
+
+Expected offences of type t at place p on a day:
+
+    lambda[p,t] = (mu[p,t] * motivation[p,t] + boost[p,t]) * guardianship[p,t] + displaced[p,t]
+
+* ``mu``: the place's underlying opportunity (suitable targets), set at initialization so
+  that, under the baseline, *recorded* crime matches the city's observed counts (or, for
+  cities without crime data, rises with disadvantage).
+* ``motivation``: motivated offenders nearby (at-risk residents' propensity, minus those
+  jailed or in programs, spread to adjacent places by offender travel), relative to the start.
+* ``boost``: near-repeat attractiveness, a self-exciting term (Short et al. 2008; Mohler et
+  al. 2011): each offence adds to it; it decays in time and spreads to adjacent places.
+* ``guardianship``: police presence (with diffusion of benefits to adjacent places),
+  collective efficacy and neighbourhood watch, relative to the baseline.
+* ``displaced``: a share of offences deterred by police moves to adjacent places.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import scipy.sparse as sp
+
+from cspsim.city import CRIME_TYPES
+
+if TYPE_CHECKING:
+    from cspsim.model import CommunitySafetyModel
+
+N_TYPES = len(CRIME_TYPES)
+VIOLENT, PROPERTY, DISORDER, DRUGS = range(N_TYPES)
+#: Share of offending by people from outside the modelled neighbourhood pool (commuters,
+#: visitors): it does not respond to local offender changes (assumption).
+OUTSIDER_SHARE = 0.2
+
+
+class CrimeProcess:
+    """Near-repeat attractiveness state and the daily draw of offences."""
+
+    def __init__(self, model: CommunitySafetyModel, target_true_rate: np.ndarray) -> None:
+        """Set up opportunity ``mu`` from the target true offence rate per place and type.
+
+        Args:
+            model: The model (places, residents and parameters are read from it).
+            target_true_rate: Expected true offences per day, shape (P, 4), that the
+                baseline should produce on average (near-repeat contribution included).
+        """
+        cp = model.params.crime
+        self.model = model
+        self.place_w = model.place_w  # row-stochastic adjacency (P x P)
+        self.place_w_t = sp.csr_matrix(model.place_w.T)
+        # The self-exciting term adds a factor 1/(1-n) on average: take it out of mu.
+        self.mu0 = target_true_rate * (1.0 - cp.near_repeat_branching)
+        self.mu = self.mu0.copy()
+        self.boost = target_true_rate * cp.near_repeat_branching  # start at equilibrium
+        self.pressure0 = self.offender_pressure()
+        self.recent = target_true_rate.sum(axis=1).copy()  # EWMA of true crime per place
+        self.baseline_total = self.recent.copy()
+
+    def offender_pressure(self) -> np.ndarray:
+        """Offending pressure acting on each place by type, shape (P, 4)."""
+        m = self.model
+        r = m.residents
+        idx = m.at_risk_index
+        active = r.propensity[idx] * (1.0 - r.jailed[idx])
+        effect = m.programs.effect_by_type(idx)  # (n_at_risk, 4) reductions 0-1
+        weights = active[:, None] * (1.0 - effect)
+        places = r.place[idx]
+        own = np.stack(
+            [np.bincount(places, weights=weights[:, t], minlength=m.n_places) for t in range(N_TYPES)],
+            axis=1,
+        )
+        tau = m.params.crime.offender_travel
+        return (1.0 - tau) * own + tau * (self.place_w_t @ own)
+
+    def motivation(self) -> np.ndarray:
+        """Motivated offenders relative to the start, shape (P, 4)."""
+        press = self.offender_pressure()
+        ratio = np.divide(press, self.pressure0, out=np.ones_like(press), where=self.pressure0 > 0)
+        return OUTSIDER_SHARE + (1.0 - OUTSIDER_SHARE) * ratio
+
+    def expected(self, presence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Expected offences today given police presence (officer-hours per place).
+
+        Returns:
+            ``(lam, deterred)``: expected offences (P, 4) and offences deterred by police.
+        """
+        m = self.model
+        cp = m.params.crime
+        drive = self.mu * self.motivation() + self.boost
+        # Police deterrence relative to the baseline's uniform presence (h_ref), with a share
+        # felt at adjacent places (diffusion of benefits; Weisburd et al. 2006).
+        felt = presence + cp.diffusion_of_benefits * (self.place_w @ presence)
+        police = np.exp(-cp.police_deterrence * (felt - m.reference_presence))
+        other = np.exp(
+            -cp.collective_efficacy_effect * (m.engagement.efficacy - m.engagement.efficacy0)
+        )
+        guard = (police * other)[:, None] * m.engagement.watch_multiplier()
+        guard = guard * m.programs.responder_multiplier()
+        lam = drive * guard
+        deterred = np.maximum(drive * other[:, None] * (1.0 - police[:, None]), 0.0)
+        displaced = cp.displacement * (self.place_w_t @ deterred)
+        return lam + displaced, deterred
+
+    def draw(self, presence: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Draw today's offence counts, shape (P, 4), and update near-repeat boosts."""
+        lam, _ = self.expected(presence)
+        counts = rng.poisson(lam)
+        self.update_boost(counts)
+        return counts
+
+    def update_boost(self, counts: np.ndarray) -> None:
+        """Near-repeat: each offence adds n * omega, which decays at omega and spreads."""
+        cp = self.model.params.crime
+        omega, eta = cp.near_repeat_decay, cp.near_repeat_spread
+        b = (1.0 - eta) * self.boost + eta * (self.place_w_t @ self.boost)
+        self.boost = (1.0 - omega) * b + cp.near_repeat_branching * omega * counts
+        self.recent = 0.95 * self.recent + 0.05 * counts.sum(axis=1)
+
+    def crime_ratio(self) -> np.ndarray:
+        """Recent true crime per place relative to its baseline (for fear and efficacy)."""
+        base = np.maximum(self.baseline_total, 1e-3)
+        return self.recent / base

@@ -1,0 +1,61 @@
+"""Process 3: where proactive patrol hours go (the strategy's deployment plan).
+
+A plan holds one probability distribution over places per duty mode; officers draw their
+visits from it by inverse-CDF lookup of their own uniform numbers (common random numbers).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _cdf(weights: np.ndarray) -> np.ndarray:
+    total = weights.sum()
+    if total <= 0:
+        weights = np.ones_like(weights)
+        total = weights.sum()
+    cdf = np.cumsum(weights / total)
+    cdf[-1] = 1.0
+    return cdf
+
+
+class DeploymentPlan:
+    """Per-mode place distributions for proactive patrol.
+
+    Args:
+        n_places: Number of places.
+        neighbourhood: Neighbourhood (beat) of each place.
+    """
+
+    def __init__(self, n_places: int, neighbourhood: np.ndarray) -> None:
+        self.n_places = n_places
+        self.neighbourhood = neighbourhood
+        order = np.argsort(neighbourhood, kind="stable")
+        counts = np.bincount(neighbourhood)
+        self._beat_places = np.split(order, np.cumsum(counts)[:-1])
+        self._weights: dict[str, np.ndarray] = {}
+        self._cdfs: dict[str, np.ndarray] = {}
+        self._beat_cdfs: dict[int, np.ndarray] = {}
+        self.set("random", np.ones(n_places))
+
+    def set(self, mode: str, weights: np.ndarray) -> None:
+        """Set the distribution of ``mode`` (weights >= 0 over places, normalized here)."""
+        w = np.asarray(weights, dtype=np.float64)
+        self._weights[mode] = w / w.sum() if w.sum() > 0 else np.full(self.n_places, 1 / self.n_places)
+        self._cdfs[mode] = _cdf(w)
+        if mode == "community":
+            self._beat_cdfs = {
+                b: _cdf(w[places]) for b, places in enumerate(self._beat_places) if len(places)
+            }
+
+    def weights(self, mode: str) -> np.ndarray:
+        """The normalized distribution of ``mode`` over places."""
+        return self._weights.get(mode, self._weights["random"])
+
+    def draw(self, mode: str, beat: int, uniforms: np.ndarray) -> np.ndarray:
+        """Places for the given uniforms: within the beat for ``community``, else city-wide."""
+        if mode == "community" and beat in self._beat_cdfs:
+            places = self._beat_places[beat]
+            return places[np.searchsorted(self._beat_cdfs[beat], uniforms, side="right")]
+        cdf = self._cdfs.get(mode, self._cdfs["random"])
+        return np.minimum(np.searchsorted(cdf, uniforms, side="right"), self.n_places - 1)

@@ -1,0 +1,75 @@
+"""Process 5: victimization effects and word of mouth over the resident social network.
+
+Trust and fear follow Friedkin-Johnsen opinion dynamics (Friedkin & Johnsen 1990): each day
+a resident moves towards the mean of their ties (one sparse matrix product for everyone)
+and back towards their own disposition, so opinions spread without collapsing to consensus.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from cspsim.processes.reporting import Offences
+
+if TYPE_CHECKING:
+    from cspsim.model import CommunitySafetyModel
+
+
+def tie_indices(model: CommunitySafetyModel, residents: np.ndarray) -> np.ndarray:
+    """All ties of the given residents, concatenated (repeats kept)."""
+    ties = model.ties
+    starts, ends = ties.indptr[residents], ties.indptr[residents + 1]
+    lengths = ends - starts
+    if lengths.sum() == 0:
+        return np.empty(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+    return ties.indices[np.arange(lengths.sum()) + offsets]
+
+
+def apply_victimization(model: CommunitySafetyModel, offences: Offences) -> None:
+    """Victims fear more (and ties a little, vicariously); unresolved reports cost trust."""
+    sp_ = model.params.social
+    r = model.residents
+    k = model.residents_per_agent
+    has_victim = offences.kind < 3  # drugs offences have no victim
+    victims = offences.victim[has_victim]
+    if len(victims) == 0:
+        return
+    np.add.at(r.victimizations, victims, 1)
+    gain = (sp_.victim_fear_gain / k) * (1.0 - r.fear[victims])
+    np.add.at(r.fear, victims, gain.astype(np.float32))
+    unresolved = offences.victim[has_victim & offences.reported & ~offences.arrest]
+    loss = (sp_.victim_trust_loss / k) * r.trust[unresolved]
+    np.subtract.at(r.trust, unresolved, loss.astype(np.float32))
+    vicarious = tie_indices(model, victims)
+    if len(vicarious):
+        g = (sp_.vicarious_fear_gain / k) * (1.0 - r.fear[vicarious])
+        np.add.at(r.fear, vicarious, g.astype(np.float32))
+    np.clip(r.fear, 0.0, 1.0, out=r.fear)
+    np.clip(r.trust, 0.0, 1.0, out=r.trust)
+
+
+def social_influence(model: CommunitySafetyModel) -> None:
+    """One day of word of mouth for trust and fear (one sparse product for both)."""
+    sp_ = model.params.social
+    r = model.residents
+    if r.n == 0:
+        return
+    state = np.column_stack([r.trust, r.fear])
+    peer_mean = model.ties_w @ state  # row-stochastic: mean of each resident's ties
+    has_ties = model.has_ties
+    s, a = sp_.influence_rate, sp_.anchor_rate
+    # Residents with no ties keep their own view (peer mean = own value).
+    peer_t = np.where(has_ties, peer_mean[:, 0], r.trust)
+    peer_f = np.where(has_ties, peer_mean[:, 1], r.fear)
+    # Fear is anchored to the disposition shifted by local crime (Hale 1996).
+    local = np.log(np.maximum(model.crime.crime_ratio(), 1e-3))[r.place]
+    fear_anchor = np.clip(r.fear_disposition + sp_.local_crime_fear * local * 0.1, 0.0, 1.0)
+    r.trust += (s * (peer_t - r.trust) + a * (r.trust_disposition - r.trust)).astype(np.float32)
+    r.fear += (
+        s * (peer_f - r.fear) + sp_.fear_relaxation * (fear_anchor - r.fear)
+    ).astype(np.float32)
+    np.clip(r.trust, 0.0, 1.0, out=r.trust)
+    np.clip(r.fear, 0.0, 1.0, out=r.fear)

@@ -1,0 +1,1 @@
+"""Strategies: plug-in interventions with typed parameters and a budget."""
