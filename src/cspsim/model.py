@@ -105,6 +105,9 @@ class CommunitySafetyModel(mesa.Model):
         r = self.residents
         if r.n == 0:
             raise ConfigError("city: the city has no resident agents (population / k rounds to 0)")
+        # Reporting and survey response are calibrated at the city's baseline trust (before
+        # any historical-tension modifier lowers it).
+        self.reference_trust = float(r.trust.mean())
         self._apply_historical_tension()
         self.place_count = np.bincount(r.place, minlength=self.n_places)
         self.place_start = np.concatenate([[0], np.cumsum(self.place_count)[:-1]])

@@ -76,7 +76,7 @@ class ReportingParams:
     """Victims' and witnesses' reporting, patrol discovery."""
 
     base_probability: list[float] = p(
-        [0.43, 0.30, 0.25, 0.02], "probability at baseline trust (violent, property, disorder, drugs)",
+        [0.47, 0.33, 0.28, 0.02], "probability at baseline trust (violent, property, disorder, drugs)",
         "US NCVS 2022-23 (violent 0.38-0.48, property 0.27-0.34); drugs: nearly all police-found",
     )
     trust_effect: float = p(
@@ -102,10 +102,10 @@ class PoliceParams:
     shift_hours: float = p(8.0, "hours", "standard patrol shift")
     call_hours: float = p(1.0, "officer-hours per call for service", "assumption (SFPD CAD)")
     other_calls_per_1000: float = p(
-        0.25, "non-crime calls per 1,000 residents per day", "calibrated: PPCS contact share"
+        0.2, "non-crime calls per 1,000 residents per day", "calibrated: PPCS contact share"
     )
     stops_per_patrol_hour: float = p(
-        0.09, "police-initiated contacts per patrol officer-hour",
+        0.065, "police-initiated contacts per patrol officer-hour",
         "calibrated: BJS PPCS ~half of contacts police-initiated",
     )
     arrest_probability: list[float] = p(
@@ -186,7 +186,7 @@ class ResidentParams:
     """Initial resident state."""
 
     trust_mean: float = p(
-        0.60, "0-1", "calibrated: Gallup 43-57% 'high confidence' (trust >= 0.6)"
+        0.63, "0-1", "calibrated: Gallup 43-57% 'high confidence' (trust >= 0.6)"
     )
     trust_concentration: float = p(6.0, "Beta a+b", "assumption")
     trust_disadvantage_effect: float = p(

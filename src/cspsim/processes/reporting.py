@@ -66,7 +66,7 @@ def report_probability(model: CommunitySafetyModel, victim: np.ndarray, kind: np
     r = model.residents
     x = (
         base[kind]
-        + rp.trust_effect * (r.trust[victim] - model.params.residents.trust_mean)
+        + rp.trust_effect * (r.trust[victim] - model.reference_trust)
         + rp.education_effect * r.education[victim]
     )
     return logistic(x)

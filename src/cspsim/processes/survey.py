@@ -34,7 +34,7 @@ def survey_wave(model: CommunitySafetyModel, rng: np.random.Generator) -> dict[s
     u = rng.random((n, 4))
     p_respond = logistic(
         logit(sv.response_base)
-        + sv.response_trust_effect * (r.trust[sampled] - model.params.residents.trust_mean)
+        + sv.response_trust_effect * (r.trust[sampled] - model.reference_trust)
     )
     resp = sampled[u[:, 0] < p_respond]
     u = u[u[:, 0] < p_respond]

@@ -1,0 +1,78 @@
+"""``cspsim-run``: the Hydra app for one run or, with ``-m``, a sweep.
+
+Examples:
+    cspsim-run strategy=hotspot seed=3 sim.days=180
+    cspsim-run -m strategy=reactive,hotspot seed=0,1,2
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import hydra
+from hydra.core.config_store import ConfigStore
+from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
+from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
+
+from cspsim.api import collect, run_model
+from cspsim.config import RunConfig
+from cspsim.errors import CityDataError, ConfigError
+from cspsim.model import CommunitySafetyModel
+from cspsim.output import is_complete, write_failure, write_results
+from cspsim.paths import CONFIG_DIR
+
+log = logging.getLogger("cspsim")
+
+ConfigStore.instance().store(name="run_schema", node=RunConfig)
+
+
+def run_one(cfg: RunConfig, run_dir: Path) -> dict:
+    """Run one config into ``run_dir`` (skipped when an identical complete run is there)."""
+    if is_complete(run_dir, cfg):
+        log.info("skipping %s: already complete with the same config", run_dir)
+        return {"status": "complete", "skipped": True}
+    import time
+
+    start = time.perf_counter()
+    model = CommunitySafetyModel(cfg)
+    step = run_model(model)
+    res = collect(model, time.perf_counter() - start, step)
+    return write_results(run_dir, cfg, res)
+
+
+@hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")
+def main(dcfg: DictConfig) -> None:
+    """Run the configured simulation into Hydra's output directory."""
+    hc = HydraConfig.get()
+    run_dir = Path(hc.runtime.output_dir)
+    multirun = hc.mode == RunMode.MULTIRUN
+    cfg: RunConfig | None = None
+    try:
+        try:
+            cfg = OmegaConf.to_object(dcfg)
+        except OmegaConfBaseException as exc:
+            raise ConfigError(str(exc).split("\n    full_key")[0]) from exc
+        meta = run_one(cfg, run_dir)
+        if not meta.get("skipped"):
+            log.info(
+                "%s seed %s: complete in %.1fs -> %s",
+                cfg.strategy.name, cfg.seed, meta["wall_seconds"], run_dir,
+            )
+    except (ConfigError, CityDataError) as exc:
+        write_failure(run_dir, cfg, exc)
+        print(f"cspsim-run: error: {exc}", file=sys.stderr)
+        if not multirun:
+            sys.exit(2)
+    except Exception as exc:  # a failed run must not stop a sweep; record it and go on
+        write_failure(run_dir, cfg, exc)
+        log.exception("run failed: %s", run_dir)
+        if not multirun:
+            sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
