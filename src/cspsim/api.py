@@ -37,6 +37,7 @@ def make_config(
     seed: int = 0,
     days: int | None = None,
     sim: str = "default",
+    params: str = "calibrated",
     overrides: list[str] | dict[str, Any] | None = None,
 ) -> RunConfig:
     """Build a validated :class:`RunConfig` from the shipped config groups and overrides.
@@ -47,6 +48,7 @@ def make_config(
         seed: Root seed.
         days: Days to record (overrides ``sim.days``).
         sim: A file in ``configs/sim`` (``default`` or ``short``).
+        params: A file in ``configs/params`` (``calibrated``: the fitted default values).
         overrides: Dotted overrides as Hydra would take them (``["city.residents=5000"]``)
             or a nested dict.
 
@@ -60,6 +62,7 @@ def make_config(
             {"city": _group_file("city", city)},
             {"strategy": _group_file("strategy", strategy)},
             {"sim": _group_file("sim", sim)},
+            {"params": _group_file("params", params)},
             {"seed": seed},
         )
         if days is not None:
