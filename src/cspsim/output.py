@@ -77,7 +77,9 @@ def is_complete(run_dir: Path, cfg: RunConfig | None = None) -> bool:
         return False
     if any(not (Path(run_dir) / f"{t}.parquet").exists() for t in TABLES):
         return False
-    return cfg is None or meta.get("config") == json.loads(json.dumps(config_dict(cfg), default=str))
+    return cfg is None or meta.get("config") == json.loads(
+        json.dumps(config_dict(cfg), default=str)
+    )
 
 
 def base_meta(cfg: RunConfig) -> dict[str, Any]:

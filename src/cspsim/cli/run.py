@@ -18,30 +18,15 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from cspsim.api import collect, run_model
 from cspsim.config import RunConfig
 from cspsim.errors import CityDataError, ConfigError
-from cspsim.model import CommunitySafetyModel
-from cspsim.output import is_complete, write_failure, write_results
+from cspsim.output import write_failure
 from cspsim.paths import CONFIG_DIR
+from cspsim.runner import run_one
 
 log = logging.getLogger("cspsim")
 
 ConfigStore.instance().store(name="run_schema", node=RunConfig)
-
-
-def run_one(cfg: RunConfig, run_dir: Path) -> dict:
-    """Run one config into ``run_dir`` (skipped when an identical complete run is there)."""
-    if is_complete(run_dir, cfg):
-        log.info("skipping %s: already complete with the same config", run_dir)
-        return {"status": "complete", "skipped": True}
-    import time
-
-    start = time.perf_counter()
-    model = CommunitySafetyModel(cfg)
-    step = run_model(model)
-    res = collect(model, time.perf_counter() - start, step)
-    return write_results(run_dir, cfg, res)
 
 
 @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")
@@ -56,19 +41,21 @@ def main(dcfg: DictConfig) -> None:
             cfg = OmegaConf.to_object(dcfg)
         except OmegaConfBaseException as exc:
             raise ConfigError(str(exc).split("\n    full_key")[0]) from exc
-        meta = run_one(cfg, run_dir)
+        meta = run_one(cfg, run_dir, raise_errors=True)
         if not meta.get("skipped"):
             log.info(
                 "%s seed %s: complete in %.1fs -> %s",
-                cfg.strategy.name, cfg.seed, meta["wall_seconds"], run_dir,
+                cfg.strategy.name,
+                cfg.seed,
+                meta["wall_seconds"],
+                run_dir,
             )
     except (ConfigError, CityDataError) as exc:
         write_failure(run_dir, cfg, exc)
         print(f"cspsim-run: error: {exc}", file=sys.stderr)
         if not multirun:
             sys.exit(2)
-    except Exception as exc:  # a failed run must not stop a sweep; record it and go on
-        write_failure(run_dir, cfg, exc)
+    except Exception:  # a failed run must not stop a sweep (run.json records the error)
         log.exception("run failed: %s", run_dir)
         if not multirun:
             sys.exit(1)

@@ -38,8 +38,11 @@ class CrimeParams:
         "Bernasco & Nieuwbeerta 2005: most offences close to home",
     )
     police_deterrence: float = p(
-        0.03, "1/(officer-hour/day) at a place",
+        0.2, "log-rate per log-unit of presence, log(1 + h/h0)",
         "calibrated: hot spots vs random -8% to -16% at treated places (Braga et al. 2019)",
+    )
+    presence_half_saturation: float = p(
+        1.0, "officer-hours per day (h0)", "Koper 1995: diminishing returns to patrol dosage"
     )
     diffusion_of_benefits: float = p(
         0.3, "share of deterrence felt at adjacent places",

@@ -11,7 +11,8 @@ Expected offences of type t at place p on a day:
   jailed or in programs, spread to adjacent places by offender travel), relative to the start.
 * ``boost``: near-repeat attractiveness, a self-exciting term (Short et al. 2008; Mohler et
   al. 2011): each offence adds to it; it decays in time and spreads to adjacent places.
-* ``guardianship``: police presence (with diffusion of benefits to adjacent places),
+* ``guardianship``: police presence (diminishing returns; with diffusion of benefits to
+  adjacent places),
   collective efficacy and neighbourhood watch, relative to the baseline.
 * ``displaced``: a share of offences deterred by police moves to adjacent places.
 """
@@ -92,7 +93,10 @@ class CrimeProcess:
         # Police deterrence relative to the baseline's uniform presence (h_ref), with a share
         # felt at adjacent places (diffusion of benefits; Weisburd et al. 2006).
         felt = presence + cp.diffusion_of_benefits * (self.place_w @ presence)
-        police = np.exp(-cp.police_deterrence * (felt - m.reference_presence))
+        # Diminishing returns to presence (Koper 1995): deterrence grows with log(1 + h/h0).
+        h0 = cp.presence_half_saturation
+        gain = np.log1p(felt / h0) - np.log1p(m.reference_presence / h0)
+        police = np.exp(-cp.police_deterrence * gain)
         other = np.exp(
             -cp.collective_efficacy_effect * (m.engagement.efficacy - m.engagement.efficacy0)
         )
