@@ -62,7 +62,9 @@ def target_true_rates(model: CommunitySafetyModel) -> np.ndarray:
         recorded = fallback
     else:
         recorded = np.where(np.isnan(observed), fallback, observed)
-        recorded = (1 - SPATIAL_SHRINKAGE) * recorded + SPATIAL_SHRINKAGE * (model.place_w @ recorded)
+        recorded = (1 - SPATIAL_SHRINKAGE) * recorded + SPATIAL_SHRINKAGE * (
+            model.place_w @ recorded
+        )
         # A small floor: no place is entirely free of opportunity.
         recorded = recorded + 0.01 * recorded.mean(axis=0, keepdims=True)
     return recorded / np.maximum(expected_recording_share(model), 1e-3)

@@ -26,8 +26,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
-from cspsim.calibration import target_true_rates
 from cspsim.agents import DUTY_MODES, Officer, Organization, Resident
+from cspsim.calibration import target_true_rates
 from cspsim.city import CRIME_TYPES, City, load_city
 from cspsim.config import RunConfig
 from cspsim.errors import ConfigError
@@ -67,7 +67,8 @@ class CommunitySafetyModel(mesa.Model):
         self.n_places = self.city.n_places
         if cfg.city.residents_per_agent <= 0:
             raise ConfigError(
-                f"city.residents_per_agent: expected a number > 0, got {cfg.city.residents_per_agent}"
+                "city.residents_per_agent: expected a number > 0, "
+                f"got {cfg.city.residents_per_agent}"
             )
         if cfg.sim.days < 1 or cfg.sim.burn_in_days < 0:
             raise ConfigError(
@@ -114,7 +115,11 @@ class CommunitySafetyModel(mesa.Model):
         # Offences at places with no residents fall on the nearest populated place's residents.
         populated = np.flatnonzero(self.place_count > 0)
         _, _, source = dijkstra(
-            self.adjacency, indices=populated, min_only=True, return_predecessors=True, unweighted=True
+            self.adjacency,
+            indices=populated,
+            min_only=True,
+            return_predecessors=True,
+            unweighted=True,
         )
         self.populated_place = np.where(source >= 0, source, populated[0]).astype(np.int64)
         self.at_risk_index = np.flatnonzero(r.at_risk)
@@ -144,12 +149,17 @@ class CommunitySafetyModel(mesa.Model):
         self.baseline_hours = pp.officer_hours_per_1000 * self.population / 1000.0
         cost = self.params.costs.officer_hour
         self.baseline_budget = (
-            self.cfg.sim.daily_budget if self.cfg.sim.daily_budget > 0 else self.baseline_hours * cost
+            self.cfg.sim.daily_budget
+            if self.cfg.sim.daily_budget > 0
+            else self.baseline_hours * cost
         )
         n = max(1, math.ceil(self.baseline_hours / pp.shift_hours * (1 + OFFICER_RESERVE)))
         # Beats by population (largest remainder), so each neighbourhood has its officers.
-        nb_pop = np.bincount(self.city.neighbourhood, weights=self.city.population,
-                             minlength=self.city.n_neighbourhoods)
+        nb_pop = np.bincount(
+            self.city.neighbourhood,
+            weights=self.city.population,
+            minlength=self.city.n_neighbourhoods,
+        )
         exact = nb_pop / nb_pop.sum() * n
         beats = np.floor(exact).astype(int)
         extra = n - beats.sum()
@@ -161,12 +171,12 @@ class CommunitySafetyModel(mesa.Model):
         self.officer_duty = np.zeros(n, dtype=bool)
         self.officer_mode = np.zeros(n, dtype=np.int8)
         self.duty_rank = self.streams.get("init.officers").permutation(n)
-        self.officer_list = [
-            Officer(self, i, int(self.officer_beat[i]), skill) for i in range(n)
-        ]
+        self.officer_list = [Officer(self, i, int(self.officer_beat[i]), skill) for i in range(n)]
         # Expected presence under the baseline (uniform patrol + calls): the reference that
         # police deterrence is measured against, so the baseline reproduces the data.
-        self.reference_presence_raw = np.full(self.n_places, self.baseline_hours * 0.7 / self.n_places)
+        self.reference_presence_raw = np.full(
+            self.n_places, self.baseline_hours * 0.7 / self.n_places
+        )
         cp = self.params.crime
         self.reference_presence = self.reference_presence_raw + cp.diffusion_of_benefits * (
             self.place_w @ self.reference_presence_raw
@@ -191,7 +201,9 @@ class CommunitySafetyModel(mesa.Model):
         ro = self.cfg.modifiers.rollout
         if not ro.treated and ro.treated_share <= 0:
             return np.ones(self.n_places, dtype=bool)
-        return self._neighbourhood_mask(ro.treated, ro.treated_share, "rollout")[self.city.neighbourhood]
+        return self._neighbourhood_mask(ro.treated, ro.treated_share, "rollout")[
+            self.city.neighbourhood
+        ]
 
     def _apply_historical_tension(self) -> None:
         ht = self.cfg.modifiers.historical_tension
@@ -201,8 +213,11 @@ class CommunitySafetyModel(mesa.Model):
             mask = self._neighbourhood_mask(ht.neighbourhoods, 0.0, "tension")
         else:
             # Past abuses concentrate where disadvantage is highest.
-            nb_dis = np.bincount(self.city.neighbourhood, weights=self.city.disadvantage,
-                                 minlength=self.city.n_neighbourhoods)
+            nb_dis = np.bincount(
+                self.city.neighbourhood,
+                weights=self.city.disadvantage,
+                minlength=self.city.n_neighbourhoods,
+            )
             nb_dis /= np.maximum(np.bincount(self.city.neighbourhood), 1)
             mask = np.zeros(self.city.n_neighbourhoods, dtype=bool)
             mask[np.argsort(-nb_dis)[: max(1, int(round(ht.share * len(mask))))]] = True
@@ -314,7 +329,13 @@ class CommunitySafetyModel(mesa.Model):
             if day % self.cfg.sim.survey_period_days == 0:
                 self._run_survey(day)
             self.recorder.record_day(
-                day, counts, off, contacts, arrestee, shift, budget,
+                day,
+                counts,
+                off,
+                contacts,
+                arrestee,
+                shift,
+                budget,
                 self.engagement.meetings_held - meetings_before,
             )
         self.presence = presence
@@ -343,7 +364,9 @@ class CommunitySafetyModel(mesa.Model):
         diverted = u[:, 1] < self.programs.responder_coverage[places] * RESPONDER_CALL_SHARE
         return callers[~diverted]
 
-    def _with_arrest_contacts(self, c: policing.Contacts, arrestee: np.ndarray) -> policing.Contacts:
+    def _with_arrest_contacts(
+        self, c: policing.Contacts, arrestee: np.ndarray
+    ) -> policing.Contacts:
         n = len(arrestee)
         return policing.Contacts(
             resident=np.concatenate([c.resident, arrestee]),
@@ -357,7 +380,9 @@ class CommunitySafetyModel(mesa.Model):
         self.recorder.record_survey(day, answers)
         if len(answers["resident"]):
             nb = self.city.neighbourhood[self.residents.place[answers["resident"]]]
-            total = np.bincount(nb, weights=(answers["trust"] - 1) / 4.0, minlength=self.city.n_neighbourhoods)
+            total = np.bincount(
+                nb, weights=(answers["trust"] - 1) / 4.0, minlength=self.city.n_neighbourhoods
+            )
             cnt = np.bincount(nb, minlength=self.city.n_neighbourhoods)
             mean = float(total.sum() / cnt.sum())
             self._survey_trust = np.divide(total, cnt, out=np.full(len(cnt), mean), where=cnt > 0)

@@ -212,7 +212,9 @@ class Recorder:
             {
                 "day": data["day"].astype(np.int32),
                 "place_id": m.city.place_ids[data["place"].astype(np.int64)],
-                "crime_type": pd.Categorical(kinds[data["kind"].astype(np.int64)], categories=kinds),
+                "crime_type": pd.Categorical(
+                    kinds[data["kind"].astype(np.int64)], categories=kinds
+                ),
                 "reported": data["reported"].astype(bool),
                 "recorded": data["recorded"].astype(bool),
                 "discovered": data["discovered"].astype(bool),

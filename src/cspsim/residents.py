@@ -26,9 +26,7 @@ def logit(p: float) -> float:
     return float(np.log(p / (1.0 - p)))
 
 
-def beta_with_mean(
-    rng: np.random.Generator, mean: np.ndarray, concentration: float
-) -> np.ndarray:
+def beta_with_mean(rng: np.random.Generator, mean: np.ndarray, concentration: float) -> np.ndarray:
     """Beta draws with the given means (clipped to [0.02, 0.98]) and concentration a+b."""
     m = np.clip(mean, 0.02, 0.98)
     return rng.beta(m * concentration, (1.0 - m) * concentration)
@@ -191,7 +189,9 @@ def build_social_network(
     # Empty target places fall back to the home place.
     empty = count[target_place] == 0
     target_place[empty] = place[src[empty]]
-    dst = start[target_place] + np.floor(rng.random(len(src)) * count[target_place]).astype(np.int64)
+    dst = start[target_place] + np.floor(rng.random(len(src)) * count[target_place]).astype(
+        np.int64
+    )
     keep = dst != src
     src, dst = src[keep], dst[keep]
     data = np.ones(2 * len(src), dtype=np.float32)

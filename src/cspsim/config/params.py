@@ -14,7 +14,9 @@ from typing import Any
 def p(default: Any, unit: str, source: str) -> Any:
     """Declare a parameter with its default, unit and source (a dataclass field)."""
     if isinstance(default, (list, dict)):
-        return field(default_factory=lambda: default.copy(), metadata={"unit": unit, "source": source})
+        return field(
+            default_factory=lambda: default.copy(), metadata={"unit": unit, "source": source}
+        )
     return field(default=default, metadata={"unit": unit, "source": source})
 
 
@@ -23,7 +25,8 @@ class CrimeParams:
     """Offending, near-repeat attractiveness, guardianship, displacement."""
 
     near_repeat_branching: float = p(
-        0.2, "offences triggered per offence",
+        0.2,
+        "offences triggered per offence",
         "Mohler et al. 2011 (self-exciting burglary/crime models, branching 0.1-0.3); "
         "Short et al. 2008",
     )
@@ -34,18 +37,21 @@ class CrimeParams:
         0.3, "share of boost to adjacent places", "Short et al. 2008 (diffusion term eta)"
     )
     offender_travel: float = p(
-        0.3, "share of offending pressure on adjacent places",
+        0.3,
+        "share of offending pressure on adjacent places",
         "Bernasco & Nieuwbeerta 2005: most offences close to home",
     )
     police_deterrence: float = p(
-        0.2, "log-rate per log-unit of presence, log(1 + h/h0)",
+        0.2,
+        "log-rate per log-unit of presence, log(1 + h/h0)",
         "calibrated: hot spots vs random -8% to -16% at treated places (Braga et al. 2019)",
     )
     presence_half_saturation: float = p(
         1.0, "officer-hours per day (h0)", "Koper 1995: diminishing returns to patrol dosage"
     )
     diffusion_of_benefits: float = p(
-        0.3, "share of deterrence felt at adjacent places",
+        0.3,
+        "share of deterrence felt at adjacent places",
         "Weisburd et al. 2006; Bowers et al. 2011 (diffusion more likely than displacement)",
     )
     displacement: float = p(
@@ -55,18 +61,21 @@ class CrimeParams:
         1.5, "log-rate per unit collective efficacy", "Sampson, Raudenbush & Earls 1997"
     )
     watch_effect: float = p(
-        0.28, "log-rate reduction at full watch coverage (property, disorder)",
+        0.28,
+        "log-rate reduction at full watch coverage (property, disorder)",
         "Bennett, Holloway & Farrington 2008: -16% to -26%",
     )
     disadvantage_rate_effect: float = p(
-        0.6, "log-rate per sd of disadvantage (cities without crime data)",
+        0.6,
+        "log-rate per sd of disadvantage (cities without crime data)",
         "Sampson et al. 1997; Krivo & Peterson 1996",
     )
     at_risk_share: float = p(
         0.06, "share of residents", "Wolfgang, Figlio & Sellin 1972: ~6% chronic offenders"
     )
     incapacitation_days: list[float] = p(
-        [120.0, 45.0, 5.0, 30.0], "days per arrest by type (violent, property, disorder, drugs)",
+        [120.0, 45.0, 5.0, 30.0],
+        "days per arrest by type (violent, property, disorder, drugs)",
         "assumption from BJS jail/prison stay lengths",
     )
     specific_deterrence: float = p(
@@ -79,7 +88,8 @@ class ReportingParams:
     """Victims' and witnesses' reporting, patrol discovery."""
 
     base_probability: list[float] = p(
-        [0.47, 0.33, 0.28, 0.02], "probability at baseline trust (violent, property, disorder, drugs)",
+        [0.47, 0.33, 0.28, 0.02],
+        "probability at baseline trust (violent, property, disorder, drugs)",
         "US NCVS 2022-23 (violent 0.38-0.48, property 0.27-0.34); drugs: nearly all police-found",
     )
     trust_effect: float = p(
@@ -89,7 +99,8 @@ class ReportingParams:
         0.5, "log-odds at full campaign exposure", "assumption (reporting campaigns)"
     )
     discovery_per_hour: list[float] = p(
-        [0.004, 0.004, 0.02, 0.03], "probability per officer-hour that an unreported offence is found",
+        [0.004, 0.004, 0.02, 0.03],
+        "probability per officer-hour that an unreported offence is found",
         "calibrated: SF 2012 drugs incidents concentrated where police patrol",
     )
 
@@ -99,7 +110,8 @@ class PoliceParams:
     """Officers, calls, stops and arrests."""
 
     officer_hours_per_1000: float = p(
-        3.2, "patrol officer-hours per day per 1,000 residents",
+        3.2,
+        "patrol officer-hours per day per 1,000 residents",
         "assumption: SFPD ~1,700 patrol officers, ~1/3 on duty (Police Executive Research Forum)",
     )
     shift_hours: float = p(8.0, "hours", "standard patrol shift")
@@ -108,11 +120,13 @@ class PoliceParams:
         0.2, "non-crime calls per 1,000 residents per day", "calibrated: PPCS contact share"
     )
     stops_per_patrol_hour: float = p(
-        0.065, "police-initiated contacts per patrol officer-hour",
+        0.065,
+        "police-initiated contacts per patrol officer-hour",
         "calibrated: BJS PPCS ~half of contacts police-initiated",
     )
     arrest_probability: list[float] = p(
-        [0.45, 0.13, 0.2, 0.9], "per recorded offence (violent, property, disorder, drugs)",
+        [0.45, 0.13, 0.2, 0.9],
+        "per recorded offence (violent, property, disorder, drugs)",
         "FBI UCR clearance rates 2019 (violent 45.5%, property 17.2%)",
     )
     hotspot_share_places: float = p(
@@ -125,7 +139,8 @@ class ContactParams:
     """Police-resident contacts and their effect on trust."""
 
     negative_probability_stop: float = p(
-        0.35, "share of police-initiated contacts experienced as negative",
+        0.35,
+        "share of police-initiated contacts experienced as negative",
         "Epp et al. 2014; BJS PPCS 2020",
     )
     negative_probability_call: float = p(
@@ -141,7 +156,8 @@ class ContactParams:
         0.3, "0-1 baseline officer skill", "assumption; Mazerolle et al. 2013"
     )
     procedural_justice_mitigation: float = p(
-        0.6, "share of negative outcomes avoided at full skill",
+        0.6,
+        "share of negative outcomes avoided at full skill",
         "Mazerolle et al. 2013 (procedural justice raises satisfaction and legitimacy)",
     )
     group_stop_bias: float = p(
@@ -188,9 +204,7 @@ class SocialParams:
 class ResidentParams:
     """Initial resident state."""
 
-    trust_mean: float = p(
-        0.63, "0-1", "calibrated: Gallup 43-57% 'high confidence' (trust >= 0.6)"
-    )
+    trust_mean: float = p(0.63, "0-1", "calibrated: Gallup 43-57% 'high confidence' (trust >= 0.6)")
     trust_concentration: float = p(6.0, "Beta a+b", "assumption")
     trust_disadvantage_effect: float = p(
         0.06, "trust lower per sd of disadvantage", "Sampson & Bartusch 1998"
@@ -211,14 +225,16 @@ class ProgramParams:
     """Organization programs: youth jobs, mental-health responders, job training."""
 
     youth_jobs_effect: list[float] = p(
-        [0.43, 0.0, 0.1, 0.0], "max propensity reduction by type",
+        [0.43, 0.0, 0.1, 0.0],
+        "max propensity reduction by type",
         "Heller 2014: violent-crime arrests -43% over 16 months",
     )
     job_training_effect: list[float] = p(
         [0.1, 0.15, 0.05, 0.1], "max propensity reduction by type", "Lipsey 2009; Uggen 2000"
     )
     mental_health_effect: list[float] = p(
-        [0.0, 0.0, 0.34, 0.2], "low-level incident reduction at covered places",
+        [0.0, 0.0, 0.34, 0.2],
+        "low-level incident reduction at covered places",
         "Dee & Pyne 2022: STAR, less serious crime -34%, violent unchanged",
     )
     duration_days: float = p(56.0, "days enrolled", "Heller 2014: 8-week summer program")
@@ -226,9 +242,7 @@ class ProgramParams:
     fade_half_life_days: float = p(
         240.0, "days", "Heller 2014: effect concentrated in year 1, fading in year 2"
     )
-    engagement_enrol_effect: float = p(
-        2.0, "enrolment odds per unit engagement", "assumption"
-    )
+    engagement_enrol_effect: float = p(2.0, "enrolment odds per unit engagement", "assumption")
 
 
 @dataclass
@@ -236,7 +250,8 @@ class EngagementParams:
     """Meetings, education, watch and collective efficacy."""
 
     meeting_attendance: float = p(
-        0.05, "share of residents attending a meeting at full engagement",
+        0.05,
+        "share of residents attending a meeting at full engagement",
         "Skogan & Hartnett 1997: CAPS beat meetings",
     )
     meeting_trust_gain: float = p(

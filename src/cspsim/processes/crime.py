@@ -69,7 +69,10 @@ class CrimeProcess:
         weights = active[:, None] * (1.0 - effect)
         places = r.place[idx]
         own = np.stack(
-            [np.bincount(places, weights=weights[:, t], minlength=m.n_places) for t in range(N_TYPES)],
+            [
+                np.bincount(places, weights=weights[:, t], minlength=m.n_places)
+                for t in range(N_TYPES)
+            ],
             axis=1,
         )
         tau = m.params.crime.offender_travel

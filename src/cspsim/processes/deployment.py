@@ -41,7 +41,9 @@ class DeploymentPlan:
     def set(self, mode: str, weights: np.ndarray) -> None:
         """Set the distribution of ``mode`` (weights >= 0 over places, normalized here)."""
         w = np.asarray(weights, dtype=np.float64)
-        self._weights[mode] = w / w.sum() if w.sum() > 0 else np.full(self.n_places, 1 / self.n_places)
+        self._weights[mode] = (
+            w / w.sum() if w.sum() > 0 else np.full(self.n_places, 1 / self.n_places)
+        )
         self._cdfs[mode] = _cdf(w)
         if mode == "community":
             self._beat_cdfs = {

@@ -65,14 +65,16 @@ class Engagement:
         who = np.flatnonzero(place_meets[r.place])
         share = ep.meeting_attendance * r.engagement[who]
         r.trust[who] += (share * ep.meeting_trust_gain * (1.0 - r.trust[who])).astype(np.float32)
-        r.engagement[who] += (share * ep.meeting_engagement_gain * (1.0 - r.engagement[who])).astype(
-            np.float32
-        )
+        r.engagement[who] += (
+            share * ep.meeting_engagement_gain * (1.0 - r.engagement[who])
+        ).astype(np.float32)
         # Attendees voice concerns: fear and recent crime at their places steer the partners.
         fear = self.place_means(r.fear)
         ratio = m.crime.crime_ratio()
         voiced = np.clip(0.5 * fear / max(fear.mean(), 1e-6) * np.sqrt(ratio), 0.0, 2.0) / 2.0
-        self.concern = np.where(place_meets, (1 - voice) * self.concern + voice * voiced, self.concern)
+        self.concern = np.where(
+            place_meets, (1 - voice) * self.concern + voice * voiced, self.concern
+        )
         self.meetings_held += int(meeting_nbhd.sum())
 
     def run_campaign(self, intensity: float, active_places: np.ndarray) -> None:
@@ -91,9 +93,9 @@ class Engagement:
         """Engagement drifts back to each resident's disposition."""
         ep = self.model.params.engagement
         r = self.model.residents
-        r.engagement += (ep.engagement_relaxation * (r.engagement_disposition - r.engagement)).astype(
-            np.float32
-        )
+        r.engagement += (
+            ep.engagement_relaxation * (r.engagement_disposition - r.engagement)
+        ).astype(np.float32)
         np.clip(r.engagement, 0.0, 1.0, out=r.engagement)
         np.clip(r.trust, 0.0, 1.0, out=r.trust)
 

@@ -79,7 +79,9 @@ def run_shifts(
     vp = np.concatenate(visit_place) if visit_place else np.empty(0, np.int64)
     vo = np.concatenate(visit_officer) if visit_officer else np.empty(0, np.int32)
     presence = np.bincount(vp, minlength=model.n_places) * VISIT_HOURS
-    return ShiftResult(presence.astype(np.float64), float(len(vp) * VISIT_HOURS), call_hours, vp, vo)
+    return ShiftResult(
+        presence.astype(np.float64), float(len(vp) * VISIT_HOURS), call_hours, vp, vo
+    )
 
 
 @dataclass

@@ -100,7 +100,9 @@ class Programs:
         r.program_level[chosen] = 0.0
         org.enrolled = np.concatenate([org.enrolled, chosen])
 
-    def set_responders(self, hours: float, weights: np.ndarray, expected_low_level: np.ndarray) -> None:
+    def set_responders(
+        self, hours: float, weights: np.ndarray, expected_low_level: np.ndarray
+    ) -> None:
         """Spread responder-hours over places by ``weights``; coverage = hours / need, <= 1."""
         if hours <= 0 or weights.sum() <= 0:
             self.responder_coverage = np.zeros(self.model.n_places)

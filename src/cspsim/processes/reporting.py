@@ -49,9 +49,7 @@ def expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return (idx // n_types).astype(np.int32), (idx % n_types).astype(np.int8)
 
 
-def pick_residents_at(
-    model: CommunitySafetyModel, places: np.ndarray, u: np.ndarray
-) -> np.ndarray:
+def pick_residents_at(model: CommunitySafetyModel, places: np.ndarray, u: np.ndarray) -> np.ndarray:
     """A uniformly chosen resident of each place (of the nearest populated place if empty)."""
     home = model.populated_place[places]
     return model.place_start[home] + np.minimum(
@@ -59,7 +57,9 @@ def pick_residents_at(
     )
 
 
-def report_probability(model: CommunitySafetyModel, victim: np.ndarray, kind: np.ndarray) -> np.ndarray:
+def report_probability(
+    model: CommunitySafetyModel, victim: np.ndarray, kind: np.ndarray
+) -> np.ndarray:
     """Probability that each victim reports: logistic in trust and campaign exposure (Tyler)."""
     rp = model.params.reporting
     base = np.array([logit(b) for b in rp.base_probability])

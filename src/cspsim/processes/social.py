@@ -68,8 +68,8 @@ def social_influence(model: CommunitySafetyModel) -> None:
     local = np.log(np.maximum(model.crime.crime_ratio(), 1e-3))[r.place]
     fear_anchor = np.clip(r.fear_disposition + sp_.local_crime_fear * local * 0.1, 0.0, 1.0)
     r.trust += (s * (peer_t - r.trust) + a * (r.trust_disposition - r.trust)).astype(np.float32)
-    r.fear += (
-        s * (peer_f - r.fear) + sp_.fear_relaxation * (fear_anchor - r.fear)
-    ).astype(np.float32)
+    r.fear += (s * (peer_f - r.fear) + sp_.fear_relaxation * (fear_anchor - r.fear)).astype(
+        np.float32
+    )
     np.clip(r.trust, 0.0, 1.0, out=r.trust)
     np.clip(r.fear, 0.0, 1.0, out=r.fear)

@@ -58,10 +58,14 @@ def validate(cfg: StrategyConfig) -> None:
             raise ConfigError(f"{name}: expected a number in [0, 1], got {value}")
     prog = cfg.programs
     total = prog.youth_jobs_share + prog.job_training_share + prog.mental_health_share
-    if min(prog.youth_jobs_share, prog.job_training_share, prog.mental_health_share) < 0 or total > 0.9:
+    if (
+        min(prog.youth_jobs_share, prog.job_training_share, prog.mental_health_share) < 0
+        or total > 0.9
+    ):
         raise ConfigError(
             "strategy.programs: budget shares must be >= 0 and sum to at most 0.9, got "
-            f"youth_jobs_share={prog.youth_jobs_share}, job_training_share={prog.job_training_share}, "
+            f"youth_jobs_share={prog.youth_jobs_share}, "
+            f"job_training_share={prog.job_training_share}, "
             f"mental_health_share={prog.mental_health_share}"
         )
     for name, value in {
@@ -80,7 +84,9 @@ def validate(cfg: StrategyConfig) -> None:
 class Strategy:
     """Daily decisions of a strategy for one model."""
 
-    def __init__(self, model: CommunitySafetyModel, cfg: StrategyConfig, treated: np.ndarray) -> None:
+    def __init__(
+        self, model: CommunitySafetyModel, cfg: StrategyConfig, treated: np.ndarray
+    ) -> None:
         validate(cfg)
         self.model = model
         self.cfg = cfg
@@ -122,7 +128,9 @@ class Strategy:
             self.ps_places = self.ps_places[self.active_places[self.ps_places]]
         if c.watch.coverage > 0:
             n = int(round(c.watch.coverage * self.active_places.sum()))
-            score = np.where(self.active_places, recorded[:, PROPERTY] + recorded[:, DISORDER], -1.0)
+            score = np.where(
+                self.active_places, recorded[:, PROPERTY] + recorded[:, DISORDER], -1.0
+            )
             m.engagement.watch[np.argsort(-score, kind="stable")[:n]] = 1.0
         self._open_organizations()
         self._update_plan()
@@ -149,8 +157,13 @@ class Strategy:
         costs = m.params.costs
         treated_share = self.active_places.mean()
         shares = {"youth_jobs": prog.youth_jobs_share, "job_training": prog.job_training_share}
-        unit = {"youth_jobs": costs.youth_jobs_place_day, "job_training": costs.job_training_place_day}
-        nb_need = np.bincount(m.city.neighbourhood, weights=self._program_weights(), minlength=m.city.n_neighbourhoods)
+        unit = {
+            "youth_jobs": costs.youth_jobs_place_day,
+            "job_training": costs.job_training_place_day,
+        }
+        nb_need = np.bincount(
+            m.city.neighbourhood, weights=self._program_weights(), minlength=m.city.n_neighbourhoods
+        )
         order = [int(n) for n in np.argsort(-nb_need, kind="stable") if nb_need[n] > 0]
         for kind in PROGRAM_TYPES:
             if shares[kind] <= 0 or not order:
@@ -171,12 +184,17 @@ class Strategy:
         if pj.skill <= 0:
             return
         m = self.model
-        beats_treated = np.bincount(
-            m.city.neighbourhood, weights=self.active_places, minlength=m.city.n_neighbourhoods
-        ) > 0
+        beats_treated = (
+            np.bincount(
+                m.city.neighbourhood, weights=self.active_places, minlength=m.city.n_neighbourhoods
+            )
+            > 0
+        )
         trained = beats_treated[m.officer_beat]
         gap = np.maximum(pj.skill - m.officer_skill, 0.0)
-        m.officer_skill[:] = np.where(trained, m.officer_skill + gap / PJ_TRAINING_DAYS, m.officer_skill)
+        m.officer_skill[:] = np.where(
+            trained, m.officer_skill + gap / PJ_TRAINING_DAYS, m.officer_skill
+        )
 
     # ----- budget ---------------------------------------------------------------------
     def daily_budget(self, day: int) -> DailyBudget:
@@ -193,12 +211,17 @@ class Strategy:
             if c.programs.mental_health_share > 0:
                 wanted["responders"] = c.programs.mental_health_share * m.baseline_budget * share
             if c.meetings.per_month > 0:
-                wanted["meetings"] = c.meetings.per_month / 30.0 * self.active_neighbourhoods().sum() * costs.meeting
+                wanted["meetings"] = (
+                    c.meetings.per_month / 30.0 * self.active_neighbourhoods().sum() * costs.meeting
+                )
             if m.engagement.watch.any():
                 wanted["watch"] = m.engagement.watch.sum() * costs.watch_place_month / 30.0
             if c.procedural_justice.skill > 0:
                 wanted["training"] = (
-                    len(m.officer_list) * share * c.procedural_justice.training_hours / 365.0
+                    len(m.officer_list)
+                    * share
+                    * c.procedural_justice.training_hours
+                    / 365.0
                     * costs.procedural_justice_training_hour
                 )
             if c.education.intensity > 0:
@@ -214,9 +237,12 @@ class Strategy:
     def active_neighbourhoods(self) -> np.ndarray:
         """Neighbourhoods where the strategy runs today (any treated place)."""
         m = self.model
-        return np.bincount(
-            m.city.neighbourhood, weights=self.active_places, minlength=m.city.n_neighbourhoods
-        ) > 0
+        return (
+            np.bincount(
+                m.city.neighbourhood, weights=self.active_places, minlength=m.city.n_neighbourhoods
+            )
+            > 0
+        )
 
     def problem_solving_officers(self, n_on_duty: int) -> int:
         """How many on-duty officers work problem-solving projects today."""
@@ -237,7 +263,9 @@ class Strategy:
             hot[self.hotspots] = 1.0
             w_t = active.mean()
             share = self.cfg.patrol.hotspot_share
-            treated = np.where(active, (1 - share) / max(active.sum(), 1) + share * hot / max(hot.sum(), 1), 0.0)
+            treated = np.where(
+                active, (1 - share) / max(active.sum(), 1) + share * hot / max(hot.sum(), 1), 0.0
+            )
             control = np.where(active, 0.0, 1.0 / max((~active).sum(), 1))
             plan.set("hotspot", w_t * treated + (1 - w_t) * control)
         if self.cfg.patrol.mode == "community":
@@ -294,7 +322,9 @@ class Strategy:
         if "responders" in spent.components:
             hours = spent.components["responders"] / m.params.costs.mental_health_hour
             low = m.crime.mu0[:, DISORDER] + m.crime.mu0[:, DRUGS]
-            w = np.where(self.active_places, (m.recorded_history[:, DISORDER] + 1e-3) * self.adaptive, 0.0)
+            w = np.where(
+                self.active_places, (m.recorded_history[:, DISORDER] + 1e-3) * self.adaptive, 0.0
+            )
             m.programs.set_responders(hours, w, low)
         if c.meetings.per_month > 0:
             rng = m.streams.get("meetings", day)
@@ -326,7 +356,12 @@ class Strategy:
                 direction = 1.0 if total <= self.last_review_recorded else -0.5
                 r = m.residents
                 who = self.active_places[r.place]
-                delta = direction * TRANSPARENCY_TRUST * r.engagement * (1.0 - r.trust if direction > 0 else r.trust)
+                delta = (
+                    direction
+                    * TRANSPARENCY_TRUST
+                    * r.engagement
+                    * (1.0 - r.trust if direction > 0 else r.trust)
+                )
                 r.trust += np.where(who, delta, 0.0).astype(np.float32)
                 np.clip(r.trust, 0.0, 1.0, out=r.trust)
             self.last_review_recorded = total
