@@ -129,9 +129,6 @@ class PoliceParams:
         "per recorded offence (violent, property, disorder, drugs)",
         "FBI UCR clearance rates 2019 (violent 45.5%, property 17.2%)",
     )
-    hotspot_share_places: float = p(
-        0.05, "share of places treated as hot spots", "Sherman & Weisburd 1995; Weisburd 2015"
-    )
 
 
 @dataclass
