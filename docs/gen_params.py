@@ -1,0 +1,243 @@
+"""Generate the parameter tables of ``docs/ODD.md`` from the config dataclasses.
+
+Four tables are written between marker comments, leaving the rest of the page alone:
+
+* ``params``: every leaf of :class:`cspsim.config.ModelParams` with its *effective* default
+  (the dataclass default overridden by ``configs/params/calibrated.yaml``), unit and source
+  (the field metadata);
+* ``strategy``: every leaf of :class:`cspsim.config.StrategyConfig` with its default and the
+  description from the class docstring;
+* ``strategies``: the named strategies in ``configs/strategy`` with their header comment and
+  the settings they change;
+* ``sim``: the ``sim`` group and the scenario modifiers.
+
+Usage::
+
+    .venv/bin/python docs/gen_params.py          # rewrite the tables in docs/ODD.md
+    .venv/bin/python docs/gen_params.py --check  # exit 1 if docs/ODD.md is out of date
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from omegaconf import OmegaConf
+
+from cspsim.config import ModelParams, Modifiers, SimConfig, StrategyConfig
+
+ROOT = Path(__file__).resolve().parents[1]
+ODD = ROOT / "docs" / "ODD.md"
+CONFIGS = ROOT / "configs"
+CALIBRATED = CONFIGS / "params" / "calibrated.yaml"
+
+
+def fmt(value: Any) -> str:
+    """Format a default for the tables (the test compares against this exact text)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(fmt(v) for v in value) + "]"
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return f"`{value}`" if value else '`""`'
+    return str(value)
+
+
+def _cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("``", "`").replace("|", "\\|")
+
+
+def leaves(obj: Any, prefix: str) -> list[tuple[str, dataclasses.Field, Any]]:
+    """``(dotted path, field, value)`` of every non-dataclass field of a dataclass instance."""
+    out = []
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if dataclasses.is_dataclass(value):
+            out += leaves(value, f"{prefix}.{f.name}")
+        else:
+            out.append((f"{prefix}.{f.name}", f, value))
+    return out
+
+
+def attribute_docs(cls: type) -> dict[str, str]:
+    """Descriptions of a dataclass's fields from the ``Attributes:`` section of its docstring."""
+    doc = cls.__doc__ or ""
+    if "Attributes:" not in doc:
+        return {}
+    section = doc.split("Attributes:", 1)[1]
+    docs: dict[str, str] = {}
+    current = None
+    for line in section.splitlines():
+        m = re.match(r"^\s{4,8}(\w+):\s*(.*)$", line)
+        if m and (len(line) - len(line.lstrip())) <= 8:
+            current = m.group(1)
+            docs[current] = m.group(2).strip()
+        elif current and line.strip():
+            docs[current] += " " + line.strip()
+    return docs
+
+
+#: Fields whose class docstring has no ``Attributes:`` section (what model.py does with them).
+FIELD_NOTES = {
+    "HistoricalTension.neighbourhoods": "Neighbourhood names whose residents start with lower "
+    "trust (and trust disposition).",
+    "HistoricalTension.share": "If no names are given: share of neighbourhoods, the most "
+    "disadvantaged first, that start with lower trust.",
+    "HistoricalTension.trust_drop": "Subtracted from initial trust and trust disposition there.",
+    "MisconductShock.day": "Day of a publicized misconduct incident (-1 = none).",
+    "MisconductShock.trust_drop": "Trust is multiplied by 1 - trust_drop on that day "
+    "(dispositions unchanged, so trust recovers).",
+    "MisconductShock.neighbourhoods": "Neighbourhoods hit (empty = the whole city).",
+    "FundingCut.day": "From this day on the daily budget is cut (-1 = never).",
+    "FundingCut.fraction": "Share of the daily budget removed.",
+}
+
+
+def field_description(owner: Any, name: str) -> str:
+    """Docstring description of field ``name`` of dataclass instance ``owner``."""
+    docs = attribute_docs(type(owner))
+    if name in docs:
+        return docs[name]
+    key = f"{type(owner).__name__}.{name}"
+    if key in FIELD_NOTES:
+        return FIELD_NOTES[key]
+    return (type(owner).__doc__ or "").strip().splitlines()[0]
+
+
+def effective_params() -> ModelParams:
+    """ModelParams defaults overridden by ``configs/params/calibrated.yaml``."""
+    merged = OmegaConf.merge(OmegaConf.structured(ModelParams), OmegaConf.load(CALIBRATED))
+    return OmegaConf.to_object(merged)
+
+
+def calibrated_keys() -> set[str]:
+    """Dotted ``params.*`` paths set in ``calibrated.yaml``."""
+    cfg = OmegaConf.to_container(OmegaConf.load(CALIBRATED))
+
+    def walk(node: Any, prefix: str) -> list[str]:
+        if isinstance(node, dict):
+            return [k for key, v in node.items() for k in walk(v, f"{prefix}.{key}")]
+        return [prefix]
+
+    return set(walk(cfg or {}, "params"))
+
+
+def params_table() -> str:
+    """Table of every model parameter: effective default, unit, source."""
+    eff = effective_params()
+    cal = calibrated_keys()
+    rows = [
+        "| parameter | default | unit | source | set in |",
+        "|---|---|---|---|---|",
+    ]
+    for path, f, value in leaves(eff, "params"):
+        where = "calibrated.yaml" if path in cal else "dataclass"
+        rows.append(
+            f"| `{path}` | {fmt(value)} | {_cell(f.metadata.get('unit', ''))} "
+            f"| {_cell(f.metadata.get('source', ''))} | {where} |"
+        )
+    return "\n".join(rows)
+
+
+def _owner(root: Any, path: str) -> Any:
+    obj = root
+    for part in path.split(".")[1:-1]:
+        obj = getattr(obj, part)
+    return obj
+
+
+def strategy_table() -> str:
+    """Table of the strategy component parameters with defaults and descriptions."""
+    cfg = StrategyConfig()
+    rows = ["| parameter | default | meaning |", "|---|---|---|"]
+    for path, f, value in leaves(cfg, "strategy"):
+        desc = field_description(_owner(cfg, path), f.name)
+        rows.append(f"| `{path}` | {fmt(value)} | {_cell(desc)} |")
+    return "\n".join(rows)
+
+
+def _flatten(node: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    if isinstance(node, dict):
+        return [kv for k, v in node.items() for kv in _flatten(v, f"{prefix}{k}.")]
+    return [(prefix[:-1], node)]
+
+
+def strategies_table() -> str:
+    """Table of the named strategies in ``configs/strategy`` and what they set."""
+    rows = ["| strategy | what it is | settings (all others at their defaults) |", "|---|---|---|"]
+    files = sorted((CONFIGS / "strategy").glob("*.yaml"))
+    files.sort(key=lambda p: p.stem != "reactive")
+    for path in files:
+        text = path.read_text()
+        comment = " ".join(
+            line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#")
+        )
+        data = OmegaConf.to_container(OmegaConf.load(path)) or {}
+        settings = [f"`{k}={fmt(v).strip('`')}`" for k, v in _flatten(data) if k != "name"]
+        rows.append(
+            f"| `{path.stem}` | {_cell(comment)} | {', '.join(settings) or '(none: baseline)'} |"
+        )
+    return "\n".join(rows)
+
+
+def sim_table() -> str:
+    """Table of the ``sim`` group and the scenario modifiers."""
+    rows = ["| parameter | default | meaning |", "|---|---|---|"]
+    for root, prefix in ((SimConfig(), "sim"), (Modifiers(), "modifiers")):
+        for path, f, value in leaves(root, prefix):
+            desc = field_description(_owner(root, path), f.name)
+            rows.append(f"| `{path}` | {fmt(value)} | {_cell(desc)} |")
+    return "\n".join(rows)
+
+
+TABLES = {
+    "params": params_table,
+    "strategy": strategy_table,
+    "strategies": strategies_table,
+    "sim": sim_table,
+}
+
+
+def render(text: str) -> str:
+    """Replace the content between every ``<!-- name:start -->``/``<!-- name:end -->`` pair."""
+    for name, make in TABLES.items():
+        start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+        if start not in text or end not in text:
+            raise SystemExit(f"{ODD}: markers {start} / {end} not found")
+        head, rest = text.split(start, 1)
+        _, tail = rest.split(end, 1)
+        text = f"{head}{start}\n{make()}\n{end}{tail}"
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Rewrite the tables (or with ``--check`` report whether they are current)."""
+    ap = argparse.ArgumentParser(description="Generate the parameter tables of docs/ODD.md.")
+    ap.add_argument("--check", action="store_true", help="exit 1 if docs/ODD.md is stale")
+    args = ap.parse_args(argv)
+    old = ODD.read_text()
+    new = render(old)
+    if args.check:
+        if new != old:
+            print(f"{ODD} is out of date: run {Path(__file__).name}", file=sys.stderr)
+            return 1
+        print(f"{ODD} is up to date")
+        return 0
+    if new != old:
+        ODD.write_text(new)
+        print(f"updated {ODD}")
+    else:
+        print(f"{ODD} already up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
