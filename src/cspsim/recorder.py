@@ -1,7 +1,8 @@
 """Process 9: measurement. Collects the output tables (the output contract).
 
 * daily time series (one row per day) through Mesa's ``DataCollector``;
-* places by month (crime true and recorded by type, patrol hours, mean trust);
+* places by month (crime true and recorded by type, patrol hours, mean trust, whether the
+  strategy targets the place, and police contacts and arrests of its residents);
 * one row per offence (true, reported, discovered, recorded, arrest);
 * survey answers (one row per respondent per wave).
 """
@@ -77,6 +78,10 @@ class Recorder:
         self._true = np.zeros((p, len(CRIME_TYPES)), np.int64)
         self._rec = np.zeros((p, len(CRIME_TYPES)), np.int64)
         self._hours = np.zeros(p)
+        self._negative = np.zeros(p, np.int64)  # by residents' home place
+        self._stops = np.zeros(p, np.int64)
+        self._arrests = np.zeros(p, np.int64)
+        self._contacts0: np.ndarray | None = None
         self._places: list[pd.DataFrame] = []
         self._events: list[dict[str, np.ndarray]] = []
         self._survey: list[dict[str, np.ndarray]] = []
@@ -145,6 +150,12 @@ class Recorder:
         self._true += counts
         self._rec += rec_counts
         self._hours += shift.presence
+        home = r.place[contacts.resident]
+        self._negative += np.bincount(home[neg], minlength=m.n_places)
+        self._stops += np.bincount(home[pi], minlength=m.n_places)
+        self._arrests += np.bincount(r.place[arrestee], minlength=m.n_places)
+        if self._contacts0 is None:  # contacts before day 0 (today's already applied)
+            self._contacts0 = r.contacts - np.bincount(contacts.resident, minlength=r.n)
         if m.cfg.sim.record_events and len(off.place):
             self._events.append(
                 {
@@ -173,6 +184,12 @@ class Recorder:
             "mean_fear": m.engagement.place_means(m.residents.fear),
             "collective_efficacy": m.engagement.efficacy.copy(),
             "treated": m.strategy.treated.copy(),
+            "targeted": m.strategy.targeted_places(),
+            "trial_arm": m.strategy.trial_arm.copy(),
+            "contacts_negative": self._negative.copy(),
+            "stops": self._stops.copy(),
+            "arrests": self._arrests.copy(),
+            "contacted_share": self._contacted_share(),
         }
         for t, name in enumerate(CRIME_TYPES):
             cols[f"crimes_true_{name}"] = self._true[:, t].copy()
@@ -182,6 +199,18 @@ class Recorder:
         self._true[:] = 0
         self._rec[:] = 0
         self._hours[:] = 0.0
+        for acc in (self._negative, self._stops, self._arrests):
+            acc[:] = 0
+
+    def _contacted_share(self) -> np.ndarray:
+        """Share of each place's residents with a police contact since day 0.
+
+        A resident agent stands for k people; its contacts fall on them at random, so the
+        share of its people contacted at least once is ``1 - exp(-contacts / k)``.
+        """
+        m = self.model
+        since = m.residents.contacts - (self._contacts0 if self._contacts0 is not None else 0)
+        return m.engagement.place_means(1.0 - np.exp(-since / m.residents_per_agent))
 
     def record_survey(self, day: int, answers: dict[str, np.ndarray]) -> None:
         """Keep one survey wave."""

@@ -31,6 +31,15 @@ class PatrolConfig:
         foot_negative_multiplier: In ``community`` mode, the negative share of contacts
             relative to car patrol (Skogan & Hartnett 1997; Gill et al. 2014).
         foot_stop_multiplier: In ``community`` mode, stops per hour relative to baseline.
+        community_share: Share of proactive patrol officers on community foot beats while
+            the rest patrol in ``mode`` (mixes community policing into a random or hot-spot
+            strategy, e.g. along a budget frontier); ignored in ``community`` mode.
+        trial_places: Place-randomized trial (Sherman & Weisburd 1995): the top N places by
+            recorded crime when the strategy starts form the trial; 0 = no trial.
+        trial_treated_share: Share of the trial places assigned at random (stream ``trial``)
+            to treatment; the others are the control arm.
+        trial_dosage: Random-patrol presence at treated trial places relative to elsewhere
+            (2 = about double, as in the Minneapolis experiment).
     """
 
     mode: str = "random"
@@ -41,6 +50,10 @@ class PatrolConfig:
     disorder_discovery_multiplier: float = 1.0
     foot_negative_multiplier: float = 0.5
     foot_stop_multiplier: float = 0.5
+    community_share: float = 0.0
+    trial_places: int = 0
+    trial_treated_share: float = 0.5
+    trial_dosage: float = 2.0
 
 
 @dataclass

@@ -59,6 +59,8 @@ def run_shifts(
     visit_place: list[np.ndarray] = []
     visit_officer: list[np.ndarray] = []
     problem_solvers = model.strategy.problem_solving_officers(n_on)
+    # Mixed modes: the next ranks after problem solving walk community beats.
+    community = problem_solvers + model.strategy.community_officers(n_on - problem_solvers)
     for officer in officers:
         # Officers are on duty in a fixed order (the duty roster), so scenarios funding the
         # same hours field the same officers.
@@ -68,7 +70,10 @@ def run_shifts(
         model.officer_duty[officer.index] = officer.on_duty
         if not officer.on_duty:
             continue
-        officer.mode = "problem_solving" if rank < problem_solvers else model.strategy.patrol_mode
+        if rank < problem_solvers:
+            officer.mode = "problem_solving"
+        else:
+            officer.mode = "community" if rank < community else model.strategy.patrol_mode
         model.officer_mode[officer.index] = DUTY_MODES.index(officer.mode)
         patrol = hours * (1.0 - call_share) / VISIT_HOURS
         visits = int(patrol) + int(u_round[officer.index] < patrol - int(patrol))
@@ -137,7 +142,11 @@ def make_contacts(
     pp, cp = model.params.police, model.params.contacts
     strat = model.strategy
     # Stops: Poisson per visit at the strategy's stop rate.
-    stop_rate = pp.stops_per_patrol_hour * VISIT_HOURS * strat.stop_multiplier(shift.visit_place)
+    stop_rate = (
+        pp.stops_per_patrol_hour
+        * VISIT_HOURS
+        * strat.stop_multiplier(shift.visit_place, shift.visit_officer)
+    )
     n_stops = rng.poisson(stop_rate)
     stop_place = np.repeat(shift.visit_place, n_stops)
     stop_officer = np.repeat(shift.visit_officer, n_stops)

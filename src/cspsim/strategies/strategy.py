@@ -52,6 +52,8 @@ def validate(cfg: StrategyConfig) -> None:
         "strategy.education.intensity": cfg.education.intensity,
         "strategy.review.rate": cfg.review.rate,
         "strategy.meetings.voice": cfg.meetings.voice,
+        "strategy.patrol.community_share": cfg.patrol.community_share,
+        "strategy.patrol.trial_treated_share": cfg.patrol.trial_treated_share,
     }
     for name, value in shares.items():
         if not 0.0 <= value <= 1.0:
@@ -76,6 +78,8 @@ def validate(cfg: StrategyConfig) -> None:
         "strategy.patrol.stop_multiplier": cfg.patrol.stop_multiplier,
         "strategy.patrol.negative_multiplier": cfg.patrol.negative_multiplier,
         "strategy.patrol.disorder_discovery_multiplier": cfg.patrol.disorder_discovery_multiplier,
+        "strategy.patrol.trial_places": cfg.patrol.trial_places,
+        "strategy.patrol.trial_dosage": cfg.patrol.trial_dosage,
     }.items():
         if value < 0:
             raise ConfigError(f"{name}: expected a number >= 0, got {value}")
@@ -96,6 +100,7 @@ class Strategy:
         self.hotspots = np.empty(0, dtype=np.int64)
         self.ps_places = np.empty(0, dtype=np.int64)
         self.ps_progress = np.zeros(model.n_places)
+        self.trial_arm = np.full(model.n_places, -1, dtype=np.int8)  # 1 treated, 0 control
         self.adaptive = np.ones(model.n_places)
         self.last_review_recorded = None
         self.organizations: list[Organization] = []
@@ -132,8 +137,37 @@ class Strategy:
                 self.active_places, recorded[:, PROPERTY] + recorded[:, DISORDER], -1.0
             )
             m.engagement.watch[np.argsort(-score, kind="stable")[:n]] = 1.0
+        if c.patrol.trial_places > 0:
+            self._assign_trial(recorded)
         self._open_organizations()
         self._update_plan()
+
+    def _assign_trial(self, recorded: np.ndarray) -> None:
+        """Randomize the top places by recorded crime into treated and control arms."""
+        p = self.cfg.patrol
+        score = np.where(self.active_places, recorded.sum(axis=1), -1.0)
+        pool = np.argsort(-score, kind="stable")[: p.trial_places]
+        pool = pool[self.active_places[pool]]
+        order = self.model.streams.get("trial").permutation(len(pool))
+        n_treated = int(round(p.trial_treated_share * len(pool)))
+        self.trial_arm[pool] = 0
+        self.trial_arm[pool[order[:n_treated]]] = 1
+
+    def targeted_places(self) -> np.ndarray:
+        """Places under place-focused treatment today (bool per place).
+
+        Hot spots (in ``hotspot`` mode), problem-solving places, watch-covered places and
+        treated trial places; the places *around* them are where displacement would show.
+        """
+        out = np.zeros(self.model.n_places, dtype=bool)
+        if not self.started:
+            return out
+        if self.cfg.patrol.mode == "hotspot" and self.cfg.patrol.hotspot_share > 0:
+            out[self.hotspots] = True
+        out[self.ps_places] = True
+        out |= self.model.engagement.watch > 0
+        out |= self.trial_arm == 1
+        return out
 
     def _rank_hotspots(self, recorded: np.ndarray) -> None:
         m = self.model
@@ -268,7 +302,9 @@ class Strategy:
             )
             control = np.where(active, 0.0, 1.0 / max((~active).sum(), 1))
             plan.set("hotspot", w_t * treated + (1 - w_t) * control)
-        if self.cfg.patrol.mode == "community":
+        if (self.trial_arm == 1).any():
+            plan.set("random", np.where(self.trial_arm == 1, self.cfg.patrol.trial_dosage, 1.0))
+        if self.cfg.patrol.mode == "community" or self.cfg.patrol.community_share > 0:
             pop = np.sqrt(m.city.population + 1.0)
             voice = self.cfg.meetings.voice if self.cfg.meetings.per_month > 0 else 0.0
             w = pop * (1.0 + voice * m.engagement.concern) * np.where(active, self.adaptive, 1.0)
@@ -277,9 +313,17 @@ class Strategy:
         ps[self.ps_places] = 1.0
         plan.set("problem_solving", ps if ps.any() else uniform)
 
+    def community_officers(self, n_patrol: int) -> int:
+        """How many of ``n_patrol`` proactive officers walk community beats in a mixed mode."""
+        share = self.cfg.patrol.community_share
+        if not self.started or share <= 0 or self.cfg.patrol.mode == "community":
+            return 0
+        return int(round(share * n_patrol))
+
     def foot_patrol_mask(self, officers: np.ndarray) -> np.ndarray:
         """Which contacts' officers are on community foot patrol."""
-        if self.patrol_mode != "community" or len(officers) == 0:
+        mixed = self.started and self.cfg.patrol.community_share > 0
+        if (self.patrol_mode != "community" and not mixed) or len(officers) == 0:
             return np.zeros(len(officers), dtype=bool)
         return self.model.officer_mode_is(officers, "community")
 
@@ -293,12 +337,26 @@ class Strategy:
             return 1.0
         return np.where(self.active_places[places], value, 1.0)
 
-    def stop_multiplier(self, places: np.ndarray) -> np.ndarray | float:
-        """Stops per patrol hour relative to baseline at the given places."""
+    def stop_multiplier(
+        self, places: np.ndarray, officers: np.ndarray | None = None
+    ) -> np.ndarray | float:
+        """Stops per patrol hour relative to baseline at the given places (visits).
+
+        Args:
+            places: Place of each visit.
+            officers: Officer of each visit; in a mixed mode (``community_share``) the
+                visits of community officers get the foot-patrol stop rate.
+        """
         mult = self.cfg.patrol.stop_multiplier
         if self.cfg.patrol.mode == "community":
             mult *= self.cfg.patrol.foot_stop_multiplier
-        return self._where_active(places, mult)
+        out = self._where_active(places, mult)
+        if officers is not None and self.started and self.cfg.patrol.community_share > 0:
+            foot = self.foot_patrol_mask(officers)
+            if self.cfg.patrol.mode != "community" and foot.any():
+                foot &= self.active_places[places]
+                out = out * np.where(foot, self.cfg.patrol.foot_stop_multiplier, 1.0)
+        return out
 
     def negative_multiplier(self, places: np.ndarray) -> np.ndarray | float:
         """Share of stops experienced as negative relative to baseline."""
