@@ -27,7 +27,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
 from cspsim.agents import DUTY_MODES, Officer, Organization, Resident
-from cspsim.calibration import target_true_rates
+from cspsim.calibration import expected_recorded_rates, target_true_rates
 from cspsim.city import CRIME_TYPES, City, load_city
 from cspsim.config import RunConfig
 from cspsim.errors import ConfigError
@@ -46,6 +46,8 @@ from cspsim.strategies.strategy import Strategy
 JAIL_MEAN_DAYS = 60.0
 #: Spare officers beyond the baseline's shifts (extra funding can put them on duty).
 OFFICER_RESERVE = 0.25
+#: Time constant (days) over which an arrest's specific deterrence wears off.
+DETERRENCE_DECAY_DAYS = 365.0
 #: Decay per day of the recorded-crime history the partnership ranks places by.
 HISTORY_DECAY = 1.0 / 90.0
 
@@ -59,6 +61,8 @@ class CommunitySafetyModel(mesa.Model):
     """
 
     def __init__(self, cfg: RunConfig, city: City | None = None) -> None:
+        if int(cfg.seed) < 0:
+            raise ConfigError(f"seed: expected a non-negative integer, got {cfg.seed}")
         super().__init__(rng=cfg.seed)
         self.cfg = cfg
         self.params = cfg.params
@@ -86,8 +90,11 @@ class CommunitySafetyModel(mesa.Model):
         self.crime = CrimeProcess(self, target_true_rates(self))
         self.engagement = Engagement(self)
         self.presence = self.reference_presence_raw.copy()
-        self.recorded_history = self.crime.mu0 * 0.0
-        self.recorded_since_review = self.recorded_history.copy()
+        # The partnership's memory of recorded crime starts at its expected steady state, so
+        # targeting works from day 0 even without burn-in.
+        self.recorded_history = self.expected_recorded / HISTORY_DECAY
+        self.recorded_since_review = np.zeros_like(self.recorded_history)
+        self.propensity0 = self.residents.propensity[self.at_risk_index].copy()
         self._survey_trust = None
         self.strategy = Strategy(self, cfg.strategy, self._treated_places())
         self.recorder = Recorder(self)
@@ -141,7 +148,7 @@ class CommunitySafetyModel(mesa.Model):
         )
         self.ties_w = row_normalize(self.ties)
         self.has_ties = np.diff(self.ties.indptr) > 0
-        Resident.create_agents(self, r.n, index=range(r.n))
+        Resident.create_agents(self, r.n, index=np.arange(r.n))
 
     def _build_police(self) -> None:
         pp = self.params.police
@@ -172,10 +179,16 @@ class CommunitySafetyModel(mesa.Model):
         self.officer_mode = np.zeros(n, dtype=np.int8)
         self.duty_rank = self.streams.get("init.officers").permutation(n)
         self.officer_list = [Officer(self, i, int(self.officer_beat[i]), skill) for i in range(n)]
-        # Expected presence under the baseline (uniform patrol + calls): the reference that
-        # police deterrence is measured against, so the baseline reproduces the data.
-        self.reference_presence_raw = np.full(
-            self.n_places, self.baseline_hours * 0.7 / self.n_places
+        # Expected presence under the baseline: calls answered where they arise, the rest of
+        # the hours spread uniformly (random patrol). Police deterrence is measured against
+        # it, so the baseline reproduces the data.
+        self.expected_recorded = expected_recorded_rates(self)
+        calls = self.expected_recorded[:, :3].sum(axis=1) + (
+            pp.other_calls_per_1000 * self.city.population / 1000.0
+        )
+        call_hours = min(calls.sum() * pp.call_hours, self.baseline_hours)
+        self.reference_presence_raw = (self.baseline_hours - call_hours) / self.n_places + (
+            calls / max(calls.sum(), 1e-12) * call_hours
         )
         cp = self.params.crime
         self.reference_presence = self.reference_presence_raw + cp.diffusion_of_benefits * (
@@ -280,6 +293,11 @@ class CommunitySafetyModel(mesa.Model):
         day = self.day
         s = self.streams
         self._apply_misconduct(day)
+        if day == 0:
+            # Offending is measured relative to the end of burn-in (once jails have filled),
+            # and the first review reads only recorded days.
+            self.crime.rebaseline()
+            self.recorded_since_review[:] = 0.0
         self.strategy.begin_day(day)
         budget = self.strategy.daily_budget(day)
 
@@ -311,6 +329,10 @@ class CommunitySafetyModel(mesa.Model):
             org.step()
         self.programs.update_levels(day)
         self.residents.jailed *= np.float32(math.exp(-1.0 / self.jail_mean_days))
+        # Specific deterrence wears off (Nagin 2013): propensity drifts back over about a year.
+        idx = self.at_risk_index
+        prop = self.residents.propensity
+        prop[idx] += ((self.propensity0 - prop[idx]) / DETERRENCE_DECAY_DAYS).astype(np.float32)
         # 7. Engagement and partnership work.
         meetings_before = self.engagement.meetings_held
         self.strategy.run_day(day, budget)

@@ -59,6 +59,10 @@ class CrimeProcess:
         self.recent = target_true_rate.sum(axis=1).copy()  # EWMA of true crime per place
         self.baseline_total = self.recent.copy()
 
+    def rebaseline(self) -> None:
+        """Measure offending relative to now (called at the end of burn-in)."""
+        self.pressure0 = self.offender_pressure()
+
     def offender_pressure(self) -> np.ndarray:
         """Offending pressure acting on each place by type, shape (P, 4)."""
         m = self.model
