@@ -117,10 +117,10 @@ class PoliceParams:
     shift_hours: float = p(8.0, "hours", "standard patrol shift")
     call_hours: float = p(1.0, "officer-hours per call for service", "assumption (SFPD CAD)")
     other_calls_per_1000: float = p(
-        0.2, "non-crime calls per 1,000 residents per day", "calibrated: PPCS contact share"
+        0.26, "non-crime calls per 1,000 residents per day", "calibrated: PPCS contact share"
     )
     stops_per_patrol_hour: float = p(
-        0.065,
+        0.095,
         "police-initiated contacts per patrol officer-hour",
         "calibrated: BJS PPCS ~half of contacts police-initiated",
     )
@@ -166,6 +166,12 @@ class ContactParams:
     arrest_tie_trust_loss: float = p(
         0.02, "trust lost by each social tie of an arrestee", "Rosenbaum et al. 2005 (vicarious)"
     )
+    foot_informal_contacts_per_hour: float = p(
+        2.0,
+        "informal (non-enforcement) contacts per community foot-patrol officer-hour",
+        "calibrated: community policing trust clearly up (Gill et al. 2014); foot officers "
+        "talk with residents (Trojanowicz 1982; Skogan & Hartnett 1997)",
+    )
 
 
 @dataclass
@@ -192,7 +198,8 @@ class SocialParams:
         0.03, "fear gained per victimization among ties", "Skogan & Maxfield 1981"
     )
     local_crime_fear: float = p(
-        0.5, "fear target per log-unit of local crime above baseline", "Hale 1996"
+        0.05, "fear anchor shift per unit of local crime ratio above (or below) baseline",
+        "Hale 1996 (fear follows local crime and disorder); assumption for the size",
     )
     fear_relaxation: float = p(0.01, "1/day", "assumption")
 
@@ -222,9 +229,10 @@ class ProgramParams:
     """Organization programs: youth jobs, mental-health responders, job training."""
 
     youth_jobs_effect: list[float] = p(
-        [0.43, 0.0, 0.1, 0.0],
-        "max propensity reduction by type",
-        "Heller 2014: violent-crime arrests -43% over 16 months",
+        [0.6, 0.0, 0.1, 0.0],
+        "max propensity reduction by type (reached after the ramp, then fading)",
+        "calibrated: participants' violent offending about -40% in year 1 (Heller 2014: "
+        "violent-crime arrests -43% over 16 months, an average over ramp-up and fade-out)",
     )
     job_training_effect: list[float] = p(
         [0.1, 0.15, 0.05, 0.1], "max propensity reduction by type", "Lipsey 2009; Uggen 2000"
@@ -261,7 +269,7 @@ class EngagementParams:
     efficacy_trust_weight: float = p(0.5, "weight", "Sampson et al. 1997; Kochel 2012")
     efficacy_engagement_weight: float = p(0.5, "weight", "Sampson et al. 1997")
     efficacy_crime_erosion: float = p(
-        0.1, "per log-unit of crime above baseline", "Skogan 1990: disorder and decline"
+        0.1, "per unit of crime ratio above baseline", "Skogan 1990: disorder and decline"
     )
     watch_participation: float = p(
         0.8, "share of watch effect at mean engagement", "Bennett et al. 2008"

@@ -45,8 +45,10 @@ class Engagement:
         eng = self.place_means(r.engagement)
         target = ep.efficacy_trust_weight * trust + ep.efficacy_engagement_weight * eng
         if hasattr(self.model, "crime"):
-            excess = np.log(np.maximum(self.model.crime.crime_ratio(), 1e-3))
-            target = target - ep.efficacy_crime_erosion * np.maximum(excess, 0.0)
+            # Linear in the crime ratio so that noise in a place's recent crime averages out
+            # (a log or a one-sided term would drift efficacy at a flat baseline).
+            excess = np.clip(self.model.crime.crime_ratio() - 1.0, -1.0, 2.0)
+            target = target - ep.efficacy_crime_erosion * excess
         return np.clip(target, 0.0, 1.0)
 
     def update_efficacy(self) -> None:

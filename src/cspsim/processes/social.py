@@ -65,8 +65,9 @@ def social_influence(model: CommunitySafetyModel) -> None:
     peer_t = np.where(has_ties, peer_mean[:, 0], r.trust)
     peer_f = np.where(has_ties, peer_mean[:, 1], r.fear)
     # Fear is anchored to the disposition shifted by local crime (Hale 1996).
-    local = np.log(np.maximum(model.crime.crime_ratio(), 1e-3))[r.place]
-    fear_anchor = np.clip(r.fear_disposition + sp_.local_crime_fear * local * 0.1, 0.0, 1.0)
+    # Linear in the crime ratio: mean-zero at a flat baseline, so fear does not drift.
+    local = np.clip(model.crime.crime_ratio() - 1.0, -1.0, 2.0)[r.place]
+    fear_anchor = np.clip(r.fear_disposition + sp_.local_crime_fear * local, 0.0, 1.0)
     r.trust += (s * (peer_t - r.trust) + a * (r.trust_disposition - r.trust)).astype(np.float32)
     r.fear += (s * (peer_f - r.fear) + sp_.fear_relaxation * (fear_anchor - r.fear)).astype(
         np.float32
