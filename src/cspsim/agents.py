@@ -41,7 +41,8 @@ for _name in ResidentState.field_names():
     setattr(Resident, _name, _array_view(_name))
 
 
-DUTY_MODES = ("calls", "random", "hotspot", "community", "problem_solving")
+#: Proactive duty modes; every on-duty officer also answers calls for part of the shift.
+DUTY_MODES = ("random", "hotspot", "community", "problem_solving")
 
 
 class Officer(mesa.Agent):
@@ -53,9 +54,10 @@ class Officer(mesa.Agent):
         place: Place of the officer's last visit today (drawn on the map).
         on_duty: Whether the budget funds this officer's shift today.
         mode: Duty mode of the day (one of ``DUTY_MODES``).
-        procedural_justice: Procedural-justice skill 0-1; lowers the share of contacts
-            that residents experience as negative (Mazerolle et al. 2013).
-        contacts_made: Contacts with residents so far.
+        procedural_justice: Procedural-justice skill 0-1 (a view on
+            ``model.officer_skill``); lowers the share of contacts that residents experience
+            as negative (Mazerolle et al. 2013).
+        contacts_made: Contacts with residents so far (a view on ``model.officer_contacts``).
         hours: Officer-hours worked so far.
     """
 
@@ -68,9 +70,18 @@ class Officer(mesa.Agent):
         self.place = -1
         self.on_duty = True
         self.mode = "random"
-        self.procedural_justice = procedural_justice
-        self.contacts_made = 0
+        model.officer_skill[index] = procedural_justice
         self.hours = 0.0
+
+    @property
+    def procedural_justice(self) -> float:
+        """Current procedural-justice skill (trained officers improve over time)."""
+        return float(self.model.officer_skill[self.index])
+
+    @property
+    def contacts_made(self) -> int:
+        """Contacts with residents so far."""
+        return int(self.model.officer_contacts[self.index])
 
     def patrol(self, visits: int, uniforms: np.ndarray, hours_per_visit: float) -> np.ndarray:
         """Choose today's patrol places from the deployment plan of the officer's mode.

@@ -148,8 +148,9 @@ class ReviewConfig:
     """Periodic partnership review (continuous improvement) on measured data.
 
     Attributes:
-        adaptive: At each review, move patrol and programs toward the places whose
-            measured problems (recorded crime, survey fear) are largest.
+        adaptive: At each review, move hot-spot and community patrol, and responders,
+            toward the places whose measured problems are largest (recorded crime since
+            the last review, and low trust in the latest survey wave).
         rate: Share of the allocation moved at each review.
     """
 

@@ -71,13 +71,18 @@ class Engagement:
             share * ep.meeting_engagement_gain * (1.0 - r.engagement[who])
         ).astype(np.float32)
         # Attendees voice concerns: fear and recent crime at their places steer the partners.
-        fear = self.place_means(r.fear)
-        ratio = m.crime.crime_ratio()
-        voiced = np.clip(0.5 * fear / max(fear.mean(), 1e-6) * np.sqrt(ratio), 0.0, 2.0) / 2.0
+        voiced = self.voiced_concern()
         self.concern = np.where(
             place_meets, (1 - voice) * self.concern + voice * voiced, self.concern
         )
         self.meetings_held += int(meeting_nbhd.sum())
+
+    def voiced_concern(self) -> np.ndarray:
+        """Concern residents of each place would voice (0-1): their fear and recent crime."""
+        m = self.model
+        fear = self.place_means(m.residents.fear)
+        ratio = m.crime.crime_ratio()
+        return np.clip(0.5 * fear / max(fear.mean(), 1e-6) * np.sqrt(ratio), 0.0, 2.0) / 2.0
 
     def run_campaign(self, intensity: float, active_places: np.ndarray) -> None:
         """Education campaign: exposure (reporting) and engagement rise among those reached."""

@@ -73,7 +73,7 @@ def run_shifts(
         if rank < problem_solvers:
             officer.mode = "problem_solving"
         else:
-            officer.mode = "community" if rank < community else model.strategy.patrol_mode
+            officer.mode = model.strategy.officer_mode(officer.beat, community=rank < community)
         model.officer_mode[officer.index] = DUTY_MODES.index(officer.mode)
         patrol = hours * (1.0 - call_share) / VISIT_HOURS
         visits = int(patrol) + int(u_round[officer.index] < patrol - int(patrol))
@@ -131,6 +131,30 @@ def choose_stopped(
     return chosen
 
 
+def informal_contacts(
+    model: CommunitySafetyModel, shift: ShiftResult
+) -> tuple[np.ndarray, np.ndarray, np.random.Generator | None]:
+    """Conversations on community foot patrol: non-enforcement, mostly positive contacts.
+
+    Foot officers talk with residents of the places they walk (Trojanowicz 1982; Skogan &
+    Hartnett 1997). Drawn on their own stream, so the other contact draws stay aligned with
+    the baseline (CRN); a strategy without foot patrol draws nothing.
+
+    Returns:
+        ``(resident, officer, rng)``: who was talked to, by whom, and the stream (None if
+        there were no foot visits) for deciding which contacts went badly.
+    """
+    rate = model.params.contacts.foot_informal_contacts_per_hour * VISIT_HOURS
+    foot = model.strategy.foot_patrol_mask(shift.visit_officer)
+    if rate <= 0 or not foot.any():
+        return np.empty(0, np.int64), np.empty(0, np.int64), None
+    rng = model.streams.get("contacts.informal", model.day)
+    n = rng.poisson(rate, size=int(foot.sum()))
+    where = np.repeat(shift.visit_place[foot], n)
+    who = pick_residents_at(model, where, rng.random(len(where)))
+    return who.astype(np.int64), np.repeat(shift.visit_officer[foot], n).astype(np.int64), rng
+
+
 def make_contacts(
     model: CommunitySafetyModel,
     shift: ShiftResult,
@@ -147,7 +171,7 @@ def make_contacts(
         * VISIT_HOURS
         * strat.stop_multiplier(shift.visit_place, shift.visit_officer)
     )
-    n_stops = rng.poisson(stop_rate)
+    n_stops = rng.poisson(stop_rate, size=len(shift.visit_place))  # one draw per visit
     stop_place = np.repeat(shift.visit_place, n_stops)
     stop_officer = np.repeat(shift.visit_officer, n_stops)
     stopped = choose_stopped(model, stop_place, rng.random((len(stop_place), 9)))
@@ -170,7 +194,21 @@ def make_contacts(
     skill = np.where(officer >= 0, model.officer_skill[np.maximum(officer, 0)], 0.0)
     p_neg = p_neg * (1.0 - cp.procedural_justice_mitigation * skill)
     negative = rng.random(len(resident)) < np.clip(p_neg, 0.0, 1.0)
-    return Contacts(resident, officer, initiated, negative)
+    # Informal foot-patrol contacts count with the non-enforcement (not police-initiated) ones.
+    talked, talker, rng_informal = informal_contacts(model, shift)
+    if rng_informal is None:
+        return Contacts(resident, officer, initiated, negative)
+    p_bad = (
+        cp.negative_probability_call
+        * strat.foot_negative_multiplier
+        * (1.0 - cp.procedural_justice_mitigation * model.officer_skill[talker])
+    )
+    return Contacts(
+        np.concatenate([resident, talked]),
+        np.concatenate([officer, talker]),
+        np.concatenate([initiated, np.zeros(len(talked), bool)]),
+        np.concatenate([negative, rng_informal.random(len(talked)) < p_bad]),
+    )
 
 
 def make_arrests(

@@ -104,12 +104,24 @@ class Strategy:
         self.adaptive = np.ones(model.n_places)
         self.last_review_recorded = None
         self.organizations: list[Organization] = []
+        self.active_beats = np.zeros(model.city.n_neighbourhoods, dtype=bool)
+        self.problem_solvers_today = 0
 
     # ----- state of the day -------------------------------------------------------------
     @property
     def patrol_mode(self) -> str:
-        """Duty mode of proactive officers today."""
+        """Duty mode of proactive officers in treated beats today."""
         return self.cfg.patrol.mode if self.started else "random"
+
+    def officer_mode(self, beat: int, community: bool = False) -> str:
+        """Duty mode of a proactive officer of ``beat``: the strategy's in treated beats.
+
+        Officers of untreated (control) beats keep the baseline's random patrol, so a
+        staggered rollout's control group is not contaminated by the strategy.
+        """
+        if not self.started or not self.active_beats[beat]:
+            return "random"
+        return "community" if community else self.cfg.patrol.mode
 
     def begin_day(self, day: int) -> None:
         """Start the strategy on its start day; update which places it covers."""
@@ -117,6 +129,7 @@ class Strategy:
         if day >= start and not self.started:
             self.started = True
             self.active_places = self.treated.copy()
+            self.active_beats = self.active_neighbourhoods()
             self._start()
         if self.started:
             self._train_officers()
@@ -125,6 +138,10 @@ class Strategy:
         c = self.cfg
         m = self.model
         recorded = m.recorded_history
+        if c.meetings.per_month > 0:
+            # The partnership opens with a listening round: concerns are known from day 0,
+            # so programs targeted by concerns have something to go on.
+            m.engagement.concern = np.where(self.active_places, m.engagement.voiced_concern(), 0.0)
         self._rank_hotspots(recorded)
         if c.problem_solving.places > 0:
             n = max(1, int(round(c.problem_solving.places * m.n_places)))
@@ -281,9 +298,12 @@ class Strategy:
     def problem_solving_officers(self, n_on_duty: int) -> int:
         """How many on-duty officers work problem-solving projects today."""
         if not self.started or len(self.ps_places) == 0:
+            self.problem_solvers_today = 0
             return 0
         hours = len(self.ps_places) * self.cfg.problem_solving.hours_per_place
-        return min(n_on_duty, int(np.ceil(hours / self.model.params.police.shift_hours)))
+        n = min(n_on_duty, int(np.ceil(hours / self.model.params.police.shift_hours)))
+        self.problem_solvers_today = n
+        return n
 
     # ----- deployment and contacts ----------------------------------------------------------
     def _update_plan(self) -> None:
@@ -374,7 +394,11 @@ class Strategy:
         m = self.model
         c = self.cfg
         if len(self.ps_places):
-            self.ps_progress[self.ps_places] += 1.0 / c.problem_solving.ramp_days
+            # Projects advance with the officer-hours actually worked on them today.
+            wanted = len(self.ps_places) * c.problem_solving.hours_per_place
+            worked = self.problem_solvers_today * m.params.police.shift_hours
+            done = min(1.0, worked / wanted) if wanted > 0 else 0.0
+            self.ps_progress[self.ps_places] += done / c.problem_solving.ramp_days
             reduction = c.problem_solving.max_reduction * np.minimum(self.ps_progress, 1.0)
             m.crime.mu = m.crime.mu0 * (1.0 - reduction)[:, None]
         if "responders" in spent.components:
