@@ -26,22 +26,28 @@ def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, floa
 
 
 def paired_differences(
-    summary: pd.DataFrame, measures: list[str], baseline: str = "reactive"
+    summary: pd.DataFrame,
+    measures: list[str],
+    baseline: str = "reactive",
+    label: str = "strategy",
 ) -> pd.DataFrame:
     """Per strategy and measure: baseline mean, mean paired difference, its CI and percent.
 
     Args:
-        summary: One row per run with columns ``strategy``, ``seed`` and the measures.
+        summary: One row per run with columns ``strategy`` (or ``label``), ``seed`` and the
+            measures.
         measures: Columns to compare.
         baseline: The strategy every other one is compared with.
+        label: Column naming what is compared (``strategy``, or ``scenario`` in sweeps);
+            the output column keeps the name ``strategy``.
 
     Returns:
         Long table: ``strategy, measure, baseline, value, diff, ci_low, ci_high, pct,
         pct_low, pct_high, n``.
     """
-    base = summary[summary["strategy"] == baseline].set_index("seed")
+    base = summary[summary[label] == baseline].set_index("seed")
     rows = []
-    for strategy, runs in summary.groupby("strategy", sort=False):
+    for strategy, runs in summary.groupby(label, sort=False):
         runs = runs.set_index("seed")
         seeds = runs.index.intersection(base.index)
         for m in measures:
@@ -68,18 +74,31 @@ def paired_differences(
     return pd.DataFrame(rows)
 
 
-def cost_per_crime_averted(summary: pd.DataFrame, baseline: str = "reactive") -> pd.DataFrame:
-    """Extra cost per true crime averted, per strategy (NaN when no crime is averted)."""
-    diffs = paired_differences(summary, ["cost", "crimes_true"], baseline)
+def cost_per_crime_averted(
+    summary: pd.DataFrame, baseline: str = "reactive", label: str = "strategy"
+) -> pd.DataFrame:
+    """Cost per true crime averted, per strategy (NaN when no crime is averted).
+
+    ``cost_per_crime_averted`` is the extra cost over the baseline per crime averted (0 at
+    equal budget: the crimes are averted for no extra money). When the summary has
+    ``reallocated`` (spending moved from officer-hours to other components), also
+    ``reallocated_per_crime_averted``: what each averted crime cost in money moved.
+    """
+    measures = ["cost", "crimes_true"] + (["reallocated"] if "reallocated" in summary else [])
+    diffs = paired_differences(summary, measures, baseline, label)
     wide = diffs.pivot(index="strategy", columns="measure", values="diff")
     averted = -wide["crimes_true"]
+    pos = averted.where(averted > 0)
     out = pd.DataFrame(
         {
             "crimes_averted": averted,
             "extra_cost": wide["cost"],
-            "cost_per_crime_averted": np.where(
-                averted > 0, wide["cost"] / averted.where(averted > 0), np.nan
-            ),
+            "cost_per_crime_averted": np.where(averted > 0, wide["cost"] / pos, np.nan),
         }
     )
+    if "reallocated" in wide:
+        out["reallocated"] = wide["reallocated"]
+        out["reallocated_per_crime_averted"] = np.where(
+            averted > 0, wide["reallocated"] / pos, np.nan
+        )
     return out.reset_index()

@@ -19,13 +19,16 @@ COMPARISON = [
 ]
 
 
-def _fmt(kind: str, mean: float, lo: float, hi: float) -> str:
+def fmt_ci(kind: str, mean: float, lo: float, hi: float) -> str:
+    """A value with its CI: ``pct`` (+1.2% [..]), ``pts`` (x100), ``usd`` (M), ``num``."""
     if not np.isfinite(mean):
         return "n/a"
     if kind == "pct":
         core, ci = f"{mean:+.1f}%", f"[{lo:+.1f}, {hi:+.1f}]"
     elif kind == "pts":
         core, ci = f"{100 * mean:+.1f}", f"[{100 * lo:+.1f}, {100 * hi:+.1f}]"
+    elif kind == "num":
+        core, ci = f"{mean:+.3g}", f"[{lo:+.3g}, {hi:+.3g}]"
     else:
         core, ci = f"{mean / 1e6:+.2f}M", f"[{lo / 1e6:+.2f}, {hi / 1e6:+.2f}]"
     return core if not np.isfinite(lo) else f"{core} {ci}"
@@ -42,9 +45,9 @@ def comparison_table(summary: pd.DataFrame, baseline: str = "reactive") -> pd.Da
         for measure, header, kind in COMPARISON:
             d = diffs.loc[(strategy, measure)]
             if kind == "pct":
-                row[header] = _fmt(kind, d["pct"], d["pct_low"], d["pct_high"])
+                row[header] = fmt_ci(kind, d["pct"], d["pct_low"], d["pct_high"])
             else:
-                row[header] = _fmt(kind, d["diff"], d["ci_low"], d["ci_high"])
+                row[header] = fmt_ci(kind, d["diff"], d["ci_low"], d["ci_high"])
         averted = cpa.loc[strategy, "crimes_averted"] if strategy in cpa.index else np.nan
         row["Crimes averted/yr"] = "-" if strategy == baseline else f"{averted:+.0f}"
         rows.append(row)

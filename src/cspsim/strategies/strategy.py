@@ -183,7 +183,8 @@ class Strategy:
             out[self.hotspots] = True
         out[self.ps_places] = True
         out |= self.model.engagement.watch > 0
-        out |= self.trial_arm == 1
+        if self.cfg.patrol.trial_dosage != 1.0:
+            out |= self.trial_arm == 1
         return out
 
     def _rank_hotspots(self, recorded: np.ndarray) -> None:

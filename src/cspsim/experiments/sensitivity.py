@@ -1,0 +1,290 @@
+"""Global sensitivity analysis: Morris screening, then Sobol indices (SALib).
+
+:func:`global_sensitivity` takes the model as a function ``evaluate(stage, X) -> Y`` (one
+row of parameter values per run, one column per output), so the same code path serves the
+simulator (each row is a run launched through Hydra's launcher by :func:`run_design`) and a
+known test function (the Ishigami function in the tests). Stage 1 screens every parameter
+with Morris elementary effects; stage 2 computes first-order and total Sobol indices for the
+``top`` parameters by Morris mu* (all of them when ``top`` is 0), the others held at their
+nominal values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from SALib.analyze import morris as morris_analyze
+from SALib.analyze import sobol as sobol_analyze
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
+
+if TYPE_CHECKING:
+    from cspsim.analysis.runs import RunSet
+    from cspsim.experiments.sweep import SweepContext
+    from cspsim.report.document import Document
+
+Evaluate = Callable[[str, np.ndarray], np.ndarray]
+OUT_DIR = "sensitivity"
+
+
+@dataclass
+class GSAResult:
+    """Morris and Sobol results.
+
+    Attributes:
+        morris: ``output, parameter, mu, mu_star, mu_star_conf, sigma, mu_star_norm``.
+        selected: Parameters carried to the Sobol stage.
+        sobol: ``output, parameter, S1, S1_conf, ST, ST_conf``.
+        runs: Model evaluations per stage.
+    """
+
+    morris: pd.DataFrame
+    selected: list[str]
+    sobol: pd.DataFrame
+    runs: dict[str, int]
+
+
+def make_problem(parameters: dict[str, Any]) -> dict[str, Any]:
+    """A SALib problem from ``{name: [low, high]}`` (or ``{name: {bounds: [low, high]}}``)."""
+    names = list(parameters)
+    bounds = [list(map(float, _bounds(v))) for v in parameters.values()]
+    return {"num_vars": len(names), "names": names, "bounds": bounds}
+
+
+def _bounds(spec: Any) -> list[float]:
+    return list(spec["bounds"]) if isinstance(spec, dict) else list(spec)
+
+
+def global_sensitivity(
+    problem: dict[str, Any],
+    evaluate: Evaluate,
+    outputs: list[str],
+    nominal: dict[str, float] | None = None,
+    trajectories: int = 10,
+    levels: int = 4,
+    sobol_n: int = 64,
+    top: int = 0,
+    second_order: bool = False,
+    seed: int = 0,
+) -> GSAResult:
+    """Morris screening over all parameters, then Sobol indices of the most influential.
+
+    Args:
+        problem: SALib problem (``names``, ``bounds``).
+        evaluate: ``evaluate(stage, X)`` returns outputs, shape (len(X), len(outputs)).
+        outputs: Names of the output columns.
+        nominal: Values of parameters left out of the Sobol stage (default: midpoints).
+        trajectories: Morris trajectories (runs: trajectories x (parameters + 1)).
+        levels: Morris grid levels.
+        sobol_n: Sobol base sample (a power of 2; runs: n x (k + 2), k selected).
+        top: Parameters carried to Sobol, by the largest normalized mu* over outputs
+            (0: all).
+        second_order: Also compute second-order Sobol indices (more runs).
+        seed: Seed of the samplers and the bootstrap CIs.
+    """
+    names = list(problem["names"])
+    X = morris_sample.sample(problem, N=trajectories, num_levels=levels, seed=seed)
+    Y = np.asarray(evaluate("morris", X), dtype=np.float64).reshape(len(X), len(outputs))
+    rows = []
+    for j, out in enumerate(outputs):
+        si = morris_analyze.analyze(problem, X, Y[:, j], num_levels=levels, seed=seed)
+        mu_star = np.asarray(si["mu_star"])
+        norm = mu_star / mu_star.max() if np.nanmax(mu_star) > 0 else mu_star
+        for i, name in enumerate(names):
+            rows.append(
+                {
+                    "output": out,
+                    "parameter": name,
+                    "mu": float(si["mu"][i]),
+                    "mu_star": float(mu_star[i]),
+                    "mu_star_conf": float(si["mu_star_conf"][i]),
+                    "sigma": float(si["sigma"][i]),
+                    "mu_star_norm": float(norm[i]),
+                }
+            )
+    morris = pd.DataFrame(rows)
+    score = morris.groupby("parameter", sort=False)["mu_star_norm"].max()
+    k = len(names) if top <= 0 or top >= len(names) else top
+    selected = [n for n in names if n in set(score.sort_values(ascending=False).index[:k])]
+
+    sub = {
+        "num_vars": len(selected),
+        "names": selected,
+        "bounds": [problem["bounds"][names.index(n)] for n in selected],
+    }
+    Xs = sobol_sample.sample(sub, N=sobol_n, calc_second_order=second_order, seed=seed)
+    mid = {n: (b[0] + b[1]) / 2 for n, b in zip(names, problem["bounds"], strict=True)}
+    base = {**mid, **(nominal or {})}
+    Xfull = np.tile([base[n] for n in names], (len(Xs), 1)).astype(np.float64)
+    for c, n in enumerate(selected):
+        Xfull[:, names.index(n)] = Xs[:, c]
+    Y2 = np.asarray(evaluate("sobol", Xfull), dtype=np.float64).reshape(len(Xs), len(outputs))
+    srows = []
+    for j, out in enumerate(outputs):
+        si = sobol_analyze.analyze(sub, Y2[:, j], calc_second_order=second_order, seed=seed)
+        for i, name in enumerate(selected):
+            srows.append(
+                {
+                    "output": out,
+                    "parameter": name,
+                    "S1": float(si["S1"][i]),
+                    "S1_conf": float(si["S1_conf"][i]),
+                    "ST": float(si["ST"][i]),
+                    "ST_conf": float(si["ST_conf"][i]),
+                }
+            )
+    return GSAResult(morris, selected, pd.DataFrame(srows), {"morris": len(X), "sobol": len(Xs)})
+
+
+def sweep_evaluator(
+    ctx: SweepContext, names: list[str], outputs: list[str], ints: set[str]
+) -> Evaluate:
+    """``evaluate`` that runs each row as a simulation through the sweep's launcher.
+
+    Each row is crossed with the sweep's grid (e.g. ``seed: range(0,2)``); the outputs of a
+    row are the means over its grid points. Run directories: ``<stage>/<row>[/<grid point>]``.
+    """
+    from cspsim.analysis.aggregate import run_summaries
+    from cspsim.analysis.runs import collect_runs
+    from cspsim.experiments.sweep import Job, dirname, split_grid
+
+    _, varying = split_grid(ctx.grid)
+
+    def evaluate(stage: str, X: np.ndarray) -> np.ndarray:
+        jobs = []
+        for i, row in enumerate(X):
+            values = {
+                n: (int(round(v)) if n in ints else float(v))
+                for n, v in zip(names, row, strict=True)
+            }
+            lines = [f"{n}={v!r}" for n, v in values.items()]
+            for point, vary in zip(ctx.grid, varying, strict=True):
+                sub = ctx.subdir(stage, f"{i:05d}", *([dirname(vary)] if vary else []))
+                jobs.append(Job(sub, [*point, *lines], stage=stage, point={**values, "row": i}))
+        dirs = ctx.launch(jobs)
+        summary = run_summaries(collect_runs(ctx.sweep_dir, only=dirs, dedup=False))
+        row_of = {str(d): j.point["row"] for d, j in zip(dirs, jobs, strict=True)}
+        y = np.full((len(X), len(outputs)), np.nan)
+        if len(summary):
+            summary["row"] = summary["run_dir"].map(row_of)
+            means = summary.groupby("row")[outputs].mean()
+            y[means.index.to_numpy(int)] = means.to_numpy()
+        if np.isnan(y).any():
+            raise RuntimeError(
+                f"{int(np.isnan(y).any(axis=1).sum())} of {len(X)} {stage} runs failed or are "
+                f"missing; see their run.json under {ctx.sweep_dir / stage}. Fix and rerun the "
+                "same command: complete runs are kept."
+            )
+        return y
+
+    return evaluate
+
+
+def run_design(ctx: SweepContext) -> None:
+    """The ``sensitivity`` design: Morris then Sobol over ``options.parameters``."""
+    from omegaconf import OmegaConf
+
+    opts = ctx.options
+    params = opts["parameters"]
+    problem = make_problem(params)
+    ints = {n for n, v in params.items() if isinstance(v, dict) and v.get("int")}
+    outputs = list(opts.get("outputs", ["crimes_true", "trust"]))
+    nominal = {}
+    for n in problem["names"]:
+        v = OmegaConf.select(ctx.config, n)
+        if isinstance(v, (int, float)):
+            nominal[n] = float(v)
+    morris = opts.get("morris", {})
+    sobol = opts.get("sobol", {})
+    res = global_sensitivity(
+        problem,
+        sweep_evaluator(ctx, problem["names"], outputs, ints),
+        outputs,
+        nominal=nominal,
+        trajectories=int(morris.get("trajectories", 10)),
+        levels=int(morris.get("levels", 4)),
+        sobol_n=int(sobol.get("n", 64)),
+        top=int(sobol.get("top", 0)),
+        second_order=bool(sobol.get("second_order", False)),
+        seed=int(opts.get("seed", 0)),
+    )
+    out = ctx.sweep_dir / OUT_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    res.morris.to_csv(out / "morris.csv", index=False)
+    res.sobol.to_csv(out / "sobol.csv", index=False)
+    ctx.notes["sensitivity"] = {"selected": res.selected, "runs": res.runs, "outputs": outputs}
+    ctx.write_manifest()
+
+
+def plot_indices(morris: pd.DataFrame, sobol: pd.DataFrame, path: Path) -> None:
+    """Morris mu* (normalized) and Sobol S1/ST with 95% CIs, one row per output."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    outputs = list(morris["output"].drop_duplicates())
+    fig, axes = plt.subplots(
+        len(outputs),
+        2,
+        figsize=(12, 0.32 * morris["parameter"].nunique() * len(outputs) + 2),
+        squeeze=False,
+    )
+    for r, out in enumerate(outputs):
+        m = morris[morris["output"] == out].sort_values("mu_star")
+        ax = axes[r][0]
+        scale = m["mu_star"].max() or 1.0
+        ax.barh(
+            m["parameter"], m["mu_star"] / scale, xerr=m["mu_star_conf"] / scale, color="tab:gray"
+        )
+        ax.set_title(f"Morris mu* (normalized): {out}", fontsize=9)
+        ax.tick_params(axis="y", labelsize=7)
+        s = sobol[sobol["output"] == out].sort_values("ST")
+        ax = axes[r][1]
+        y = np.arange(len(s))
+        ax.barh(y - 0.2, s["S1"], 0.4, xerr=s["S1_conf"], label="first order S1")
+        ax.barh(y + 0.2, s["ST"], 0.4, xerr=s["ST_conf"], label="total ST")
+        ax.set_yticks(y, s["parameter"], fontsize=7)
+        ax.set_xlim(left=min(0.0, float(np.nanmin(s["S1"])) if len(s) else 0.0))
+        ax.set_title(f"Sobol indices: {out}", fontsize=9)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def report_section(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) -> None:
+    """The sensitivity section (only when the sweep wrote Morris and Sobol results)."""
+    d = rs.root / OUT_DIR
+    if not (d / "morris.csv").exists() or not (d / "sobol.csv").exists():
+        return
+    morris, sobol = pd.read_csv(d / "morris.csv"), pd.read_csv(d / "sobol.csv")
+    notes = ((rs.manifest or {}).get("notes") or {}).get("sensitivity", {})
+    doc.h2("Global sensitivity: Morris screening, then Sobol indices")
+    doc.p(
+        f"Morris elementary effects over {morris['parameter'].nunique()} parameters "
+        f"({notes.get('runs', {}).get('morris', '?')} parameter points), then Sobol "
+        f"first-order (S1) and total (ST) indices for {len(notes.get('selected', []))} "
+        f"of them ({notes.get('runs', {}).get('sobol', '?')} points; the others at their "
+        "calibrated values). ST - S1 is the share of variance from interactions. Outputs: "
+        "true crime per year and mean trust at the end."
+    )
+    wide = morris.pivot(index="parameter", columns="output", values="mu_star_norm").add_prefix(
+        "mu* "
+    )
+    for col in ("S1", "ST"):
+        wide = wide.join(
+            sobol.pivot(index="parameter", columns="output", values=col).add_prefix(f"{col} ")
+        )
+    first = f"ST {morris['output'].iloc[0]}"
+    wide = wide.sort_values(first if first in wide else wide.columns[0], ascending=False)
+    doc.table(wide.reset_index().rename(columns={"parameter": "Parameter"}), floatfmt="{:.3f}")
+    figs = out / "figures"
+    figs.mkdir(parents=True, exist_ok=True)
+    plot_indices(morris, sobol, figs / "sensitivity.png")
+    doc.img(figs / "sensitivity.png", "Morris mu* and Sobol indices with 95% CIs")

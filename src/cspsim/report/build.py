@@ -1,0 +1,147 @@
+"""Build the report of a run or sweep directory: report.md, report.html, summary.csv.
+
+The sections depend on what the directory holds: an inventory always (complete, failed,
+missing, incomplete, stale and duplicate runs); a comparison with the baseline when several
+scenarios share seeds; a difference-in-differences section for staggered rollouts; the
+hot spots trial; and the design's own section (budget frontier, sensitivity, calibration).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from cspsim.analysis.aggregate import monthly, place_totals, run_summaries, scenario_bands
+from cspsim.analysis.places import CityCache, place_frame
+from cspsim.analysis.plots import plot_bands, plot_change_map
+from cspsim.analysis.runs import RunSet, collect_runs
+from cspsim.report.compare import add_comparison, levels_table
+from cspsim.report.document import Document
+
+log = logging.getLogger("cspsim")
+
+#: Designs whose runs are parameter samples, not scenarios to compare one by one.
+SAMPLE_DESIGNS = ("sensitivity", "calibrate")
+
+
+def inventory(doc: Document, rs: RunSet) -> None:
+    """What was counted and what was not, with the errors of failed runs."""
+    doc.h2("Runs")
+    n = len(rs.runs)
+    lines = [f"{n} complete run(s) counted, each once."]
+    if rs.manifest:
+        lines.append(f"{len(rs.manifest.get('jobs', []))} run(s) expected by the sweep manifest.")
+    if rs.failed:
+        lines.append(f"**{len(rs.failed)} failed** (errors below; not counted).")
+    if rs.missing:
+        lines.append(f"**{len(rs.missing)} missing** (never started or killed before writing).")
+    if rs.incomplete:
+        lines.append(f"**{len(rs.incomplete)} incomplete** (killed or still running; not counted).")
+    if rs.duplicates:
+        lines.append(f"{len(rs.duplicates)} duplicate(s) of a counted config (not counted).")
+    if rs.stale:
+        lines.append(f"{len(rs.stale)} run(s) from an earlier sweep in this directory (ignored).")
+    doc.items(lines)
+    for title, entries in (
+        ("Failed runs", [f"`{k}`: {v}" for k, v in rs.failed.items()]),
+        ("Missing runs", [f"`{k}`" for k in rs.missing]),
+        ("Incomplete runs", [f"`{k}`" for k in rs.incomplete]),
+    ):
+        if entries:
+            doc.h3(title)
+            doc.items(
+                entries[:50] + ([f"... and {len(entries) - 50} more"] if len(entries) > 50 else [])
+            )
+
+
+def _comparable(rs: RunSet, summary: pd.DataFrame) -> bool:
+    if summary.empty or summary["scenario"].nunique() < 2 or rs.baseline is None:
+        return False
+    base_seeds = set(summary.loc[summary["scenario"] == rs.baseline, "seed"])
+    others = summary[summary["scenario"] != rs.baseline]
+    return bool(base_seeds & set(others["seed"]))
+
+
+def _single(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) -> None:
+    """Levels, time series and the crime map when there is nothing to compare."""
+    figs = out / "figures"
+    figs.mkdir(parents=True, exist_ok=True)
+    doc.h2("Outcomes")
+    doc.table(levels_table(summary))
+    cols = ["crimes_true", "crimes_recorded", "mean_trust"]
+    bands = scenario_bands(monthly(rs, cols), rs.runs, cols)
+    scen = list(summary["scenario"].drop_duplicates())[:6]
+    plot_bands(bands, figs / "timeseries.png", scen)
+    doc.img(figs / "timeseries.png", "Crime and trust by month (bands: 95% CI over seeds)")
+    ptot = place_totals(rs, ["crimes_true"])
+    cities = CityCache()
+    places = place_frame(cities.get(rs.runs.iloc[0]["meta"]))
+    level = ptot.merge(rs.runs[["run_dir", "scenario"]], on="run_dir")
+    level = level.groupby(["scenario", "place_id"], as_index=False)["crimes_true"].mean()
+    level = level.rename(columns={"crimes_true": "diff"})
+    level["diff"] = level["diff"] - level["diff"].mean()
+    plot_change_map(level, places, figs / "map.png", scen[:3], "True crime per place (minus mean)")
+    doc.img(figs / "map.png", "True offences per place per year, relative to the mean place")
+
+
+def _samples(doc: Document, summary: pd.DataFrame) -> None:
+    doc.h2("Outcomes over the sampled runs")
+    cols = ["crimes_true", "crimes_recorded", "trust", "reporting_rate", "cost"]
+    desc = summary[cols].describe(percentiles=[0.05, 0.5, 0.95]).T
+    desc = desc[["count", "mean", "min", "5%", "50%", "95%", "max"]]
+    doc.table(desc.reset_index().rename(columns={"index": "Measure"}))
+
+
+def build_report(path: Path, out: Path | None = None) -> Path:
+    """Write ``report.md``, ``report.html`` and ``summary.csv`` for a run or sweep directory.
+
+    Args:
+        path: A run directory or a sweep directory.
+        out: Where to write (default: ``path``).
+
+    Returns:
+        Path of ``report.md``.
+    """
+    from cspsim.experiments import calibrate, frontier, rollout, sensitivity, trial
+
+    tic = time.perf_counter()
+    root = Path(path)
+    out = Path(out) if out is not None else root
+    out.mkdir(parents=True, exist_ok=True)
+    rs = collect_runs(root)
+    summary = run_summaries(rs)
+    design = (rs.manifest or {}).get("design", "grid")
+    experiment = (rs.manifest or {}).get("experiment")
+    doc = Document()
+    doc.h1(f"cspsim report: {experiment or root.name}")
+    if len(summary):
+        first = rs.runs.iloc[0]
+        doc.p(
+            f"City **{first['city']}**, {summary['scenario'].nunique()} scenario(s), "
+            f"{summary['seed'].nunique()} seed(s), {int(summary['days'].max())} days recorded "
+            f"per run. Directory: `{root}`."
+        )
+    inventory(doc, rs)
+    if len(summary):
+        summary.drop(columns=["run_dir"]).assign(run=summary["rel"]).to_csv(
+            out / "summary.csv", index=False
+        )
+        if design in SAMPLE_DESIGNS:
+            _samples(doc, summary)
+        elif _comparable(rs, summary):
+            add_comparison(doc, rs, summary, out)
+        else:
+            _single(doc, rs, summary, out)
+        for module in (rollout, trial, frontier, sensitivity, calibrate):
+            module.report_section(doc, rs, summary, out)
+    else:
+        pd.DataFrame().to_csv(out / "summary.csv", index=False)
+        doc.p("No complete run to report yet.")
+    doc.p(f"*Generated by `cspsim-report` in {time.perf_counter() - tic:.1f} s.*")
+    md = out / "report.md"
+    md.write_text(doc.markdown(out))
+    (out / "report.html").write_text(doc.html(f"cspsim report: {experiment or root.name}"))
+    return md

@@ -1,0 +1,244 @@
+"""Report sections comparing scenarios (strategies or arms) with a baseline on paired seeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cspsim.analysis.aggregate import monthly, place_totals, scenario_bands
+from cspsim.analysis.compare import cost_per_crime_averted, paired_differences
+from cspsim.analysis.figures import plot_effects
+from cspsim.analysis.places import (
+    CityCache,
+    displacement,
+    fairness_by_neighbourhood,
+    neighbourhood_rates,
+    place_changes,
+    place_frame,
+)
+from cspsim.analysis.plots import plot_bands, plot_change_map, plot_groups
+from cspsim.analysis.runs import RunSet
+from cspsim.analysis.tables import fmt_ci
+from cspsim.city import CRIME_TYPES
+from cspsim.report.document import Document
+
+#: Headline differences: (measure, header, kind of formatting).
+HEADLINE = [
+    ("crimes_true", "Crime true", "pct"),
+    ("crimes_recorded", "Crime recorded", "pct"),
+    ("crimes_true_violent", "Violent", "pct"),
+    ("crimes_true_property", "Property", "pct"),
+    ("trust", "Trust (pts)", "pts"),
+    ("fear", "Fear (pts)", "pts"),
+    ("reporting_rate", "Reporting (pts)", "pts"),
+    ("satisfaction", "Satisfaction (1-5)", "num"),
+    ("contacts_negative", "Neg. contacts", "pct"),
+    ("arrests", "Arrests", "pct"),
+]
+PLACE_COLUMNS = ["crimes_true", "crimes_recorded", "contacts_negative", "stops", "arrests"]
+
+
+def headline_table(summary: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """One row per scenario: each measure's paired difference from the baseline, 95% CI."""
+    diffs = paired_differences(summary, [m for m, _, _ in HEADLINE], baseline, "scenario")
+    diffs = diffs.set_index(["strategy", "measure"])
+    rows = []
+    for name in summary["scenario"].drop_duplicates():
+        if name == baseline:
+            continue
+        row = {"Scenario": name, "Seeds": int(diffs.loc[(name, "crimes_true"), "n"])}
+        for m, header, kind in HEADLINE:
+            d = diffs.loc[(name, m)]
+            if kind == "pct":
+                row[header] = fmt_ci(kind, d["pct"], d["pct_low"], d["pct_high"])
+            else:
+                row[header] = fmt_ci(kind, d["diff"], d["ci_low"], d["ci_high"])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def levels_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """Mean levels per scenario (per year, real scale)."""
+    g = summary.groupby("scenario", sort=False)
+    out = pd.DataFrame(
+        {
+            "Runs": g.size(),
+            "Crime true": g["crimes_true"].mean(),
+            "Crime recorded": g["crimes_recorded"].mean(),
+            "Trust": g["trust"].mean(),
+            "Fear": g["fear"].mean(),
+            "High confidence": g["high_confidence"].mean(),
+            "Reporting rate": g["reporting_rate"].mean(),
+            "Satisfaction (1-5)": g["satisfaction"].mean(),
+            "Arrests /1,000": g["arrests_per_1000"].mean(),
+            "Neg. contacts /1,000": g["negative_per_1000"].mean(),
+            "Cost $M/yr": g["cost"].mean() / 1e6,
+        }
+    )
+    return out.reset_index().rename(columns={"scenario": "Scenario"})
+
+
+def by_type_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """True and recorded crime by type per scenario: ``true (recorded)`` per year."""
+    g = summary.groupby("scenario", sort=False).mean(numeric_only=True)
+    out = pd.DataFrame(index=g.index)
+    for t in CRIME_TYPES:
+        out[t.capitalize()] = [
+            f"{a:,.0f} ({b:,.0f})"
+            for a, b in zip(g[f"crimes_true_{t}"], g[f"crimes_recorded_{t}"], strict=True)
+        ]
+    return out.reset_index().rename(columns={"scenario": "Scenario"})
+
+
+def groups_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """Fairness by demographic group: rates per 1,000 residents of each group and ratios."""
+    g = summary.groupby("scenario", sort=False).mean(numeric_only=True)
+    out = pd.DataFrame(
+        {
+            "Neg. contacts A": g["negative_per_1000_a"],
+            "Neg. contacts B": g["negative_per_1000_b"],
+            "Ratio B/A": g["negative_per_1000_b"] / g["negative_per_1000_a"].replace(0, np.nan),
+            "Arrests A": g["arrests_per_1000_a"],
+            "Arrests B": g["arrests_per_1000_b"],
+            "Arrest ratio B/A": g["arrests_per_1000_b"]
+            / g["arrests_per_1000_a"].replace(0, np.nan),
+            "Satisfaction A": g["satisfaction_a"],
+            "Satisfaction B": g["satisfaction_b"],
+        }
+    )
+    return out.reset_index().rename(columns={"scenario": "Scenario"})
+
+
+def cost_table(summary: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Cost, money moved out of officer-hours, crimes averted and cost per crime averted."""
+    cpa = cost_per_crime_averted(summary, baseline, "scenario").set_index("strategy")
+    g = summary.groupby("scenario", sort=False)[["cost", "reallocated"]].mean()
+    out = pd.DataFrame(
+        {
+            "Cost $M/yr": g["cost"] / 1e6,
+            "Moved from patrol $M/yr": g["reallocated"] / 1e6,
+            "Extra cost $M/yr": cpa["extra_cost"].reindex(g.index) / 1e6,
+            "Crimes averted/yr": cpa["crimes_averted"].reindex(g.index),
+            "Extra $ per crime averted": cpa["cost_per_crime_averted"].reindex(g.index),
+            "Moved $ per crime averted": cpa["reallocated_per_crime_averted"].reindex(g.index),
+        }
+    )
+    return out.reset_index().rename(columns={"scenario": "Scenario"})
+
+
+def add_comparison(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) -> None:
+    """The comparison sections: differences, levels, fairness, displacement, cost, figures."""
+    base = rs.baseline
+    assert base is not None
+    figs = out / "figures"
+    figs.mkdir(parents=True, exist_ok=True)
+    scenarios = list(summary["scenario"].drop_duplicates())
+    others = [s for s in scenarios if s != base]
+    runs = rs.runs
+    doc.h2(f"What each scenario changes, against {base}")
+    doc.p(
+        f"Each cell is the mean difference from **{base}** over paired seeds (common random "
+        "numbers: the two runs of a seed share every random draw the scenario does not "
+        "change), with its 95% confidence interval in brackets. *True* crime is what "
+        "happened; *recorded* crime is what the police know. Percentages are changes in "
+        "yearly totals; *pts* are points on a 0-100 scale; satisfaction is the last survey "
+        "wave's mean answer (1-5)."
+    )
+    doc.table(headline_table(summary, base))
+    plot_effects(summary.assign(strategy=summary["scenario"]), figs / "effects.png", base)
+    doc.img(figs / "effects.png", f"Effects against {base} with 95% CIs over paired seeds")
+
+    doc.h2("Levels per scenario")
+    doc.p("Means over seeds, per year at real population scale.")
+    doc.table(levels_table(summary))
+    doc.h3("Crime by type: true (recorded) per year")
+    doc.table(by_type_table(summary))
+
+    cities = CityCache()
+    ptot = place_totals(rs, PLACE_COLUMNS)
+    doc.h2("Fairness: who is stopped and arrested")
+    doc.p(
+        "Negative police contacts and arrests per 1,000 residents of each demographic group "
+        "per year, and the last survey wave's satisfaction by group."
+    )
+    doc.table(groups_table(summary))
+    plot_groups(summary, figs / "groups.png", scenarios)
+    doc.img(figs / "groups.png", "Negative contacts and arrests per 1,000 residents by group")
+    rates = neighbourhood_rates(ptot, runs, cities)
+    if len(rates):
+        rates.to_csv(out / "neighbourhoods.csv", index=False)
+        doc.p(
+            "By neighbourhood (residents' home neighbourhood): population-weighted mean and "
+            "90th percentile of the neighbourhoods' rates per 1,000, and the rate in the most "
+            "disadvantaged fifth of neighbourhoods over the least disadvantaged fifth (1 = "
+            "even). Every neighbourhood's rates are in `neighbourhoods.csv`."
+        )
+        fair = fairness_by_neighbourhood(rates).rename(
+            columns={
+                "scenario": "Scenario",
+                "negative_mean": "Neg. contacts mean",
+                "negative_p90": "Neg. contacts p90",
+                "ratio_negative": "Neg. ratio Q5/Q1",
+                "arrests_mean": "Arrests mean",
+                "arrests_p90": "Arrests p90",
+                "ratio_arrests": "Arrest ratio Q5/Q1",
+            }
+        )
+        doc.table(fair)
+
+    disp = displacement(ptot, runs, base, cities)
+    doc.h2("Displacement around targeted places")
+    if disp.empty:
+        doc.p("No scenario here targets particular places, so there is nothing to displace.")
+    else:
+        doc.p(
+            "True crime at the places a scenario targets (hot spots, problem-solving places, "
+            "watch areas, treated trial places) and at their never-targeted neighbours, "
+            f"against the same places under {base} on the same seed. A rise around the "
+            "targets would be displacement; a fall, diffusion of benefits."
+        )
+        rows = [
+            {
+                "Scenario": r.scenario,
+                "Targeted places": f"{r.targeted_places:.0f}",
+                "At targets": fmt_ci("pct", r.targeted_pct, r.targeted_low, r.targeted_high),
+                "Around places": f"{r.surrounding_places:.0f}",
+                "Around targets": fmt_ci(
+                    "pct", r.surrounding_pct, r.surrounding_low, r.surrounding_high
+                ),
+                "Seeds": r.seeds,
+            }
+            for r in disp.itertuples()
+        ]
+        doc.table(pd.DataFrame(rows))
+
+    doc.h2("Cost")
+    doc.p(
+        "Spending per year; *moved from patrol* is what goes to anything but officer-hours "
+        "(programs, meetings, watch, training). At equal budget the extra cost is about "
+        "zero, so the useful ratio is the money moved per crime averted (n/a when no crime "
+        "is averted)."
+    )
+    doc.table(cost_table(summary, base), floatfmt="{:,.2f}")
+
+    doc.h2("Over time")
+    cols = ["crimes_true", "crimes_recorded", "mean_trust"]
+    bands = scenario_bands(monthly(rs, cols), runs, cols)
+    shown = [base, *others][:6]
+    plot_bands(bands, figs / "timeseries.png", shown)
+    doc.img(figs / "timeseries.png", "Crime and trust by month, with 95% bands over seeds")
+
+    doc.h2("Where: change per place")
+    meta0 = runs[runs["scenario"] == base].iloc[0]["meta"]
+    places = place_frame(cities.get(meta0))
+    changes = place_changes(ptot, runs, base)
+    plot_change_map(
+        changes,
+        places,
+        figs / "map.png",
+        others[:9],
+        f"Change in true crime per place against {base} (mean over paired seeds)",
+    )
+    doc.img(figs / "map.png", "Map: change in true offences per place per year (blue: fewer)")
