@@ -25,6 +25,17 @@ def likert(values: np.ndarray, noise: np.ndarray) -> np.ndarray:
     return np.clip(np.floor((values + noise) * 5.0) + 1, 1, 5).astype(np.int8)
 
 
+def satisfaction_score(model: CommunitySafetyModel, idx: np.ndarray) -> np.ndarray:
+    """Satisfaction with police (0-1) of residents ``idx``.
+
+    Trust, lowered by the resident's share of negative contacts (the survey's item).
+    """
+    r = model.residents
+    neg = r.negative_contacts[idx]
+    neg_share = np.divide(neg, np.maximum(r.contacts[idx], 1), dtype=np.float64)
+    return np.clip(r.trust[idx] - 0.3 * neg_share, 0.0, 1.0)
+
+
 def survey_wave(model: CommunitySafetyModel, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Run one survey wave; return the respondents' answers as columns."""
     sv = model.params.survey
@@ -40,11 +51,7 @@ def survey_wave(model: CommunitySafetyModel, rng: np.random.Generator) -> dict[s
     u = u[u[:, 0] < p_respond]
     noise = (u[:, 1:] - 0.5) * 2.0 * np.sqrt(3.0) * ANSWER_NOISE  # uniform, sd = ANSWER_NOISE
     trust = r.trust[resp]
-    # Satisfaction: trust, lowered by the respondent's share of negative contacts.
-    neg_share = np.divide(
-        r.negative_contacts[resp], np.maximum(r.contacts[resp], 1), dtype=np.float64
-    )
-    satisfaction = np.clip(trust - 0.3 * neg_share, 0.0, 1.0)
+    satisfaction = satisfaction_score(model, resp)
     return {
         "resident": resp.astype(np.int64),
         "place": r.place[resp].astype(np.int64),

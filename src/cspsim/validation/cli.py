@@ -1,0 +1,97 @@
+"""``cspsim-validate``: hold the default model against the published findings and real data.
+
+Runs the default calibration over N seeds (San Francisco 2012 baseline, one in-silico trial
+per intervention on common random numbers, Columbus 1980 out of sample) and writes
+``OUT/validation.csv``, ``OUT/validation.md`` and ``OUT/figures/*.png``.
+
+Exit status: 0 when the report was written, whatever facts failed (they are findings, listed
+with reasons in ``validation.md``); 1 on an error (bad option, failed run); 2 on bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from cspsim.errors import CityDataError, ConfigError
+
+log = logging.getLogger("cspsim.validation")
+
+#: ``--quick``: a smoke run for development (not the reference numbers).
+QUICK = {"seeds": 2, "days": 180, "overrides": ("city.residents_per_agent=40",)}
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    ap = argparse.ArgumentParser(prog="cspsim-validate", description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", type=int, default=5, help="number of seeds, 1..N (default 5)")
+    ap.add_argument("--first-seed", type=int, default=1, help="first seed (default 1)")
+    ap.add_argument(
+        "--out",
+        type=Path,
+        default=Path("results/validation"),
+        help="output directory (default results/validation)",
+    )
+    ap.add_argument(
+        "--days",
+        type=int,
+        default=365,
+        help="recorded days of a one-year run (default 365; summer jobs run two)",
+    )
+    ap.add_argument("--jobs", type=int, default=2, help="parallel worker processes (default 2)")
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help="2 seeds, 180 days, 1 agent per 40 residents: a smoke run only",
+    )
+    ap.add_argument(
+        "overrides",
+        nargs="*",
+        metavar="KEY=VALUE",
+        help="config overrides for the San Francisco runs, e.g. "
+        "params.crime.police_deterrence=0.15",
+    )
+    args = ap.parse_args(argv)
+    if args.quick:
+        args.seeds, args.days = QUICK["seeds"], QUICK["days"]
+        args.overrides = [*QUICK["overrides"], *args.overrides]
+    for name in ("seeds", "days", "jobs"):
+        if getattr(args, name) < 1:
+            ap.error(f"--{name}: expected an integer >= 1, got {getattr(args, name)}")
+    if args.first_seed < 0:
+        ap.error(f"--first-seed: expected an integer >= 0, got {args.first_seed}")
+    if args.days < 184:
+        log.warning("--days %d < 184: the SF comparison uses only %d days", args.days, args.days)
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``cspsim-validate``."""
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    args = parse_args(argv)
+    from cspsim.validation.report import write_report
+    from cspsim.validation.suite import validate
+
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    command = "cspsim-validate " + " ".join(sys.argv[1:] if argv is None else argv)
+    start = time.perf_counter()
+    try:
+        result = validate(seeds, args.days, args.jobs, tuple(args.overrides))
+        path = write_report(result, args.out, command.strip())
+    except (ConfigError, CityDataError) as exc:
+        print(f"cspsim-validate: error: {exc}", file=sys.stderr)
+        return 1
+    passed = sum(r.passed for r in result.rows)
+    print(f"{passed} of {len(result.rows)} facts passed ({time.perf_counter() - start:.0f} s)")
+    for r in result.rows:
+        if not r.passed:
+            print(f"  failed: {r.fact.key}: {r.value:.3f} (band {r.fact.low:g} to {r.fact.high:g})")
+    print(f"wrote {path} and {path.with_name('validation.md')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

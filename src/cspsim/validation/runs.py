@@ -1,0 +1,200 @@
+"""One validation run: build the default model, step it, and keep what the checks need.
+
+A run is identified by a :class:`RunSpec` (city, strategy, overrides, days, seed). It returns
+a :class:`Trace` of plain arrays, so runs can be farmed out to worker processes and the
+results do not depend on how many workers there are (each run is a function of its spec).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cspsim.agents import PROGRAM_TYPES
+from cspsim.api import collect, make_config
+from cspsim.city import CRIME_TYPES
+from cspsim.model import CommunitySafetyModel
+from cspsim.processes.crime import VIOLENT
+from cspsim.processes.survey import satisfaction_score
+
+#: Trust (0-1) and satisfaction at or above this count as "high" (Likert 4-5 of 5).
+HIGH = 0.6
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """What to run.
+
+    Attributes:
+        name: Label of the run (``baseline``, ``hotspot``, ...).
+        strategy: A file in ``configs/strategy``.
+        seed: Root seed (runs with the same seed share random numbers: CRN).
+        days: Recorded days.
+        year: Days that count as one year for year-end snapshots and windows.
+        city: A file in ``configs/city``.
+        overrides: Dotted config overrides.
+        pressure: Keep at-risk residents' daily violent offending pressure.
+    """
+
+    name: str
+    strategy: str
+    seed: int
+    days: int
+    year: int
+    city: str = "sf2012"
+    overrides: tuple[str, ...] = ()
+    pressure: bool = False
+
+
+@dataclass
+class Trace:
+    """What one run left behind (all arrays are over recorded days 0..days-1).
+
+    Attributes:
+        spec: The run's spec.
+        true: True offences by day, place and type, int16 (days, P, 4).
+        rec: Recorded offences by day, place and type, int16 (days, P, 4).
+        presence: Officer-hours at each place by day, float32 (days, P).
+        mask: Place-days the strategy treated (hot spots in force, problem-solving,
+            watch, responder coverage >= 0.5), bool (days, P), or None.
+        surround: Non-treated place-days adjacent to treated ones (hot spots), or None.
+        scalars: Baseline-year summaries (reporting, contacts, confidence, year-end state).
+        pressure: Violent offending pressure of at-risk residents (days, n_at_risk).
+        program_since: Enrolment day of each at-risk resident in youth jobs (-1 = never).
+        place_xy: Place coordinates (x, y), for maps.
+        extra: The city's extra observed columns (e.g. Columbus CRIME, SF observed counts).
+    """
+
+    spec: RunSpec
+    true: np.ndarray
+    rec: np.ndarray
+    presence: np.ndarray
+    mask: np.ndarray | None = None
+    surround: np.ndarray | None = None
+    scalars: dict[str, float] = field(default_factory=dict)
+    pressure: np.ndarray | None = None
+    program_since: np.ndarray | None = None
+    place_xy: np.ndarray | None = None
+    extra: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def _treated_today(model: CommunitySafetyModel) -> np.ndarray | None:
+    """Places the strategy works on today (None for the baseline)."""
+    s = model.strategy
+    if not s.started:
+        return None
+    mask = np.zeros(model.n_places, dtype=bool)
+    if s.cfg.patrol.mode == "hotspot":
+        mask[s.hotspots] = True
+    elif len(s.ps_places):
+        mask[s.ps_places] = True
+    elif model.engagement.watch.any():
+        mask |= model.engagement.watch > 0
+    elif s.cfg.programs.mental_health_share > 0:
+        mask |= model.programs.responder_coverage >= 0.5
+    else:
+        return None
+    return mask
+
+
+def _violent_pressure(model: CommunitySafetyModel) -> np.ndarray:
+    r = model.residents
+    idx = model.at_risk_index
+    eff = model.programs.effect_by_type(idx)[:, VIOLENT]
+    return (r.propensity[idx] * (1.0 - r.jailed[idx]) * (1.0 - eff)).astype(np.float32)
+
+
+def _year_end(model: CommunitySafetyModel) -> dict[str, float]:
+    r = model.residents
+    idx = np.arange(r.n)
+    return {
+        "end_high_confidence": float((r.trust >= HIGH).mean()),
+        "end_mean_trust": float(r.trust.mean()),
+        "end_satisfied": float((satisfaction_score(model, idx) >= HIGH).mean()),
+    }
+
+
+def _daily_counts(events, place_index: dict, days: int, n_places: int, recorded: bool):
+    ev = events[events["day"] < days]
+    if recorded:
+        ev = ev[ev["recorded"]]
+    place = ev["place_id"].map(place_index).to_numpy(np.int64)
+    kind = ev["crime_type"].cat.codes.to_numpy(np.int64)
+    out = np.zeros((days, n_places, len(CRIME_TYPES)), dtype=np.int16)
+    np.add.at(out, (ev["day"].to_numpy(np.int64), place, kind), 1)
+    return out
+
+
+def _scalars(model: CommunitySafetyModel, res, year: int, contacts0: np.ndarray) -> dict:
+    ts = res.timeseries
+    ts = ts[ts["day"] < year]
+    ev = res.events[res.events["day"] < year]
+    by = ev.groupby("crime_type", observed=False)["reported"].agg(["sum", "count"])
+    k = model.residents_per_agent
+    out: dict[str, float] = {}
+    for t in CRIME_TYPES:
+        out[f"reported_{t}"] = float(by.loc[t, "sum"])
+        out[f"true_{t}"] = float(by.loc[t, "count"])
+    pi = ts["contacts_police_initiated"].sum()
+    out["contacts_police_initiated"] = float(pi)
+    out["contacts_all"] = float(pi + ts["contacts_resident_initiated"].sum())
+    # Share of people with >= 1 contact in a year: an agent's contacts (annualized) spread
+    # over its k people as Poisson.
+    out["contact_share"] = float(np.mean(1.0 - np.exp(-contacts0 * (365.0 / year) / k)))
+    out["high_confidence"] = float(ts["high_confidence_share"].mean())
+    sv = res.survey[res.survey["day"] < year]
+    out["survey_high"] = float((sv["trust"] >= 4).mean()) if len(sv) else float("nan")
+    return out
+
+
+def run(spec: RunSpec) -> Trace:
+    """Run one spec and return its trace."""
+    cfg = make_config(
+        city=spec.city,
+        strategy=spec.strategy,
+        seed=spec.seed,
+        days=spec.days,
+        overrides=list(spec.overrides),
+    )
+    model = CommunitySafetyModel(cfg)
+    model.run(0)  # burn-in only
+    contacts_start = model.residents.contacts.copy()
+    masks, pressure, presence, year_end, contacts_year = [], [], [], {}, None
+    for day in range(spec.days):
+        masks.append(_treated_today(model))
+        model.run(1)
+        presence.append(model.presence.astype(np.float32))
+        if spec.pressure:
+            pressure.append(_violent_pressure(model))
+        if day == spec.year - 1:
+            year_end = _year_end(model)
+            contacts_year = model.residents.contacts - contacts_start
+    if contacts_year is None:
+        contacts_year = model.residents.contacts - contacts_start
+    res = collect(model, 0.0, 0.0)
+    city = model.city
+    place_index = {pid: i for i, pid in enumerate(city.place_ids)}
+    trace = Trace(
+        spec=spec,
+        true=_daily_counts(res.events, place_index, spec.days, model.n_places, False),
+        rec=_daily_counts(res.events, place_index, spec.days, model.n_places, True),
+        presence=np.stack(presence),
+        scalars=_scalars(model, res, spec.year, contacts_year.astype(np.float64)) | year_end,
+        place_xy=np.column_stack([city.x, city.y]),
+        extra={k: np.asarray(v) for k, v in city.extra.items()},
+    )
+    if any(m is not None for m in masks):
+        blank = np.zeros(model.n_places, dtype=bool)
+        trace.mask = np.stack([blank if m is None else m for m in masks])
+        if model.strategy.cfg.patrol.mode == "hotspot":
+            adj = model.adjacency.tocsr()
+            near = (adj @ trace.mask.T.astype(np.float64)).T > 0
+            trace.surround = near & ~trace.mask
+    if spec.pressure:
+        r = model.residents
+        idx = model.at_risk_index
+        youth = r.program[idx] == PROGRAM_TYPES.index("youth_jobs")
+        trace.pressure = np.stack(pressure)
+        trace.program_since = np.where(youth, r.program_since[idx], -1).astype(np.int64)
+    return trace

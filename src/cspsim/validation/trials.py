@@ -1,0 +1,135 @@
+"""In-silico trials: each intervention against the baseline on common random numbers.
+
+Every trial runs the strategy and the reactive baseline on the same seed; the effect is
+measured per seed on the place-days (or residents) the strategy treated, comparing the
+same place-days (residents) in the baseline run, and summarized across seeds with a
+t-based 95% CI of the paired differences. Crime is *true* crime (what happened, not what
+police recorded: recording changes with patrol and trust) of the victim types (violent,
+property, disorder) unless the fact names other types; drug offences are nearly all found
+by police, so their true count says more about the model's assumptions than about crime.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cspsim.processes.crime import DISORDER, DRUGS, PROPERTY, VIOLENT
+from cspsim.validation.metrics import mean_ci, relative_change
+from cspsim.validation.runs import RunSpec, Trace
+
+VICTIM = (VIOLENT, PROPERTY, DISORDER)
+#: Extra days run after two years so every first-cycle participant has two full years.
+FOLLOW_UP_SLACK = 60
+
+#: Trial name -> (strategy file, overrides, two-year run, keep offending pressure).
+TRIALS: dict[str, tuple[str, tuple[str, ...], bool, bool]] = {
+    "hotspot": ("hotspot", (), False, False),
+    "community_policing": ("community_policing", (), False, False),
+    "problem_oriented": ("problem_oriented", (), False, False),
+    "neighbourhood_watch": ("neighbourhood_watch", (), False, False),
+    # The root-causes strategy with one component at a time, so each effect is its own.
+    "summer_jobs": (
+        "root_causes",
+        ("strategy.programs.job_training_share=0", "strategy.programs.mental_health_share=0"),
+        True,
+        True,
+    ),
+    "responders": (
+        "root_causes",
+        ("strategy.programs.youth_jobs_share=0", "strategy.programs.job_training_share=0"),
+        False,
+        False,
+    ),
+}
+
+
+def specs_for_seed(seed: int, days: int, overrides: tuple[str, ...] = ()) -> list[RunSpec]:
+    """All runs of one seed: the (two-year) baseline, every trial, and Columbus."""
+    long = 2 * days + FOLLOW_UP_SLACK
+    specs = [RunSpec("baseline", "reactive", seed, long, days, overrides=overrides, pressure=True)]
+    for name, (strategy, extra, two_years, pressure) in TRIALS.items():
+        specs.append(
+            RunSpec(
+                name,
+                strategy,
+                seed,
+                long if two_years else days,
+                days,
+                overrides=overrides + extra,
+                pressure=pressure,
+            )
+        )
+    specs.append(RunSpec("columbus", "reactive", seed, days, days, city="columbus"))
+    return specs
+
+
+def _masked_change(
+    treat: Trace, base: Trace, mask: np.ndarray, types: tuple[int, ...], days: int
+) -> float:
+    """Relative change of true crime of ``types`` over the masked place-days."""
+    m = mask[:days]
+    t = treat.true[:days][:, :, list(types)].sum(axis=-1, dtype=np.int64)[m].sum()
+    b = base.true[:days][:, :, list(types)].sum(axis=-1, dtype=np.int64)[m].sum()
+    return float(relative_change(np.array([t]), np.array([b]))[0])
+
+
+def _participant_effects(treat: Trace, base: Trace, year: int) -> tuple[float, float]:
+    """Participants' violent offending vs the same residents in the baseline, years 1 and 2.
+
+    Participants are the at-risk residents enrolled in summer jobs early enough to be
+    followed for two full years after enrolment; each is compared with themself in the
+    baseline run on the same seed (the CRN counterfactual).
+    """
+    since = treat.program_since
+    n_days = treat.pressure.shape[0]
+    cohort = np.flatnonzero((since >= 0) & (since + 2 * year <= n_days))
+    if len(cohort) == 0:
+        return float("nan"), float("nan")
+    out = []
+    for y in (0, 1):
+        t = b = 0.0
+        for i in cohort:
+            s = since[i] + y * year
+            t += float(treat.pressure[s : s + year, i].sum(dtype=np.float64))
+            b += float(base.pressure[s : s + year, i].sum(dtype=np.float64))
+        out.append(t / b - 1.0 if b > 0 else float("nan"))
+    return out[0], out[1]
+
+
+def seed_effects(traces: dict[str, Trace], days: int) -> dict[str, float]:
+    """Effects of every trial for one seed (keys are fact keys)."""
+    base = traces["baseline"]
+    out: dict[str, float] = {}
+    hs = traces["hotspot"]
+    out["hotspot_treated"] = _masked_change(hs, base, hs.mask, VICTIM, days)
+    out["hotspot_surrounding"] = _masked_change(hs, base, hs.surround, VICTIM, days)
+    cp = traces["community_policing"]
+    out["cp_trust"] = cp.scalars["end_high_confidence"] - base.scalars["end_high_confidence"]
+    out["cp_satisfaction"] = cp.scalars["end_satisfied"] - base.scalars["end_satisfied"]
+    everywhere = np.ones(cp.true.shape[:2], dtype=bool)
+    out["cp_crime"] = _masked_change(cp, base, everywhere, VICTIM, days)
+    pop = traces["problem_oriented"]
+    out["pop_targeted"] = _masked_change(pop, base, pop.mask, VICTIM, days)
+    nw = traces["neighbourhood_watch"]
+    out["watch_covered"] = _masked_change(nw, base, nw.mask, VICTIM, days)
+    y1, y2 = _participant_effects(traces["summer_jobs"], base, days)
+    out["summer_jobs_year1"] = y1
+    out["summer_jobs_year2"] = y2
+    out["summer_jobs_fade"] = y2 / y1 if y1 < 0 else float("nan")
+    mh = traces["responders"]
+    out["mh_low_level"] = _masked_change(mh, base, mh.mask, (DISORDER, DRUGS), days)
+    out["mh_serious"] = _masked_change(mh, base, mh.mask, (VIOLENT, PROPERTY), days)
+    # Context for the report (not facts): city-wide changes and treated place counts.
+    for name in ("hotspot", "problem_oriented", "neighbourhood_watch", "responders"):
+        tr = traces[name]
+        out[f"{name}_city"] = _masked_change(tr, base, everywhere, VICTIM, days)
+        out[f"{name}_places"] = float(tr.mask[1:days].sum(axis=1).mean())
+        m = tr.mask[1:days]
+        out[f"{name}_dose"] = float(tr.presence[1:days][m].mean() / base.presence[1:days][m].mean())
+    return out
+
+
+def summarize(per_seed: list[dict[str, float]]) -> dict[str, tuple[float, float, float]]:
+    """Mean and t-based 95% CI across seeds of every effect."""
+    keys = per_seed[0].keys()
+    return {k: mean_ci(np.array([d[k] for d in per_seed])) for k in keys}
