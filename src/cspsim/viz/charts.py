@@ -61,7 +61,12 @@ def _fmt(v: float) -> str:
 
 
 def line_chart(
-    title: str, series: list[Series], width: int = 420, height: int = 170, percent: bool = False
+    title: str,
+    series: list[Series],
+    width: int = 420,
+    height: int = 170,
+    percent: bool = False,
+    min_span: float = 0.0,
 ) -> str:
     """An SVG line chart with a title, y range labels, day axis and a legend.
 
@@ -71,6 +76,8 @@ def line_chart(
         width: Width in pixels.
         height: Height in pixels.
         percent: Show y labels as percentages.
+        min_span: Smallest y range shown (so noise in a flat 0-1 series does not look like
+            a trend).
     """
     left, right, top, bottom = 44, 8, 22, 34
     pw, ph = width - left - right, height - top - bottom
@@ -79,11 +86,12 @@ def line_chart(
     finite = [f for f in finite if len(f)]
     lo = min((float(f.min()) for f in finite), default=0.0)
     hi = max((float(f.max()) for f in finite), default=1.0)
-    if hi - lo < 1e-9:
-        lo, hi = lo - 0.5 * max(abs(lo), 1e-3), hi + 0.5 * max(abs(hi), 1e-3)
-    pad = 0.08 * (hi - lo)
+    if hi - lo < max(min_span, 1e-9):
+        mid, half = 0.5 * (lo + hi), 0.5 * max(min_span, 1e-3 * max(abs(lo), abs(hi), 1e-3))
+        lo, hi = mid - half, mid + half
+    pad = 0.08 * (hi - lo) if finite else 0.0
     lo, hi = lo - pad, hi + pad
-    fmt = (lambda v: f"{100 * v:.0f}%") if percent else _fmt
+    fmt = (lambda v: f"{100 * v:.0f}%" if np.isfinite(v) else "–") if percent else _fmt
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" style="font-family: sans-serif; font-size: 11px; '
@@ -169,14 +177,15 @@ def chart_svgs(
         )
     return {
         "crime": line_chart("Crime per day: true vs recorded (7-day mean)", crime, width, height),
-        "trust": line_chart("Trust in police (mean, 0-1)", trust, width, height),
-        "fear": line_chart("Fear of crime (mean, 0-1)", fear, width, height),
+        "trust": line_chart("Trust in police (mean, 0-1)", trust, width, height, min_span=0.05),
+        "fear": line_chart("Fear of crime (mean, 0-1)", fear, width, height, min_span=0.05),
         "reporting": line_chart(
             "Reporting rate (victimizations reported, 30 days)",
             reporting,
             width,
             height,
             percent=True,
+            min_span=0.1,
         ),
         "contacts": line_chart(
             "Police contacts per day: positive vs negative", contacts, width, height
