@@ -7,6 +7,7 @@ Examples:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sys
 from pathlib import Path
@@ -29,6 +30,19 @@ log = logging.getLogger("cspsim")
 ConfigStore.instance().store(name="run_schema", node=RunConfig)
 
 
+def unknown_keys(node: DictConfig, obj: object, prefix: str = "") -> list[str]:
+    """Keys of the composed config the schema lacks (``+key=value`` can append them)."""
+    names = {f.name for f in dataclasses.fields(obj)}
+    out: list[str] = []
+    for key in node:
+        path = f"{prefix}{key}"
+        if key not in names:
+            out.append(path)
+        elif dataclasses.is_dataclass(getattr(obj, key)) and isinstance(node[key], DictConfig):
+            out.extend(unknown_keys(node[key], getattr(obj, key), path + "."))
+    return out
+
+
 @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")
 def main(dcfg: DictConfig) -> None:
     """Run the configured simulation into Hydra's output directory."""
@@ -41,6 +55,10 @@ def main(dcfg: DictConfig) -> None:
             cfg = OmegaConf.to_object(dcfg)
         except OmegaConfBaseException as exc:
             raise ConfigError(str(exc).split("\n    full_key")[0]) from exc
+        unknown = unknown_keys(dcfg, cfg)
+        if unknown:
+            # Otherwise silently dropped: a misspelt setting must not run with the default.
+            raise ConfigError(f"{', '.join(unknown)}: unknown setting (not in the config schema)")
         meta = run_one(cfg, run_dir, raise_errors=True)
         if not meta.get("skipped"):
             log.info(

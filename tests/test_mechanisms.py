@@ -1,0 +1,801 @@
+"""Each mechanism on small cases whose answer is computed by hand in the test.
+
+The process functions are called directly on a small model; parameters that enter a hand
+computation are set explicitly, so tuning the calibrated defaults does not break these tests.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from conftest import tiny_config
+
+from cspsim.agents import PROGRAM_TYPES, Resident
+from cspsim.city import City
+from cspsim.city.build import make_city
+from cspsim.config import RunConfig
+from cspsim.model import CommunitySafetyModel
+from cspsim.processes import policing, reporting, social
+from cspsim.processes.crime import DISORDER, DRUGS, PROPERTY, VIOLENT
+from cspsim.processes.deployment import DeploymentPlan
+from cspsim.processes.policing import Contacts, ShiftResult
+from cspsim.processes.reporting import Offences
+from cspsim.processes.survey import likert, survey_wave
+from cspsim.residents import agents_per_place, row_normalize
+from cspsim.rng import Streams
+from cspsim.strategies.budget import allocate
+
+F32 = 1e-6  # float32 resident state: relative precision ~6e-8, room for a few operations
+
+
+def path_city(population=(1000.0, 2000.0, 1500.0)) -> City:
+    """Three places on a path 0 - 1 - 2; places 0, 1 in neighbourhood n0, place 2 in n1."""
+    return make_city(
+        name="path",
+        label="path",
+        place_ids=np.array(["p0", "p1", "p2"]),
+        population=np.asarray(population, dtype=float),
+        u=np.array([0, 1]),
+        v=np.array([1, 2]),
+        neighbourhood_labels=np.array(["n0", "n0", "n1"]),
+        x=np.array([0.0, 1.0, 2.0]),
+        y=np.zeros(3),
+        disadvantage=np.array([-1.0, 0.0, 1.0]),
+    )
+
+
+def path_model(cfg: RunConfig | None = None, **kw) -> CommunitySafetyModel:
+    """A model on :func:`path_city` (k = 30 people per agent: 33 + 67 + 50 agents)."""
+    cfg = cfg if cfg is not None else tiny_config()
+    return CommunitySafetyModel(cfg, city=path_city(**kw))
+
+
+def no_offences(n: int = 0) -> Offences:
+    z = np.zeros(n, dtype=bool)
+    return Offences(
+        np.zeros(n, np.int32), np.zeros(n, np.int8), np.zeros(n, np.int64), z, z.copy(), z.copy(), z
+    )
+
+
+# --------------------------------------------------------------------------- space, people
+
+
+def test_agents_per_place_largest_remainder():
+    # exact 1, 2.5, 3.4, 3.1 (sum 10): floors 1,2,3,3 and the one left goes to the 0.5.
+    assert agents_per_place(np.array([10.0, 25.0, 34.0, 31.0]), 10.0).tolist() == [1, 3, 3, 3]
+    # exact 0, .6, .6, .6 (sum 1.8 -> 2): stable order among ties; empty place gets none.
+    assert agents_per_place(np.array([0.0, 6.0, 6.0, 6.0]), 10.0).tolist() == [0, 1, 1, 0]
+    # Total preserved for awkward k.
+    pop = np.array([123.0, 456.0, 789.0, 1.0, 0.0])
+    counts = agents_per_place(pop, 7.3)
+    assert counts.sum() == round(pop.sum() / 7.3)
+    assert np.all(np.abs(counts - pop / 7.3) < 1.0)
+
+
+def test_path_model_layout():
+    m = path_model()
+    assert m.place_count.tolist() == [33, 67, 50]
+    assert m.residents.n == 150
+    assert np.all(np.diff(m.residents.place) >= 0)  # sorted by place
+    assert m.place_start.tolist() == [0, 33, 100]
+    w = m.place_w.toarray()
+    np.testing.assert_allclose(w, [[0, 1, 0], [0.5, 0, 0.5], [0, 1, 0]])
+
+
+def test_pick_residents_at_and_empty_place_falls_back_to_nearest():
+    m = path_model(population=(1000.0, 2000.0, 0.0))
+    assert m.place_count.tolist() == [33, 67, 0]
+    assert m.populated_place.tolist() == [0, 1, 1]
+    got = reporting.pick_residents_at(
+        m, np.array([0, 0, 1, 2, 2]), np.array([0.0, 0.999, 0.5, 0.0, 0.999])
+    )
+    # place 0: residents 0..32; place 1: 33..99 (floor(0.5 * 67) = 33 -> 66); place 2 -> place 1.
+    assert got.tolist() == [0, 32, 66, 33, 99]
+
+
+def test_resident_agent_is_a_view_on_the_arrays_both_ways(tiny_model):
+    m = tiny_model
+    agents = list(m.agents_by_type[Resident])
+    assert len(agents) == m.residents.n
+    a, b = agents[7], agents[11]
+    assert a.index == 7 and b.index == 11
+    # agent -> array
+    a.trust = 0.123
+    assert m.residents.trust[7] == np.float32(0.123)
+    a.fear = 0.9
+    assert m.residents.fear[7] == np.float32(0.9)
+    # array -> agent
+    m.residents.trust[11] = 0.77
+    assert b.trust == np.float32(0.77)
+    m.residents.jailed[11] = 0.25
+    assert b.jailed == np.float32(0.25)
+    # every array is exposed and agrees element-wise
+    for name in m.residents.field_names():
+        arr = getattr(m.residents, name)
+        assert [getattr(x, name) for x in agents[:20]] == arr[:20].tolist()
+
+
+def test_officer_beats_follow_population_by_largest_remainder(tiny_model):
+    m = tiny_model
+    n = len(m.officer_list)
+    nb_pop = np.bincount(m.city.neighbourhood, weights=m.city.population)
+    exact = nb_pop / nb_pop.sum() * n
+    beats = np.bincount(m.officer_beat, minlength=len(nb_pop))
+    assert beats.sum() == n
+    assert np.all(np.abs(beats - exact) < 1.0)
+    expected_n = math.ceil(m.baseline_hours / m.params.police.shift_hours * 1.25)
+    assert n == expected_n
+
+
+def test_historical_tension_lowers_trust_by_the_drop_in_named_neighbourhoods():
+    base = CommunitySafetyModel(tiny_config())
+    cfg = tiny_config(
+        overrides=[
+            "modifiers.historical_tension.neighbourhoods=[nb1]",
+            "modifiers.historical_tension.trust_drop=0.2",
+        ]
+    )
+    m = CommunitySafetyModel(cfg)
+    hit = m.city.neighbourhood[m.residents.place] == 1
+    diff = base.residents.trust - m.residents.trust
+    expected = np.where(hit, np.minimum(0.2, base.residents.trust), 0.0)
+    np.testing.assert_allclose(diff, expected, atol=F32)
+    np.testing.assert_allclose(
+        base.residents.trust_disposition - m.residents.trust_disposition, expected, atol=F32
+    )
+    # Reporting stays calibrated at the city's trust before the modifier.
+    assert m.reference_trust == pytest.approx(base.reference_trust)
+
+
+# --------------------------------------------------------------------------- crime
+
+
+def crime_cfg() -> RunConfig:
+    cfg = tiny_config()
+    c = cfg.params.crime
+    c.near_repeat_branching, c.near_repeat_decay, c.near_repeat_spread = 0.2, 0.1, 0.3
+    c.police_deterrence, c.diffusion_of_benefits, c.displacement = 0.05, 0.4, 0.25
+    c.offender_travel = 0.3
+    c.presence_half_saturation = 2.0
+    return cfg
+
+
+def test_near_repeat_boost_decays_and_spreads_by_hand():
+    m = path_model(crime_cfg())
+    m.crime.boost = np.zeros((3, 4))
+    m.crime.boost[0, VIOLENT] = 1.0
+    counts = np.zeros((3, 4), dtype=np.int64)
+    counts[2, PROPERTY] = 2
+    m.crime.update_boost(counts)
+    # Spread (eta = 0.3): place 0 keeps 0.7, sends 0.3 to its only neighbour (place 1);
+    # decay (omega = 0.1) keeps 0.9; each offence adds n * omega = 0.2 * 0.1 = 0.02.
+    expected = np.zeros((3, 4))
+    expected[:, VIOLENT] = [0.63, 0.27, 0.0]
+    expected[2, PROPERTY] = 0.04
+    np.testing.assert_allclose(m.crime.boost, expected, atol=1e-12)
+    m.crime.update_boost(np.zeros((3, 4), dtype=np.int64))
+    # Place 1 splits its 0.27 * 0.3 between places 0 and 2; places 0 and 2 send all to 1.
+    # b = [0.7*0.63 + 0.3*0.135, 0.7*0.27 + 0.3*0.63, 0.3*0.135] = [0.4815, 0.378, 0.0405]
+    np.testing.assert_allclose(
+        m.crime.boost[:, VIOLENT], [0.9 * 0.4815, 0.9 * 0.378, 0.9 * 0.0405], atol=1e-12
+    )
+    # Place 2's property boost: 0.04 -> 0.7 * 0.04 stays, 0.3 * 0.04 to place 1, times 0.9.
+    np.testing.assert_allclose(
+        m.crime.boost[:, PROPERTY], [0.0, 0.9 * 0.012, 0.9 * 0.028], atol=1e-12
+    )
+    assert m.crime.boost.sum() == pytest.approx(0.81 + 0.9 * 0.04)
+
+
+def test_expected_crime_at_reference_presence_is_the_target_rate():
+    from cspsim.calibration import target_true_rates
+
+    m = path_model(crime_cfg())
+    lam, deterred = m.crime.expected(m.reference_presence_raw)
+    np.testing.assert_allclose(lam, target_true_rates(m), rtol=1e-12)
+    np.testing.assert_allclose(deterred, 0.0, atol=1e-15)
+
+
+def test_police_deterrence_diffusion_and_displacement_by_hand():
+    m = path_model(crime_cfg())
+    drive = m.crime.mu0 + m.crime.boost  # motivation 1, efficacy at its start
+    h = 10.0
+    presence = m.reference_presence_raw.copy()
+    presence[0] += h
+    lam, deterred = m.crime.expected(presence)
+    d, dob, disp, h0 = 0.05, 0.4, 0.25, 2.0
+    ref = m.reference_presence  # the baseline's felt presence at each place
+    # Felt extra presence: place 0 gets h; place 1 gets dob * (its mean neighbour) = dob*h/2;
+    # place 2 (not adjacent to 0) nothing. Deterrence is concave: log(1 + felt/h0) (Koper).
+    felt = ref + np.array([h, dob * h / 2, 0.0])
+    police = np.exp(-d * (np.log(1 + felt / h0) - np.log(1 + ref / h0)))
+    assert police[2] == pytest.approx(1.0)
+    det = drive * (1 - police)[:, None]
+    np.testing.assert_allclose(deterred, det, rtol=1e-12, atol=1e-15)
+    # Displacement: place 0's deterred offences all go to place 1; place 1's half to 0, half to 2.
+    displaced = disp * np.stack([det[1] / 2, det[0] + det[2], det[1] / 2])
+    np.testing.assert_allclose(lam, drive * police[:, None] + displaced, rtol=1e-12)
+    assert lam[2].sum() > drive[2].sum()  # displacement into the untreated place
+
+
+def test_offender_pressure_and_incapacitation_by_hand():
+    m = path_model(crime_cfg())
+    r = m.residents
+    before = m.crime.offender_pressure()
+    i = int(m.at_risk_index[r.place[m.at_risk_index] == 0][0])
+    r.jailed[i] = 0.5
+    after = m.crime.offender_pressure()
+    drop = 0.5 * float(r.propensity[i])
+    tau = 0.3
+    # Own place loses (1 - tau) of it; travel sends tau to the only neighbour (place 1).
+    np.testing.assert_allclose(
+        before - after, np.outer([(1 - tau) * drop, tau * drop, 0.0], np.ones(4)), atol=1e-6
+    )
+    motivation = m.crime.motivation()
+    ratio = after / m.crime.pressure0
+    np.testing.assert_allclose(motivation, 0.2 + 0.8 * ratio, rtol=1e-12)
+
+
+def test_arrest_incapacitates_deters_and_costs_ties_trust():
+    cfg = tiny_config()
+    cfg.params.crime.incapacitation_days = [120.0, 45.0, 5.0, 30.0]
+    cfg.params.crime.specific_deterrence = 0.05
+    cfg.params.contacts.arrest_tie_trust_loss = 0.02
+    m = path_model(cfg)
+    r = m.residents
+    i = int(m.at_risk_index[0])
+    ties = m.ties.indices[m.ties.indptr[i] : m.ties.indptr[i + 1]]
+    assert len(ties) > 0
+    jailed0, prop0, trust0 = float(r.jailed[i]), float(r.propensity[i]), r.trust.copy()
+    off = no_offences(1)
+    off.kind[:] = VIOLENT
+    off.recorded[:] = True
+    off.arrest = np.array([True])
+    policing.apply_arrests(m, off, np.array([i]))
+    k = 30.0
+    assert r.jailed[i] == pytest.approx(jailed0 + 120.0 / 60.0 / k, rel=F32)
+    assert r.propensity[i] == pytest.approx(prop0 * (1 - 0.05 / k), rel=F32)
+    assert r.arrests[i] == 1
+    np.testing.assert_allclose(r.trust[ties], trust0[ties] * (1 - 0.02 / k), rtol=F32)
+    others = np.setdiff1d(np.arange(r.n), ties)
+    np.testing.assert_array_equal(r.trust[others], trust0[others])
+
+
+def test_arrests_only_for_recorded_offences_and_pick_at_risk_residents():
+    cfg = tiny_config()
+    cfg.params.police.arrest_probability = [1.0, 1.0, 1.0, 1.0]
+    m = path_model(cfg)
+    off = no_offences(6)
+    off.place[:] = [0, 1, 2, 0, 1, 2]
+    off.recorded[:] = [True, True, True, False, False, False]
+    arrestee = policing.make_arrests(m, off, np.random.default_rng(0))
+    assert off.arrest.tolist() == [True, True, True, False, False, False]
+    assert m.residents.at_risk[arrestee].all()
+    # An at-risk resident of the offence's own place when there is one.
+    home = m.residents.place[arrestee]
+    has_local = m.ar_count[[0, 1, 2]] > 0
+    assert np.all(home[has_local] == np.array([0, 1, 2])[has_local])
+
+
+def test_watch_multiplier_by_hand():
+    cfg = tiny_config()
+    cfg.params.crime.watch_effect = 0.28
+    cfg.params.engagement.watch_participation = 0.8
+    cfg.params.residents.engagement_mean = 0.25
+    m = path_model(cfg)
+    r = m.residents
+    assert np.all(m.engagement.watch_multiplier() == 1.0)
+    r.engagement[r.place == 0] = 0.5  # 2x the mean: participation 0.8 * 1.5 capped at 1
+    r.engagement[r.place == 1] = 0.125  # half the mean: participation 0.4
+    m.engagement.watch[[0, 1]] = 1.0
+    mult = m.engagement.watch_multiplier()
+    expected = np.ones((3, 4))
+    expected[0, [PROPERTY, DISORDER]] = math.exp(-0.28)
+    expected[1, [PROPERTY, DISORDER]] = math.exp(-0.28 * 0.4)
+    np.testing.assert_allclose(mult, expected, rtol=1e-6)
+
+
+def test_responder_coverage_fills_highest_weight_places_first():
+    m = path_model()
+    m.programs.responder_strength = np.array([0.0, 0.0, 0.34, 0.2])
+    need_base = np.array([1.0, 2.0, 0.5])  # expected low-level incidents; need = 2 h each
+    m.programs.set_responders(5.0, np.array([0.1, 0.5, 0.2]), need_base)
+    # Order 1 (needs 4 h), 2 (1 h), 0 (2 h): 5 hours cover places 1 and 2 fully.
+    np.testing.assert_allclose(m.programs.responder_coverage, [0.0, 1.0, 1.0])
+    m.programs.set_responders(3.0, np.array([0.1, 0.5, 0.2]), need_base)
+    np.testing.assert_allclose(m.programs.responder_coverage, [0.0, 0.75, 0.0])
+    mult = m.programs.responder_multiplier()
+    np.testing.assert_allclose(mult[1], [1.0, 1.0, 1 - 0.75 * 0.34, 1 - 0.75 * 0.2])
+    np.testing.assert_allclose(mult[0], 1.0)
+    m.programs.set_responders(0.0, np.ones(3), need_base)
+    np.testing.assert_allclose(m.programs.responder_coverage, 0.0)
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+def reporting_cfg() -> RunConfig:
+    cfg = tiny_config()
+    rp = cfg.params.reporting
+    rp.base_probability = [0.4, 0.3, 0.25, 0.05]
+    rp.trust_effect, rp.education_effect = 2.0, 0.5
+    rp.discovery_per_hour = [0.01, 0.004, 0.02, 0.03]
+    return cfg
+
+
+def logistic(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def test_report_probability_is_logistic_in_trust_and_education():
+    m = path_model(reporting_cfg())
+    r = m.residents
+    ref = m.reference_trust
+    r.trust[0], r.education[0] = ref + 0.25, 0.0
+    r.trust[1], r.education[1] = ref, 1.0
+    r.trust[2], r.education[2] = ref, 0.0
+    t0 = float(r.trust[0])
+    p = reporting.report_probability(m, np.array([0, 1, 2, 2]), np.array([0, 1, 1, 3]))
+    logit = lambda q: math.log(q / (1 - q))  # noqa: E731
+    assert p[0] == pytest.approx(logistic(logit(0.4) + 2.0 * (t0 - ref)))
+    assert p[1] == pytest.approx(logistic(logit(0.3) + 0.5))
+    assert p[2] == pytest.approx(0.3)  # at baseline trust: the base probability
+    assert p[3] == pytest.approx(0.05)
+
+
+def test_report_frequency_matches_probability():
+    m = path_model(reporting_cfg())
+    r = m.residents
+    r.trust[r.place == 1] = m.reference_trust - 0.3
+    n = 20_000
+    places = np.ones(n, dtype=np.int32)
+    kind = np.full(n, VIOLENT, dtype=np.int8)
+    off = reporting.report(m, places, kind, np.random.default_rng(5))
+    t = float(r.trust[r.place == 1][0])
+    p = logistic(math.log(0.4 / 0.6) + 2.0 * (t - m.reference_trust))
+    assert np.all(r.place[off.victim] == 1)
+    assert abs(off.reported.mean() - p) < 4 * math.sqrt(p * (1 - p) / n)
+    assert np.array_equal(off.recorded, off.reported)
+    assert not off.discovered.any() and not off.arrest.any()
+
+
+def test_discovery_probability_by_hand():
+    m = path_model(reporting_cfg())
+    m.strategy.begin_day(0)
+    n = 20_000
+    off = no_offences(2 * n)
+    off.place[:n] = 0
+    off.place[n:] = 2
+    off.kind[:] = PROPERTY
+    off.reported[::10] = True  # reported offences are not "discovered"
+    off.recorded = off.reported.copy()
+    presence = np.array([50.0, 0.0, 0.0])
+    reporting.discover(m, off, presence, np.random.default_rng(1))
+    assert not (off.discovered & off.reported).any()
+    assert not off.discovered[n:].any()  # no police at place 2: nothing found
+    p = 1 - math.exp(-0.004 * 50.0)
+    unreported = ~off.reported[:n]
+    share = off.discovered[:n][unreported].mean()
+    assert abs(share - p) < 4 * math.sqrt(p * (1 - p) / unreported.sum())
+    assert np.array_equal(off.recorded, off.reported | off.discovered)
+
+
+def test_order_maintenance_multiplies_low_level_discovery_only():
+    cfg = reporting_cfg()
+    cfg.strategy.patrol.disorder_discovery_multiplier = 3.0
+    m = path_model(cfg)
+    m.strategy.begin_day(0)
+    n = 20_000
+    for kind, rate in ((DISORDER, 0.02 * 3.0), (DRUGS, 0.03 * 3.0), (VIOLENT, 0.01)):
+        off = no_offences(n)
+        off.kind[:] = kind
+        reporting.discover(m, off, np.array([10.0, 0.0, 0.0]), np.random.default_rng(kind))
+        p = 1 - math.exp(-rate * 10.0)
+        assert abs(off.discovered.mean() - p) < 4 * math.sqrt(p * (1 - p) / n), kind
+
+
+# --------------------------------------------------------------------------- contacts
+
+
+def contact_cfg() -> RunConfig:
+    cfg = tiny_config()
+    c = cfg.params.contacts
+    c.negative_trust_loss, c.asymmetry = 0.15, 8.0
+    c.negative_probability_stop, c.negative_probability_call = 0.35, 0.1
+    c.procedural_justice_skill, c.procedural_justice_mitigation = 0.3, 0.6
+    c.at_risk_stop_ratio, c.group_stop_bias = 4.0, 0.0
+    return cfg
+
+
+def test_contact_asymmetry_negative_and_positive_by_hand():
+    m = path_model(contact_cfg())
+    r = m.residents
+    r.trust[[0, 1, 2]] = [0.6, 0.4, 0.5]
+    c = Contacts(
+        resident=np.array([0, 1, 2, 2]),
+        officer=np.array([0, 1, -1, 0]),
+        police_initiated=np.array([True, False, True, True]),
+        negative=np.array([True, False, True, True]),
+    )
+    k = 30.0
+    policing.apply_contacts(m, c)
+    assert r.trust[0] == pytest.approx(0.6 - 0.15 / k * 0.6, rel=F32)
+    assert r.trust[1] == pytest.approx(0.4 + 0.15 / 8.0 / k * 0.6, rel=F32)
+    # Two negative contacts on one day both count (from the morning's trust).
+    assert r.trust[2] == pytest.approx(0.5 - 2 * 0.15 / k * 0.5, rel=F32)
+    assert r.contacts[[0, 1, 2]].tolist() == [1, 1, 2]
+    assert r.negative_contacts[[0, 1, 2]].tolist() == [1, 0, 2]
+    assert m.officer_contacts[[0, 1]].tolist() == [2, 1]  # officer -1 is nobody
+    # At trust 1/2 a negative contact moves trust `asymmetry` times a positive one.
+    r.trust[[3, 4]] = 0.5
+    policing.apply_contacts(
+        m, Contacts(np.array([3, 4]), np.array([0, 0]), np.ones(2, bool), np.array([True, False]))
+    )
+    assert (0.5 - r.trust[3]) / (r.trust[4] - 0.5) == pytest.approx(8.0, rel=1e-3)
+
+
+def test_negative_contact_share_with_procedural_justice_by_hand():
+    cfg = contact_cfg()
+    cfg.params.police.stops_per_patrol_hour = 1.0
+    m = path_model(cfg)
+    m.officer_duty[:] = True
+    n = 20_000
+    shift = ShiftResult(
+        presence=np.zeros(3),
+        patrol_hours=float(n),
+        call_hours=0.0,
+        visit_place=np.ones(n, dtype=np.int64),
+        visit_officer=np.zeros(n, dtype=np.int32),
+    )
+    callers = np.arange(n) % m.residents.n
+    c = policing.make_contacts(m, shift, no_offences(), callers, np.random.default_rng(3))
+    stops = c.police_initiated
+    assert abs(stops.sum() - n) < 4 * math.sqrt(n)  # Poisson(1) per visit-hour
+    assert np.all(m.residents.place[c.resident[stops]] == 1)
+    assert (~stops).sum() == n and np.array_equal(c.resident[~stops], callers)
+    for mask, base in ((stops, 0.35), (~stops, 0.10)):
+        p = base * (1 - 0.6 * 0.3)
+        share = c.negative[mask].mean()
+        assert abs(share - p) < 4 * math.sqrt(p * (1 - p) / mask.sum())
+
+
+@pytest.mark.parametrize("which", ["at_risk", "group"])
+def test_stop_selection_by_rejection_sampling_by_hand(which):
+    cfg = contact_cfg()
+    if which == "group":
+        cfg.params.contacts.at_risk_stop_ratio = 1.0
+        cfg.params.contacts.group_stop_bias = math.log(4.0)
+    m = path_model(cfg)
+    r = m.residents
+    flag = r.at_risk if which == "at_risk" else r.group == 1
+    at = r.place == 1
+    s = flag[at].mean()
+    assert 0 < s < 1
+    n = 40_000
+    chosen = policing.choose_stopped(
+        m, np.ones(n, dtype=np.int64), np.random.default_rng(2).random((n, 9))
+    )
+    # Weight 4 for flagged, 1 otherwise, max 4: a candidate is accepted with probability
+    # A = (4s + 1 - s)/4; accepted candidates are flagged with prob 4s/(4s + 1 - s); after
+    # 4 rounds without acceptance the first uniform pick stands (flagged with prob s).
+    a = (4 * s + 1 - s) / 4
+    q = (1 - a) ** 4
+    p = (1 - q) * 4 * s / (4 * s + 1 - s) + q * s
+    share = flag[chosen].mean()
+    assert abs(share - p) < 4 * math.sqrt(p * (1 - p) / n)
+
+
+def test_victimization_fear_and_unresolved_report_trust_by_hand():
+    cfg = tiny_config()
+    sp_ = cfg.params.social
+    sp_.victim_fear_gain, sp_.victim_trust_loss, sp_.vicarious_fear_gain = 0.3, 0.05, 0.03
+    m = path_model(cfg)
+    r = m.residents
+    v = 5
+    tv = m.ties.indices[m.ties.indptr[v] : m.ties.indptr[v + 1]]
+    # w: a resident unrelated to v (neither tied to v nor sharing a tie with v).
+    w = next(
+        j
+        for j in range(m.residents.n)
+        if j != v
+        and j not in tv
+        and not np.intersect1d(m.ties.indices[m.ties.indptr[j] : m.ties.indptr[j + 1]], tv).size
+    )
+    assert len(tv) and v not in tv
+    fear0, trust0 = r.fear.copy(), r.trust.copy()
+    off = no_offences(3)
+    off.kind[:] = [VIOLENT, DRUGS, PROPERTY]
+    off.victim[:] = [v, w, w]
+    off.reported[:] = [True, True, True]
+    off.arrest = np.array([False, False, True])  # w's property offence was resolved
+    social.apply_victimization(m, off)
+    k = 30.0
+    assert r.fear[v] == pytest.approx(fear0[v] + 0.3 / k * (1 - fear0[v]), rel=F32)
+    assert r.trust[v] == pytest.approx(trust0[v] * (1 - 0.05 / k), rel=F32)
+    assert r.victimizations[[v, w]].tolist() == [1, 1]  # the drugs offence has no victim
+    assert r.trust[w] == trust0[w]  # resolved: no trust lost
+    np.testing.assert_allclose(r.fear[tv], fear0[tv] + 0.03 / k * (1 - fear0[tv]), rtol=F32)
+
+
+def friedkin_johnsen_model() -> CommunitySafetyModel:
+    cfg = tiny_config()
+    sp_ = cfg.params.social
+    sp_.influence_rate, sp_.anchor_rate, sp_.fear_relaxation = 0.1, 0.05, 0.02
+    sp_.local_crime_fear = 0.5
+    m = path_model(cfg)
+    n = m.residents.n
+    # Ties 0-1 and 1-2 only; everyone else isolated.
+    ties = sp.csr_matrix((np.ones(4, np.float32), ([0, 1, 1, 2], [1, 0, 2, 1])), shape=(n, n))
+    m.ties, m.ties_w, m.has_ties = ties, row_normalize(ties), np.diff(ties.indptr) > 0
+    r = m.residents
+    r.trust[:4] = [0.2, 0.5, 0.9, 0.5]
+    r.trust_disposition[:4] = [0.3, 0.5, 0.6, 0.7]
+    r.fear[:4] = [0.1, 0.4, 0.7, 0.3]
+    r.fear_disposition[:4] = [0.2, 0.4, 0.5, 0.3]
+    return m
+
+
+def test_friedkin_johnsen_one_day_by_hand():
+    m = friedkin_johnsen_model()
+    r = m.residents
+    social.social_influence(m)
+    # trust' = t + 0.1 (mean of ties - t) + 0.05 (disposition - t)
+    np.testing.assert_allclose(r.trust[:4], [0.235, 0.505, 0.845, 0.51], atol=F32)
+    # fear' = f + 0.1 (mean of ties - f) + 0.02 (disposition - f) (crime at its baseline)
+    np.testing.assert_allclose(r.fear[:4], [0.132, 0.4, 0.666, 0.3], atol=F32)
+
+
+def test_friedkin_johnsen_converges_to_its_fixed_point_without_consensus():
+    m = friedkin_johnsen_model()
+    for _ in range(1500):
+        social.social_influence(m)
+    s, a = 0.1, 0.05
+    w = np.array([[0, 1, 0], [0.5, 0, 0.5], [0, 1, 0]])
+    d = np.array([0.3, 0.5, 0.6])
+    # Fixed point of x = x + s (W x - x) + a (d - x): ((s + a) I - s W) x = a d.
+    x = np.linalg.solve((s + a) * np.eye(3) - s * w, a * d)
+    np.testing.assert_allclose(m.residents.trust[:3], x, atol=2e-4)
+    assert np.ptp(x) > 0.05  # opinions stay apart (anchoring)
+    assert m.residents.trust[3] == pytest.approx(0.7, abs=2e-4)  # isolated: own disposition
+
+
+def test_fear_anchor_follows_local_crime():
+    m = friedkin_johnsen_model()
+    r = m.residents
+    i = 120  # a place-2 resident with no ties
+    assert r.place[i] == 2 and not m.has_ties[i]
+    r.fear[i], r.fear_disposition[i] = 0.3, 0.3
+    m.crime.recent[2] = 1.2 * m.crime.baseline_total[2]
+    social.social_influence(m)
+    # Anchor: disposition + local_crime_fear * (crime ratio - 1) = 0.3 + 0.5 * 0.2.
+    assert r.fear[i] == pytest.approx(0.3 + 0.02 * (0.4 - 0.3), rel=F32)
+    # Far above baseline the shift is capped (ratio - 1 at most 2) and the anchor at 1.
+    r.fear[i] = 0.3
+    m.crime.recent[2] = 9.0 * m.crime.baseline_total[2]
+    social.social_influence(m)
+    assert r.fear[i] == pytest.approx(0.3 + 0.02 * (1.0 - 0.3), rel=F32)
+
+
+# --------------------------------------------------------------------------- deployment, budget
+
+
+def test_deployment_plan_draws_follow_weights():
+    plan = DeploymentPlan(4, np.array([0, 0, 1, 1]))
+    plan.set("hotspot", np.array([1.0, 0.0, 3.0, 0.0]))
+    np.testing.assert_allclose(plan.weights("hotspot"), [0.25, 0.0, 0.75, 0.0])
+    # Inverse CDF: [0, .25) -> 0, [.25, 1) -> 2; zero-weight places are never drawn.
+    got = plan.draw("hotspot", 0, np.array([0.0, 0.1, 0.2499, 0.25, 0.9999]))
+    assert got.tolist() == [0, 0, 0, 2, 2]
+    u = (np.arange(10_000) + 0.5) / 10_000
+    freq = np.bincount(plan.draw("hotspot", 0, u), minlength=4) / len(u)
+    np.testing.assert_allclose(freq, [0.25, 0.0, 0.75, 0.0], atol=1e-4)
+    # Unknown mode falls back to uniform random patrol.
+    np.testing.assert_allclose(plan.weights("nope"), 0.25)
+    assert plan.draw("random", 0, np.array([0.0, 0.3, 0.6, 0.99])).tolist() == [0, 1, 2, 3]
+    # Community: within the officer's beat, by the beat's own weights.
+    plan.set("community", np.array([1.0, 3.0, 1.0, 1.0]))
+    assert plan.draw("community", 0, np.array([0.2, 0.3])).tolist() == [0, 1]
+    assert plan.draw("community", 1, np.array([0.4, 0.6])).tolist() == [2, 3]
+    # All-zero weights: uniform.
+    plan.set("problem_solving", np.zeros(4))
+    np.testing.assert_allclose(plan.weights("problem_solving"), 0.25)
+
+
+def test_shifts_conserve_officers_and_split_calls_and_patrol():
+    cfg = tiny_config()
+    cfg.params.police.shift_hours, cfg.params.police.call_hours = 8.0, 1.0
+    m = CommunitySafetyModel(cfg)
+    n = len(m.officer_list)
+    shift = policing.run_shifts(m, 8.0 * 3 + 4.0, 6, np.random.default_rng(0))
+    assert m.officer_duty.sum() == 4  # three full shifts and one partial one
+    assert sorted(m.duty_rank[m.officer_duty].tolist()) == [0, 1, 2, 3]
+    assert len(m.officer_list) == n
+    assert shift.call_hours == 6.0
+    # 22 patrol hours in whole visits (each officer rounds its share up or down).
+    assert abs(shift.patrol_hours - 22.0) <= 4
+    assert shift.presence.sum() == shift.patrol_hours
+    assert set(np.unique(shift.visit_officer)) <= set(np.flatnonzero(m.officer_duty))
+    # More calls than hours: all hours on calls, no patrol.
+    shift = policing.run_shifts(m, 16.0, 100, np.random.default_rng(0))
+    assert shift.call_hours == 16.0 and shift.patrol_hours == 0.0
+
+
+def test_budget_allocate_splits_by_hand():
+    b = allocate(1000.0, {"a": 100.0, "b": 200.0}, 50.0, 100.0, equal_budget=True)
+    assert b.officer_hours == 14.0 and b.spent == 1000.0
+    # Components alone exceed the budget: scaled down, no officer-hours left.
+    b = allocate(1000.0, {"a": 1500.0, "b": 500.0}, 50.0, 100.0, equal_budget=True)
+    assert b.components == {"a": 750.0, "b": 250.0} and b.officer_hours == 0.0
+    assert b.spent == 1000.0
+    # The force's size caps the hours: money left unspent.
+    b = allocate(1000.0, {}, 10.0, 20.0, equal_budget=True)
+    assert b.officer_hours == 20.0 and b.spent == 200.0
+    # On top of the budget: full hours plus the components.
+    b = allocate(1000.0, {"a": 300.0}, 50.0, 100.0, equal_budget=False)
+    assert b.officer_hours == 20.0 and b.spent == 1300.0 and b.budget == 1300.0
+    b = allocate(-5.0, {}, 50.0, 100.0, equal_budget=True)
+    assert b.officer_hours == 0.0 and b.spent == 0.0
+
+
+def test_strategy_budget_pays_meetings_out_of_patrol_hours():
+    cfg = tiny_config("community_policing")
+    cfg.strategy.meetings.per_month = 1.5
+    cfg.params.costs.meeting = 1500.0
+    cfg.params.costs.officer_hour = 110.0
+    m = CommunitySafetyModel(cfg)
+    base = m.strategy.daily_budget(0)
+    assert base.components == {} and base.spent == pytest.approx(m.baseline_budget)
+    m.strategy.begin_day(0)
+    b = m.strategy.daily_budget(0)
+    meetings = 1.5 / 30.0 * m.city.n_neighbourhoods * 1500.0
+    assert b.components == {"meetings": pytest.approx(meetings)}
+    assert b.officer_hours == pytest.approx((m.baseline_budget - meetings) / 110.0)
+    assert b.spent == pytest.approx(m.baseline_budget)
+
+
+def test_funding_cut_and_misconduct_shock():
+    cfg = tiny_config(
+        overrides=[
+            "modifiers.funding_cut.day=10",
+            "modifiers.funding_cut.fraction=0.25",
+            "modifiers.misconduct_shock.day=3",
+            "modifiers.misconduct_shock.trust_drop=0.1",
+            "modifiers.misconduct_shock.neighbourhoods=[nb0]",
+        ]
+    )
+    m = CommunitySafetyModel(cfg)
+    assert m.budget_today(9) == m.baseline_budget
+    assert m.budget_today(10) == pytest.approx(0.75 * m.baseline_budget)
+    trust0 = m.residents.trust.copy()
+    m._apply_misconduct(2)
+    np.testing.assert_array_equal(m.residents.trust, trust0)
+    m._apply_misconduct(3)
+    hit = m.city.neighbourhood[m.residents.place] == 0
+    np.testing.assert_allclose(m.residents.trust[hit], trust0[hit] * 0.9, rtol=F32)
+    np.testing.assert_array_equal(m.residents.trust[~hit], trust0[~hit])
+
+
+# --------------------------------------------------------------------------- programs, engagement
+
+
+def test_program_ramp_and_fade_levels_by_hand():
+    cfg = tiny_config()
+    pp = cfg.params.programs
+    pp.ramp_days, pp.duration_days, pp.fade_half_life_days = 4.0, 6.0, 2.0
+    pp.youth_jobs_effect = [0.4, 0.0, 0.1, 0.0]
+    m = CommunitySafetyModel(cfg)
+    r = m.residents
+    i = int(m.at_risk_index[0])
+    r.program[i], r.program_since[i], r.program_level[i] = PROGRAM_TYPES.index("youth_jobs"), 0, 0
+    levels = []
+    for day in range(9):
+        m.programs.update_levels(day)
+        levels.append(float(r.program_level[i]))
+    # Enrolled on days 0-5 (+1/4 a day, capped at 1), then halving every 2 days.
+    h = 0.5**0.5
+    np.testing.assert_allclose(levels, [0.25, 0.5, 0.75, 1, 1, 1, h, 0.5, 0.5 * h], rtol=1e-6)
+    assert m.programs.enrolled_count(5) == 1 and m.programs.enrolled_count(6) == 0
+    eff = m.programs.effect_by_type(np.array([i]))
+    np.testing.assert_allclose(eff[0], np.array([0.4, 0.0, 0.1, 0.0]) * 0.5 * h, rtol=1e-6)
+
+
+def test_program_capacity_and_enrolment_from_the_catchment():
+    cfg = tiny_config("root_causes")
+    cfg.strategy.programs.youth_jobs_share = 0.5
+    cfg.strategy.programs.job_training_share = 0.0
+    cfg.params.costs.youth_jobs_place_day = 10.0
+    m = CommunitySafetyModel(cfg)
+    m.run(1)  # burn-in, then day 0: organizations open and enrol
+    orgs = [o for o in m.organizations if o.kind == "youth_jobs"]
+    capacity = int(0.5 * m.baseline_budget / 10.0 / m.residents_per_agent)
+    assert sum(o.capacity for o in orgs) == capacity
+    assert len(orgs) == max(1, min(m.city.n_neighbourhoods, capacity // 25))
+    r = m.residents
+    for o in orgs:
+        assert len(o.enrolled) <= o.capacity
+        assert r.at_risk[o.enrolled].all()
+        assert np.all(m.city.neighbourhood[r.place[o.enrolled]] == o.neighbourhood)
+        assert np.all(r.program[o.enrolled] == PROGRAM_TYPES.index("youth_jobs"))
+    # Programs are paid from the budget (equal budget).
+    b = m.strategy.daily_budget(1)
+    assert b.components["programs"] == pytest.approx(sum(o.budget for o in orgs))
+    assert b.spent <= b.budget * (1 + 1e-12)
+
+
+def test_meetings_raise_trust_and_engagement_by_hand():
+    cfg = tiny_config()
+    ep = cfg.params.engagement
+    ep.meeting_attendance, ep.meeting_trust_gain, ep.meeting_engagement_gain = 0.05, 0.05, 0.04
+    m = path_model(cfg)
+    r = m.residents
+    r.trust[:] = 0.4
+    r.engagement[:] = 0.5
+    m.engagement.hold_meetings(np.array([False, True]), voice=0.5)  # n1 = place 2
+    at2 = r.place == 2
+    np.testing.assert_allclose(r.trust[at2], 0.4 + 0.05 * 0.5 * 0.05 * 0.6, rtol=F32)
+    np.testing.assert_allclose(r.engagement[at2], 0.5 + 0.05 * 0.5 * 0.04 * 0.5, rtol=F32)
+    assert np.all(r.trust[~at2] == np.float32(0.4))
+    assert m.engagement.meetings_held == 1
+    assert m.engagement.concern[2] > 0 and np.all(m.engagement.concern[:2] == 0)
+
+
+def test_education_campaign_and_efficacy_update_by_hand():
+    cfg = tiny_config()
+    cfg.params.engagement.education_engagement_gain = 0.002
+    cfg.params.engagement.efficacy_rate = 0.01
+    m = path_model(cfg)
+    r = m.residents
+    eng0 = r.engagement.copy()
+    m.engagement.run_campaign(0.365, np.array([True, False, True]))
+    on = r.place != 1
+    np.testing.assert_allclose(r.education[on], 0.001, rtol=F32)
+    assert np.all(r.education[~on] == 0)
+    np.testing.assert_allclose(
+        r.engagement[on], eng0[on] + 0.002 * 0.365 * (1 - eng0[on]), rtol=F32
+    )
+    np.testing.assert_array_equal(r.engagement[~on], eng0[~on])
+    target = m.engagement.efficacy_target()
+    m.engagement.efficacy = np.zeros(3)
+    m.engagement.update_efficacy()
+    np.testing.assert_allclose(m.engagement.efficacy, 0.01 * target, rtol=1e-12)
+
+
+# --------------------------------------------------------------------------- survey, streams
+
+
+def test_likert_mapping():
+    v = np.array([0.0, 0.19, 0.2, 0.5, 0.79, 0.8, 0.99, 1.0, -0.3, 1.4])
+    assert likert(v, np.zeros(len(v))).tolist() == [1, 1, 2, 3, 4, 5, 5, 5, 1, 5]
+    assert likert(np.array([0.15]), np.array([0.1])).tolist() == [2]
+
+
+def test_survey_nonresponse_depends_on_trust():
+    cfg = tiny_config()
+    cfg.params.survey.sample_size = 1000
+    cfg.params.survey.response_base = 0.5
+    cfg.params.survey.response_trust_effect = 8.0
+    m = CommunitySafetyModel(cfg)
+    ans = survey_wave(m, np.random.default_rng(0))
+    r = m.residents
+    n = len(ans["resident"])
+    assert 0 < n < 1000 and np.all(ans["sampled"] == 1000)
+    assert len(set(ans["resident"].tolist())) == n  # without replacement
+    assert r.trust[ans["resident"]].mean() > r.trust.mean() + 0.01
+    for col in ("trust", "safety", "satisfaction"):
+        assert ans[col].min() >= 1 and ans[col].max() <= 5
+    np.testing.assert_array_equal(ans["place"], r.place[ans["resident"]])
+
+
+def test_streams_are_named_and_daily():
+    s = Streams(1)
+    a = s.get("crime", day=3).random(3)
+    np.testing.assert_array_equal(a, Streams(1).get("crime", day=3).random(3))
+    assert not np.array_equal(a, s.get("crime", day=4).random(3))
+    assert not np.array_equal(a, s.get("reporting", day=3).random(3))
+    assert not np.array_equal(a, Streams(2).get("crime", day=3).random(3))
+    assert not np.array_equal(s.get("x", day=-1).random(3), s.get("x", day=1).random(3))
+    assert s.get("init") is s.get("init")
+    with pytest.raises(ValueError, match="seed"):
+        Streams(-1)
