@@ -46,8 +46,8 @@ LESSONS: tuple[Lesson, ...] = (
         name="feedback_loop",
         title="1. The runaway feedback loop",
         text=(
-            "Patrols go where recorded crime is highest. Watch the 'patrol presence' and "
-            "'recorded crime' layers: patrols find offences nobody reports (drugs, disorder), "
+            "60% of proactive patrol hours go where recorded crime is highest. Watch the "
+            "'patrol presence' and 'recorded crime' layers: patrols find offences nobody reports (drugs, disorder), "
             "so the patrolled places record more crime, which keeps the patrols there at every "
             "review. True crime (the other layer) is not concentrated the same way."
         ),
@@ -142,7 +142,8 @@ LESSONS: tuple[Lesson, ...] = (
         name="hot_spot",
         title="5. Around a patrolled hot spot",
         text=(
-            "Hot-spot patrol triples presence at the top 5% of places by recorded crime. "
+            "Hot-spot patrol about doubles police presence at the top 5% of places by "
+            "recorded crime (the dosage of the trials). "
             "Watch true crime at the patrolled places fall, then look at the places around "
             "them: does crime move around the corner (displacement) or fall there too "
             "(diffusion of benefits)? Click a hot spot and its neighbours to compare."
