@@ -47,9 +47,10 @@ LESSONS: tuple[Lesson, ...] = (
         title="1. The runaway feedback loop",
         text=(
             "60% of proactive patrol hours go where recorded crime is highest. Watch the "
-            "'patrol presence' and 'recorded crime' layers: patrols find offences nobody reports (drugs, disorder), "
-            "so the patrolled places record more crime, which keeps the patrols there at every "
-            "review. True crime (the other layer) is not concentrated the same way."
+            "'patrol presence' and 'recorded crime' layers: patrols find offences nobody "
+            "reports (drugs, disorder), so the patrolled places record more crime, which keeps "
+            "the patrols there at every review. True crime (the other layer) is not "
+            "concentrated the same way."
         ),
         finding=(
             "Predictive and hot-spot deployment fed by the police's own records can lock onto "
