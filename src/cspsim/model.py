@@ -30,6 +30,7 @@ from cspsim.agents import DUTY_MODES, Officer, Organization, Resident
 from cspsim.calibration import expected_recorded_rates, target_true_rates
 from cspsim.city import CRIME_TYPES, City, load_city
 from cspsim.config import RunConfig
+from cspsim.config.checks import check_params
 from cspsim.errors import ConfigError
 from cspsim.processes import policing, reporting, social
 from cspsim.processes.crime import CrimeProcess
@@ -79,6 +80,7 @@ class CommunitySafetyModel(mesa.Model):
                 f"sim.days must be >= 1 and sim.burn_in_days >= 0, got {cfg.sim.days}, "
                 f"{cfg.sim.burn_in_days}"
             )
+        check_params(cfg.params)
         self.residents_per_agent = float(cfg.city.residents_per_agent)
         self.day = -cfg.sim.burn_in_days
         self.jail_mean_days = JAIL_MEAN_DAYS
