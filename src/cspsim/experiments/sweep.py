@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from omegaconf import OmegaConf
+from omegaconf import OmegaConf, open_dict
 
 from cspsim.output import write_json_atomic
 
@@ -162,13 +162,18 @@ class SweepContext:
         Jobs whose directory already holds a complete run of the same config return at
         once (the run skips itself), so a resumed sweep costs little for finished work.
         """
+        seen: set[str] = set()
+        jobs = [j for j in jobs if not (j.subdir in seen or seen.add(j.subdir))]  # once each
         self.jobs.extend(jobs)
         self.write_manifest()
-        batch_size = self.sweeper.max_batch_size or len(jobs) or 1
-        for start in range(0, len(jobs), batch_size):
-            batch = jobs[start : start + batch_size]
-            lines = [[*j.overrides, f"hydra.sweep.subdir='{j.subdir}'"] for j in batch]
-            self.sweeper.validate_batch_is_legal(lines)
+        todo = [(j, self._lines(j)) for j in jobs]
+        todo = [(j, lines) for j, lines in todo if not self._complete(lines)]
+        if len(todo) < len(jobs):
+            log.info("%d of %d runs already complete (skipped)", len(jobs) - len(todo), len(jobs))
+        batch_size = self.sweeper.max_batch_size or len(todo) or 1
+        for start in range(0, len(todo), batch_size):
+            batch = [j for j, _ in todo[start : start + batch_size]]
+            lines = [ln for _, ln in todo[start : start + batch_size]]
             tic = time.perf_counter()
             try:
                 results = self.sweeper.launcher.launch(lines, initial_job_idx=self._job_idx)
@@ -201,6 +206,29 @@ class SweepContext:
     def subdir(self, *parts: str) -> str:
         """A run directory under the variant directory."""
         return "/".join(p for p in (self.variant, *parts) if p)
+
+    @staticmethod
+    def _lines(job: Job) -> list[str]:
+        return [*job.overrides, f"hydra.sweep.subdir='{job.subdir}'"]
+
+    def _complete(self, lines: list[str]) -> bool:
+        """Compose the job's config (validating it) and check its run directory.
+
+        A run directory holding a complete run of the same resolved config is not launched
+        again (the run would skip itself; this saves the launch).
+        """
+        from cspsim.output import is_complete
+
+        cfg = self.sweeper.hydra_context.config_loader.load_sweep_config(self.config, lines)
+        run_dir = Path(str(cfg.hydra.sweep.dir)) / str(cfg.hydra.sweep.subdir)
+        if not (run_dir / "run.json").exists():
+            return False
+        with open_dict(cfg):
+            del cfg["hydra"]
+        try:
+            return is_complete(run_dir, OmegaConf.to_object(cfg))
+        except Exception:  # an invalid config: let the run record its error
+            return False
 
     def grid_jobs(self, stage: str = "grid") -> list[Job]:
         """Jobs of the grid crossed with the arms (one job per grid point without arms).

@@ -1,0 +1,171 @@
+"""Sweeps through ``cspsim-run -m`` on a tiny city: launchers, resume, failures, the report.
+
+Each test runs the real command in a subprocess (Hydra owns the process), on the tiny
+synthetic city of ``conftest.py`` for a few weeks, so a run takes well under a second and
+the cost is Hydra's start-up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import TINY_CITY, TINY_SIM
+
+from cspsim.analysis.runs import collect_runs
+from cspsim.experiments.sweep import read_manifest
+from cspsim.output import TABLES
+
+RUN = [sys.executable, "-m", "cspsim.cli.run"]
+TINY = ["city=synthetic", "sim=short", *TINY_CITY, *TINY_SIM]
+
+
+def cspsim_run(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
+    """Run ``cspsim-run`` with arguments; fail the test with its output on error."""
+    env = {**os.environ, "HYDRA_FULL_ERROR": "1"}
+    proc = subprocess.run([*RUN, *args], capture_output=True, text=True, timeout=timeout, env=env)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc
+
+
+def run_dirs(sweep: Path) -> dict[str, Path]:
+    """Run directories of a sweep by their path relative to it."""
+    return {str(p.parent.relative_to(sweep)): p.parent for p in sweep.rglob("run.json")}
+
+
+def complete(sweep: Path) -> list[Path]:
+    """Run directories whose run.json says complete (read without the analysis code)."""
+    out = []
+    for d in run_dirs(sweep).values():
+        try:
+            if json.loads((d / "run.json").read_text()).get("status") == "complete":
+                out.append(d)
+        except (OSError, ValueError):
+            pass
+    return out
+
+
+@pytest.fixture(scope="module")
+def tiny_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 2 strategies x 2 seeds sweep on the joblib launcher, ending with its report."""
+    sweep = tmp_path_factory.mktemp("sweep") / "joblib"
+    cspsim_run(
+        "-m", *TINY, "strategy=reactive,hotspot", "seed=0,1",
+        f"hydra.sweep.dir={sweep}", "hydra.launcher.n_jobs=2",
+    )  # fmt: skip
+    return sweep
+
+
+def test_joblib_multirun_writes_every_run_and_the_report(tiny_sweep: Path) -> None:
+    dirs = run_dirs(tiny_sweep)
+    assert len(dirs) == 4
+    # Stable names: the fixed overrides once, then what varies.
+    assert {Path(d).name for d in dirs} == {
+        f"seed={s},strategy={n}" for s in (0, 1) for n in ("reactive", "hotspot")
+    }
+    for d in dirs.values():
+        assert json.loads((d / "run.json").read_text())["status"] == "complete"
+        assert all((d / f"{t}.parquet").exists() for t in TABLES)
+    manifest = read_manifest(tiny_sweep)
+    assert manifest is not None and len(manifest["jobs"]) == 4
+    # Multirun ends by writing the report.
+    for name in ("report.md", "report.html", "summary.csv"):
+        assert (tiny_sweep / name).exists(), name
+    assert len(pd.read_csv(tiny_sweep / "summary.csv")) == 4
+
+
+@pytest.mark.slow  # submitit polls its jobs: about 15-30 s for four tiny runs
+def test_submitit_local_gives_identical_results(tiny_sweep: Path, tmp_path: Path) -> None:
+    sweep = tmp_path / "submitit"
+    cspsim_run(
+        "-m", *TINY, "strategy=reactive,hotspot", "seed=0,1", "hydra/launcher=submitit_local",
+        f"hydra.sweep.dir={sweep}", "hydra.callbacks.report.enabled=false",
+    )  # fmt: skip
+    a, b = run_dirs(tiny_sweep), run_dirs(sweep)
+    assert set(a) == set(b)
+    for rel in a:
+        for table in TABLES:
+            pd.testing.assert_frame_equal(
+                pd.read_parquet(a[rel] / f"{table}.parquet"),
+                pd.read_parquet(b[rel] / f"{table}.parquet"),
+            )
+
+
+def test_killed_sweep_resumes_with_the_same_command(tmp_path: Path) -> None:
+    sweep = tmp_path / "killed"
+    args = [
+        "-m", *TINY, "seed=range(0,6)", "hydra.launcher.n_jobs=1",
+        f"hydra.sweep.dir={sweep}", "hydra.callbacks.report.enabled=false",
+    ]  # fmt: skip
+    proc = subprocess.Popen(
+        [*RUN, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    deadline = time.time() + 120
+    try:
+        while time.time() < deadline:
+            if len(complete(sweep)) >= 2 or proc.poll() is not None:
+                break
+            time.sleep(0.05)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    before = collect_runs(sweep)
+    assert 2 <= len(before.runs) < 6, "the sweep should be killed halfway"
+    assert len(before.missing) + len(before.incomplete) == 6 - len(before.runs)
+    stamps = {d: Path(d, "run.json").stat().st_mtime_ns for d in before.runs["run_dir"]}
+
+    cspsim_run(*args)
+    after = collect_runs(sweep)
+    assert len(after.runs) == 6 and not (after.missing or after.incomplete or after.failed)
+    assert sorted(after.runs["seed"]) == list(range(6))
+    for d, stamp in stamps.items():  # complete runs were not run again
+        assert Path(d, "run.json").stat().st_mtime_ns == stamp
+
+
+def test_failed_run_is_recorded_and_the_sweep_goes_on(tmp_path: Path) -> None:
+    sweep = tmp_path / "failing"
+    cspsim_run(
+        "-m", *TINY, "strategy=neighbourhood_watch", "strategy.watch.coverage=0.5,7",
+        "hydra.launcher.n_jobs=1", f"hydra.sweep.dir={sweep}",
+    )  # fmt: skip
+    rs = collect_runs(sweep)
+    assert len(rs.runs) == 1
+    (rel, error), *_ = rs.failed.items()
+    assert "strategy.watch.coverage=7" in rel and "strategy.watch.coverage" in error
+    report = (sweep / "report.md").read_text()
+    assert "1 failed" in report and "strategy.watch.coverage" in report
+
+
+def test_report_of_a_small_sweep(tiny_sweep: Path, tmp_path: Path) -> None:
+    from cspsim.report.build import build_report
+
+    md = build_report(tiny_sweep, tmp_path)
+    text = md.read_text()
+    for section in (
+        "What each scenario changes, against reactive",
+        "Levels per scenario",
+        "Crime by type",
+        "Fairness",
+        "Displacement around targeted places",
+        "Cost",
+        "Over time",
+        "Where: change per place",
+    ):
+        assert section in text, section
+    assert "| hotspot | 2 |" in text  # two paired seeds behind each difference
+    html = (tmp_path / "report.html").read_text()
+    assert html.count("data:image/png;base64,") == text.count("![")  # figures embedded
+    assert "figures/" not in html
+    summary = pd.read_csv(tmp_path / "summary.csv")
+    assert sorted(summary["scenario"]) == ["hotspot", "hotspot", "reactive", "reactive"]
+    assert {"crimes_true", "trust", "negative_per_1000_b", "satisfaction", "cost"} <= set(
+        summary.columns
+    )
