@@ -127,6 +127,8 @@ def write_report(result: Validation, out: Path, command: str) -> Path:
     from cspsim.validation.markdown import render
 
     out = Path(out)
+    # A table from an earlier run must not sit next to half-written new files.
+    (out / "validation.csv").unlink(missing_ok=True)
     fig_dir = out / "figures"
     fig_dir.mkdir(parents=True, exist_ok=True)
     for name, draw, arg in [
