@@ -187,7 +187,17 @@ def test_duckdb_summaries_match_the_per_run_reader(tiny_runs: Path) -> None:
     summary = run_summaries(collect_runs(tiny_runs)).set_index("run_dir")
     for run_dir in summary.index:
         one = summarize_run(Path(run_dir))
-        for m in ("crimes_true", "crimes_recorded", "trust", "reporting_rate", "cost", "arrests"):
+        for m in (
+            "crimes_true",
+            "crimes_recorded",
+            "trust",
+            "reporting_rate",
+            "cost",
+            "arrests",
+            "negative_per_1000_a",
+            "negative_per_1000_b",
+            "satisfaction",
+        ):
             assert summary.loc[run_dir, m] == pytest.approx(one[m], rel=1e-9), m
 
 

@@ -13,6 +13,7 @@ import pandas as pd  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
 from cspsim.analysis.compare import paired_differences  # noqa: E402
+from cspsim.analysis.plots import save_png  # noqa: E402
 
 
 def monthly_series(summary: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -58,7 +59,7 @@ def plot_effects(summary: pd.DataFrame, path: Path, baseline: str = "reactive") 
             capsize=3,
         )
     axes[0].axvline(0, color="grey", lw=0.8)
-    axes[0].set_xlabel("change from reactive (%), 95% CI")
+    axes[0].set_xlabel(f"change from {baseline} (%), 95% CI")
     axes[0].legend(loc="lower left", fontsize=8)
     d = diffs[diffs["measure"] == "trust"].set_index("strategy").loc[strategies]
     err = np.vstack([d["diff"] - d["ci_low"], d["ci_high"] - d["diff"]]) * 100
@@ -69,12 +70,9 @@ def plot_effects(summary: pd.DataFrame, path: Path, baseline: str = "reactive") 
     axes[1].set_xlabel("change in mean trust (points of 100), 95% CI")
     axes[0].set_yticks(y, strategies)
     axes[0].invert_yaxis()
-    fig.suptitle(
-        "Effects of each strategy against the reactive baseline (same budget, paired seeds)"
-    )
+    fig.suptitle(f"Effects of each strategy against {baseline} (same budget, paired seeds)")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_png(fig, path, dpi=110)
 
 
 def plot_timeseries(summary: pd.DataFrame, path: Path, highlight: list[str]) -> None:
@@ -106,5 +104,4 @@ def plot_timeseries(summary: pd.DataFrame, path: Path, highlight: list[str]) -> 
     axes[1].set_title("Trust (band: 95% CI over seeds)")
     axes[1].legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_png(fig, path, dpi=110)

@@ -22,6 +22,14 @@ class CityCache:
 
     def __init__(self) -> None:
         self._cities: dict[str, City] = {}
+        self._adjacency: dict[int, object] = {}
+
+    def adjacency(self, meta: dict[str, Any]):  # noqa: ANN201 (scipy sparse matrix)
+        """The contiguity matrix of a run's city (computed once per city)."""
+        city = self.get(meta)
+        if id(city) not in self._adjacency:
+            self._adjacency[id(city)] = city.adjacency()
+        return self._adjacency[id(city)]
 
     def get(self, meta: dict[str, Any]) -> City:
         """The city of a run (from its ``run.json``)."""
@@ -94,7 +102,7 @@ def displacement(
             mask = targeted.to_numpy(bool)
             if not mask.any():
                 continue
-            adj = city.adjacency()
+            adj = cities.adjacency(meta[run_dir])
             around = (adj @ mask.astype(float) > 0) & ~mask
             vals = rdf.set_index("place_id").reindex(ids)
             for m, acc, cnt in ((mask, t_pct, n_t), (around, s_pct, n_s)):

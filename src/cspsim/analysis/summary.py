@@ -99,7 +99,7 @@ def summarize_run(run_dir: Path) -> dict[str, object]:
     per_year = 365.0 / max(days, 1)
     last = ts.tail(min(30, days))
     pop = float(meta.get("population", np.nan))
-    group_share_b = _group_share_b(run_dir)
+    group_share_b = _group_share_b(meta)
     row: dict[str, object] = {
         "run_dir": str(run_dir),
         "strategy": meta.get("strategy"),
@@ -133,10 +133,11 @@ def summarize_run(run_dir: Path) -> dict[str, object]:
     return row
 
 
-def _group_share_b(run_dir: Path) -> float:
-    # Group shares of the sample are the best estimate a run keeps of the population's.
-    survey = pq.read_table(Path(run_dir) / "survey.parquet", columns=["group"]).to_pandas()
-    return float((survey["group"] == "B").mean()) if len(survey) else 0.5
+def _group_share_b(meta: dict) -> float:
+    # The configured share: the survey sample under-represents the less trusting group
+    # (non-response depends on trust), so it would overstate that group's rates.
+    cfg = meta.get("config", {})
+    return float(cfg.get("params", {}).get("residents", {}).get("group_b_share", 0.5))
 
 
 def _last_wave_satisfaction(run_dir: Path) -> float:

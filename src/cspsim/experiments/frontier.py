@@ -121,6 +121,8 @@ def plot_frontier(df: pd.DataFrame, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from cspsim.analysis.plots import save_png
+
     fig, ax = plt.subplots(figsize=(8, 5.5))
     sc = ax.scatter(
         df["averted"], df["trust_pts"], c=df["programs"], cmap="viridis", s=60, zorder=3
@@ -152,8 +154,7 @@ def plot_frontier(df: pd.DataFrame, path: Path) -> None:
         fontsize=9,
     )
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    save_png(fig, path)
 
 
 def report_section(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) -> None:

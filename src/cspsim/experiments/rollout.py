@@ -22,6 +22,7 @@ import pandas as pd  # noqa: E402
 
 from cspsim.analysis.aggregate import READ, place_months  # noqa: E402
 from cspsim.analysis.compare import mean_ci  # noqa: E402
+from cspsim.analysis.plots import save_png  # noqa: E402
 from cspsim.analysis.runs import RunSet  # noqa: E402
 from cspsim.analysis.tables import fmt_ci  # noqa: E402
 from cspsim.city import CRIME_TYPES  # noqa: E402
@@ -189,8 +190,7 @@ def plot_events(events: pd.DataFrame, path: Path) -> None:
     axes[0].set_ylabel("effect on treated (95% CI)")
     fig.suptitle("Event study: treated minus control neighbourhoods, month before = 0")
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    save_png(fig, path)
 
 
 def report_section(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) -> None:

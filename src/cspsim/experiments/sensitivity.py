@@ -228,6 +228,8 @@ def plot_indices(morris: pd.DataFrame, sobol: pd.DataFrame, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from cspsim.analysis.plots import save_png
+
     outputs = list(morris["output"].drop_duplicates())
     fig, axes = plt.subplots(
         len(outputs),
@@ -254,8 +256,7 @@ def plot_indices(morris: pd.DataFrame, sobol: pd.DataFrame, path: Path) -> None:
         ax.set_title(f"Sobol indices: {out}", fontsize=9)
         ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    save_png(fig, path)
 
 
 def report_section(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) -> None:

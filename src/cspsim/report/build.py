@@ -113,6 +113,10 @@ def build_report(path: Path, out: Path | None = None) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     rs = collect_runs(root)
     summary = run_summaries(rs)
+    if len(summary) and rs.baseline is not None:  # the baseline first, then the others
+        first = summary["scenario"] != rs.baseline
+        summary = summary.assign(_k=first).sort_values(["_k", "scenario", "seed"], kind="stable")
+        summary = summary.drop(columns="_k").reset_index(drop=True)
     design = (rs.manifest or {}).get("design", "grid")
     experiment = (rs.manifest or {}).get("experiment")
     doc = Document()

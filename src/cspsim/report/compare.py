@@ -117,9 +117,9 @@ def cost_table(summary: pd.DataFrame, baseline: str) -> pd.DataFrame:
     g = summary.groupby("scenario", sort=False)[["cost", "reallocated"]].mean()
     out = pd.DataFrame(
         {
-            "Cost $M/yr": g["cost"] / 1e6,
-            "Moved from patrol $M/yr": g["reallocated"] / 1e6,
-            "Extra cost $M/yr": cpa["extra_cost"].reindex(g.index) / 1e6,
+            "Cost $M/yr": (g["cost"] / 1e6).round(3),
+            "Moved from patrol $M/yr": (g["reallocated"] / 1e6).round(3),
+            "Extra cost $M/yr": (cpa["extra_cost"].reindex(g.index) / 1e6).round(3),
             "Crimes averted/yr": cpa["crimes_averted"].reindex(g.index),
             "Extra $ per crime averted": cpa["cost_per_crime_averted"].reindex(g.index),
             "Moved $ per crime averted": cpa["reallocated_per_crime_averted"].reindex(g.index),
@@ -221,7 +221,7 @@ def add_comparison(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) 
         "zero, so the useful ratio is the money moved per crime averted (n/a when no crime "
         "is averted)."
     )
-    doc.table(cost_table(summary, base), floatfmt="{:,.2f}")
+    doc.table(cost_table(summary, base))
 
     doc.h2("Over time")
     cols = ["crimes_true", "crimes_recorded", "mean_trust"]

@@ -53,8 +53,8 @@ class Document:
         """A bulleted list."""
         self.blocks.append(("list", list(lines)))
 
-    def table(self, df: pd.DataFrame, floatfmt: str = "{:,.3g}") -> None:
-        """A table (numbers formatted with ``floatfmt``)."""
+    def table(self, df: pd.DataFrame, floatfmt: str | None = None) -> None:
+        """A table; floats as ``floatfmt`` (default: 3 significant digits, or whole)."""
         self.blocks.append(("table", _format(df, floatfmt)))
 
     def img(self, path: Path, caption: str) -> None:
@@ -105,11 +105,22 @@ class Document:
         )
 
 
-def _format(df: pd.DataFrame, floatfmt: str) -> pd.DataFrame:
+def _auto(v: float) -> str:
+    if abs(v) < 1e-9:
+        return "0"
+    if abs(v) >= 1000:
+        return f"{v:,.0f}"
+    if abs(v) >= 100:
+        return f"{v:.0f}"
+    return f"{v:.3g}"
+
+
+def _format(df: pd.DataFrame, floatfmt: str | None) -> pd.DataFrame:
     out = df.copy()
     for c in out.columns:
         if pd.api.types.is_float_dtype(out[c]):
-            out[c] = out[c].map(lambda v: "n/a" if pd.isna(v) else floatfmt.format(v))
+            fmt = floatfmt.format if floatfmt else _auto
+            out[c] = out[c].map(lambda v, f=fmt: "n/a" if pd.isna(v) else f(v))
     return out.astype(str)
 
 
