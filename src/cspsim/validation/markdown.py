@@ -33,6 +33,24 @@ violent offending (propensity, less jail and program effect) from enrolment is c
 the same residents in the baseline run, the CRN counterfactual of a lottery loser.
 """
 
+CAVEATS = """\
+## Caveats a sceptic should know
+
+- San Francisco opportunity per place is set from the observed counts, so the SF rows test
+  that the dynamics keep the data's pattern, not that they create it; Columbus is the
+  out-of-sample check, and there the model does as well as its input, not better.
+- Simulated concentration runs 0-4 points under the observed one: near-repeat boosts spread
+  to adjacent block groups (`params.crime.near_repeat_spread`), while the calibration assumes
+  each place keeps its own boost, so contrasts between neighbouring places flatten a little.
+- Effects are on true crime; recorded crime at treated places moves differently (more patrol
+  finds more low-level offences).
+- The community-policing trust effect rests on informal foot-patrol contacts whose rate
+  (`params.contacts.foot_informal_contacts_per_hour`) is calibrated to this fact; trust moves
+  little per contact (Skogan's asymmetry) and relaxes to each resident's disposition.
+- Trial effects are averages over the seeds of one city; CIs are over seeds (simulation
+  noise), not over cities or program designs.
+"""
+
 
 def _sf_section(result: Validation) -> list[str]:
     lines = [
@@ -145,7 +163,7 @@ def render(result: Validation, meta: dict[str, str]) -> str:
     else:
         lines.append("None.")
     lines += ["", *_sf_section(result), *_columbus_section(result), *_trials_section(result)]
-    lines += ["## How each fact is measured", "", METHOD]
+    lines += [CAVEATS, "## How each fact is measured", "", METHOD]
     lines += ["| fact | model metric |", "|---|---|"]
     lines += [f"| {r.fact.fact} | {r.fact.metric} |" for r in rows]
     return "\n".join(lines) + "\n"
