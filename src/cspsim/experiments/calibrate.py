@@ -12,18 +12,15 @@ keys, under a header with the fit report (target, band, achieved).
 from __future__ import annotations
 
 import datetime as dt
-import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import duckdb
 import numpy as np
 import pandas as pd
 from omegaconf import OmegaConf
 
-from cspsim.analysis.aggregate import READ, run_summaries
-from cspsim.analysis.places import CityCache
 from cspsim.analysis.runs import RunSet, collect_runs
+from cspsim.experiments.calibration_metrics import TARGETS, calibration_metrics, loss
 from cspsim.paths import CONFIG_DIR
 
 if TYPE_CHECKING:
@@ -31,79 +28,8 @@ if TYPE_CHECKING:
     from cspsim.report.document import Document
 
 OUT_DIR = "calibration"
-#: Targets of DESIGN.md "Calibration targets": name -> (low, high, weight).
-TARGETS: dict[str, tuple[float, float, float]] = {
-    "reporting_violent": (0.38, 0.48, 1.0),
-    "reporting_property": (0.27, 0.34, 1.0),
-    "contact_share": (0.15, 0.25, 1.0),
-    "police_initiated_share": (0.40, 0.60, 1.0),
-    "high_confidence": (0.43, 0.57, 1.0),
-    "top10_recorded_share": (0.40, 0.50, 0.5),
-}
 
-
-def calibration_metrics(rs: RunSet) -> pd.DataFrame:
-    """The calibration measures of each run (``run_dir`` and one column per target)."""
-    if rs.runs.empty:
-        return pd.DataFrame(columns=["run_dir", *TARGETS])
-    con = duckdb.connect()
-    summary = run_summaries(rs).set_index("run_dir")
-    ev_files = rs.files("events")
-    ev = con.execute(
-        f"""SELECT filename, CAST(crime_type AS VARCHAR) AS t, avg(CAST(reported AS DOUBLE)) AS r
-        FROM {READ} GROUP BY filename, t""",
-        [ev_files],
-    ).df()
-    ts = con.execute(
-        f"SELECT filename, avg(high_confidence_share) AS hc FROM {READ} GROUP BY filename",
-        [rs.files("timeseries")],
-    ).df()
-    pl = con.execute(
-        f"""SELECT filename, CAST(place_id AS VARCHAR) AS place_id, month, crimes_recorded,
-        contacted_share FROM {READ}""",
-        [rs.files("places")],
-    ).df()
-    by_file = dict(zip(ev_files, rs.runs["run_dir"], strict=True))
-    ts_run = dict(zip(rs.files("timeseries"), rs.runs["run_dir"], strict=True))
-    pl_run = dict(zip(rs.files("places"), rs.runs["run_dir"], strict=True))
-    cities = CityCache()
-    rows = []
-    for r in rs.runs.itertuples():
-        e = ev[ev["filename"].map(by_file) == r.run_dir].set_index("t")["r"]
-        p = pl[pl["filename"].map(pl_run) == r.run_dir]
-        pop = pd.Series(
-            cities.get(r.meta).population, index=[str(x) for x in cities.get(r.meta).place_ids]
-        )
-        last = p[p["month"] == p["month"].max()]
-        share = np.average(
-            last["contacted_share"], weights=pop.reindex(last["place_id"]).fillna(0) + 1e-9
-        )
-        first = p[p["month"] * 30 < 184].groupby("place_id")["crimes_recorded"].sum()
-        k = max(1, math.ceil(0.1 * len(first)))
-        top = np.sort(first.to_numpy())[::-1]
-        rows.append(
-            {
-                "run_dir": r.run_dir,
-                "reporting_violent": float(e.get("violent", np.nan)),
-                "reporting_property": float(e.get("property", np.nan)),
-                "contact_share": float(share),
-                "police_initiated_share": float(summary.loc[r.run_dir, "police_initiated_share"]),
-                "high_confidence": float(ts[ts["filename"].map(ts_run) == r.run_dir]["hc"].iloc[0]),
-                "top10_recorded_share": float(top[:k].sum() / max(top.sum(), 1)),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def loss(metrics: dict[str, float], targets: dict[str, tuple[float, float, float]]) -> float:
-    """Weighted squared distance from the band centres, in band half-widths."""
-    total = 0.0
-    for name, (lo, hi, w) in targets.items():
-        v = metrics.get(name, np.nan)
-        if not np.isfinite(v):
-            return float("inf")
-        total += w * ((v - (lo + hi) / 2) / ((hi - lo) / 2)) ** 2
-    return total
+__all__ = ["TARGETS", "calibration_metrics", "loss", "parameter_overrides", "run_design"]
 
 
 def parameter_overrides(values: dict[str, float], config: Any) -> list[str]:
@@ -148,7 +74,7 @@ def run_design(ctx: SweepContext) -> None:
     )
     study = optuna.create_study(direction="minimize", sampler=sampler)
     current = {n: OmegaConf.select(ctx.config, n) for n in params}
-    if all(
+    if bool(opts.get("start_from_current", True)) and all(
         isinstance(v, (int, float)) and lo <= v <= hi
         for v, (lo, hi) in zip(current.values(), params.values(), strict=True)
     ):
@@ -284,6 +210,7 @@ def report_section(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) 
         fit.rename(
             columns={
                 "target": "Target",
+                "weight": "Weight",
                 "low": "Band low",
                 "high": "Band high",
                 "achieved": "Achieved",
@@ -293,3 +220,31 @@ def report_section(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) 
         ),
         "{:.3f}",
     )
+    trials = d / "trials.csv"
+    if trials.exists():
+        figs = out / "figures"
+        figs.mkdir(parents=True, exist_ok=True)
+        plot_trials(pd.read_csv(trials), figs / "calibration.png")
+        doc.img(figs / "calibration.png", "Loss of each trial and the best so far")
+
+
+def plot_trials(trials: pd.DataFrame, path: Path) -> None:
+    """Loss by trial (log scale) with the best so far."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from cspsim.analysis.plots import save_png
+
+    t = trials.sort_values("trial")
+    loss_ = t["loss"].replace(np.inf, np.nan)
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    ax.scatter(t["trial"], loss_, s=18, label="trial")
+    ax.plot(t["trial"], loss_.cummin(), color="tab:red", label="best so far")
+    ax.set_yscale("log")
+    ax.set_xlabel("trial")
+    ax.set_ylabel("loss (band half-widths squared)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    save_png(fig, path)

@@ -1,0 +1,91 @@
+"""The measures the calibration fits, read from a run's output tables, and the loss.
+
+Targets and bands are those of DESIGN.md "Calibration targets"; each measure is computed
+from the standard outputs (events, timeseries, places), so any run can be scored.
+"""
+
+from __future__ import annotations
+
+import math
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from cspsim.analysis.aggregate import READ, run_summaries
+from cspsim.analysis.places import CityCache
+from cspsim.analysis.runs import RunSet
+
+#: Targets of DESIGN.md "Calibration targets": name -> (low, high, weight).
+TARGETS: dict[str, tuple[float, float, float]] = {
+    "reporting_violent": (0.38, 0.48, 1.0),
+    "reporting_property": (0.27, 0.34, 1.0),
+    "contact_share": (0.15, 0.25, 1.0),
+    "police_initiated_share": (0.40, 0.60, 1.0),
+    "high_confidence": (0.43, 0.57, 1.0),
+    "top10_recorded_share": (0.40, 0.50, 0.5),
+}
+
+
+def calibration_metrics(rs: RunSet) -> pd.DataFrame:
+    """The calibration measures of each run (``run_dir`` and one column per target)."""
+    if rs.runs.empty:
+        return pd.DataFrame(columns=["run_dir", *TARGETS])
+    con = duckdb.connect()
+    summary = run_summaries(rs).set_index("run_dir")
+    ev_files = rs.files("events")
+    ev = con.execute(
+        f"""SELECT filename, CAST(crime_type AS VARCHAR) AS t, avg(CAST(reported AS DOUBLE)) AS r
+        FROM {READ} GROUP BY filename, t""",
+        [ev_files],
+    ).df()
+    ts = con.execute(
+        f"SELECT filename, avg(high_confidence_share) AS hc FROM {READ} GROUP BY filename",
+        [rs.files("timeseries")],
+    ).df()
+    pl = con.execute(
+        f"""SELECT filename, CAST(place_id AS VARCHAR) AS place_id, month, crimes_recorded,
+        contacted_share FROM {READ}""",
+        [rs.files("places")],
+    ).df()
+    by_file = dict(zip(ev_files, rs.runs["run_dir"], strict=True))
+    ts_run = dict(zip(rs.files("timeseries"), rs.runs["run_dir"], strict=True))
+    pl_run = dict(zip(rs.files("places"), rs.runs["run_dir"], strict=True))
+    cities = CityCache()
+    rows = []
+    for r in rs.runs.itertuples():
+        e = ev[ev["filename"].map(by_file) == r.run_dir].set_index("t")["r"]
+        p = pl[pl["filename"].map(pl_run) == r.run_dir]
+        pop = pd.Series(
+            cities.get(r.meta).population, index=[str(x) for x in cities.get(r.meta).place_ids]
+        )
+        last = p[p["month"] == p["month"].max()]
+        share = np.average(
+            last["contacted_share"], weights=pop.reindex(last["place_id"]).fillna(0) + 1e-9
+        )
+        first = p[p["month"] * 30 < 184].groupby("place_id")["crimes_recorded"].sum()
+        k = max(1, math.ceil(0.1 * len(first)))
+        top = np.sort(first.to_numpy())[::-1]
+        rows.append(
+            {
+                "run_dir": r.run_dir,
+                "reporting_violent": float(e.get("violent", np.nan)),
+                "reporting_property": float(e.get("property", np.nan)),
+                "contact_share": float(share),
+                "police_initiated_share": float(summary.loc[r.run_dir, "police_initiated_share"]),
+                "high_confidence": float(ts[ts["filename"].map(ts_run) == r.run_dir]["hc"].iloc[0]),
+                "top10_recorded_share": float(top[:k].sum() / max(top.sum(), 1)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def loss(metrics: dict[str, float], targets: dict[str, tuple[float, float, float]]) -> float:
+    """Weighted squared distance from the band centres, in band half-widths."""
+    total = 0.0
+    for name, (lo, hi, w) in targets.items():
+        v = metrics.get(name, np.nan)
+        if not np.isfinite(v):
+            return float("inf")
+        total += w * ((v - (lo + hi) / 2) / ((hi - lo) / 2)) ** 2
+    return total
