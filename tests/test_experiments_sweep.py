@@ -98,7 +98,7 @@ def test_submitit_local_gives_identical_results(tiny_sweep: Path, tmp_path: Path
             )
 
 
-def test_killed_sweep_resumes_with_the_same_command(tmp_path: Path) -> None:
+def test_killed_sweep_resumes_with_the_same_command(tiny_sweep: Path, tmp_path: Path) -> None:
     sweep = tmp_path / "killed"
     args = [
         "-m", *TINY, "seed=range(0,6)", "hydra.launcher.n_jobs=1",
@@ -128,6 +128,16 @@ def test_killed_sweep_resumes_with_the_same_command(tmp_path: Path) -> None:
     assert sorted(after.runs["seed"]) == list(range(6))
     for d, stamp in stamps.items():  # complete runs were not run again
         assert Path(d, "run.json").stat().st_mtime_ns == stamp
+    # One worker here, two in the joblib sweep (and a kill in between): the same runs.
+    two = run_dirs(tiny_sweep)
+    one = run_dirs(sweep)
+    for seed in (0, 1):
+        a = next(v for k, v in two.items() if k.endswith(f"seed={seed},strategy=reactive"))
+        b = next(v for k, v in one.items() if k.endswith(f"seed={seed}"))
+        for table in TABLES:
+            pd.testing.assert_frame_equal(
+                pd.read_parquet(a / f"{table}.parquet"), pd.read_parquet(b / f"{table}.parquet")
+            )
 
 
 def test_failed_run_is_recorded_and_the_sweep_goes_on(tmp_path: Path) -> None:

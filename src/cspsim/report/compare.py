@@ -128,6 +128,35 @@ def cost_table(summary: pd.DataFrame, baseline: str) -> pd.DataFrame:
     return out.reset_index().rename(columns={"scenario": "Scenario"})
 
 
+def key_findings(summary: pd.DataFrame, baseline: str) -> list[str]:
+    """One plain sentence per scenario: crime, trust, negative contacts, money moved."""
+    d = paired_differences(
+        summary, ["crimes_true", "trust", "contacts_negative", "reallocated"], baseline, "scenario"
+    ).set_index(["strategy", "measure"])
+    lines = []
+    for name in summary["scenario"].drop_duplicates():
+        if name == baseline:
+            continue
+        c, t, n, r = (
+            d.loc[(name, m)] for m in ("crimes_true", "trust", "contacts_negative", "reallocated")
+        )
+        sure = np.isfinite(c["ci_low"]) and (c["ci_high"] < 0 or c["ci_low"] > 0)
+        verdict = ("fewer" if c["diff"] < 0 else "more") if sure else "no clear change in"
+        text = (
+            f"**{name}**: {verdict} offences "
+            f"({fmt_ci('pct', c['pct'], c['pct_low'], c['pct_high'])}, "
+            f"{abs(c['diff']):,.0f} a year), trust "
+            f"{fmt_ci('pts', t['diff'], t['ci_low'], t['ci_high'])} points, "
+            f"negative police contacts {n['pct']:+.0f}%"
+        )
+        if r["value"] > 1:
+            averted = sure and c["diff"] < 0
+            per = f", ${r['value'] / -c['diff']:,.0f} per offence averted" if averted else ""
+            text += f"; ${r['value'] / 1e6:,.1f}M a year moved from patrol{per}"
+        lines.append(text + ".")
+    return lines
+
+
 def add_comparison(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) -> None:
     """The comparison sections: differences, levels, fairness, displacement, cost, figures."""
     base = rs.baseline
@@ -137,6 +166,13 @@ def add_comparison(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) 
     scenarios = list(summary["scenario"].drop_duplicates())
     others = [s for s in scenarios if s != base]
     runs = rs.runs
+    doc.h2("In short")
+    doc.p(
+        f"Against **{base}**, at the same budget, over {summary['seed'].nunique()} paired "
+        "seed(s); brackets: 95% confidence intervals. *Clear* means the interval excludes "
+        "zero."
+    )
+    doc.items(key_findings(summary, base))
     doc.h2(f"What each scenario changes, against {base}")
     doc.p(
         f"Each cell is the mean difference from **{base}** over paired seeds (common random "
