@@ -20,13 +20,19 @@ COMPARISON = [
 
 
 def fmt_ci(kind: str, mean: float, lo: float, hi: float) -> str:
-    """A value with its CI: ``pct`` (+1.2% [..]), ``pts`` (x100), ``usd`` (M), ``num``."""
+    """A value with its CI, formatted by kind.
+
+    Kinds: ``pct`` (+1.2% [..]), ``pts`` (x100), ``usd`` (millions), ``dec`` (2 decimals),
+    ``num`` (3 significant digits).
+    """
     if not np.isfinite(mean):
         return "n/a"
     if kind == "pct":
         core, ci = f"{mean:+.1f}%", f"[{lo:+.1f}, {hi:+.1f}]"
     elif kind == "pts":
         core, ci = f"{100 * mean:+.1f}", f"[{100 * lo:+.1f}, {100 * hi:+.1f}]"
+    elif kind == "dec":
+        core, ci = f"{mean:+.2f}", f"[{lo:+.2f}, {hi:+.2f}]"
     elif kind == "num":
         core, ci = f"{mean:+.3g}", f"[{lo:+.3g}, {hi:+.3g}]"
     else:

@@ -33,7 +33,7 @@ HEADLINE = [
     ("trust", "Trust (pts)", "pts"),
     ("fear", "Fear (pts)", "pts"),
     ("reporting_rate", "Reporting (pts)", "pts"),
-    ("satisfaction", "Satisfaction (1-5)", "num"),
+    ("satisfaction", "Satisfaction (1-5)", "dec"),
     ("contacts_negative", "Neg. contacts", "pct"),
     ("arrests", "Arrests", "pct"),
 ]
