@@ -18,7 +18,7 @@ from cspsim.city import CRIME_TYPES
 #: Days per month in the monthly series (the places table uses the same 30-day months).
 MONTH_DAYS = 30
 #: Memory DuckDB may use before spilling to disk.
-MEMORY_LIMIT = "1GB"
+MEMORY_LIMIT = "512MB"
 
 _SUMS = [
     "crimes_true",
@@ -78,7 +78,7 @@ def run_summaries(rs: RunSet) -> pd.DataFrame:
     """
     if rs.runs.empty:
         return pd.DataFrame()
-    con = connect()
+    con = connect()  # closed when the function returns (frees DuckDB's buffers)
     sums = ", ".join(f"sum({c}) AS {c}" for c in _SUMS)
     last = ", ".join(
         f"avg({c}) FILTER (WHERE day > last_day - 30) AS {k}" for k, c in _LAST30.items()
@@ -138,7 +138,7 @@ def monthly(rs: RunSet, columns: list[str]) -> pd.DataFrame:
     """Monthly (30-day) means of timeseries columns per run: ``run_dir, month, <columns>``."""
     if rs.runs.empty:
         return pd.DataFrame(columns=["run_dir", "month", *columns])
-    con = connect()
+    con = connect()  # closed when the function returns (frees DuckDB's buffers)
     avgs = ", ".join(f"avg({c}) AS {c}" for c in columns)
     df = con.execute(
         f"""SELECT filename, day // {MONTH_DAYS} AS month, {avgs}
@@ -159,7 +159,7 @@ def place_totals(rs: RunSet, columns: list[str]) -> pd.DataFrame:
     """
     if rs.runs.empty:
         return pd.DataFrame()
-    con = connect()
+    con = connect()  # closed when the function returns (frees DuckDB's buffers)
     sums = ", ".join(f"sum({c}) AS {c}" for c in columns)
     f = _flags(rs.files("places"))
     df = con.execute(
@@ -173,6 +173,8 @@ def place_totals(rs: RunSet, columns: list[str]) -> pd.DataFrame:
         [rs.files("places")],
     ).df()
     df.insert(0, "run_dir", df.pop("filename").map(_file_to_run(rs, "places")))
+    for c in ("run_dir", "place_id", "neighbourhood"):  # a thousand runs x places: compact
+        df[c] = df[c].astype("category")
     days = rs.runs.set_index("run_dir")["days"].astype(float).clip(lower=1)
     per_year = 365.0 / df["run_dir"].map(days)
     for c in columns:
@@ -186,7 +188,7 @@ def place_months(rs: RunSet, columns: list[str], run_dirs: list[str] | None = No
     if sub.empty:
         return pd.DataFrame()
     files = [str(p) + "/places.parquet" for p in sub["run_dir"]]
-    con = connect()
+    con = connect()  # closed when the function returns (frees DuckDB's buffers)
     f = _flags(files)
     df = con.execute(
         f"""SELECT filename, CAST(place_id AS VARCHAR) AS place_id, neighbourhood, month,

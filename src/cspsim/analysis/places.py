@@ -31,12 +31,19 @@ class CityCache:
             self._adjacency[id(city)] = city.adjacency()
         return self._adjacency[id(city)]
 
-    def get(self, meta: dict[str, Any]) -> City:
-        """The city of a run (from its ``run.json``)."""
+    @staticmethod
+    def key(meta: dict[str, Any]) -> str:
+        """What identifies a run's city: its config (and seed, for generated cities)."""
         cfg = meta["config"]["city"]
         seed = int(meta.get("seed", 0)) if cfg.get("kind") == "synthetic" else 0
-        key = json.dumps(cfg, sort_keys=True) + f"#{seed}"
+        return json.dumps(cfg, sort_keys=True) + f"#{seed}"
+
+    def get(self, meta: dict[str, Any]) -> City:
+        """The city of a run (from its ``run.json``)."""
+        key = self.key(meta)
         if key not in self._cities:
+            cfg = meta["config"]["city"]
+            seed = int(meta.get("seed", 0)) if cfg.get("kind") == "synthetic" else 0
             self._cities[key] = load_city(CityConfig(**cfg), seed=seed)
         return self._cities[key]
 
@@ -140,12 +147,15 @@ def neighbourhood_rates(
     per year, averaged over seeds.
     """
     frames = []
-    meta = {r.run_dir: r.meta for r in runs.itertuples()}
     scen = runs.set_index("run_dir")["scenario"]
-    for run_dir, rdf in place_tot.groupby("run_dir"):
-        pf = place_frame(cities.get(meta[run_dir]))
-        df = rdf.merge(pf[["place_id", "population", "disadvantage"]], on="place_id")
-        g = df.groupby("neighbourhood").agg(
+    by_city = runs.assign(_city=runs["meta"].map(cities.key)).groupby("_city")
+    for _, group in by_city:  # one merge per city, not per run
+        pf = place_frame(cities.get(group.iloc[0]["meta"]))
+        rdf = place_tot[place_tot["run_dir"].isin(group["run_dir"])]
+        df = rdf.assign(place_id=rdf["place_id"].astype(str)).merge(
+            pf[["place_id", "population", "disadvantage"]], on="place_id"
+        )
+        g = df.groupby(["run_dir", "neighbourhood"], observed=True).agg(
             population=("population", "sum"),
             disadvantage=("disadvantage", "mean"),
             contacts_negative=("contacts_negative", "sum"),
@@ -153,8 +163,9 @@ def neighbourhood_rates(
             arrests=("arrests", "sum"),
             crimes_true=("crimes_true", "sum"),
         )
-        g["scenario"] = scen[run_dir]
-        frames.append(g.reset_index())
+        g = g.reset_index()
+        g["scenario"] = g["run_dir"].astype(str).map(scen)
+        frames.append(g.drop(columns="run_dir"))
     if not frames:
         return pd.DataFrame()
     df = pd.concat(frames, ignore_index=True)

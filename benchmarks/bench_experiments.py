@@ -1,0 +1,232 @@
+"""Experiments benchmark: sweep throughput, and aggregating 1,000 runs.
+
+1. Runs per hour of the default run (San Francisco 2012, reactive, 60-day burn-in + 365
+   days) through ``cspsim-run -m`` on the joblib launcher with 2 workers: wall time of a
+   sweep of ``--runs`` seeds, Hydra start-up and the report included.
+2. Aggregation of 1,000 runs: 1,000 run directories are made from a few real runs (copied,
+   their daily counts perturbed, each with its own seed and strategy label, events
+   hard-linked since no aggregate reads them); then, in a child process, the counted-run
+   inventory, the DuckDB per-run summaries, and the whole report (``cspsim-report``), with
+   the child's peak resident memory.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_experiments.py            # writes benchmarks/results/
+    .venv/bin/python benchmarks/bench_experiments.py --runs 4 --n-agg 200 --no-write
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+RESULTS = HERE / "results"
+PY = sys.executable
+
+
+def bench_sweep(runs: int, workdir: Path) -> dict:
+    """Wall time of ``cspsim-run -m seed=range(0,runs)`` on 2 joblib workers (sf2012)."""
+    sweep = workdir / "sweep"
+    cmd = [
+        PY, "-m", "cspsim.cli.run", "-m", f"seed=range(0,{runs})", "hydra.launcher.n_jobs=2",
+        f"hydra.sweep.dir={sweep}",
+    ]  # fmt: skip
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, cwd=workdir)
+    wall = time.perf_counter() - t0
+    metas = [json.loads(p.read_text()) for p in sweep.rglob("run.json")]
+    per_run = [m["wall_seconds"] for m in metas if m.get("status") == "complete"]
+    return {
+        "runs": len(per_run),
+        "wall_seconds": wall,
+        "runs_per_hour": 3600.0 * len(per_run) / wall,
+        "mean_run_seconds": sum(per_run) / max(len(per_run), 1),
+        "source": str(sweep),
+    }
+
+
+def make_runs(sources: list[Path], n: int, dest: Path) -> None:
+    """``n`` run directories from ``sources``: perturbed copies with their own labels."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    strategies = sorted({json.loads((s / "run.json").read_text())["strategy"] for s in sources})
+    by_strategy = {
+        st: [s for s in sources if json.loads((s / "run.json").read_text())["strategy"] == st]
+        for st in strategies
+    }
+    tables = {}
+    for i in range(n):
+        st = strategies[i % len(strategies)]
+        src = by_strategy[st][(i // len(strategies)) % len(by_strategy[st])]
+        seed = i // len(strategies)
+        out = dest / f"seed={seed},strategy={st}"
+        out.mkdir(parents=True)
+        if src not in tables:
+            tables[src] = {
+                t: pd.read_parquet(src / f"{t}.parquet") for t in ("timeseries", "places", "survey")
+            }
+        ts = tables[src]["timeseries"].copy()
+        factor = rng.lognormal(0.0, 0.03)
+        for c in ts.columns:
+            if c.startswith(("crimes_", "contacts_", "arrests")):
+                ts[c] = np.round(ts[c] * factor).astype(ts[c].dtype)
+        ts.to_parquet(out / "timeseries.parquet", index=False)
+        pl = tables[src]["places"].copy()
+        pl["crimes_true"] = np.round(pl["crimes_true"] * factor).astype(pl["crimes_true"].dtype)
+        pl.to_parquet(out / "places.parquet", index=False)
+        tables[src]["survey"].to_parquet(out / "survey.parquet", index=False)
+        os.link(src / "events.parquet", out / "events.parquet")
+        meta = json.loads((src / "run.json").read_text())
+        meta["seed"] = seed
+        meta["config"]["seed"] = seed
+        (out / "run.json").write_text(json.dumps(meta))
+
+
+def child_aggregate(root: str) -> None:
+    """Time inventory, summaries and the full report on ``root``; print JSON (child process)."""
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    from cspsim.analysis.aggregate import run_summaries
+    from cspsim.analysis.runs import collect_runs
+    from cspsim.report.build import build_report
+
+    t0 = time.perf_counter()
+    rs = collect_runs(Path(root))
+    t1 = time.perf_counter()
+    summary = run_summaries(rs)
+    t2 = time.perf_counter()
+    rss_summary = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    build_report(Path(root), Path(root) / "_report")
+    t3 = time.perf_counter()
+    print(json.dumps({
+        "runs": len(rs.runs), "rows": len(summary), "inventory_seconds": t1 - t0,
+        "summaries_seconds": t2 - t1, "report_seconds": t3 - t2, "total_seconds": t3 - t0,
+        "peak_rss_mb_after_summaries": rss_summary,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }))  # fmt: skip
+
+
+def bench_aggregate(sources: list[Path], n: int, workdir: Path) -> dict:
+    """Make ``n`` runs and aggregate them in a child process."""
+    root = workdir / "agg"
+    t0 = time.perf_counter()
+    make_runs(sources, n, root)
+    made = time.perf_counter() - t0
+    out = subprocess.run(
+        [PY, __file__, "--child-aggregate", str(root)], check=True, capture_output=True, text=True
+    )
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    size = sum(f.stat().st_size for f in root.rglob("*.parquet") if "events" not in f.name)
+    return {**res, "make_seconds": made, "tables_mb_read": size / 1e6}
+
+
+def find_sources(given: str | None, workdir: Path) -> list[Path]:
+    """Complete sf2012 runs to copy (``--sources``, else multirun/compare_strategies)."""
+    roots = [Path(given)] if given else [ROOT / "multirun" / "compare_strategies"]
+    runs = []
+    for root in roots:
+        for p in sorted(root.rglob("run.json")):
+            meta = json.loads(p.read_text())
+            if meta.get("status") == "complete" and meta.get("city") == "sf2012":
+                runs.append(p.parent)
+    return runs
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=6, help="sf2012 runs in the throughput sweep")
+    ap.add_argument("--n-agg", type=int, default=1000, help="runs to aggregate")
+    ap.add_argument("--sources", default=None, help="directory of sf2012 runs to copy")
+    ap.add_argument("--no-write", action="store_true", help="print only")
+    ap.add_argument(
+        "--only", choices=("sweep", "aggregate"), default=None,
+        help="run one part; the other is kept from benchmarks/results/experiments.json",
+    )  # fmt: skip
+    ap.add_argument("--child-aggregate", default=None, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child_aggregate:
+        child_aggregate(args.child_aggregate)
+        return 0
+    old = RESULTS / "experiments.json"
+    res = json.loads(old.read_text()) if args.only and old.exists() else {}
+    with tempfile.TemporaryDirectory(prefix="cspsim-bench-exp-") as tmp:
+        work = Path(tmp)
+        load = os.getloadavg()[0]
+        if args.only != "aggregate":
+            res["sweep"] = {**bench_sweep(args.runs, work), "load_average_at_start": load}
+        if args.only != "sweep":
+            sources = find_sources(args.sources, work) or [
+                p.parent for p in (work / "sweep").rglob("run.json")
+            ]
+            res["aggregate"] = {
+                **bench_aggregate(sources, args.n_agg, work),
+                "sources": len(sources),
+                "load_average_at_start": os.getloadavg()[0],
+            }
+            shutil.rmtree(work / "agg", ignore_errors=True)
+    res.update(cpus=os.cpu_count(), python=platform.python_version(),
+               date=dt.datetime.now().isoformat(timespec="seconds"))  # fmt: skip
+    print(json.dumps(res, indent=2))
+    if not args.no_write:
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / "experiments.json").write_text(json.dumps(res, indent=2))
+        (RESULTS / "experiments.md").write_text(render(res))
+    return 0
+
+
+def render(res: dict) -> str:
+    """The Markdown results page."""
+    s, a = res["sweep"], res["aggregate"]
+    mean = s["mean_run_seconds"]
+    return f"""# Experiments benchmark
+
+`benchmarks/bench_experiments.py`, {res["date"]}, {res["cpus"]} cores shared with other
+developers' work, Python {res["python"]}.
+
+## Sweep throughput: the default run on 2 cores
+
+`cspsim-run -m seed=range(0,{s["runs"]})` with the default config (San Francisco 2012,
+reactive, 60-day burn-in + 365 days, 40,262 resident agents) on the joblib launcher with
+2 workers, Hydra start-up and the end-of-sweep report included (load average
+{s["load_average_at_start"]:.1f} at the start: other work was running):
+
+| runs | wall time | runs per hour | mean time per run (in the worker) |
+|---:|---:|---:|---:|
+| {s["runs"]} | {s["wall_seconds"]:.0f} s | **{s["runs_per_hour"]:.0f}** | {mean:.1f} s |
+
+## Aggregating {a["runs"]:,} runs
+
+{a["runs"]:,} run directories made from {a["sources"]} real sf2012 runs (copied with
+perturbed counts; {a["tables_mb_read"]:.0f} MB of Parquet tables read, events not read),
+then aggregated in a fresh process (load average {a["load_average_at_start"]:.1f}):
+
+| step | time |
+|---|---:|
+| inventory (every run.json: complete, failed, missing) | {a["inventory_seconds"]:.1f} s |
+| per-run summaries (DuckDB over timeseries and survey) | {a["summaries_seconds"]:.1f} s |
+| the whole report (tables, fairness, displacement, map, figures) | {a["report_seconds"]:.1f} s |
+| **total** | **{a["total_seconds"]:.1f} s** |
+
+Peak resident memory of the aggregating process: **{a["peak_rss_mb"]:.0f} MB**
+({a["peak_rss_mb_after_summaries"]:.0f} MB after the summaries). DuckDB reads only the
+columns each query names and streams them through its aggregates (memory limit 1 GB), so
+memory grows with the number of runs only through the one-row-per-run (and
+one-row-per-run-and-place) results, not with the runs' tables.
+"""
+
+
+if __name__ == "__main__":
+    sys.exit(main())
