@@ -230,6 +230,8 @@ def plot_indices(morris: pd.DataFrame, sobol: pd.DataFrame, path: Path) -> None:
 
     from cspsim.analysis.plots import save_png
 
+    morris = morris.assign(parameter=morris["parameter"].str.removeprefix("params."))
+    sobol = sobol.assign(parameter=sobol["parameter"].str.removeprefix("params."))
     outputs = list(morris["output"].drop_duplicates())
     fig, axes = plt.subplots(
         len(outputs),
@@ -282,8 +284,9 @@ def report_section(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) 
         wide = wide.join(
             sobol.pivot(index="parameter", columns="output", values=col).add_prefix(f"{col} ")
         )
-    first = f"ST {morris['output'].iloc[0]}"
-    wide = wide.sort_values(first if first in wide else wide.columns[0], ascending=False)
+    out0 = morris["output"].iloc[0]
+    keys = [k for k in (f"ST {out0}", f"mu* {out0}") if k in wide]
+    wide = wide.sort_values(keys, ascending=False, na_position="last")
     doc.table(wide.reset_index().rename(columns={"parameter": "Parameter"}), floatfmt="{:.3f}")
     figs = out / "figures"
     figs.mkdir(parents=True, exist_ok=True)
