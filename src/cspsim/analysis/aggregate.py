@@ -17,6 +17,8 @@ from cspsim.city import CRIME_TYPES
 
 #: Days per month in the monthly series (the places table uses the same 30-day months).
 MONTH_DAYS = 30
+#: Runs aggregated per DuckDB query (see :func:`query`).
+CHUNK = 100
 #: Memory DuckDB may use before spilling to disk.
 MEMORY_LIMIT = "512MB"
 
@@ -64,6 +66,16 @@ def _flags(files: list[str]) -> dict[str, str]:
     return {k: (k if k in names else f"{v} AS {k}") for k, v in _PLACE_FLAGS.items()}
 
 
+def query(con: duckdb.DuckDBPyConnection, sql: str, files: list[str]) -> pd.DataFrame:
+    """Run ``sql`` (reading the file list given as its parameter) over chunks of files.
+
+    Every query here returns rows per run, so runs can be aggregated :data:`CHUNK` at a
+    time: the reader's buffers stay bounded whatever the number of runs.
+    """
+    frames = [con.execute(sql, [files[i : i + CHUNK]]).df() for i in range(0, len(files), CHUNK)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
 def _file_to_run(rs: RunSet, table: str) -> dict[str, str]:
     return dict(zip(rs.files(table), rs.runs["run_dir"], strict=True))
 
@@ -85,22 +97,24 @@ def run_summaries(rs: RunSet) -> pd.DataFrame:
     )
     means = ", ".join(f"avg({c}) AS {c}" for c in _MEANS)
     cols = ", ".join(sorted({*_SUMS, *_LAST30.values(), *_MEANS, "day"}))
-    ts = con.execute(
+    ts = query(
+        con,
         f"""SELECT filename, count(*) AS days_recorded, {sums}, {last}, {means}
         FROM (SELECT filename, {cols}, max(day) OVER (PARTITION BY filename) AS last_day
               FROM {READ})
         GROUP BY filename""",
-        [rs.files("timeseries")],
-    ).df()
-    sv = con.execute(
+        rs.files("timeseries"),
+    )
+    sv = query(
+        con,
         f"""SELECT filename, avg(satisfaction) AS satisfaction, avg(safety) AS safety,
               avg(satisfaction) FILTER (WHERE "group" = 'A') AS satisfaction_a,
               avg(satisfaction) FILTER (WHERE "group" = 'B') AS satisfaction_b
         FROM (SELECT *, max(day) OVER (PARTITION BY filename) AS last_wave
               FROM (SELECT filename, day, "group", satisfaction, safety FROM {READ}))
         WHERE day = last_wave GROUP BY filename""",
-        [rs.files("survey")],
-    ).df()
+        rs.files("survey"),
+    )
     ts["run_dir"] = ts["filename"].map(_file_to_run(rs, "timeseries"))
     sv["run_dir"] = sv["filename"].map(_file_to_run(rs, "survey"))
     ident = rs.runs.drop(columns=["meta"])
@@ -140,12 +154,13 @@ def monthly(rs: RunSet, columns: list[str]) -> pd.DataFrame:
         return pd.DataFrame(columns=["run_dir", "month", *columns])
     con = connect()  # closed when the function returns (frees DuckDB's buffers)
     avgs = ", ".join(f"avg({c}) AS {c}" for c in columns)
-    df = con.execute(
+    df = query(
+        con,
         f"""SELECT filename, day // {MONTH_DAYS} AS month, {avgs}
         FROM (SELECT filename, day, {", ".join(columns)} FROM {READ})
         GROUP BY filename, month ORDER BY filename, month""",
-        [rs.files("timeseries")],
-    ).df()
+        rs.files("timeseries"),
+    )
     df.insert(0, "run_dir", df.pop("filename").map(_file_to_run(rs, "timeseries")))
     return df
 
@@ -162,7 +177,8 @@ def place_totals(rs: RunSet, columns: list[str]) -> pd.DataFrame:
     con = connect()  # closed when the function returns (frees DuckDB's buffers)
     sums = ", ".join(f"sum({c}) AS {c}" for c in columns)
     f = _flags(rs.files("places"))
-    df = con.execute(
+    df = query(
+        con,
         f"""SELECT filename, place_id, any_value(neighbourhood) AS neighbourhood,
               count(*) AS months, bool_or(targeted) AS targeted, bool_or(treated) AS treated,
               max(trial_arm) AS trial_arm, {sums}
@@ -170,8 +186,8 @@ def place_totals(rs: RunSet, columns: list[str]) -> pd.DataFrame:
                 {f["targeted"]}, {f["treated"]}, {f["trial_arm"]}, {", ".join(columns)}
               FROM {READ})
         GROUP BY filename, place_id""",
-        [rs.files("places")],
-    ).df()
+        rs.files("places"),
+    )
     df.insert(0, "run_dir", df.pop("filename").map(_file_to_run(rs, "places")))
     for c in ("run_dir", "place_id", "neighbourhood"):  # a thousand runs x places: compact
         df[c] = df[c].astype("category")
@@ -190,12 +206,13 @@ def place_months(rs: RunSet, columns: list[str], run_dirs: list[str] | None = No
     files = [str(p) + "/places.parquet" for p in sub["run_dir"]]
     con = connect()  # closed when the function returns (frees DuckDB's buffers)
     f = _flags(files)
-    df = con.execute(
+    df = query(
+        con,
         f"""SELECT filename, CAST(place_id AS VARCHAR) AS place_id, neighbourhood, month,
               {f["treated"]}, {f["targeted"]}, {f["trial_arm"]}, {", ".join(columns)}
         FROM {READ}""",
-        [files],
-    ).df()
+        files,
+    )
     df.insert(0, "run_dir", df.pop("filename").map(dict(zip(files, sub["run_dir"], strict=True))))
     return df
 
