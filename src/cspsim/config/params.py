@@ -198,7 +198,8 @@ class SocialParams:
         0.03, "fear gained per victimization among ties", "Skogan & Maxfield 1981"
     )
     local_crime_fear: float = p(
-        0.05, "fear anchor shift per unit of local crime ratio above (or below) baseline",
+        0.05,
+        "fear anchor shift per unit of local crime ratio above (or below) baseline",
         "Hale 1996 (fear follows local crime and disorder); assumption for the size",
     )
     fear_relaxation: float = p(0.01, "1/day", "assumption")
