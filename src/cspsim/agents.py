@@ -114,7 +114,8 @@ class Organization(mesa.Agent):
         neighbourhood: Catchment neighbourhood.
         capacity: Places (resident agents enrolled at once).
         budget: Daily budget in USD.
-        partner: Whether it is a formal partner of the police (shares data, joins reviews).
+        partner: Whether it is a formal partner of the police (descriptive: every
+            organization the strategy opens is a partner; nothing reads it yet).
         enrolled: Resident indices currently enrolled.
     """
 

@@ -126,7 +126,8 @@ class WatchConfig:
     """Neighbourhood watch.
 
     Attributes:
-        coverage: Share of places covered (the highest recorded property crime first).
+        coverage: Share of places covered (the highest recorded property plus disorder
+            crime first).
     """
 
     coverage: float = 0.0

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.linalg import splu
 
 from cspsim.city import CRIME_TYPES
 
@@ -34,6 +35,9 @@ VIOLENT, PROPERTY, DISORDER, DRUGS = range(N_TYPES)
 #: Share of offending by people from outside the modelled neighbourhood pool (commuters,
 #: visitors): it does not respond to local offender changes (assumption).
 OUTSIDER_SHARE = 0.2
+#: Floor of a place's own opportunity, as a share of its target rate, where boost spread from
+#: busier neighbours alone would exceed the target.
+MIN_OPPORTUNITY = 0.05
 
 
 class CrimeProcess:
@@ -51,13 +55,29 @@ class CrimeProcess:
         self.model = model
         self.place_w = model.place_w  # row-stochastic adjacency (P x P)
         self.place_w_t = sp.csr_matrix(model.place_w.T)
-        # The self-exciting term adds a factor 1/(1-n) on average: take it out of mu.
-        self.mu0 = target_true_rate * (1.0 - cp.near_repeat_branching)
+        # The self-exciting term adds offences on top of mu, and spreads them to adjacent
+        # places: start the boost at its steady state and take it out of mu, so that each
+        # place's expected crime at baseline is its target (not just the city's total).
+        self.boost = self.steady_state_boost(target_true_rate)
+        self.mu0 = np.maximum(target_true_rate - self.boost, MIN_OPPORTUNITY * target_true_rate)
         self.mu = self.mu0.copy()
-        self.boost = target_true_rate * cp.near_repeat_branching  # start at equilibrium
         self.pressure0 = self.offender_pressure()
         self.recent = target_true_rate.sum(axis=1).copy()  # EWMA of true crime per place
         self.baseline_total = self.recent.copy()
+
+    def steady_state_boost(self, rate: np.ndarray) -> np.ndarray:
+        """Near-repeat boost in equilibrium with expected offences ``rate`` (P, 4).
+
+        Solves ``B = (1 - omega) M B + n omega rate`` with ``M = (1 - eta) I + eta W^T``
+        (the update in :meth:`update_boost`), one sparse factorization for all types.
+        """
+        cp = self.model.params.crime
+        omega, eta, n = cp.near_repeat_decay, cp.near_repeat_spread, cp.near_repeat_branching
+        size = rate.shape[0]
+        eye = sp.identity(size, format="csc")
+        spread = (1.0 - eta) * eye + eta * self.place_w_t
+        system = sp.csc_matrix(eye - (1.0 - omega) * spread)
+        return np.asarray(splu(system).solve(n * omega * np.asarray(rate, dtype=np.float64)))
 
     def rebaseline(self) -> None:
         """Measure offending relative to now (called at the end of burn-in)."""

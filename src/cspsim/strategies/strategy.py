@@ -80,9 +80,16 @@ def validate(cfg: StrategyConfig) -> None:
         "strategy.patrol.disorder_discovery_multiplier": cfg.patrol.disorder_discovery_multiplier,
         "strategy.patrol.trial_places": cfg.patrol.trial_places,
         "strategy.patrol.trial_dosage": cfg.patrol.trial_dosage,
+        "strategy.patrol.foot_negative_multiplier": cfg.patrol.foot_negative_multiplier,
+        "strategy.patrol.foot_stop_multiplier": cfg.patrol.foot_stop_multiplier,
     }.items():
         if value < 0:
             raise ConfigError(f"{name}: expected a number >= 0, got {value}")
+    if cfg.problem_solving.ramp_days <= 0:
+        raise ConfigError(
+            f"strategy.problem_solving.ramp_days: expected a number > 0, "
+            f"got {cfg.problem_solving.ramp_days}"
+        )
 
 
 class Strategy:
