@@ -51,7 +51,6 @@ class CrimeProcess:
             target_true_rate: Expected true offences per day, shape (P, 4), that the
                 baseline should produce on average (near-repeat contribution included).
         """
-        cp = model.params.crime
         self.model = model
         self.place_w = model.place_w  # row-stochastic adjacency (P x P)
         self.place_w_t = sp.csr_matrix(model.place_w.T)
