@@ -189,12 +189,12 @@ def place_totals(rs: RunSet, columns: list[str]) -> pd.DataFrame:
         rs.files("places"),
     )
     df.insert(0, "run_dir", df.pop("filename").map(_file_to_run(rs, "places")))
-    for c in ("run_dir", "place_id", "neighbourhood"):  # a thousand runs x places: compact
-        df[c] = df[c].astype("category")
     days = rs.runs.set_index("run_dir")["days"].astype(float).clip(lower=1)
-    per_year = 365.0 / df["run_dir"].map(days)
+    per_year = 365.0 / df["run_dir"].map(days).to_numpy(np.float64)
     for c in columns:
         df[c] = df[c].astype(float) * per_year
+    for c in ("run_dir", "place_id", "neighbourhood"):  # a thousand runs x places: compact
+        df[c] = df[c].astype("category")
     return df
 
 
