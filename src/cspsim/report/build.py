@@ -44,6 +44,13 @@ def inventory(doc: Document, rs: RunSet) -> None:
         lines.append(f"{len(rs.duplicates)} duplicate(s) of a counted config (not counted).")
     if rs.stale:
         lines.append(f"{len(rs.stale)} run(s) from an earlier sweep in this directory (ignored).")
+    commits = {m.get("git_commit") for m in rs.runs["meta"]} if n else set()
+    if len(commits) > 1:  # a resumed sweep reuses runs of the same config, whatever the code
+        lines.append(
+            f"**Runs from {len(commits)} code versions** (git commits): complete runs of the "
+            "same config are reused when a sweep resumes; start a new sweep directory after "
+            "changing the model."
+        )
     doc.items(lines)
     for title, entries in (
         ("Failed runs", [f"`{k}`: {v}" for k, v in rs.failed.items()]),
