@@ -211,16 +211,22 @@ def add_comparison(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) 
             "disadvantaged fifth of neighbourhoods over the least disadvantaged fifth (1 = "
             "even). Every neighbourhood's rates are in `neighbourhoods.csv`."
         )
-        fair = fairness_by_neighbourhood(rates).rename(
-            columns={
-                "scenario": "Scenario",
-                "negative_mean": "Neg. contacts mean",
-                "negative_p90": "Neg. contacts p90",
-                "ratio_negative": "Neg. ratio Q5/Q1",
-                "arrests_mean": "Arrests mean",
-                "arrests_p90": "Arrests p90",
-                "ratio_arrests": "Arrest ratio Q5/Q1",
-            }
+        fair = fairness_by_neighbourhood(rates)
+        fair = (
+            fair.set_index("scenario")
+            .reindex(scenarios)
+            .reset_index()
+            .rename(
+                columns={
+                    "scenario": "Scenario",
+                    "negative_mean": "Neg. contacts mean",
+                    "negative_p90": "Neg. contacts p90",
+                    "ratio_negative": "Neg. ratio Q5/Q1",
+                    "arrests_mean": "Arrests mean",
+                    "arrests_p90": "Arrests p90",
+                    "ratio_arrests": "Arrest ratio Q5/Q1",
+                }
+            )
         )
         doc.table(fair)
 
