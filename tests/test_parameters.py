@@ -143,6 +143,7 @@ SCENARIO: dict[str, str] = {
     "strategy.review.": "full",
     "sim.review_period_days": "hotspot",
     "params.contacts.foot_": "community",
+    "params.contacts.negative_probability_informal": "community",
     "params.crime.watch_effect": "watch",
     "params.crime.displacement": "hotspot_busy",
     "params.crime.specific_deterrence": "busy",

@@ -172,6 +172,11 @@ class ContactParams:
         "calibrated: community policing trust clearly up (Gill et al. 2014); foot officers "
         "talk with residents (Trojanowicz 1982; Skogan & Hartnett 1997)",
     )
+    negative_probability_informal: float = p(
+        0.02,
+        "share of informal foot-patrol conversations experienced as negative",
+        "assumption: Skogan & Hartnett 1997 (beat officers' informal contacts mostly positive)",
+    )
 
 
 @dataclass

@@ -198,10 +198,8 @@ def make_contacts(
     talked, talker, rng_informal = informal_contacts(model, shift)
     if rng_informal is None:
         return Contacts(resident, officer, initiated, negative)
-    p_bad = (
-        cp.negative_probability_call
-        * strat.foot_negative_multiplier
-        * (1.0 - cp.procedural_justice_mitigation * model.officer_skill[talker])
+    p_bad = cp.negative_probability_informal * (
+        1.0 - cp.procedural_justice_mitigation * model.officer_skill[talker]
     )
     return Contacts(
         np.concatenate([resident, talked]),
