@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -141,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         names = [n for n in names if any(s in n for s in args.only)]
     out = args.keep or Path(tempfile.mkdtemp(prefix="cspsim-ref-"))
+    if args.keep and out.exists():
+        shutil.rmtree(out)  # runs are never reused: every table is made by this code
     hashes = run_all(names, out, args.jobs)
     if args.action == "record":
         REFERENCE.parent.mkdir(parents=True, exist_ok=True)

@@ -58,7 +58,7 @@ SCENARIOS: dict[str, tuple[str, list[str]]] = {
         [
             "strategy.programs.youth_jobs_share=0.3",
             "strategy.programs.job_training_share=0.3",
-            "strategy.programs.mental_health_share=0.2",
+            "strategy.responders.budget_share=0.2",
             "params.costs.youth_jobs_place_day=8",
             "params.costs.job_training_place_day=4",
             "params.programs.ramp_days=5",

@@ -19,7 +19,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from cspsim.config import RunConfig
 from cspsim.errors import ConfigError
-from cspsim.model import CommunitySafetyModel
+from cspsim.model import CommunitySafetyModel, run_schema
 from cspsim.paths import CONFIG_DIR
 
 
@@ -55,7 +55,7 @@ def make_config(
     Raises:
         ConfigError: An unknown option, key, or a value of the wrong type.
     """
-    base = OmegaConf.structured(RunConfig)
+    base = OmegaConf.structured(run_schema())
     try:
         cfg = OmegaConf.merge(
             base,

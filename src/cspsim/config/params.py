@@ -8,16 +8,8 @@ DESIGN.md; "assumption" means a modelling choice with no direct empirical estima
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-
-def p(default: Any, unit: str, source: str) -> Any:
-    """Declare a parameter with its default, unit and source (a dataclass field)."""
-    if isinstance(default, (list, dict)):
-        return field(
-            default_factory=lambda: default.copy(), metadata={"unit": unit, "source": source}
-        )
-    return field(default=default, metadata={"unit": unit, "source": source})
+from cspsim.config.declare import p
 
 
 @dataclass

@@ -1,4 +1,7 @@
-"""The top-level run config: what ``cspsim-run`` and :func:`cspsim.simulate` take."""
+"""The top-level run config (base): what ``cspsim-run`` and :func:`cspsim.simulate` take.
+
+:func:`cspsim.model.schema.run_schema` extends it with the components' settings.
+"""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""Schema of the ``sim`` group (run length, recording) and of scenario modifiers."""
+"""Schema of the ``sim`` group (run length, recording) and the base of scenario modifiers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass
@@ -29,53 +29,10 @@ class SimConfig:
 
 
 @dataclass
-class HistoricalTension:
-    """Lower starting trust in some neighbourhoods (e.g. after past abuses)."""
-
-    neighbourhoods: list[str] = field(default_factory=list)
-    share: float = 0.0
-    trust_drop: float = 0.2
-
-
-@dataclass
-class MisconductShock:
-    """A publicized misconduct incident: trust falls city-wide on one day."""
-
-    day: int = -1
-    trust_drop: float = 0.1
-    neighbourhoods: list[str] = field(default_factory=list)
-
-
-@dataclass
-class FundingCut:
-    """From ``day`` on, the daily budget is multiplied by ``1 - fraction``."""
-
-    day: int = -1
-    fraction: float = 0.0
-
-
-@dataclass
-class Rollout:
-    """Staggered rollout: the strategy runs only in treated neighbourhoods from ``start_day``.
-
-    Attributes:
-        start_day: First day (after burn-in) the strategy is active; before it, and in
-            control neighbourhoods always, the baseline (reactive) runs.
-        treated: Neighbourhood names treated; empty with ``treated_share`` > 0 draws them.
-        treated_share: Share of neighbourhoods drawn at random (stream ``rollout``) when
-            ``treated`` is empty; 0 with an empty list means citywide (no rollout).
-    """
-
-    start_day: int = 0
-    treated: list[str] = field(default_factory=list)
-    treated_share: float = 0.0
-
-
-@dataclass
 class Modifiers:
-    """Scenario modifiers applied on top of any strategy."""
+    """Scenario modifiers applied on top of any strategy.
 
-    historical_tension: HistoricalTension = field(default_factory=HistoricalTension)
-    misconduct_shock: MisconductShock = field(default_factory=MisconductShock)
-    funding_cut: FundingCut = field(default_factory=FundingCut)
-    rollout: Rollout = field(default_factory=Rollout)
+    The modifiers (``historical_tension``, ``misconduct_shock``, ``funding_cut``,
+    ``rollout``) are components (:mod:`cspsim.model.components`) that declare their own
+    settings; :func:`cspsim.model.schema.run_schema` adds them to this base class.
+    """

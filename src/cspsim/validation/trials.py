@@ -30,7 +30,7 @@ TRIALS: dict[str, tuple[str, tuple[str, ...], bool, bool]] = {
     # The root-causes strategy with one component at a time, so each effect is its own.
     "summer_jobs": (
         "root_causes",
-        ("strategy.programs.job_training_share=0", "strategy.programs.mental_health_share=0"),
+        ("strategy.programs.job_training_share=0", "strategy.responders.budget_share=0"),
         True,
         True,
     ),

@@ -132,7 +132,7 @@ LESSONS: tuple[Lesson, ...] = (
         overrides=(
             "strategy.programs.youth_jobs_share=0.08",
             "strategy.programs.job_training_share=0.04",
-            "strategy.programs.mental_health_share=0",
+            "strategy.responders.budget_share=0",
             "strategy.equal_budget=false",
         ),
         layer="programs",

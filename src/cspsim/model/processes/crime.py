@@ -19,19 +19,17 @@ Expected offences of type t at place p on a day:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 
 from cspsim.city import CRIME_TYPES
-
-if TYPE_CHECKING:
-    from cspsim.model import CommunitySafetyModel
+from cspsim.config import ModelParams
+from cspsim.model.world import World
 
 N_TYPES = len(CRIME_TYPES)
-VIOLENT, PROPERTY, DISORDER, DRUGS = range(N_TYPES)
 #: Share of offending by people from outside the modelled neighbourhood pool (commuters,
 #: visitors): it does not respond to local offender changes (assumption).
 OUTSIDER_SHARE = 0.2
@@ -41,25 +39,35 @@ MIN_OPPORTUNITY = 0.05
 
 
 class CrimeProcess:
-    """Near-repeat attractiveness state and the daily draw of offences."""
+    """Near-repeat attractiveness state and the daily draw of offences.
 
-    def __init__(self, model: CommunitySafetyModel, target_true_rate: np.ndarray) -> None:
-        """Set up opportunity ``mu`` from the target true offence rate per place and type.
+    Args:
+        world: The world (places, residents).
+        params: Mechanism parameters.
+        target_true_rate: Expected true offences per day, shape (P, 4), that the baseline
+            should produce on average (near-repeat contribution included).
+        program_effect: Propensity reduction by crime type of given at-risk residents
+            (programs), ``f(indices) -> (n, 4)``.
+        reference_presence: Police presence of the baseline (deterrence is relative to it).
+    """
 
-        Args:
-            model: The model (places, residents and parameters are read from it).
-            target_true_rate: Expected true offences per day, shape (P, 4), that the
-                baseline should produce on average (near-repeat contribution included).
-        """
-        self.model = model
-        self.place_w = model.place_w  # row-stochastic adjacency (P x P)
-        self.place_w_t = sp.csr_matrix(model.place_w.T)
+    def __init__(
+        self,
+        world: World,
+        params: ModelParams,
+        target_true_rate: np.ndarray,
+        program_effect: Callable[[np.ndarray], np.ndarray],
+        reference_presence: np.ndarray,
+    ) -> None:
+        self.world = world
+        self.params = params
+        self.program_effect = program_effect
+        self.reference_presence = reference_presence
         # The self-exciting term adds offences on top of mu, and spreads them to adjacent
         # places: start the boost at its steady state and take it out of mu, so that each
         # place's expected crime at baseline is its target (not just the city's total).
         self.boost = self.steady_state_boost(target_true_rate)
         self.mu0 = np.maximum(target_true_rate - self.boost, MIN_OPPORTUNITY * target_true_rate)
-        self.mu = self.mu0.copy()
         self.pressure0 = self.offender_pressure()
         self.recent = target_true_rate.sum(axis=1).copy()  # EWMA of true crime per place
         self.baseline_total = self.recent.copy()
@@ -70,11 +78,11 @@ class CrimeProcess:
         Solves ``B = (1 - omega) M B + n omega rate`` with ``M = (1 - eta) I + eta W^T``
         (the update in :meth:`update_boost`), one sparse factorization for all types.
         """
-        cp = self.model.params.crime
+        cp = self.params.crime
         omega, eta, n = cp.near_repeat_decay, cp.near_repeat_spread, cp.near_repeat_branching
         size = rate.shape[0]
         eye = sp.identity(size, format="csc")
-        spread = (1.0 - eta) * eye + eta * self.place_w_t
+        spread = (1.0 - eta) * eye + eta * self.world.place_w_t
         system = sp.csc_matrix(eye - (1.0 - omega) * spread)
         return np.asarray(splu(system).solve(n * omega * np.asarray(rate, dtype=np.float64)))
 
@@ -84,22 +92,22 @@ class CrimeProcess:
 
     def offender_pressure(self) -> np.ndarray:
         """Offending pressure acting on each place by type, shape (P, 4)."""
-        m = self.model
-        r = m.residents
-        idx = m.at_risk_index
+        w = self.world
+        r = w.residents
+        idx = w.at_risk_index
         active = r.propensity[idx] * (1.0 - r.jailed[idx])
-        effect = m.programs.effect_by_type(idx)  # (n_at_risk, 4) reductions 0-1
+        effect = self.program_effect(idx)  # (n_at_risk, 4) reductions 0-1
         weights = active[:, None] * (1.0 - effect)
         places = r.place[idx]
         own = np.stack(
             [
-                np.bincount(places, weights=weights[:, t], minlength=m.n_places)
+                np.bincount(places, weights=weights[:, t], minlength=w.n_places)
                 for t in range(N_TYPES)
             ],
             axis=1,
         )
-        tau = m.params.crime.offender_travel
-        return (1.0 - tau) * own + tau * (self.place_w_t @ own)
+        tau = self.params.crime.offender_travel
+        return (1.0 - tau) * own + tau * (w.place_w_t @ own)
 
     def motivation(self) -> np.ndarray:
         """Motivated offenders relative to the start, shape (P, 4)."""
@@ -107,44 +115,57 @@ class CrimeProcess:
         ratio = np.divide(press, self.pressure0, out=np.ones_like(press), where=self.pressure0 > 0)
         return OUTSIDER_SHARE + (1.0 - OUTSIDER_SHARE) * ratio
 
-    def expected(self, presence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Expected offences today given police presence (officer-hours per place).
+    def expected(
+        self,
+        presence: np.ndarray,
+        efficacy_gain: np.ndarray,
+        guardianship: list[np.ndarray],
+        opportunity: np.ndarray | None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Expected offences today.
+
+        Args:
+            presence: Police officer-hours per place (yesterday's).
+            efficacy_gain: Collective efficacy relative to the start, per place.
+            guardianship: Crime multipliers (P, 4) of other guardians (watch, responders,
+                place managers), applied in order.
+            opportunity: Reduction (0-1) of each place's opportunity (problem solving), or
+                None.
 
         Returns:
             ``(lam, deterred)``: expected offences (P, 4) and offences deterred by police.
         """
-        m = self.model
-        cp = m.params.crime
-        drive = self.mu * self.motivation() + self.boost
+        w = self.world
+        cp = self.params.crime
+        mu = self.mu0 if opportunity is None else self.mu0 * (1.0 - opportunity)[:, None]
+        drive = mu * self.motivation() + self.boost
         # Police deterrence relative to the baseline's uniform presence (h_ref), with a share
         # felt at adjacent places (diffusion of benefits; Weisburd et al. 2006).
-        felt = presence + cp.diffusion_of_benefits * (self.place_w @ presence)
+        felt = presence + cp.diffusion_of_benefits * (w.place_w @ presence)
         # Diminishing returns to presence (Koper 1995): deterrence grows with log(1 + h/h0).
         h0 = cp.presence_half_saturation
-        gain = np.log1p(felt / h0) - np.log1p(m.reference_presence / h0)
+        gain = np.log1p(felt / h0) - np.log1p(self.reference_presence / h0)
         police = np.exp(-cp.police_deterrence * gain)
-        other = np.exp(
-            -cp.collective_efficacy_effect * (m.engagement.efficacy - m.engagement.efficacy0)
-        )
-        guard = (police * other)[:, None] * m.engagement.watch_multiplier()
-        guard = guard * m.programs.responder_multiplier()
+        other = np.exp(-cp.collective_efficacy_effect * efficacy_gain)
+        guard = (police * other)[:, None]
+        for factor in guardianship:
+            guard = guard * factor
         lam = drive * guard
         deterred = np.maximum(drive * other[:, None] * (1.0 - police[:, None]), 0.0)
-        displaced = cp.displacement * (self.place_w_t @ deterred)
+        displaced = cp.displacement * (w.place_w_t @ deterred)
         return lam + displaced, deterred
 
-    def draw(self, presence: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Draw today's offence counts, shape (P, 4), and update near-repeat boosts."""
-        lam, _ = self.expected(presence)
+    def draw(self, lam: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Draw today's offence counts (P, 4) from expected offences and update the boosts."""
         counts = rng.poisson(lam)
         self.update_boost(counts)
         return counts
 
     def update_boost(self, counts: np.ndarray) -> None:
         """Near-repeat: each offence adds n * omega, which decays at omega and spreads."""
-        cp = self.model.params.crime
+        cp = self.params.crime
         omega, eta = cp.near_repeat_decay, cp.near_repeat_spread
-        b = (1.0 - eta) * self.boost + eta * (self.place_w_t @ self.boost)
+        b = (1.0 - eta) * self.boost + eta * (self.world.place_w_t @ self.boost)
         self.boost = (1.0 - omega) * b + cp.near_repeat_branching * omega * counts
         self.recent = 0.95 * self.recent + 0.05 * counts.sum(axis=1)
 

@@ -11,29 +11,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cspsim.processes.reporting import Offences
+from cspsim.model.processes.reporting import Offences
+from cspsim.model.types import VICTIM_TYPES
 
 if TYPE_CHECKING:
-    from cspsim.model import CommunitySafetyModel
+    from cspsim.model.world import World
 
 
-def tie_indices(model: CommunitySafetyModel, residents: np.ndarray) -> np.ndarray:
-    """All ties of the given residents, concatenated (repeats kept)."""
-    ties = model.ties
-    starts, ends = ties.indptr[residents], ties.indptr[residents + 1]
-    lengths = ends - starts
-    if lengths.sum() == 0:
-        return np.empty(0, dtype=np.int64)
-    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
-    return ties.indices[np.arange(lengths.sum()) + offsets]
-
-
-def apply_victimization(model: CommunitySafetyModel, offences: Offences) -> None:
+def apply_victimization(world: World, offences: Offences) -> None:
     """Victims fear more (and ties a little, vicariously); unresolved reports cost trust."""
-    sp_ = model.params.social
-    r = model.residents
-    k = model.residents_per_agent
-    has_victim = offences.kind < 3  # drugs offences have no victim
+    sp_ = world.params.social
+    r = world.residents
+    k = world.residents_per_agent
+    has_victim = offences.kind < VICTIM_TYPES  # drugs offences have no victim
     victims = offences.victim[has_victim]
     if len(victims) == 0:
         return
@@ -43,7 +33,7 @@ def apply_victimization(model: CommunitySafetyModel, offences: Offences) -> None
     unresolved = offences.victim[has_victim & offences.reported & ~offences.arrest]
     loss = (sp_.victim_trust_loss / k) * r.trust[unresolved]
     np.subtract.at(r.trust, unresolved, loss.astype(np.float32))
-    vicarious = tie_indices(model, victims)
+    vicarious = world.tie_indices(victims)
     if len(vicarious):
         g = (sp_.vicarious_fear_gain / k) * (1.0 - r.fear[vicarious])
         np.add.at(r.fear, vicarious, g.astype(np.float32))
@@ -51,22 +41,27 @@ def apply_victimization(model: CommunitySafetyModel, offences: Offences) -> None
     np.clip(r.trust, 0.0, 1.0, out=r.trust)
 
 
-def social_influence(model: CommunitySafetyModel) -> None:
-    """One day of word of mouth for trust and fear (one sparse product for both)."""
-    sp_ = model.params.social
-    r = model.residents
+def social_influence(world: World, crime_ratio: np.ndarray) -> None:
+    """One day of word of mouth for trust and fear (one sparse product for both).
+
+    Args:
+        world: The world (residents and their ties).
+        crime_ratio: Recent true crime per place relative to its baseline (fear follows it).
+    """
+    sp_ = world.params.social
+    r = world.residents
     if r.n == 0:
         return
     state = np.column_stack([r.trust, r.fear])
-    peer_mean = model.ties_w @ state  # row-stochastic: mean of each resident's ties
-    has_ties = model.has_ties
+    peer_mean = world.ties_w @ state  # row-stochastic: mean of each resident's ties
+    has_ties = world.has_ties
     s, a = sp_.influence_rate, sp_.anchor_rate
     # Residents with no ties keep their own view (peer mean = own value).
     peer_t = np.where(has_ties, peer_mean[:, 0], r.trust)
     peer_f = np.where(has_ties, peer_mean[:, 1], r.fear)
     # Fear is anchored to the disposition shifted by local crime (Hale 1996).
     # Linear in the crime ratio: mean-zero at a flat baseline, so fear does not drift.
-    local = np.clip(model.crime.crime_ratio() - 1.0, -1.0, 2.0)[r.place]
+    local = np.clip(crime_ratio - 1.0, -1.0, 2.0)[r.place]
     fear_anchor = np.clip(r.fear_disposition + sp_.local_crime_fear * local, 0.0, 1.0)
     r.trust += (s * (peer_t - r.trust) + a * (r.trust_disposition - r.trust)).astype(np.float32)
     r.fear += (s * (peer_f - r.fear) + sp_.fear_relaxation * (fear_anchor - r.fear)).astype(

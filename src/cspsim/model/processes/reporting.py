@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cspsim.processes.crime import DISORDER, DRUGS
-from cspsim.residents import logistic, logit
+from cspsim.config import ModelParams
+from cspsim.model.residents import logistic, logit
+from cspsim.model.types import DISORDER, DRUGS
 
 if TYPE_CHECKING:
-    from cspsim.model import CommunitySafetyModel
+    from cspsim.model.world import World
 
 
 @dataclass
@@ -49,48 +50,52 @@ def expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return (idx // n_types).astype(np.int32), (idx % n_types).astype(np.int8)
 
 
-def pick_residents_at(model: CommunitySafetyModel, places: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """A uniformly chosen resident of each place (of the nearest populated place if empty)."""
-    home = model.populated_place[places]
-    return model.place_start[home] + np.minimum(
-        (u * model.place_count[home]).astype(np.int64), model.place_count[home] - 1
-    )
-
-
-def report_probability(
-    model: CommunitySafetyModel, victim: np.ndarray, kind: np.ndarray
-) -> np.ndarray:
+def report_probability(world: World, victim: np.ndarray, kind: np.ndarray) -> np.ndarray:
     """Probability that each victim reports: logistic in trust and campaign exposure (Tyler)."""
-    rp = model.params.reporting
+    rp = world.params.reporting
     base = np.array([logit(b) for b in rp.base_probability])
-    r = model.residents
+    r = world.residents
     x = (
         base[kind]
-        + rp.trust_effect * (r.trust[victim] - model.reference_trust)
+        + rp.trust_effect * (r.trust[victim] - world.reference_trust)
         + rp.education_effect * r.education[victim]
     )
     return logistic(x)
 
 
 def report(
-    model: CommunitySafetyModel, places: np.ndarray, kind: np.ndarray, rng: np.random.Generator
+    world: World, places: np.ndarray, kind: np.ndarray, rng: np.random.Generator
 ) -> Offences:
     """Assign a victim (or witness) to each offence and decide whether it is reported."""
     n = len(places)
     u = rng.random((n, 2))  # victim choice, reporting: fixed layout for CRN
-    victim = pick_residents_at(model, places, u[:, 0])
-    reported = u[:, 1] < report_probability(model, victim, kind)
+    victim = world.pick_residents_at(places, u[:, 0])
+    reported = u[:, 1] < report_probability(world, victim, kind)
     no = np.zeros(n, dtype=bool)
     return Offences(places, kind, victim, reported, no, reported.copy(), no.copy())
 
 
 def discover(
-    model: CommunitySafetyModel, off: Offences, presence: np.ndarray, rng: np.random.Generator
+    params: ModelParams,
+    off: Offences,
+    presence: np.ndarray,
+    low_level_multiplier: np.ndarray | float,
+    rng: np.random.Generator,
 ) -> None:
-    """Patrols find unreported offences: probability 1 - exp(-rate * officer-hours there)."""
-    rate = np.asarray(model.params.reporting.discovery_per_hour)[off.kind].copy()
+    """Patrols find unreported offences: probability 1 - exp(-rate * officer-hours there).
+
+    Args:
+        params: Mechanism parameters.
+        off: Today's offences (``discovered`` and ``recorded`` are set here).
+        presence: Officer-hours at each place today.
+        low_level_multiplier: Discovery of disorder and drug offences relative to baseline,
+            per place (order maintenance finds more), or 1.0.
+        rng: The ``discovery`` stream of the day.
+    """
+    rate = np.asarray(params.reporting.discovery_per_hour)[off.kind].copy()
     low = (off.kind == DISORDER) | (off.kind == DRUGS)
-    rate[low] = rate[low] * model.strategy.disorder_discovery_multiplier(off.place[low])
+    mult = low_level_multiplier
+    rate[low] = rate[low] * (mult if np.isscalar(mult) else mult[off.place[low]])
     u = rng.random(len(off.place))
     off.discovered = ~off.reported & (u < 1.0 - np.exp(-rate * presence[off.place]))
     off.recorded = off.reported | off.discovered

@@ -1,0 +1,83 @@
+"""Neighbourhood watch: residents watch over the places with the most property crime.
+
+Covered places get more guardianship against property crime and disorder, in proportion to
+residents' participation (which follows their engagement); Bennett, Holloway & Farrington
+2008 report -16% to -26% in covered areas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from cspsim.config.declare import setting
+from cspsim.model.components.base import Component, on, register
+from cspsim.model.day import Day
+from cspsim.model.types import DISORDER, PROPERTY
+
+
+@dataclass
+class WatchSettings:
+    """Neighbourhood watch."""
+
+    coverage: float = setting(
+        0.0,
+        "share of treated places",
+        "places covered, highest recorded property plus disorder crime first",
+        low=0,
+        high=1,
+    )
+
+
+@register
+class Watch(Component):
+    """Watch groups at the places with most recorded property crime and disorder."""
+
+    key = "watch"
+    Params = WatchSettings
+    order = 40
+    example = {"coverage": 0.3}
+
+    def __init__(self, model, params: WatchSettings) -> None:
+        super().__init__(model, params)
+        self.covered = np.zeros(model.world.n_places)  # 0/1 per place
+
+    @on("start")
+    def start(self, day: Day) -> None:
+        """Watch groups form at the places with most recorded property crime and disorder."""
+        if self.params.coverage <= 0:
+            return
+        ps = self.model.partnership
+        n = int(round(self.params.coverage * ps.active_places.sum()))
+        rec = ps.recorded_history
+        self.covered[ps.top_places(rec[:, PROPERTY] + rec[:, DISORDER], n)] = 1.0
+
+    @on("cost")
+    def cost(self, day: Day) -> dict[str, float]:
+        """Coordination of the covered places."""
+        if not self.covered.any():
+            return {}
+        return {"watch": self.covered.sum() * self.model.params.costs.watch_place_month / 30.0}
+
+    @on("guardianship", order=10)
+    def guardianship(self) -> np.ndarray | None:
+        """Crime multiplier (P, 4) from watch; property and disorder only."""
+        if not self.covered.any():
+            return None
+        m = self.model
+        cp, ep = m.params.crime, m.params.engagement
+        out = np.ones((m.world.n_places, 4))
+        eng = m.world.place_means(m.residents.engagement)
+        participation = ep.watch_participation * np.minimum(
+            1.5, eng / max(m.params.residents.engagement_mean, 1e-6)
+        )
+        factor = np.exp(-cp.watch_effect * self.covered * np.minimum(participation, 1.0))
+        out[:, PROPERTY] = factor
+        out[:, DISORDER] = factor
+        return out
+
+    @on("targeted")
+    def targeted(self) -> np.ndarray:
+        """The covered places."""
+        return self.covered > 0

@@ -1,0 +1,60 @@
+"""The day's shared facts, passed along the schedule in one record.
+
+Each stage of :data:`cspsim.model.schedule.DAILY` reads the fields earlier stages filled
+and fills its own; nothing of the day travels through model attributes. The record is
+discarded when the day ends (the recorder keeps what the output tables need).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from cspsim.model.budget import DailyBudget
+from cspsim.model.processes.policing import Contacts, Orders, ShiftResult
+from cspsim.model.processes.reporting import Offences
+
+
+@dataclass
+class Day:
+    """What happened on one day (filled stage by stage).
+
+    Attributes:
+        day: Day number (negative during burn-in; the strategy starts on day 0 or later).
+        started: Whether the partnership's strategy runs today.
+        budget: The day's budget and its split (stage ``budget``).
+        counts: True offences by place and type, shape (P, 4) (stage ``crime``).
+        offences: One entry per offence: victim, reported, discovered, recorded, arrest.
+        other_calls: Residents behind today's non-crime calls answered by officers.
+        orders: How many officers work problem solving and community beats, and each
+            beat's patrol mode (stage ``orders``).
+        shift: Officers on duty, patrol visits and presence (stage ``shifts``).
+        presence: Officer-hours at each place today: patrol visits plus calls answered.
+        arrestees: Resident agent of each arrest, in offence order.
+        contacts: Police-resident contacts (stops, calls, informal talks, arrests).
+        meetings_held: Community meetings held today (neighbourhoods).
+        recorded: Recorded offences by place and type, shape (P, 4).
+        review: Whether today is a partnership review day.
+    """
+
+    day: int
+    started: bool = False
+    budget: DailyBudget | None = None
+    counts: np.ndarray | None = None
+    offences: Offences | None = None
+    other_calls: np.ndarray | None = None
+    orders: Orders = field(default_factory=Orders)
+    shift: ShiftResult | None = None
+    presence: np.ndarray | None = None
+    arrestees: np.ndarray | None = None
+    contacts: Contacts | None = None
+    meetings_held: int = 0
+    recorded: np.ndarray | None = None
+    review: bool = False
+
+    @cached_property
+    def victim_offence(self) -> np.ndarray:
+        """Which offences have a victim (violent, property, disorder; drugs have none)."""
+        return self.offences.kind < 3

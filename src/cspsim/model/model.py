@@ -1,0 +1,397 @@
+"""The community safety partnership model: one day per step, in the schedule's order.
+
+The order of a day is written down in :mod:`cspsim.model.schedule`.
+
+The model builds the world (city, residents, social network), the core processes (crime,
+reporting, policing, social influence, programs, engagement, survey) and one instance of
+every registered component (strategy components and modifiers, with their settings from
+the config), attaches the components' hooks to the schedule, and runs it. Each stage is a
+short method here that reads its inputs, calls one process and writes its outputs to the
+day's record (:class:`~cspsim.model.day.Day`).
+
+The model does no I/O and knows nothing of Hydra: it takes a run config.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import numpy as np
+
+from cspsim.city import City, load_city
+from cspsim.config import RunConfig
+from cspsim.config.checks import check_params
+from cspsim.errors import ConfigError
+from cspsim.model.agents import Organization, ResidentAgents
+from cspsim.model.baseline import expected_recorded_rates, target_true_rates
+from cspsim.model.budget import allocate
+from cspsim.model.components import Component, components
+from cspsim.model.components.base import check_group
+from cspsim.model.day import Day
+from cspsim.model.partnership import Partnership
+from cspsim.model.processes import reporting, social
+from cspsim.model.processes.crime import CrimeProcess
+from cspsim.model.processes.engagement import Engagement
+from cspsim.model.processes.policing import (
+    Jail,
+    Orders,
+    Police,
+    apply_arrests,
+    apply_contacts,
+    has_informal_contacts,
+    informal_contacts,
+    make_arrests,
+    make_contacts,
+    with_informal,
+)
+from cspsim.model.processes.programs import Programs
+from cspsim.model.processes.survey import Survey
+from cspsim.model.recorder import Recorder
+from cspsim.model.residents import ResidentState
+from cspsim.model.rng import Streams
+from cspsim.model.schedule import STAGES, Hook, Schedule
+from cspsim.model.world import World
+
+#: Time constant (days) over which an arrest's specific deterrence wears off (Nagin 2013).
+DETERRENCE_DECAY_DAYS = 365.0
+
+
+class CommunitySafetyModel(mesa.Model):
+    """A city, its residents, officers and partner organizations, run one day per step.
+
+    Args:
+        cfg: The run configuration.
+        city: A prebuilt city (else built from ``cfg.city``).
+
+    Attributes:
+        cfg: The run configuration.
+        world: Places, residents and their network.
+        police: The force, its plan and policy.
+        crime, programs, engagement, survey: The core processes.
+        partnership: The strategy's shared state.
+        components: The strategy components and modifiers by config key.
+        schedule: The stages of a day with their component hooks.
+        resident_agents: Mesa agents for residents (built on first use).
+        day: The next day to run (negative during burn-in).
+    """
+
+    def __init__(self, cfg: RunConfig, city: City | None = None) -> None:
+        _check_run(cfg)
+        super().__init__(rng=cfg.seed)
+        self.cfg = cfg
+        self.params = cfg.params
+        self.streams = Streams(cfg.seed)
+        self.day = -cfg.sim.burn_in_days
+        city = city if city is not None else load_city(cfg.city, seed=cfg.seed)
+        self.world = World(city, cfg.params, cfg.city.residents_per_agent, self.streams)
+        self.components: dict[str, Component] = {
+            cls.key: cls(self, getattr(getattr(cfg, cls.group), cls.key)) for cls in components()
+        }
+        self.schedule = self._build_schedule()
+        for hook in self._hooks("residents", started=True):
+            hook.fn()
+        self.world.index_residents(self.streams)
+        self.resident_agents = ResidentAgents(self)
+        self._build_processes()
+        self.partnership = Partnership(
+            self.world.city.neighbourhood,
+            self.world.city.n_neighbourhoods,
+            self._treated_places(),
+            max([h.fn() for h in self._hooks("start_day", started=True)], default=0),
+            self.expected_recorded,
+        )
+        self.recorder = Recorder(self)
+
+    # ----- construction ---------------------------------------------------------------
+    def _build_schedule(self) -> Schedule:
+        schedule = Schedule(
+            core={stage: getattr(self, f"_{stage}") for stage, core, _ in STAGES if core}
+        )
+        schedule.attach(
+            [
+                Hook(stage, order, key, comp.group, getattr(comp, name))
+                for key, comp in self.components.items()
+                for stage, order, name in comp.hooks()
+            ]
+        )
+        return schedule
+
+    def _build_processes(self) -> None:
+        world, params = self.world, self.params
+        self.police = Police(self, world, params, self.streams.get("init.officers"))
+        cost = params.costs.officer_hour
+        daily = self.cfg.sim.daily_budget
+        self.baseline_budget = daily if daily > 0 else self.police.baseline_hours * cost
+        self.expected_recorded = expected_recorded_rates(world, self.cfg.city.base_crime_per_1000)
+        self.police.set_reference_presence(self.expected_recorded)
+        self.programs = Programs(world, params, self.streams)
+        target = target_true_rates(
+            world, self.expected_recorded, self.police.reference_presence_raw
+        )
+        self.crime = CrimeProcess(
+            world, params, target, self.programs.effect_by_type, self.police.reference_presence
+        )
+        self.engagement = Engagement(world, params, self.crime.crime_ratio)
+        self.jail = Jail()
+        self.propensity0 = world.residents.propensity[world.at_risk_index].copy()
+        self.survey = Survey(world)
+
+    def _treated_places(self) -> np.ndarray:
+        mask = np.ones(self.world.n_places, dtype=bool)
+        for hook in self._hooks("treated", started=True):
+            mask &= hook.fn()
+        return mask
+
+    # ----- components -----------------------------------------------------------------
+    def _hooks(self, stage: str, started: bool | None = None) -> list[Hook]:
+        """Hooks of a stage that act now: strategy hooks only once the strategy started."""
+        on = self.partnership.started if started is None else started
+        return [h for h in self.schedule.hooks.get(stage, []) if on or h.group != "strategy"]
+
+    def _answers(self, query: str) -> list[Any]:
+        """Non-None answers of the components to a query, in hook order."""
+        return [a for h in self._hooks(query) if (a := h.fn()) is not None]
+
+    def component(self, key: str) -> Component:
+        """The component (strategy component or modifier) registered under ``key``."""
+        return self.components[key]
+
+    def targeted_places(self) -> np.ndarray:
+        """Places under place-focused treatment today (hot spots, projects, watch, trial)."""
+        out = np.zeros(self.world.n_places, dtype=bool)
+        for mask in self._answers("targeted"):
+            out |= mask
+        return out
+
+    def organization_stream_id(self, index: int) -> int:
+        """Number in the enrolment stream name of the ``index``-th program organization.
+
+        Organizations are numbered after every resident and officer (the agent ids of the
+        first version, which built all resident agents up front), so the random draws of
+        enrolment, and so results, are unchanged.
+        """
+        return self.world.residents.n + self.police.force.n + 1 + index
+
+    # ----- the day --------------------------------------------------------------------
+    def step(self) -> None:
+        """Advance one day: every stage of :data:`cspsim.model.schedule.STAGES` in order."""
+        d = Day(self.day)
+        core = self.schedule.core
+        for stage, has_core, _ in STAGES:
+            if has_core and core[stage](d) is False:
+                continue
+            for hook in self._hooks(stage):
+                hook.fn(d)
+        self.day += 1
+
+    def _rebaseline(self, d: Day) -> None:
+        # Offending is measured relative to the end of burn-in (once jails have filled),
+        # and the first review reads only recorded days.
+        if d.day == 0:
+            self.crime.rebaseline()
+            self.partnership.recorded_since_review[:] = 0.0
+
+    def _start(self, d: Day) -> bool | None:
+        ps = self.partnership
+        if ps.started or d.day < ps.start_day:
+            d.started = ps.started
+            return False
+        ps.start()
+        d.started = True
+        return None
+
+    def _budget(self, d: Day) -> None:
+        budget = self.baseline_budget
+        for hook in self._hooks("funding"):
+            budget = hook.fn(d, budget)
+        wanted: dict[str, float] = {}
+        for hook in self._hooks("cost"):
+            wanted.update(hook.fn(d))
+        costs, police = self.params.costs, self.police
+        d.budget = allocate(
+            budget,
+            wanted,
+            costs.officer_hour,
+            max_hours=police.force.n * self.params.police.shift_hours,
+            equal_budget=self.cfg.strategy.equal_budget,
+        )
+
+    def _crime(self, d: Day) -> None:
+        # Deterred by yesterday's presence.
+        opportunity = self._answers("opportunity")
+        lam, _ = self.crime.expected(
+            self.police.presence,
+            self.engagement.efficacy_gain(),
+            self._answers("guardianship"),
+            opportunity[0] if opportunity else None,
+        )
+        d.counts = self.crime.draw(lam, self.streams.get("crime", d.day))
+
+    def _reporting(self, d: Day) -> None:
+        places, kind = reporting.expand(d.counts)
+        d.offences = reporting.report(
+            self.world, places, kind, self.streams.get("reporting", d.day)
+        )
+
+    def _calls(self, d: Day) -> None:
+        """Residents behind today's non-crime calls (those responders do not take)."""
+        world = self.world
+        rng = self.streams.get("calls", d.day)
+        lam = self.params.police.other_calls_per_1000 * world.city.population / 1000.0
+        places = np.repeat(np.arange(world.n_places), rng.poisson(lam))
+        u = rng.random((len(places), 2))
+        callers = world.pick_residents_at(places, u[:, 0])
+        diversion = self._answers("call_diversion")
+        if diversion:
+            callers = callers[~(u[:, 1] < diversion[0][places])]
+        d.other_calls = callers
+
+    def _orders(self, d: Day) -> None:
+        d.orders = Orders(n_on=self.police.officers_on_full_shift(d.budget.officer_hours))
+
+    def _shifts(self, d: Day) -> None:
+        off = d.offences
+        n_calls = int(off.reported.sum()) + len(d.other_calls)
+        d.shift = self.police.run_shifts(
+            d.budget.officer_hours, n_calls, d.orders, self.streams.get("deployment", d.day)
+        )
+        call_places = np.concatenate([off.place[off.reported], self.residents.place[d.other_calls]])
+        d.presence = d.shift.presence + np.bincount(call_places, minlength=self.world.n_places) * (
+            d.shift.call_hours / max(n_calls, 1)
+        )
+        self.police.presence = d.presence
+
+    def _discovery(self, d: Day) -> None:
+        reporting.discover(
+            self.params,
+            d.offences,
+            d.presence,
+            self.police.policy.disorder_discovery,
+            self.streams.get("discovery", d.day),
+        )
+
+    def _arrests(self, d: Day) -> None:
+        d.arrestees = make_arrests(
+            self.world, self.params, d.offences, self.streams.get("arrests", d.day)
+        )
+
+    def _contacts(self, d: Day) -> None:
+        police = self.police
+        contacts = make_contacts(
+            police, d.shift, d.offences, d.other_calls, self.streams.get("contacts", d.day)
+        )
+        if has_informal_contacts(police, d.shift):
+            rng = self.streams.get("contacts.informal", d.day)
+            contacts = with_informal(contacts, *informal_contacts(police, d.shift, rng))
+        d.contacts = contacts.plus_arrests(d.arrestees)
+        apply_contacts(police, d.contacts)
+
+    def _arrest_effects(self, d: Day) -> None:
+        apply_arrests(self.world, self.params, self.jail, d.offences, d.arrestees)
+
+    def _victimization(self, d: Day) -> None:
+        social.apply_victimization(self.world, d.offences)
+
+    def _word_of_mouth(self, d: Day) -> None:
+        social.social_influence(self.world, self.crime.crime_ratio())
+
+    def _programs(self, d: Day) -> None:
+        self.programs.update_levels(d.day)
+
+    def _jail(self, d: Day) -> None:
+        self.jail.release(self.world)
+
+    def _deterrence_decay(self, d: Day) -> None:
+        # Specific deterrence wears off (Nagin 2013): propensity drifts back over about a year.
+        idx = self.world.at_risk_index
+        prop = self.residents.propensity
+        prop[idx] += ((self.propensity0 - prop[idx]) / DETERRENCE_DECAY_DAYS).astype(np.float32)
+
+    def _engagement(self, d: Day) -> None:
+        self.engagement.relax_engagement()
+
+    def _efficacy(self, d: Day) -> None:
+        self.engagement.update_efficacy()
+
+    def _records(self, d: Day) -> None:
+        off = d.offences
+        d.recorded = np.zeros_like(d.counts)
+        np.add.at(d.recorded, (off.place[off.recorded], off.kind[off.recorded]), 1)
+        self.partnership.record(d.recorded)
+
+    def _review(self, d: Day) -> bool:
+        d.review = d.day > 0 and d.day % self.cfg.sim.review_period_days == 0
+        return d.review
+
+    def _review_reset(self, d: Day) -> None:
+        if d.review:
+            self.partnership.recorded_since_review[:] = 0.0
+
+    def _survey(self, d: Day) -> None:
+        if d.day >= 0 and d.day % self.cfg.sim.survey_period_days == 0:
+            answers = self.survey.wave(self.streams.get("survey", d.day))
+            self.recorder.record_survey(d.day, answers)
+
+    def _record(self, d: Day) -> None:
+        if d.day >= 0:
+            self.recorder.record_day(d)
+
+    # ----- running --------------------------------------------------------------------
+    def run(self, days: int | None = None) -> None:
+        """Run the burn-in (if not yet run) and then ``days`` recorded days (default sim.days)."""
+        while self.day < 0:
+            self.step()
+        for _ in range(self.cfg.sim.days if days is None else days):
+            self.step()
+
+    # ----- convenient views -------------------------------------------------------------
+    @property
+    def residents(self) -> ResidentState:
+        """Resident state arrays (``model.world.residents``)."""
+        return self.world.residents
+
+    @property
+    def city(self) -> City:
+        """The city."""
+        return self.world.city
+
+    @property
+    def n_places(self) -> int:
+        """Number of places."""
+        return self.world.n_places
+
+    @property
+    def residents_per_agent(self) -> float:
+        """Real residents per resident agent (k)."""
+        return self.world.residents_per_agent
+
+    @property
+    def organizations(self) -> list[Organization]:
+        """Partner organizations running programs."""
+        return self.components["programs"].organizations
+
+    def budget_today(self, day: int) -> float:
+        """Budget available on ``day`` (after modifiers such as a funding cut)."""
+        budget = self.baseline_budget
+        for hook in self._hooks("funding", started=True):
+            budget = hook.fn(Day(day), budget)
+        return budget
+
+
+def _check_run(cfg: RunConfig) -> None:
+    """Reject a config the model cannot run, naming the field."""
+    if int(cfg.seed) < 0:
+        raise ConfigError(f"seed: expected a non-negative integer, got {cfg.seed}")
+    if cfg.city.residents_per_agent <= 0:
+        raise ConfigError(
+            f"city.residents_per_agent: expected a number > 0, got {cfg.city.residents_per_agent}"
+        )
+    if cfg.sim.days < 1 or cfg.sim.burn_in_days < 0:
+        raise ConfigError(
+            f"sim.days must be >= 1 and sim.burn_in_days >= 0, got {cfg.sim.days}, "
+            f"{cfg.sim.burn_in_days}"
+        )
+    check_params(cfg.params)
+    check_group(cfg.strategy, "strategy")
+    check_group(cfg.modifiers, "modifiers")

@@ -1,0 +1,1 @@
+"""The core daily processes of the model, one module each (see :mod:`cspsim.model.schedule`)."""

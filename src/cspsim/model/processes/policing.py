@@ -1,0 +1,461 @@
+"""Processes 3-4: officers' shifts (calls, then patrol), contacts with residents, arrests.
+
+The :class:`Police` own the force (officer arrays), the deployment plan the strategy fills,
+the patrol policy (stop rates and how contacts go, set by the patrol component) and the
+presence they leave at places. Contacts are events at real scale. A contact moves the trust
+of the resident agent it falls on by 1/k of its full effect (the agent is the mean of its k
+people). Negative contacts move trust ``asymmetry`` times more than positive ones (Skogan
+2006); procedural-justice skill lowers the chance that a contact is experienced as negative
+(Mazerolle et al. 2013).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from cspsim.city import City
+from cspsim.config import ModelParams
+from cspsim.model.agents import DUTY_MODES, Force, Officer
+from cspsim.model.processes.deployment import DeploymentPlan
+from cspsim.model.processes.reporting import Offences
+from cspsim.model.world import World
+
+if TYPE_CHECKING:
+    from cspsim.model.model import CommunitySafetyModel
+
+#: Officer-hours per patrol visit (a visit is the unit of presence at a place).
+VISIT_HOURS = 1.0
+#: Spare officers beyond the baseline's shifts (extra funding can put them on duty).
+OFFICER_RESERVE = 0.25
+_COMMUNITY = DUTY_MODES.index("community")
+_PROBLEM_SOLVING = DUTY_MODES.index("problem_solving")
+
+
+@dataclass
+class Orders:
+    """Today's duty orders, filled by the components at the ``orders`` stage.
+
+    Attributes:
+        n_on: Officers with a full funded shift today.
+        problem_solvers: The first ranks on duty work problem-solving projects.
+        community: Of the next ranks, how many walk community foot beats.
+        beat_mode: Duty mode (index into ``DUTY_MODES``) of the other proactive officers,
+            by beat; None: random patrol everywhere.
+        community_beats: Beats whose community officers walk community beats (elsewhere they
+            patrol at random); None: nowhere.
+    """
+
+    n_on: int = 0
+    problem_solvers: int = 0
+    community: int = 0
+    beat_mode: np.ndarray | None = None
+    community_beats: np.ndarray | None = None
+
+
+@dataclass
+class PatrolPolicy:
+    """How patrol contacts go at each place (the patrol component sets it when it starts).
+
+    Per-place values are arrays over places, or the scalar 1.0 where nothing changes.
+
+    Attributes:
+        stop_multiplier: Stops per patrol hour relative to baseline.
+        negative_multiplier: Share of stops experienced as negative relative to baseline.
+        disorder_discovery: Discovery of low-level offences relative to baseline.
+        foot_patrol: Whether officers walk community foot beats (informal talks, fewer and
+            better stops).
+        foot_negative_multiplier: Negative share of foot-patrol stops relative to car patrol.
+        mixed: Foot beats mixed into another patrol mode: foot visits at active places get
+            ``foot_stop_multiplier`` on top of ``stop_multiplier``.
+        foot_stop_multiplier: Stops per foot-patrol hour relative to baseline (mixed mode).
+        active_places: Where the strategy runs (mixed mode).
+    """
+
+    stop_multiplier: np.ndarray | float = 1.0
+    negative_multiplier: np.ndarray | float = 1.0
+    disorder_discovery: np.ndarray | float = 1.0
+    foot_patrol: bool = False
+    foot_negative_multiplier: float = 1.0
+    mixed: bool = False
+    foot_stop_multiplier: float = 1.0
+    active_places: np.ndarray | None = None
+
+
+@dataclass
+class ShiftResult:
+    """What the police did today on patrol.
+
+    Attributes:
+        presence: Officer-hours at each place from patrol visits.
+        patrol_hours: Proactive patrol officer-hours.
+        call_hours: Officer-hours spent answering calls.
+        visit_place: Place of each patrol visit.
+        visit_officer: Officer (index) of each patrol visit.
+    """
+
+    presence: np.ndarray
+    patrol_hours: float
+    call_hours: float
+    visit_place: np.ndarray
+    visit_officer: np.ndarray
+
+
+@dataclass
+class Contacts:
+    """Today's police-resident contacts (one entry per contact).
+
+    Attributes:
+        resident: Resident agent contacted.
+        officer: Officer index (-1 for contacts with no single officer).
+        police_initiated: Stop or arrest (True) or a call answered or a talk (False).
+        negative: Experienced as negative.
+    """
+
+    resident: np.ndarray
+    officer: np.ndarray
+    police_initiated: np.ndarray
+    negative: np.ndarray
+
+    def plus_arrests(self, arrestees: np.ndarray) -> Contacts:
+        """These contacts and one negative, police-initiated contact per arrest."""
+        n = len(arrestees)
+        return Contacts(
+            resident=np.concatenate([self.resident, arrestees]),
+            officer=np.concatenate([self.officer, np.full(n, -1, np.int64)]),
+            police_initiated=np.concatenate([self.police_initiated, np.ones(n, bool)]),
+            negative=np.concatenate([self.negative, np.ones(n, bool)]),
+        )
+
+
+def beats_by_population(city: City, n: int) -> np.ndarray:
+    """Officers per neighbourhood (beat) by population, largest remainder; sums to ``n``."""
+    nb_pop = np.bincount(
+        city.neighbourhood, weights=city.population, minlength=city.n_neighbourhoods
+    )
+    exact = nb_pop / nb_pop.sum() * n
+    beats = np.floor(exact).astype(int)
+    extra = n - beats.sum()
+    beats[np.argsort(-(exact - beats), kind="stable")[:extra]] += 1
+    return beats
+
+
+class Police:
+    """The force, its plan and policy, and what it does each day.
+
+    Args:
+        model: The model (officer agents belong to it).
+        world: The world.
+        params: Mechanism parameters.
+        rng: The ``init.officers`` stream (duty roster).
+    """
+
+    def __init__(
+        self,
+        model: CommunitySafetyModel,
+        world: World,
+        params: ModelParams,
+        rng: np.random.Generator,
+    ) -> None:
+        self.world = world
+        self.params = params
+        pp = params.police
+        self.baseline_hours = pp.officer_hours_per_1000 * world.population / 1000.0
+        n = max(1, math.ceil(self.baseline_hours / pp.shift_hours * (1 + OFFICER_RESERVE)))
+        beats = beats_by_population(world.city, n)
+        self.force = Force(
+            beat=np.repeat(np.arange(len(beats)), beats),
+            duty_rank=rng.permutation(n),
+            skill=np.full(n, params.contacts.procedural_justice_skill),
+            contacts=np.zeros(n, np.int64),
+            on_duty=np.zeros(n, dtype=bool),
+            mode=np.zeros(n, dtype=np.int8),
+            place=np.full(n, -1, np.int64),
+            hours=np.zeros(n),
+        )
+        self.officers = [Officer(model, i) for i in range(n)]
+        self.plan = DeploymentPlan(world.n_places, world.city.neighbourhood)
+        self.policy = PatrolPolicy()
+        self.presence = np.zeros(world.n_places)
+        self.reference_presence_raw = np.zeros(world.n_places)
+        self.reference_presence = np.zeros(world.n_places)
+
+    def set_reference_presence(self, expected_recorded: np.ndarray) -> None:
+        """Expected presence under the baseline; police deterrence is measured against it.
+
+        Calls are answered where they arise, the rest of the hours spread uniformly (random
+        patrol), so the baseline reproduces the data. Yesterday's presence starts there.
+        """
+        w = self.world
+        pp = self.params.police
+        calls = expected_recorded[:, :3].sum(axis=1) + (
+            pp.other_calls_per_1000 * w.city.population / 1000.0
+        )
+        call_hours = min(calls.sum() * pp.call_hours, self.baseline_hours)
+        self.reference_presence_raw = (self.baseline_hours - call_hours) / w.n_places + (
+            calls / max(calls.sum(), 1e-12) * call_hours
+        )
+        self.reference_presence = self.reference_presence_raw + (
+            self.params.crime.diffusion_of_benefits * (w.place_w @ self.reference_presence_raw)
+        )
+        self.presence = self.reference_presence_raw.copy()
+
+    def officers_on_full_shift(self, officer_hours: float) -> int:
+        """Officers with a full funded shift for ``officer_hours`` (the first duty ranks)."""
+        shift = self.params.police.shift_hours
+        return min(self.force.n, int(officer_hours // shift))
+
+    def run_shifts(
+        self, officer_hours: float, n_calls: float, orders: Orders, rng: np.random.Generator
+    ) -> ShiftResult:
+        """Put funded officers on duty, answer calls, and send the rest of the hours on patrol."""
+        pp = self.params.police
+        force = self.force
+        n_on = orders.n_on
+        partial = officer_hours - n_on * pp.shift_hours
+        call_hours = min(n_calls * pp.call_hours, officer_hours)
+        call_share = call_hours / officer_hours if officer_hours > 0 else 0.0
+        n_off = force.n
+        u_round = rng.random(n_off)  # fixed layout: one row of uniforms per officer
+        u_visits = rng.random((n_off, int(pp.shift_hours / VISIT_HOURS) + 1))
+        community = orders.problem_solvers + orders.community
+        visit_place: list[np.ndarray] = []
+        visit_officer: list[np.ndarray] = []
+        for officer in self.officers:
+            i = officer.index
+            rank = force.duty_rank[i]
+            hours = pp.shift_hours if rank < n_on else (partial if rank == n_on else 0.0)
+            force.on_duty[i] = hours > 0
+            if not force.on_duty[i]:
+                continue
+            force.mode[i] = self._mode(rank, int(force.beat[i]), orders, community)
+            patrol = hours * (1.0 - call_share) / VISIT_HOURS
+            visits = int(patrol) + int(u_round[i] < patrol - int(patrol))
+            places = officer.patrol(visits, u_visits[i], VISIT_HOURS)
+            visit_place.append(places)
+            visit_officer.append(np.full(len(places), i, dtype=np.int32))
+        vp = np.concatenate(visit_place) if visit_place else np.empty(0, np.int64)
+        vo = np.concatenate(visit_officer) if visit_officer else np.empty(0, np.int32)
+        presence = np.bincount(vp, minlength=self.world.n_places) * VISIT_HOURS
+        return ShiftResult(
+            presence.astype(np.float64), float(len(vp) * VISIT_HOURS), call_hours, vp, vo
+        )
+
+    @staticmethod
+    def _mode(rank: int, beat: int, orders: Orders, community: int) -> int:
+        """Duty mode of the officer of duty rank ``rank`` on ``beat`` today."""
+        if rank < orders.problem_solvers:
+            return _PROBLEM_SOLVING
+        if rank < community:
+            beats = orders.community_beats
+            return _COMMUNITY if beats is not None and beats[beat] else 0
+        return 0 if orders.beat_mode is None else int(orders.beat_mode[beat])
+
+    def foot_patrol_mask(self, officers: np.ndarray) -> np.ndarray:
+        """Which of the given officers (of visits or contacts) are on community foot patrol."""
+        if not self.policy.foot_patrol or len(officers) == 0:
+            return np.zeros(len(officers), dtype=bool)
+        return self.force.mode[officers] == _COMMUNITY
+
+    def stop_multiplier(self, places: np.ndarray, officers: np.ndarray) -> np.ndarray | float:
+        """Stops per patrol hour relative to baseline at each visit (place and officer)."""
+        pol = self.policy
+        out = self.at_places(pol.stop_multiplier, places)
+        if pol.mixed:
+            foot = self.foot_patrol_mask(officers)
+            if foot.any():
+                foot &= pol.active_places[places]
+                out = out * np.where(foot, pol.foot_stop_multiplier, 1.0)
+        return out
+
+    def at_places(self, value: np.ndarray | float, places: np.ndarray) -> np.ndarray | float:
+        """A per-place policy value at the given places (a scalar stays a scalar)."""
+        return value if np.isscalar(value) else value[places]
+
+
+def choose_stopped(
+    world: World, params: ModelParams, places: np.ndarray, rng_u: np.ndarray
+) -> np.ndarray:
+    """Residents stopped at the given places: at-risk residents and (with bias) group B oftener.
+
+    Rejection sampling on per-resident weights, vectorized over stops with a fixed number of
+    rounds (each stop has its own column of uniforms, so draws stay aligned across scenarios).
+    """
+    cp = params.contacts
+    r = world.residents
+    max_w = cp.at_risk_stop_ratio * np.exp(max(cp.group_stop_bias, 0.0))
+    chosen = world.pick_residents_at(places, rng_u[:, 0])
+    pending = np.ones(len(places), dtype=bool)
+    rounds = (rng_u.shape[1] - 1) // 2
+    for k in range(rounds):
+        cand = world.pick_residents_at(places, rng_u[:, 1 + 2 * k])
+        w = np.where(r.at_risk[cand], cp.at_risk_stop_ratio, 1.0) * np.exp(
+            cp.group_stop_bias * r.group[cand]
+        )
+        accept = pending & (rng_u[:, 2 + 2 * k] < w / max_w)
+        chosen[accept] = cand[accept]
+        pending &= ~accept
+    return chosen
+
+
+def informal_contacts(
+    police: Police, shift: ShiftResult, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Conversations on community foot patrol: non-enforcement, mostly positive contacts.
+
+    Foot officers talk with residents of the places they walk (Trojanowicz 1982; Skogan &
+    Hartnett 1997). Drawn on their own stream, so the other contact draws stay aligned with
+    the baseline (CRN).
+
+    Returns:
+        ``(resident, officer, negative)`` of each conversation.
+    """
+    cp = police.params.contacts
+    rate = cp.foot_informal_contacts_per_hour * VISIT_HOURS
+    foot = police.foot_patrol_mask(shift.visit_officer)
+    n = rng.poisson(rate, size=int(foot.sum()))
+    where = np.repeat(shift.visit_place[foot], n)
+    who = police.world.pick_residents_at(where, rng.random(len(where))).astype(np.int64)
+    talker = np.repeat(shift.visit_officer[foot], n).astype(np.int64)
+    p_bad = cp.negative_probability_informal * (
+        1.0 - cp.procedural_justice_mitigation * police.force.skill[talker]
+    )
+    return who, talker, rng.random(len(who)) < p_bad
+
+
+def has_informal_contacts(police: Police, shift: ShiftResult) -> bool:
+    """Whether foot patrol talks with residents today (else no stream is drawn)."""
+    rate = police.params.contacts.foot_informal_contacts_per_hour
+    return rate > 0 and bool(police.foot_patrol_mask(shift.visit_officer).any())
+
+
+def make_contacts(
+    police: Police,
+    shift: ShiftResult,
+    offences: Offences,
+    other_calls: np.ndarray,
+    rng: np.random.Generator,
+) -> Contacts:
+    """Stops from patrol visits, contacts from answered calls, each positive or negative."""
+    world, params = police.world, police.params
+    pp, cp = params.police, params.contacts
+    pol = police.policy
+    stop_rate = (
+        pp.stops_per_patrol_hour
+        * VISIT_HOURS
+        * police.stop_multiplier(shift.visit_place, shift.visit_officer)
+    )
+    n_stops = rng.poisson(stop_rate, size=len(shift.visit_place))  # one draw per visit
+    stop_place = np.repeat(shift.visit_place, n_stops)
+    stop_officer = np.repeat(shift.visit_officer, n_stops)
+    stopped = choose_stopped(world, params, stop_place, rng.random((len(stop_place), 9)))
+    foot = police.foot_patrol_mask(stop_officer)
+
+    # Calls: the victim of each reported offence, and residents behind other calls.
+    caller = np.concatenate([offences.victim[offences.reported], other_calls])
+    on_duty = np.flatnonzero(police.force.on_duty)
+    if len(on_duty):
+        responder = on_duty[(rng.random(len(caller)) * len(on_duty)).astype(np.int64)]
+    else:
+        responder = np.full(len(caller), -1, dtype=np.int64)
+
+    resident = np.concatenate([stopped, caller])
+    officer = np.concatenate([stop_officer, responder]).astype(np.int64)
+    initiated = np.concatenate([np.ones(len(stopped), bool), np.zeros(len(caller), bool)])
+    p_neg = np.where(initiated, cp.negative_probability_stop, cp.negative_probability_call)
+    p_neg[: len(stopped)] *= police.at_places(pol.negative_multiplier, stop_place)
+    p_neg[: len(stopped)] *= np.where(foot, pol.foot_negative_multiplier, 1.0)
+    skill = np.where(officer >= 0, police.force.skill[np.maximum(officer, 0)], 0.0)
+    p_neg = p_neg * (1.0 - cp.procedural_justice_mitigation * skill)
+    negative = rng.random(len(resident)) < np.clip(p_neg, 0.0, 1.0)
+    return Contacts(resident, officer, initiated, negative)
+
+
+def with_informal(contacts: Contacts, talked: np.ndarray, talker: np.ndarray, bad: np.ndarray):
+    """Contacts plus informal foot-patrol talks (counted as not police-initiated)."""
+    return Contacts(
+        np.concatenate([contacts.resident, talked]),
+        np.concatenate([contacts.officer, talker]),
+        np.concatenate([contacts.police_initiated, np.zeros(len(talked), bool)]),
+        np.concatenate([contacts.negative, bad]),
+    )
+
+
+def make_arrests(
+    world: World, params: ModelParams, offences: Offences, rng: np.random.Generator
+) -> np.ndarray:
+    """Decide arrests for recorded offences and pick the arrestee (an at-risk resident nearby).
+
+    Returns:
+        Resident index of each arrestee (one per arrest), in offence order.
+    """
+    prob = np.asarray(params.police.arrest_probability)[offences.kind]
+    u = rng.random((len(offences.place), 2))
+    offences.arrest = offences.recorded & (u[:, 0] < prob)
+    places = offences.place[offences.arrest]
+    # Offender: an at-risk resident of the offence's place, else of the neighbourhood, else
+    # of the city (offenders mostly live near where they offend; Bernasco 2005).
+    return world.pick_at_risk_near(places, u[offences.arrest, 1])
+
+
+def apply_contacts(police: Police, contacts: Contacts) -> None:
+    """Move trust by contact outcome (Skogan's asymmetry) and count contacts."""
+    cp = police.params.contacts
+    r = police.world.residents
+    k = police.world.residents_per_agent
+    loss = cp.negative_trust_loss / k
+    gain = cp.negative_trust_loss / cp.asymmetry / k
+    t = r.trust[contacts.resident]
+    delta = np.where(contacts.negative, -loss * t, gain * (1.0 - t)).astype(np.float32)
+    np.add.at(r.trust, contacts.resident, delta)
+    np.clip(r.trust, 0.0, 1.0, out=r.trust)
+    np.add.at(r.contacts, contacts.resident, 1)
+    np.add.at(r.negative_contacts, contacts.resident[contacts.negative], 1)
+    valid = contacts.officer >= 0
+    np.add.at(police.force.contacts, contacts.officer[valid], 1)
+
+
+@dataclass
+class Jail:
+    """Incapacitation: the share of each resident agent's people in jail drains over time.
+
+    Attributes:
+        mean_days: Mean days an incapacitated share stays jailed (release is exponential).
+    """
+
+    mean_days: float = 60.0
+    _release: float = field(init=False, default=0.0)
+
+    def __post_init__(self) -> None:
+        self._release = math.exp(-1.0 / self.mean_days)
+
+    def release(self, world: World) -> None:
+        """One day of releases."""
+        world.residents.jailed *= np.float32(self._release)
+
+
+def apply_arrests(
+    world: World, params: ModelParams, jail: Jail, offences: Offences, arrestee: np.ndarray
+) -> None:
+    """Arrests incapacitate (jail), deter the arrestee, and cost trust among their ties."""
+    crp, cp = params.crime, params.contacts
+    r = world.residents
+    k = world.residents_per_agent
+    if len(arrestee) == 0:
+        return
+    days = np.asarray(crp.incapacitation_days)[offences.kind[offences.arrest]]
+    # jailed is the share of the agent's k people in jail; it drains at 1/mean_days per
+    # day, so an arrest adds days/mean_days person-shares to keep person-days right.
+    add = (days / jail.mean_days / k).astype(np.float32)
+    np.add.at(r.jailed, arrestee, add)
+    np.clip(r.jailed, 0.0, 1.0, out=r.jailed)
+    np.multiply.at(r.propensity, arrestee, np.float32(1.0 - crp.specific_deterrence / k))
+    np.add.at(r.arrests, arrestee, 1)
+    neighbours = world.tie_indices(arrestee)
+    if len(neighbours):
+        drop = (cp.arrest_tie_trust_loss / k) * r.trust[neighbours]
+        np.subtract.at(r.trust, neighbours, drop.astype(np.float32))
+        np.clip(r.trust, 0.0, 1.0, out=r.trust)

@@ -1,0 +1,102 @@
+"""Process 6: programs lower participants' offending with a lag and fade-out.
+
+Organizations (agents opened by the ``programs`` component) enrol at-risk residents of their
+neighbourhood up to capacity; a participant's effect level ramps up while enrolled and fades
+after (Heller 2014: summer jobs cut violent-crime arrests by about 40% in year 1, fading in
+year 2). The effect lowers the participant's offending pressure in the crime process.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from cspsim.config import ModelParams
+from cspsim.model.agents import PROGRAM_TYPES
+from cspsim.model.rng import Streams
+from cspsim.model.world import World
+
+if TYPE_CHECKING:
+    from cspsim.model.agents import Organization
+
+
+class Programs:
+    """Program enrolment and effect levels of all residents.
+
+    Args:
+        world: The world (residents, at-risk pool).
+        params: Mechanism parameters.
+        streams: The run's streams (each organization enrols on its own daily stream).
+    """
+
+    def __init__(self, world: World, params: ModelParams, streams: Streams) -> None:
+        pp = params.programs
+        self.world = world
+        self.params = params
+        self.streams = streams
+        # strength[program, crime type]: maximum reduction of a participant's propensity.
+        self.strength = np.array([pp.youth_jobs_effect, pp.job_training_effect], dtype=np.float32)
+        self._fade = np.float32(0.5 ** (1.0 / pp.fade_half_life_days))
+        self._ramp = np.float32(1.0 / pp.ramp_days)
+
+    def effect_by_type(self, idx: np.ndarray) -> np.ndarray:
+        """Propensity reduction of residents ``idx`` by crime type, shape (len(idx), 4)."""
+        r = self.world.residents
+        prog = r.program[idx]
+        eff = np.zeros((len(idx), self.strength.shape[1]), dtype=np.float32)
+        served = prog >= 0
+        eff[served] = r.program_level[idx[served], None] * self.strength[prog[served]]
+        return eff
+
+    def enrolled_mask(self, idx: np.ndarray, day: int) -> np.ndarray:
+        """Whether residents ``idx`` are enrolled on ``day``."""
+        r = self.world.residents
+        dur = self.params.programs.duration_days
+        return (r.program[idx] >= 0) & (day < r.program_since[idx] + dur)
+
+    def update_levels(self, day: int) -> None:
+        """Ramp up the effect of participants, fade it for alumni (at-risk residents only)."""
+        r = self.world.residents
+        idx = self.world.at_risk_index
+        served = r.program[idx] >= 0
+        if not served.any():
+            return
+        idx = idx[served]
+        enrolled = self.enrolled_mask(idx, day)
+        level = r.program_level[idx]
+        r.program_level[idx] = np.where(
+            enrolled, np.minimum(1.0, level + self._ramp), level * self._fade
+        )
+
+    def enrolled_count(self, day: int) -> int:
+        """Resident agents enrolled on ``day``."""
+        return int(self.enrolled_mask(self.world.at_risk_index, day).sum())
+
+    def enrol(self, org: Organization) -> None:
+        """Fill an organization's free places from at-risk residents of its catchment.
+
+        Enrolment odds rise with engagement (Gumbel top-k sampling on the organization's
+        own daily stream, so the draw does not depend on other organizations).
+        """
+        w = self.world
+        r = w.residents
+        day = org.model.day
+        if len(org.enrolled):
+            org.enrolled = org.enrolled[self.enrolled_mask(org.enrolled, day)]
+        free = org.capacity - len(org.enrolled)
+        if free <= 0:
+            return
+        pool = w.at_risk_in_neighbourhood(org.neighbourhood)
+        pool = pool[(r.program[pool] < 0) & (r.jailed[pool] < 0.5)]
+        if len(pool) == 0:
+            return
+        rng = self.streams.get(org.stream, day)
+        score = self.params.programs.engagement_enrol_effect * r.engagement[pool] - np.log(
+            -np.log(rng.random(len(pool)))
+        )
+        chosen = pool[np.argsort(-score, kind="stable")[:free]]
+        r.program[chosen] = PROGRAM_TYPES.index(org.kind)
+        r.program_since[chosen] = day
+        r.program_level[chosen] = 0.0
+        org.enrolled = np.concatenate([org.enrolled, chosen])

@@ -1,0 +1,189 @@
+"""The world the processes act in: places, residents and their network, fixed at build time.
+
+The world holds what does not change during a run (the city, the place network, who lives
+where, the social ties, the at-risk pool) and the residents' state arrays, with the lookups
+every process needs (a resident of a place, an at-risk resident near a place, place means).
+Processes read the world; the resident arrays are written by the processes that own them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import dijkstra
+
+from cspsim.city import City
+from cspsim.config import ModelParams
+from cspsim.errors import ConfigError
+from cspsim.model.residents import (
+    ResidentState,
+    build_residents,
+    build_social_network,
+    row_normalize,
+)
+from cspsim.model.rng import Streams
+
+
+class World:
+    """A city with its resident agents and their social network.
+
+    Args:
+        city: The city.
+        params: Mechanism parameters.
+        residents_per_agent: Real residents each resident agent stands for (k).
+        streams: The run's named random streams (``init.residents``, ``init.network``).
+
+    Attributes:
+        city: The city.
+        n_places: Number of places.
+        adjacency: Binary place contiguity (P x P, CSR).
+        place_w: Row-stochastic place adjacency (mean over neighbours).
+        place_w_t: Its transpose (CSR): spreads a place's quantity to its neighbours.
+        residents: Resident state arrays (sorted by home place).
+        residents_per_agent: k.
+        population: Real residents of the city.
+        place_count: Resident agents per place.
+        place_start: Index of each place's first resident.
+        populated_place: For each place, itself or its nearest place with residents.
+        at_risk_index: Residents in the at-risk (offending) pool.
+        ties: Resident social network (binary, symmetric, CSR).
+        ties_w: Row-stochastic ties (mean over a resident's ties).
+        has_ties: Whether each resident has at least one tie.
+        reference_trust: Mean trust at the start, before any modifier (reporting and survey
+            response are calibrated at it).
+    """
+
+    def __init__(
+        self, city: City, params: ModelParams, residents_per_agent: float, streams: Streams
+    ) -> None:
+        self.city = city
+        self.params = params
+        self.n_places = city.n_places
+        self.residents_per_agent = float(residents_per_agent)
+        self.population = float(city.population.sum())
+        self.adjacency = city.adjacency()
+        self.place_w = row_normalize(self.adjacency)
+        self.place_w_t = sp.csr_matrix(self.place_w.T)
+        self.residents: ResidentState = build_residents(
+            city, params, self.residents_per_agent, streams.get("init.residents")
+        )
+        if self.residents.n == 0:
+            raise ConfigError("city: the city has no resident agents (population / k rounds to 0)")
+        self.reference_trust = float(self.residents.trust.mean())
+
+    def index_residents(self, streams: Streams) -> None:
+        """Lookups by place and the social network (after modifiers changed starting state)."""
+        r = self.residents
+        self.place_count = np.bincount(r.place, minlength=self.n_places)
+        self.place_start = np.concatenate([[0], np.cumsum(self.place_count)[:-1]])
+        self.populated_place = self._nearest_populated()
+        self.at_risk_index = np.flatnonzero(r.at_risk)
+        ar_place = r.place[self.at_risk_index]
+        self.ar_count = np.bincount(ar_place, minlength=self.n_places)
+        self.ar_start = np.concatenate([[0], np.cumsum(self.ar_count)[:-1]])
+        nb = self.city.neighbourhood[ar_place]
+        order = np.argsort(nb, kind="stable")
+        self.ar_by_nbhd = self.at_risk_index[order]
+        self.ar_nb_count = np.bincount(nb, minlength=self.city.n_neighbourhoods)
+        self.ar_nb_start = np.concatenate([[0], np.cumsum(self.ar_nb_count)[:-1]])
+        p = self.params.social
+        self.ties = build_social_network(
+            r.place,
+            self.adjacency.tocsr(),
+            p.ties_per_resident,
+            p.share_ties_local,
+            streams.get("init.network"),
+        )
+        self.ties_w = row_normalize(self.ties)
+        self.has_ties = np.diff(self.ties.indptr) > 0
+
+    def _nearest_populated(self) -> np.ndarray:
+        """Offences at places with no residents fall on the nearest populated place's."""
+        populated = np.flatnonzero(self.place_count > 0)
+        _, _, source = dijkstra(
+            self.adjacency,
+            indices=populated,
+            min_only=True,
+            return_predecessors=True,
+            unweighted=True,
+        )
+        return np.where(source >= 0, source, populated[0]).astype(np.int64)
+
+    # ----- lookups -------------------------------------------------------------------
+    def pick_residents_at(self, places: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """A uniformly chosen resident of each place (of the nearest populated place if empty)."""
+        home = self.populated_place[places]
+        return self.place_start[home] + np.minimum(
+            (u * self.place_count[home]).astype(np.int64), self.place_count[home] - 1
+        )
+
+    def pick_at_risk_near(self, places: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """An at-risk resident of each place, else of its neighbourhood, else of the city."""
+        out = np.empty(len(places), dtype=np.int64)
+        if len(places) == 0 or len(self.at_risk_index) == 0:
+            return out[:0]
+        cnt = self.ar_count[places]
+        local = cnt > 0
+        out[local] = self.at_risk_index[
+            self.ar_start[places[local]] + (u[local] * cnt[local]).astype(np.int64)
+        ]
+        nb = self.city.neighbourhood[places[~local]]
+        nbc = self.ar_nb_count[nb]
+        in_nb = nbc > 0
+        idx = np.flatnonzero(~local)
+        out[idx[in_nb]] = self.ar_by_nbhd[
+            self.ar_nb_start[nb[in_nb]] + (u[idx[in_nb]] * nbc[in_nb]).astype(np.int64)
+        ]
+        rest = idx[~in_nb]
+        out[rest] = self.at_risk_index[(u[rest] * len(self.at_risk_index)).astype(np.int64)]
+        return out
+
+    def at_risk_in_neighbourhood(self, nb: int) -> np.ndarray:
+        """At-risk residents living in neighbourhood ``nb``."""
+        s = self.ar_nb_start[nb]
+        return self.ar_by_nbhd[s : s + self.ar_nb_count[nb]]
+
+    def tie_indices(self, residents: np.ndarray) -> np.ndarray:
+        """All ties of the given residents, concatenated (repeats kept)."""
+        ties = self.ties
+        starts, ends = ties.indptr[residents], ties.indptr[residents + 1]
+        lengths = ends - starts
+        if lengths.sum() == 0:
+            return np.empty(0, dtype=np.int64)
+        offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+        return ties.indices[np.arange(lengths.sum()) + offsets]
+
+    def place_means(self, values: np.ndarray) -> np.ndarray:
+        """Mean of a resident array by place (places with no residents get the city mean)."""
+        total = np.bincount(self.residents.place, weights=values, minlength=self.n_places)
+        count = self.place_count
+        mean = float(values.mean()) if len(values) else 0.0
+        return np.divide(total, count, out=np.full(self.n_places, mean), where=count > 0)
+
+    def neighbourhood_mask(
+        self, names: list[str], share: float, rng: np.random.Generator | None, field: str
+    ) -> np.ndarray:
+        """Neighbourhoods named in ``names`` or, if none, a random ``share`` of them.
+
+        Args:
+            names: Neighbourhood names (validated).
+            share: Share drawn at random (with ``rng``) when ``names`` is empty.
+            rng: Generator for the random draw (only used when drawing).
+            field: The setting named in error messages.
+
+        Raises:
+            ConfigError: A name is not a neighbourhood of the city.
+        """
+        known = {n: i for i, n in enumerate(self.city.neighbourhood_names)}
+        mask = np.zeros(self.city.n_neighbourhoods, dtype=bool)
+        for name in names:
+            if str(name) not in known:
+                raise ConfigError(
+                    f"{field}: unknown neighbourhood {name!r}; expected one of "
+                    f"{sorted(known)[:10]}{' ...' if len(known) > 10 else ''}"
+                )
+            mask[known[str(name)]] = True
+        if not names and share > 0:
+            order = rng.permutation(len(mask))
+            mask[order[: max(1, int(round(share * len(mask))))]] = True
+        return mask

@@ -1,1 +1,0 @@
-"""The daily processes of the model, one module each (see model.step for the order)."""

@@ -1,1 +1,0 @@
-"""Strategies: plug-in interventions with typed parameters and a budget."""
