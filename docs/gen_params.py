@@ -5,8 +5,9 @@ Four tables are written between marker comments, leaving the rest of the page al
 * ``params``: every leaf of :class:`cspsim.config.ModelParams` with its *effective* default
   (the dataclass default overridden by ``configs/params/calibrated.yaml``), unit and source
   (the field metadata);
-* ``strategy``: every leaf of :class:`cspsim.config.StrategyConfig` with its default and the
-  description from the class docstring;
+* ``strategy``: every setting of the registered strategy components (a new component's
+  settings appear without editing this script) with default, unit, allowed values and
+  meaning from the declaration;
 * ``strategies``: the named strategies in ``configs/strategy`` with their header comment and
   the settings they change;
 * ``sim``: the ``sim`` group and the scenario modifiers.
@@ -28,7 +29,8 @@ from typing import Any
 
 from omegaconf import OmegaConf
 
-from cspsim.config import ModelParams, Modifiers, SimConfig, StrategyConfig
+from cspsim.config import ModelParams, SimConfig
+from cspsim.model import default_config
 
 ROOT = Path(__file__).resolve().parents[1]
 ODD = ROOT / "docs" / "ODD.md"
@@ -85,31 +87,33 @@ def attribute_docs(cls: type) -> dict[str, str]:
     return docs
 
 
-#: Fields whose class docstring has no ``Attributes:`` section (what model.py does with them).
-FIELD_NOTES = {
-    "HistoricalTension.neighbourhoods": "Neighbourhood names whose residents start with lower "
-    "trust (and trust disposition).",
-    "HistoricalTension.share": "If no names are given: share of neighbourhoods, the most "
-    "disadvantaged first, that start with lower trust.",
-    "HistoricalTension.trust_drop": "Subtracted from initial trust and trust disposition there.",
-    "MisconductShock.day": "Day of a publicized misconduct incident (-1 = none).",
-    "MisconductShock.trust_drop": "Trust is multiplied by 1 - trust_drop on that day "
-    "(dispositions unchanged, so trust recovers).",
-    "MisconductShock.neighbourhoods": "Neighbourhoods hit (empty = the whole city).",
-    "FundingCut.day": "From this day on the daily budget is cut (-1 = never).",
-    "FundingCut.fraction": "Share of the daily budget removed.",
-}
-
-
 def field_description(owner: Any, name: str) -> str:
-    """Docstring description of field ``name`` of dataclass instance ``owner``."""
+    """Description of field ``name`` of dataclass instance ``owner``.
+
+    Settings declared with :func:`cspsim.config.declare.setting` carry it (``doc``); other
+    fields are described in their class docstring's ``Attributes:`` section.
+    """
+    for f in dataclasses.fields(owner):
+        if f.name == name and f.metadata.get("doc"):
+            return f.metadata["doc"]
     docs = attribute_docs(type(owner))
     if name in docs:
         return docs[name]
-    key = f"{type(owner).__name__}.{name}"
-    if key in FIELD_NOTES:
-        return FIELD_NOTES[key]
     return (type(owner).__doc__ or "").strip().splitlines()[0]
+
+
+def allowed(f: dataclasses.Field) -> str:
+    """The declared range or choices of a setting, for the tables."""
+    meta = f.metadata
+    if "choices" in meta:
+        return ", ".join(f"`{c}`" for c in meta["choices"])
+    low = meta.get("low", meta.get("low_open"))
+    high = meta.get("high", meta.get("high_open"))
+    left = "(" if "low_open" in meta else "["
+    right = ")" if "high_open" in meta else "]"
+    if low is None and high is None:
+        return ""
+    return f"{left}{fmt(low) if low is not None else '-inf'}, {fmt(high) if high is not None else 'inf'}{right}"
 
 
 def effective_params() -> ModelParams:
@@ -154,14 +158,20 @@ def _owner(root: Any, path: str) -> Any:
     return obj
 
 
+def settings_rows(root: Any, prefix: str) -> list[str]:
+    """Rows of a settings table: path, default, unit, allowed values, meaning."""
+    rows = []
+    for path, f, value in leaves(root, prefix):
+        desc = field_description(_owner(root, path), f.name)
+        unit = f.metadata.get("unit", "")
+        rows.append(f"| `{path}` | {fmt(value)} | {_cell(unit)} | {allowed(f)} | {_cell(desc)} |")
+    return rows
+
+
 def strategy_table() -> str:
-    """Table of the strategy component parameters with defaults and descriptions."""
-    cfg = StrategyConfig()
-    rows = ["| parameter | default | meaning |", "|---|---|---|"]
-    for path, f, value in leaves(cfg, "strategy"):
-        desc = field_description(_owner(cfg, path), f.name)
-        rows.append(f"| `{path}` | {fmt(value)} | {_cell(desc)} |")
-    return "\n".join(rows)
+    """Table of the strategy components' settings (from the registered components)."""
+    head = ["| setting | default | unit | allowed | meaning |", "|---|---|---|---|---|"]
+    return "\n".join(head + settings_rows(default_config().strategy, "strategy"))
 
 
 def _flatten(node: Any, prefix: str = "") -> list[tuple[str, Any]]:
@@ -190,12 +200,10 @@ def strategies_table() -> str:
 
 def sim_table() -> str:
     """Table of the ``sim`` group and the scenario modifiers."""
-    rows = ["| parameter | default | meaning |", "|---|---|---|"]
-    for root, prefix in ((SimConfig(), "sim"), (Modifiers(), "modifiers")):
-        for path, f, value in leaves(root, prefix):
-            desc = field_description(_owner(root, path), f.name)
-            rows.append(f"| `{path}` | {fmt(value)} | {_cell(desc)} |")
-    return "\n".join(rows)
+    head = ["| setting | default | unit | allowed | meaning |", "|---|---|---|---|---|"]
+    rows = settings_rows(SimConfig(), "sim")
+    rows += settings_rows(default_config().modifiers, "modifiers")
+    return "\n".join(head + rows)
 
 
 TABLES = {

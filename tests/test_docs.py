@@ -97,7 +97,7 @@ def test_every_named_strategy_is_described():
 
 
 def test_every_strategy_component_documented(odd_rows):
-    leaves = gen.leaves(gen.StrategyConfig(), "strategy")
+    leaves = gen.leaves(gen.default_config().strategy, "strategy")
     missing = [path for path, _, _ in leaves if path not in odd_rows]
     assert not missing, f"strategy parameters not in docs/ODD.md: {missing}"
 

@@ -11,7 +11,7 @@ TRIAL = ["strategy.patrol.trial_places=8", "strategy.name=trial"]
 
 def test_trial_randomizes_the_top_places_and_doubles_their_patrol() -> None:
     res = run_results(tiny_config(overrides=TRIAL))
-    arm = res.model.strategy.trial_arm
+    arm = res.model.partnership.trial_arm
     assert (arm == 1).sum() == 4 and (arm == 0).sum() == 4
     places = res.places
     hours = places.groupby("trial_arm")["patrol_hours"].sum() / places.groupby("trial_arm").size()
@@ -19,7 +19,7 @@ def test_trial_randomizes_the_top_places_and_doubles_their_patrol() -> None:
     assert places.loc[places["trial_arm"] == 1, "targeted"].all()
     # The same seed draws the same arms; another seed others.
     again = run_results(tiny_config(overrides=[*TRIAL, "strategy.patrol.trial_dosage=3"]))
-    assert np.array_equal(again.model.strategy.trial_arm, arm)
+    assert np.array_equal(again.model.partnership.trial_arm, arm)
 
 
 def test_trial_with_dosage_one_is_the_baseline() -> None:

@@ -17,8 +17,8 @@ from cspsim.api import collect
 from cspsim.city import CRIME_TYPES
 from cspsim.model import CommunitySafetyModel
 from cspsim.paths import strategy_names
-from cspsim.processes.policing import VISIT_HOURS
-from cspsim.recorder import MONTH_DAYS
+from cspsim.model.processes.policing import VISIT_HOURS
+from cspsim.model.measures import MONTH_DAYS
 
 STRATEGIES = strategy_names()
 DAYS = 32
@@ -84,20 +84,20 @@ def check_state(m: CommunitySafetyModel) -> None:
     assert np.all(r.negative_contacts <= r.contacts)
     assert np.all((m.engagement.efficacy >= 0) & (m.engagement.efficacy <= 1))
     assert np.all(m.crime.boost >= 0)
-    assert np.all(m.presence >= 0)
+    assert np.all(m.police.presence >= 0)
 
 
 @SETTINGS
 @given(draws)
 def test_invariants_hold_every_day(d):
     m = build(d)
-    n_officers = len(m.officer_list)
+    n_officers = m.police.force.n
     check_state(m)
     while m.day < DAYS:
         m.step()
         check_state(m)
-        assert len(m.officer_list) == n_officers
-        assert m.officer_duty.sum() <= n_officers
+        assert m.police.force.n == n_officers
+        assert m.police.force.on_duty.sum() <= n_officers
     res = collect(m, 0.0, 0.0)
     check_tables(m, res.timeseries, res.places, res.events, res.survey, d["equal_budget"])
 
@@ -122,7 +122,7 @@ def check_tables(m, ts: pd.DataFrame, places, events, survey, equal_budget: bool
         assert ts[col].between(0, 1).all(), col
     # Officers and money.
     shift = m.params.police.shift_hours
-    n_officers = len(m.officer_list)
+    n_officers = m.police.force.n
     assert (ts["officers_on_duty"] <= n_officers).all()
     assert (ts["officer_hours"] <= n_officers * shift + 1e-9).all()
     # Whole patrol visits: each officer on duty rounds its hours up by less than one visit.

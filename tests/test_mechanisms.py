@@ -13,20 +13,21 @@ import pytest
 import scipy.sparse as sp
 from conftest import tiny_config
 
-from cspsim.agents import PROGRAM_TYPES, Resident
+from cspsim.model.agents import PROGRAM_TYPES
 from cspsim.city import City
 from cspsim.city.build import make_city
 from cspsim.config import RunConfig
 from cspsim.model import CommunitySafetyModel
-from cspsim.processes import policing, reporting, social
-from cspsim.processes.crime import DISORDER, DRUGS, PROPERTY, VIOLENT
-from cspsim.processes.deployment import DeploymentPlan
-from cspsim.processes.policing import Contacts, ShiftResult
-from cspsim.processes.reporting import Offences
-from cspsim.processes.survey import likert, survey_wave
-from cspsim.residents import agents_per_place, row_normalize
-from cspsim.rng import Streams
-from cspsim.strategies.budget import allocate
+from cspsim.model.processes import policing, reporting, social
+from cspsim.model.types import DISORDER, DRUGS, PROPERTY, VIOLENT
+from cspsim.model.processes.deployment import DeploymentPlan
+from cspsim.model.day import Day
+from cspsim.model.processes.policing import Contacts, Orders, ShiftResult
+from cspsim.model.processes.reporting import Offences
+from cspsim.model.processes.survey import likert, survey_wave
+from cspsim.model.residents import agents_per_place, row_normalize
+from cspsim.model.rng import Streams
+from cspsim.model.budget import allocate
 
 F32 = 1e-6  # float32 resident state: relative precision ~6e-8, room for a few operations
 
@@ -60,6 +61,18 @@ def no_offences(n: int = 0) -> Offences:
     )
 
 
+def expected(m: CommunitySafetyModel, presence: np.ndarray):
+    """Expected offences with no other guardians and efficacy at its start."""
+    return m.crime.expected(presence, m.engagement.efficacy_gain(), [], None)
+
+
+def budget_of_day(m: CommunitySafetyModel, day: int):
+    """The budget split the ``budget`` stage makes on ``day``."""
+    d = Day(day)
+    m.run_stage("budget", d)
+    return d.budget
+
+
 # --------------------------------------------------------------------------- space, people
 
 
@@ -77,20 +90,20 @@ def test_agents_per_place_largest_remainder():
 
 def test_path_model_layout():
     m = path_model()
-    assert m.place_count.tolist() == [33, 67, 50]
+    assert m.world.place_count.tolist() == [33, 67, 50]
     assert m.residents.n == 150
     assert np.all(np.diff(m.residents.place) >= 0)  # sorted by place
-    assert m.place_start.tolist() == [0, 33, 100]
-    w = m.place_w.toarray()
+    assert m.world.place_start.tolist() == [0, 33, 100]
+    w = m.world.place_w.toarray()
     np.testing.assert_allclose(w, [[0, 1, 0], [0.5, 0, 0.5], [0, 1, 0]])
 
 
 def test_pick_residents_at_and_empty_place_falls_back_to_nearest():
     m = path_model(population=(1000.0, 2000.0, 0.0))
-    assert m.place_count.tolist() == [33, 67, 0]
-    assert m.populated_place.tolist() == [0, 1, 1]
-    got = reporting.pick_residents_at(
-        m, np.array([0, 0, 1, 2, 2]), np.array([0.0, 0.999, 0.5, 0.0, 0.999])
+    assert m.world.place_count.tolist() == [33, 67, 0]
+    assert m.world.populated_place.tolist() == [0, 1, 1]
+    got = m.world.pick_residents_at(
+        np.array([0, 0, 1, 2, 2]), np.array([0.0, 0.999, 0.5, 0.0, 0.999])
     )
     # place 0: residents 0..32; place 1: 33..99 (floor(0.5 * 67) = 33 -> 66); place 2 -> place 1.
     assert got.tolist() == [0, 32, 66, 33, 99]
@@ -98,7 +111,7 @@ def test_pick_residents_at_and_empty_place_falls_back_to_nearest():
 
 def test_resident_agent_is_a_view_on_the_arrays_both_ways(tiny_model):
     m = tiny_model
-    agents = list(m.agents_by_type[Resident])
+    agents = list(m.resident_agents.all())
     assert len(agents) == m.residents.n
     a, b = agents[7], agents[11]
     assert a.index == 7 and b.index == 11
@@ -120,13 +133,13 @@ def test_resident_agent_is_a_view_on_the_arrays_both_ways(tiny_model):
 
 def test_officer_beats_follow_population_by_largest_remainder(tiny_model):
     m = tiny_model
-    n = len(m.officer_list)
+    n = m.police.force.n
     nb_pop = np.bincount(m.city.neighbourhood, weights=m.city.population)
     exact = nb_pop / nb_pop.sum() * n
-    beats = np.bincount(m.officer_beat, minlength=len(nb_pop))
+    beats = np.bincount(m.police.force.beat, minlength=len(nb_pop))
     assert beats.sum() == n
     assert np.all(np.abs(beats - exact) < 1.0)
-    expected_n = math.ceil(m.baseline_hours / m.params.police.shift_hours * 1.25)
+    expected_n = math.ceil(m.police.baseline_hours / m.params.police.shift_hours * 1.25)
     assert n == expected_n
 
 
@@ -147,7 +160,7 @@ def test_historical_tension_lowers_trust_by_the_drop_in_named_neighbourhoods():
         base.residents.trust_disposition - m.residents.trust_disposition, expected, atol=F32
     )
     # Reporting stays calibrated at the city's trust before the modifier.
-    assert m.reference_trust == pytest.approx(base.reference_trust)
+    assert m.world.reference_trust == pytest.approx(base.world.reference_trust)
 
 
 # --------------------------------------------------------------------------- crime
@@ -190,11 +203,12 @@ def test_near_repeat_boost_decays_and_spreads_by_hand():
 
 
 def test_expected_crime_at_reference_presence_is_the_target_rate():
-    from cspsim.calibration import target_true_rates
+    from cspsim.model.baseline import target_true_rates
 
     m = path_model(crime_cfg())
-    lam, deterred = m.crime.expected(m.reference_presence_raw)
-    np.testing.assert_allclose(lam, target_true_rates(m), rtol=1e-12)
+    lam, deterred = expected(m, m.police.reference_presence_raw)
+    target = target_true_rates(m.world, m.expected_recorded, m.police.reference_presence_raw)
+    np.testing.assert_allclose(lam, target, rtol=1e-12)
     np.testing.assert_allclose(deterred, 0.0, atol=1e-15)
 
 
@@ -202,11 +216,11 @@ def test_police_deterrence_diffusion_and_displacement_by_hand():
     m = path_model(crime_cfg())
     drive = m.crime.mu0 + m.crime.boost  # motivation 1, efficacy at its start
     h = 10.0
-    presence = m.reference_presence_raw.copy()
+    presence = m.police.reference_presence_raw.copy()
     presence[0] += h
-    lam, deterred = m.crime.expected(presence)
+    lam, deterred = expected(m, presence)
     d, dob, disp, h0 = 0.05, 0.4, 0.25, 2.0
-    ref = m.reference_presence  # the baseline's felt presence at each place
+    ref = m.police.reference_presence  # the baseline's felt presence at each place
     # Felt extra presence: place 0 gets h; place 1 gets dob * (its mean neighbour) = dob*h/2;
     # place 2 (not adjacent to 0) nothing. Deterrence is concave: log(1 + felt/h0) (Koper).
     felt = ref + np.array([h, dob * h / 2, 0.0])
@@ -224,7 +238,8 @@ def test_offender_pressure_and_incapacitation_by_hand():
     m = path_model(crime_cfg())
     r = m.residents
     before = m.crime.offender_pressure()
-    i = int(m.at_risk_index[r.place[m.at_risk_index] == 0][0])
+    ar = m.world.at_risk_index
+    i = int(ar[r.place[ar] == 0][0])
     r.jailed[i] = 0.5
     after = m.crime.offender_pressure()
     drop = 0.5 * float(r.propensity[i])
@@ -245,15 +260,15 @@ def test_arrest_incapacitates_deters_and_costs_ties_trust():
     cfg.params.contacts.arrest_tie_trust_loss = 0.02
     m = path_model(cfg)
     r = m.residents
-    i = int(m.at_risk_index[0])
-    ties = m.ties.indices[m.ties.indptr[i] : m.ties.indptr[i + 1]]
+    i = int(m.world.at_risk_index[0])
+    ties = m.world.ties.indices[m.world.ties.indptr[i] : m.world.ties.indptr[i + 1]]
     assert len(ties) > 0
     jailed0, prop0, trust0 = float(r.jailed[i]), float(r.propensity[i]), r.trust.copy()
     off = no_offences(1)
     off.kind[:] = VIOLENT
     off.recorded[:] = True
     off.arrest = np.array([True])
-    policing.apply_arrests(m, off, np.array([i]))
+    policing.apply_arrests(m.world, m.params, m.jail, off, np.array([i]))
     k = 30.0
     assert r.jailed[i] == pytest.approx(jailed0 + 120.0 / 60.0 / k, rel=F32)
     assert r.propensity[i] == pytest.approx(prop0 * (1 - 0.05 / k), rel=F32)
@@ -270,12 +285,12 @@ def test_arrests_only_for_recorded_offences_and_pick_at_risk_residents():
     off = no_offences(6)
     off.place[:] = [0, 1, 2, 0, 1, 2]
     off.recorded[:] = [True, True, True, False, False, False]
-    arrestee = policing.make_arrests(m, off, np.random.default_rng(0))
+    arrestee = policing.make_arrests(m.world, m.params, off, np.random.default_rng(0))
     assert off.arrest.tolist() == [True, True, True, False, False, False]
     assert m.residents.at_risk[arrestee].all()
     # An at-risk resident of the offence's own place when there is one.
     home = m.residents.place[arrestee]
-    has_local = m.ar_count[[0, 1, 2]] > 0
+    has_local = m.world.ar_count[[0, 1, 2]] > 0
     assert np.all(home[has_local] == np.array([0, 1, 2])[has_local])
 
 
@@ -286,11 +301,12 @@ def test_watch_multiplier_by_hand():
     cfg.params.residents.engagement_mean = 0.25
     m = path_model(cfg)
     r = m.residents
-    assert np.all(m.engagement.watch_multiplier() == 1.0)
+    watch = m.component("watch")
+    assert watch.guardianship() is None  # no watch: no factor (1 everywhere)
     r.engagement[r.place == 0] = 0.5  # 2x the mean: participation 0.8 * 1.5 capped at 1
     r.engagement[r.place == 1] = 0.125  # half the mean: participation 0.4
-    m.engagement.watch[[0, 1]] = 1.0
-    mult = m.engagement.watch_multiplier()
+    watch.covered[[0, 1]] = 1.0
+    mult = watch.guardianship()
     expected = np.ones((3, 4))
     expected[0, [PROPERTY, DISORDER]] = math.exp(-0.28)
     expected[1, [PROPERTY, DISORDER]] = math.exp(-0.28 * 0.4)
@@ -299,18 +315,19 @@ def test_watch_multiplier_by_hand():
 
 def test_responder_coverage_fills_highest_weight_places_first():
     m = path_model()
-    m.programs.responder_strength = np.array([0.0, 0.0, 0.34, 0.2])
+    resp = m.component("responders")
+    resp.strength = np.array([0.0, 0.0, 0.34, 0.2])
     need_base = np.array([1.0, 2.0, 0.5])  # expected low-level incidents; need = 2 h each
-    m.programs.set_responders(5.0, np.array([0.1, 0.5, 0.2]), need_base)
+    resp.coverage = resp._coverage(5.0, np.array([0.1, 0.5, 0.2]), need_base)
     # Order 1 (needs 4 h), 2 (1 h), 0 (2 h): 5 hours cover places 1 and 2 fully.
-    np.testing.assert_allclose(m.programs.responder_coverage, [0.0, 1.0, 1.0])
-    m.programs.set_responders(3.0, np.array([0.1, 0.5, 0.2]), need_base)
-    np.testing.assert_allclose(m.programs.responder_coverage, [0.0, 0.75, 0.0])
-    mult = m.programs.responder_multiplier()
+    np.testing.assert_allclose(resp.coverage, [0.0, 1.0, 1.0])
+    resp.coverage = resp._coverage(3.0, np.array([0.1, 0.5, 0.2]), need_base)
+    np.testing.assert_allclose(resp.coverage, [0.0, 0.75, 0.0])
+    mult = resp.guardianship()
     np.testing.assert_allclose(mult[1], [1.0, 1.0, 1 - 0.75 * 0.34, 1 - 0.75 * 0.2])
     np.testing.assert_allclose(mult[0], 1.0)
-    m.programs.set_responders(0.0, np.ones(3), need_base)
-    np.testing.assert_allclose(m.programs.responder_coverage, 0.0)
+    resp.coverage = resp._coverage(0.0, np.ones(3), need_base)
+    np.testing.assert_allclose(resp.coverage, 0.0)
 
 
 # --------------------------------------------------------------------------- reporting
@@ -332,12 +349,12 @@ def logistic(x: float) -> float:
 def test_report_probability_is_logistic_in_trust_and_education():
     m = path_model(reporting_cfg())
     r = m.residents
-    ref = m.reference_trust
+    ref = m.world.reference_trust
     r.trust[0], r.education[0] = ref + 0.25, 0.0
     r.trust[1], r.education[1] = ref, 1.0
     r.trust[2], r.education[2] = ref, 0.0
     t0 = float(r.trust[0])
-    p = reporting.report_probability(m, np.array([0, 1, 2, 2]), np.array([0, 1, 1, 3]))
+    p = reporting.report_probability(m.world, np.array([0, 1, 2, 2]), np.array([0, 1, 1, 3]))
     logit = lambda q: math.log(q / (1 - q))  # noqa: E731
     assert p[0] == pytest.approx(logistic(logit(0.4) + 2.0 * (t0 - ref)))
     assert p[1] == pytest.approx(logistic(logit(0.3) + 0.5))
@@ -348,13 +365,13 @@ def test_report_probability_is_logistic_in_trust_and_education():
 def test_report_frequency_matches_probability():
     m = path_model(reporting_cfg())
     r = m.residents
-    r.trust[r.place == 1] = m.reference_trust - 0.3
+    r.trust[r.place == 1] = m.world.reference_trust - 0.3
     n = 20_000
     places = np.ones(n, dtype=np.int32)
     kind = np.full(n, VIOLENT, dtype=np.int8)
-    off = reporting.report(m, places, kind, np.random.default_rng(5))
+    off = reporting.report(m.world, places, kind, np.random.default_rng(5))
     t = float(r.trust[r.place == 1][0])
-    p = logistic(math.log(0.4 / 0.6) + 2.0 * (t - m.reference_trust))
+    p = logistic(math.log(0.4 / 0.6) + 2.0 * (t - m.world.reference_trust))
     assert np.all(r.place[off.victim] == 1)
     assert abs(off.reported.mean() - p) < 4 * math.sqrt(p * (1 - p) / n)
     assert np.array_equal(off.recorded, off.reported)
@@ -363,7 +380,7 @@ def test_report_frequency_matches_probability():
 
 def test_discovery_probability_by_hand():
     m = path_model(reporting_cfg())
-    m.strategy.begin_day(0)
+    m.run_stage("start", Day(0))
     n = 20_000
     off = no_offences(2 * n)
     off.place[:n] = 0
@@ -372,7 +389,7 @@ def test_discovery_probability_by_hand():
     off.reported[::10] = True  # reported offences are not "discovered"
     off.recorded = off.reported.copy()
     presence = np.array([50.0, 0.0, 0.0])
-    reporting.discover(m, off, presence, np.random.default_rng(1))
+    reporting.discover(m.params, off, presence, 1.0, np.random.default_rng(1))
     assert not (off.discovered & off.reported).any()
     assert not off.discovered[n:].any()  # no police at place 2: nothing found
     p = 1 - math.exp(-0.004 * 50.0)
@@ -386,12 +403,14 @@ def test_order_maintenance_multiplies_low_level_discovery_only():
     cfg = reporting_cfg()
     cfg.strategy.patrol.disorder_discovery_multiplier = 3.0
     m = path_model(cfg)
-    m.strategy.begin_day(0)
+    m.run_stage("start", Day(0))
+    mult = m.police.policy.disorder_discovery
     n = 20_000
     for kind, rate in ((DISORDER, 0.02 * 3.0), (DRUGS, 0.03 * 3.0), (VIOLENT, 0.01)):
         off = no_offences(n)
         off.kind[:] = kind
-        reporting.discover(m, off, np.array([10.0, 0.0, 0.0]), np.random.default_rng(kind))
+        presence = np.array([10.0, 0.0, 0.0])
+        reporting.discover(m.params, off, presence, mult, np.random.default_rng(kind))
         p = 1 - math.exp(-rate * 10.0)
         assert abs(off.discovered.mean() - p) < 4 * math.sqrt(p * (1 - p) / n), kind
 
@@ -420,18 +439,19 @@ def test_contact_asymmetry_negative_and_positive_by_hand():
         negative=np.array([True, False, True, True]),
     )
     k = 30.0
-    policing.apply_contacts(m, c)
+    policing.apply_contacts(m.police, c)
     assert r.trust[0] == pytest.approx(0.6 - 0.15 / k * 0.6, rel=F32)
     assert r.trust[1] == pytest.approx(0.4 + 0.15 / 8.0 / k * 0.6, rel=F32)
     # Two negative contacts on one day both count (from the morning's trust).
     assert r.trust[2] == pytest.approx(0.5 - 2 * 0.15 / k * 0.5, rel=F32)
     assert r.contacts[[0, 1, 2]].tolist() == [1, 1, 2]
     assert r.negative_contacts[[0, 1, 2]].tolist() == [1, 0, 2]
-    assert m.officer_contacts[[0, 1]].tolist() == [2, 1]  # officer -1 is nobody
+    assert m.police.force.contacts[[0, 1]].tolist() == [2, 1]  # officer -1 is nobody
     # At trust 1/2 a negative contact moves trust `asymmetry` times a positive one.
     r.trust[[3, 4]] = 0.5
     policing.apply_contacts(
-        m, Contacts(np.array([3, 4]), np.array([0, 0]), np.ones(2, bool), np.array([True, False]))
+        m.police,
+        Contacts(np.array([3, 4]), np.array([0, 0]), np.ones(2, bool), np.array([True, False])),
     )
     assert (0.5 - r.trust[3]) / (r.trust[4] - 0.5) == pytest.approx(8.0, rel=1e-3)
 
@@ -440,7 +460,7 @@ def test_negative_contact_share_with_procedural_justice_by_hand():
     cfg = contact_cfg()
     cfg.params.police.stops_per_patrol_hour = 1.0
     m = path_model(cfg)
-    m.officer_duty[:] = True
+    m.police.force.on_duty[:] = True
     n = 20_000
     shift = ShiftResult(
         presence=np.zeros(3),
@@ -450,7 +470,7 @@ def test_negative_contact_share_with_procedural_justice_by_hand():
         visit_officer=np.zeros(n, dtype=np.int32),
     )
     callers = np.arange(n) % m.residents.n
-    c = policing.make_contacts(m, shift, no_offences(), callers, np.random.default_rng(3))
+    c = policing.make_contacts(m.police, shift, no_offences(), callers, np.random.default_rng(3))
     stops = c.police_initiated
     assert abs(stops.sum() - n) < 4 * math.sqrt(n)  # Poisson(1) per visit-hour
     assert np.all(m.residents.place[c.resident[stops]] == 1)
@@ -475,7 +495,7 @@ def test_stop_selection_by_rejection_sampling_by_hand(which):
     assert 0 < s < 1
     n = 40_000
     chosen = policing.choose_stopped(
-        m, np.ones(n, dtype=np.int64), np.random.default_rng(2).random((n, 9))
+        m.world, m.params, np.ones(n, dtype=np.int64), np.random.default_rng(2).random((n, 9))
     )
     # Weight 4 for flagged, 1 otherwise, max 4: a candidate is accepted with probability
     # A = (4s + 1 - s)/4; accepted candidates are flagged with prob 4s/(4s + 1 - s); after
@@ -494,14 +514,15 @@ def test_victimization_fear_and_unresolved_report_trust_by_hand():
     m = path_model(cfg)
     r = m.residents
     v = 5
-    tv = m.ties.indices[m.ties.indptr[v] : m.ties.indptr[v + 1]]
+    ties = m.world.ties
+    tv = ties.indices[ties.indptr[v] : ties.indptr[v + 1]]
     # w: a resident unrelated to v (neither tied to v nor sharing a tie with v).
     w = next(
         j
         for j in range(m.residents.n)
         if j != v
         and j not in tv
-        and not np.intersect1d(m.ties.indices[m.ties.indptr[j] : m.ties.indptr[j + 1]], tv).size
+        and not np.intersect1d(ties.indices[ties.indptr[j] : ties.indptr[j + 1]], tv).size
     )
     assert len(tv) and v not in tv
     fear0, trust0 = r.fear.copy(), r.trust.copy()
@@ -510,7 +531,7 @@ def test_victimization_fear_and_unresolved_report_trust_by_hand():
     off.victim[:] = [v, w, w]
     off.reported[:] = [True, True, True]
     off.arrest = np.array([False, False, True])  # w's property offence was resolved
-    social.apply_victimization(m, off)
+    social.apply_victimization(m.world, off)
     k = 30.0
     assert r.fear[v] == pytest.approx(fear0[v] + 0.3 / k * (1 - fear0[v]), rel=F32)
     assert r.trust[v] == pytest.approx(trust0[v] * (1 - 0.05 / k), rel=F32)
@@ -528,7 +549,8 @@ def friedkin_johnsen_model() -> CommunitySafetyModel:
     n = m.residents.n
     # Ties 0-1 and 1-2 only; everyone else isolated.
     ties = sp.csr_matrix((np.ones(4, np.float32), ([0, 1, 1, 2], [1, 0, 2, 1])), shape=(n, n))
-    m.ties, m.ties_w, m.has_ties = ties, row_normalize(ties), np.diff(ties.indptr) > 0
+    w = m.world
+    w.ties, w.ties_w, w.has_ties = ties, row_normalize(ties), np.diff(ties.indptr) > 0
     r = m.residents
     r.trust[:4] = [0.2, 0.5, 0.9, 0.5]
     r.trust_disposition[:4] = [0.3, 0.5, 0.6, 0.7]
@@ -540,7 +562,7 @@ def friedkin_johnsen_model() -> CommunitySafetyModel:
 def test_friedkin_johnsen_one_day_by_hand():
     m = friedkin_johnsen_model()
     r = m.residents
-    social.social_influence(m)
+    social.social_influence(m.world, m.crime.crime_ratio())
     # trust' = t + 0.1 (mean of ties - t) + 0.05 (disposition - t)
     np.testing.assert_allclose(r.trust[:4], [0.235, 0.505, 0.845, 0.51], atol=F32)
     # fear' = f + 0.1 (mean of ties - f) + 0.02 (disposition - f) (crime at its baseline)
@@ -550,7 +572,7 @@ def test_friedkin_johnsen_one_day_by_hand():
 def test_friedkin_johnsen_converges_to_its_fixed_point_without_consensus():
     m = friedkin_johnsen_model()
     for _ in range(1500):
-        social.social_influence(m)
+        social.social_influence(m.world, m.crime.crime_ratio())
     s, a = 0.1, 0.05
     w = np.array([[0, 1, 0], [0.5, 0, 0.5], [0, 1, 0]])
     d = np.array([0.3, 0.5, 0.6])
@@ -565,16 +587,16 @@ def test_fear_anchor_follows_local_crime():
     m = friedkin_johnsen_model()
     r = m.residents
     i = 120  # a place-2 resident with no ties
-    assert r.place[i] == 2 and not m.has_ties[i]
+    assert r.place[i] == 2 and not m.world.has_ties[i]
     r.fear[i], r.fear_disposition[i] = 0.3, 0.3
     m.crime.recent[2] = 1.2 * m.crime.baseline_total[2]
-    social.social_influence(m)
+    social.social_influence(m.world, m.crime.crime_ratio())
     # Anchor: disposition + local_crime_fear * (crime ratio - 1) = 0.3 + 0.5 * 0.2.
     assert r.fear[i] == pytest.approx(0.3 + 0.02 * (0.4 - 0.3), rel=F32)
     # Far above baseline the shift is capped (ratio - 1 at most 2) and the anchor at 1.
     r.fear[i] = 0.3
     m.crime.recent[2] = 9.0 * m.crime.baseline_total[2]
-    social.social_influence(m)
+    social.social_influence(m.world, m.crime.crime_ratio())
     assert r.fear[i] == pytest.approx(0.3 + 0.02 * (1.0 - 0.3), rel=F32)
 
 
@@ -607,18 +629,24 @@ def test_shifts_conserve_officers_and_split_calls_and_patrol():
     cfg = tiny_config()
     cfg.params.police.shift_hours, cfg.params.police.call_hours = 8.0, 1.0
     m = CommunitySafetyModel(cfg)
-    n = len(m.officer_list)
-    shift = policing.run_shifts(m, 8.0 * 3 + 4.0, 6, np.random.default_rng(0))
-    assert m.officer_duty.sum() == 4  # three full shifts and one partial one
-    assert sorted(m.duty_rank[m.officer_duty].tolist()) == [0, 1, 2, 3]
-    assert len(m.officer_list) == n
+    police, force = m.police, m.police.force
+    n = force.n
+
+    def run_shifts(hours: float, calls: int):
+        orders = Orders(n_on=police.officers_on_full_shift(hours))
+        return police.run_shifts(hours, calls, orders, np.random.default_rng(0))
+
+    shift = run_shifts(8.0 * 3 + 4.0, 6)
+    assert force.on_duty.sum() == 4  # three full shifts and one partial one
+    assert sorted(force.duty_rank[force.on_duty].tolist()) == [0, 1, 2, 3]
+    assert len(police.officers) == n
     assert shift.call_hours == 6.0
     # 22 patrol hours in whole visits (each officer rounds its share up or down).
     assert abs(shift.patrol_hours - 22.0) <= 4
     assert shift.presence.sum() == shift.patrol_hours
-    assert set(np.unique(shift.visit_officer)) <= set(np.flatnonzero(m.officer_duty))
+    assert set(np.unique(shift.visit_officer)) <= set(np.flatnonzero(force.on_duty))
     # More calls than hours: all hours on calls, no patrol.
-    shift = policing.run_shifts(m, 16.0, 100, np.random.default_rng(0))
+    shift = run_shifts(16.0, 100)
     assert shift.call_hours == 16.0 and shift.patrol_hours == 0.0
 
 
@@ -645,10 +673,10 @@ def test_strategy_budget_pays_meetings_out_of_patrol_hours():
     cfg.params.costs.meeting = 1500.0
     cfg.params.costs.officer_hour = 110.0
     m = CommunitySafetyModel(cfg)
-    base = m.strategy.daily_budget(0)
+    base = budget_of_day(m, 0)
     assert base.components == {} and base.spent == pytest.approx(m.baseline_budget)
-    m.strategy.begin_day(0)
-    b = m.strategy.daily_budget(0)
+    m.run_stage("start", Day(0))
+    b = budget_of_day(m, 0)
     meetings = 1.5 / 30.0 * m.city.n_neighbourhoods * 1500.0
     assert b.components == {"meetings": pytest.approx(meetings)}
     assert b.officer_hours == pytest.approx((m.baseline_budget - meetings) / 110.0)
@@ -669,9 +697,9 @@ def test_funding_cut_and_misconduct_shock():
     assert m.budget_today(9) == m.baseline_budget
     assert m.budget_today(10) == pytest.approx(0.75 * m.baseline_budget)
     trust0 = m.residents.trust.copy()
-    m._apply_misconduct(2)
+    m.run_stage("events", Day(2))
     np.testing.assert_array_equal(m.residents.trust, trust0)
-    m._apply_misconduct(3)
+    m.run_stage("events", Day(3))
     hit = m.city.neighbourhood[m.residents.place] == 0
     np.testing.assert_allclose(m.residents.trust[hit], trust0[hit] * 0.9, rtol=F32)
     np.testing.assert_array_equal(m.residents.trust[~hit], trust0[~hit])
@@ -687,7 +715,7 @@ def test_program_ramp_and_fade_levels_by_hand():
     pp.youth_jobs_effect = [0.4, 0.0, 0.1, 0.0]
     m = CommunitySafetyModel(cfg)
     r = m.residents
-    i = int(m.at_risk_index[0])
+    i = int(m.world.at_risk_index[0])
     r.program[i], r.program_since[i], r.program_level[i] = PROGRAM_TYPES.index("youth_jobs"), 0, 0
     levels = []
     for day in range(9):
@@ -719,7 +747,7 @@ def test_program_capacity_and_enrolment_from_the_catchment():
         assert np.all(m.city.neighbourhood[r.place[o.enrolled]] == o.neighbourhood)
         assert np.all(r.program[o.enrolled] == PROGRAM_TYPES.index("youth_jobs"))
     # Programs are paid from the budget (equal budget).
-    b = m.strategy.daily_budget(1)
+    b = budget_of_day(m, 1)
     assert b.components["programs"] == pytest.approx(sum(o.budget for o in orgs))
     assert b.spent <= b.budget * (1 + 1e-12)
 
@@ -732,13 +760,14 @@ def test_meetings_raise_trust_and_engagement_by_hand():
     r = m.residents
     r.trust[:] = 0.4
     r.engagement[:] = 0.5
-    m.engagement.hold_meetings(np.array([False, True]), voice=0.5)  # n1 = place 2
+    held = m.component("meetings").meet(np.array([False, True]), voice=0.5)  # n1 = place 2
     at2 = r.place == 2
     np.testing.assert_allclose(r.trust[at2], 0.4 + 0.05 * 0.5 * 0.05 * 0.6, rtol=F32)
     np.testing.assert_allclose(r.engagement[at2], 0.5 + 0.05 * 0.5 * 0.04 * 0.5, rtol=F32)
     assert np.all(r.trust[~at2] == np.float32(0.4))
-    assert m.engagement.meetings_held == 1
-    assert m.engagement.concern[2] > 0 and np.all(m.engagement.concern[:2] == 0)
+    assert held == 1
+    concern = m.partnership.concern
+    assert concern[2] > 0 and np.all(concern[:2] == 0)
 
 
 def test_education_campaign_and_efficacy_update_by_hand():
@@ -748,7 +777,10 @@ def test_education_campaign_and_efficacy_update_by_hand():
     m = path_model(cfg)
     r = m.residents
     eng0 = r.engagement.copy()
-    m.engagement.run_campaign(0.365, np.array([True, False, True]))
+    campaign = m.component("education")
+    campaign.params.intensity = 0.365
+    m.partnership.active_places = np.array([True, False, True])
+    campaign.campaign(Day(0))
     on = r.place != 1
     np.testing.assert_allclose(r.education[on], 0.001, rtol=F32)
     assert np.all(r.education[~on] == 0)
@@ -777,7 +809,7 @@ def test_survey_nonresponse_depends_on_trust():
     cfg.params.survey.response_base = 0.5
     cfg.params.survey.response_trust_effect = 8.0
     m = CommunitySafetyModel(cfg)
-    ans = survey_wave(m, np.random.default_rng(0))
+    ans = survey_wave(m.world, np.random.default_rng(0))
     r = m.residents
     n = len(ans["resident"])
     assert 0 < n < 1000 and np.all(ans["sampled"] == 1000)

@@ -23,7 +23,8 @@ from conftest import TABLES, file_city_overrides, tiny_config
 
 from cspsim.api import collect, run_model
 from cspsim.config import RunConfig
-from cspsim.model import CommunitySafetyModel
+from cspsim.model import CommunitySafetyModel, default_config
+from cspsim.model.components import components
 
 # --------------------------------------------------------------------------- scenarios
 
@@ -138,6 +139,7 @@ SCENARIO: dict[str, str] = {
     "strategy.procedural_justice.": "pj",
     "strategy.programs.": "programs",
     "strategy.programs.targeting": "programs",
+    "strategy.responders.": "programs",
     "strategy.watch.": "watch",
     "strategy.education.": "watch",
     "strategy.review.": "full",
@@ -240,7 +242,10 @@ def leaves(obj: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return out
 
 
-ALL_PATHS = [path for path, _ in leaves(RunConfig())]
+ALL_PATHS = [path for path, _ in leaves(default_config())]
+#: A component's settings not listed in SCENARIO act in the component's own ``example``
+#: (the settings that switch it on): a new component is covered without editing this file.
+EXAMPLE = "@example:"
 
 
 def scenario_of(path: str) -> str:
@@ -250,7 +255,23 @@ def scenario_of(path: str) -> str:
         prefix = key.endswith((".", "_")) and base.startswith(key)
         if (base == key or prefix) and len(key) > len(best):
             best = key
-    return SCENARIO[best] if best else "reactive"
+    if best:
+        return SCENARIO[best]
+    group, _, rest = base.partition(".")
+    key, _, name = rest.partition(".")
+    owner = [c for c in components(group)] if group in ("strategy", "modifiers") else []
+    cls = next((c for c in owner if c.key == key), None)
+    # A switch of the example itself is perturbed from the default (off) instead.
+    if cls is not None and name not in cls.example:
+        return f"{EXAMPLE}{group}.{key}"
+    return "reactive"
+
+
+def example_overrides(name: str) -> list[str]:
+    """Overrides that switch on the component named in an ``@example:`` scenario."""
+    group, key = name.removeprefix(EXAMPLE).split(".")
+    cls = next(c for c in components(group) if c.key == key)
+    return [f"{group}.{key}.{k}={v}" for k, v in cls.example.items()]
 
 
 _PATH = re.compile(r"(\w+)(?:\[(\d+)\])?")
@@ -304,6 +325,8 @@ def resolve(value: Any, files: dict) -> Any:
 
 
 def scenario_config(name: str, files: dict) -> RunConfig:
+    if name not in _SCENARIO_CACHE and name.startswith(EXAMPLE):
+        _SCENARIO_CACHE[name] = tiny_config(overrides=RUN + example_overrides(name))
     if name not in _SCENARIO_CACHE:
         strategy, overrides = SCENARIOS[name]
         plain = [o for o in overrides if not o.startswith("@")]

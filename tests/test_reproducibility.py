@@ -123,8 +123,10 @@ def test_burn_in_is_identical_across_strategies():
                 getattr(m.residents, field), getattr(base.residents, field), err_msg=field
             )
         np.testing.assert_array_equal(m.crime.boost, base.crime.boost, err_msg=name)
-        np.testing.assert_array_equal(m.presence, base.presence, err_msg=name)
-        np.testing.assert_array_equal(m.recorded_history, base.recorded_history, err_msg=name)
+        np.testing.assert_array_equal(m.police.presence, base.police.presence, err_msg=name)
+        np.testing.assert_array_equal(
+            m.partnership.recorded_history, base.partnership.recorded_history, err_msg=name
+        )
         np.testing.assert_array_equal(m.engagement.efficacy, base.engagement.efficacy)
 
 

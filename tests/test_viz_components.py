@@ -57,7 +57,7 @@ def test_map_props_and_charts(model: TrainerModel) -> None:
     assert len(points) == model.n_places == len(props["colors"].split(","))
     assert all(0 <= x <= 500 and 0 <= y <= props["height"] for x, y, _ in points)
     assert len(json.loads(props["details"])[0]) == len(LAYERS)
-    assert len(json.loads(props["officers"])) == int(model.officer_duty.sum())
+    assert len(json.loads(props["officers"])) == int(model.police.force.on_duty.sum())
     svgs = chart_svgs([("A", model.recorder.datacollector.model_vars)] * 2)
     assert set(svgs) == {"crime", "trust", "fear", "reporting", "contacts", "budget"}
     assert "stroke-dasharray" in svgs["crime"]  # the second run is dashed

@@ -78,7 +78,7 @@ def test_lesson_levers_reproduce_preset_exactly() -> None:
             m.step()
     assert series(a, "crimes_true").tolist() == series(b, "crimes_true").tolist()
     assert c.cfg.strategy.patrol.mode == "random"
-    assert not np.array_equal(a.presence, c.presence)
+    assert not np.array_equal(a.police.presence, c.police.presence)
 
 
 def test_feedback_loop_concentrates_patrol_and_records() -> None:
@@ -102,10 +102,10 @@ def test_bad_contacts_outweigh_good_ones() -> None:
     pair, _ = run_pair("bad_contact", 90)
     a, b = pair.a, pair.b
     assert series(a, "contacts_positive").sum() > series(a, "contacts_negative").sum()
-    means = a.engagement.place_means
+    means = a.world.place_means
     stopped = np.argsort(-a.presence_recent)[: a.n_places // 20]
     change_a = (means(a.residents.trust) - a.trust_start)[stopped].mean()
-    change_b = (b.engagement.place_means(b.residents.trust) - b.trust_start)[stopped].mean()
+    change_b = (b.world.place_means(b.residents.trust) - b.trust_start)[stopped].mean()
     assert change_a < 0
     assert change_a < change_b
 
@@ -115,8 +115,8 @@ def test_rebuilding_trust_is_slow_but_real() -> None:
     pair, _ = run_pair("rebuilding_trust", 150)
     a, b = pair.a, pair.b
     low = a.trust_start < np.quantile(a.trust_start, 0.3)
-    gain_a = (a.engagement.place_means(a.residents.trust) - a.trust_start)[low].mean()
-    gain_b = (b.engagement.place_means(b.residents.trust) - b.trust_start)[low].mean()
+    gain_a = (a.world.place_means(a.residents.trust) - a.trust_start)[low].mean()
+    gain_b = (b.world.place_means(b.residents.trust) - b.trust_start)[low].mean()
     assert gain_a > gain_b > -0.01
     assert gain_a < 0.1  # slow: a few points in months, not a recovery in days
 
@@ -133,8 +133,8 @@ def test_root_causes_take_time() -> None:
     assert series(a, "program_enrolled")[:10].min() > 0
     assert ratio[1] > 0.999  # enrolled on day 0, no effect yet
     assert ratio[89] < ratio[30] < ratio[1]  # the effect builds up over months
-    lam_a = a.crime.expected(a.presence)[0][:, 0].sum()
-    lam_b = b.crime.expected(b.presence)[0][:, 0].sum()
+    lam_a = a.expected_offences()[:, 0].sum()
+    lam_b = b.expected_offences()[:, 0].sum()
     assert lam_a < lam_b  # extra money: patrol not cut, violent crime expected lower
 
 
@@ -142,8 +142,8 @@ def test_hot_spot_no_displacement() -> None:
     """Braga et al. 2019: crime falls at hot spots; surrounding places are not worse off."""
     pair, _ = run_pair("hot_spot", 120)
     a, b = pair.a, pair.b
-    hot = a.strategy.hotspots
-    ring = np.setdiff1d(np.unique(a.adjacency[hot].indices), hot)
+    hot = a.component("patrol").hotspots
+    ring = np.setdiff1d(np.unique(a.world.adjacency[hot].indices), hot)
     assert a.crime.recent[hot].sum() < 0.95 * b.crime.recent[hot].sum()
     assert a.crime.recent[ring].sum() < 1.02 * b.crime.recent[ring].sum()
 

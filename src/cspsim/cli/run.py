@@ -20,6 +20,7 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from cspsim.config import RunConfig
+from cspsim.model import run_schema
 from cspsim.errors import CityDataError, ConfigError
 from cspsim.output import write_failure
 from cspsim.paths import CONFIG_DIR
@@ -27,7 +28,7 @@ from cspsim.runner import run_one
 
 log = logging.getLogger("cspsim")
 
-ConfigStore.instance().store(name="run_schema", node=RunConfig)
+ConfigStore.instance().store(name="run_schema", node=run_schema())
 
 
 def unknown_keys(node: DictConfig, obj: object, prefix: str = "") -> list[str]:

@@ -4,28 +4,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cspsim.config.declare import setting
+
 
 @dataclass
 class SimConfig:
-    """How long to run and what to record.
+    """How long to run and what to record."""
 
-    Attributes:
-        days: Days simulated after burn-in (one step = one day).
-        burn_in_days: Days run before recording starts, so near-repeat boosts, trust and
-            collective efficacy settle; the strategy starts on day 0 after burn-in.
-        review_period_days: Days between partnership reviews of KPIs (allocation updates).
-        survey_period_days: Days between survey waves.
-        record_events: Write one row per offence (``events.parquet``).
-        daily_budget: Daily budget in USD; 0 = the baseline's cost (officer-hours of the
-            reactive strategy), so strategies compare at equal budget.
-    """
-
-    days: int = 365
-    burn_in_days: int = 60
-    review_period_days: int = 90
-    survey_period_days: int = 90
-    record_events: bool = True
-    daily_budget: float = 0.0
+    days: int = setting(365, "days", "days simulated after burn-in (one step = one day)", low=1)
+    burn_in_days: int = setting(
+        60,
+        "days",
+        "days run before recording starts, so near-repeat boosts, trust and collective "
+        "efficacy settle; the strategy starts on day 0 after burn-in",
+        low=0,
+    )
+    review_period_days: int = setting(
+        90, "days", "days between partnership reviews of KPIs (allocation updates)", low=1
+    )
+    survey_period_days: int = setting(90, "days", "days between survey waves", low=1)
+    record_events: bool = setting(True, "flag", "write one row per offence (events.parquet)")
+    daily_budget: float = setting(
+        0.0,
+        "USD per day",
+        "daily budget; 0 = the baseline's cost (officer-hours of the reactive strategy), so "
+        "strategies compare at equal budget",
+        low=0,
+    )
 
 
 @dataclass

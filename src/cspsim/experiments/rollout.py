@@ -27,7 +27,7 @@ from cspsim.analysis.runs import RunSet  # noqa: E402
 from cspsim.analysis.tables import fmt_ci  # noqa: E402
 from cspsim.city import CRIME_TYPES  # noqa: E402
 from cspsim.experiments.did import combine, did, did_2x2, event_study  # noqa: E402
-from cspsim.recorder import MONTH_DAYS  # noqa: E402
+from cspsim.model.measures import MONTH_DAYS  # noqa: E402
 from cspsim.report.document import Document  # noqa: E402
 
 OUTCOMES = {

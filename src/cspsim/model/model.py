@@ -21,7 +21,7 @@ import numpy as np
 
 from cspsim.city import City, load_city
 from cspsim.config import RunConfig
-from cspsim.config.checks import check_params
+from cspsim.config.checks import check_params, check_settings
 from cspsim.errors import ConfigError
 from cspsim.model.agents import Organization, ResidentAgents
 from cspsim.model.baseline import expected_recorded_rates, target_true_rates
@@ -74,6 +74,7 @@ class CommunitySafetyModel(mesa.Model):
         schedule: The stages of a day with their component hooks.
         resident_agents: Mesa agents for residents (built on first use).
         day: The next day to run (negative during burn-in).
+        last_day: The record of the last day run (None before the first).
     """
 
     def __init__(self, cfg: RunConfig, city: City | None = None) -> None:
@@ -83,6 +84,7 @@ class CommunitySafetyModel(mesa.Model):
         self.params = cfg.params
         self.streams = Streams(cfg.seed)
         self.day = -cfg.sim.burn_in_days
+        self.last_day: Day | None = None
         city = city if city is not None else load_city(cfg.city, seed=cfg.seed)
         self.world = World(city, cfg.params, cfg.city.residents_per_agent, self.streams)
         self.components: dict[str, Component] = {
@@ -177,13 +179,22 @@ class CommunitySafetyModel(mesa.Model):
     def step(self) -> None:
         """Advance one day: every stage of :data:`cspsim.model.schedule.STAGES` in order."""
         d = Day(self.day)
-        core = self.schedule.core
-        for stage, has_core, _ in STAGES:
-            if has_core and core[stage](d) is False:
-                continue
-            for hook in self._hooks(stage):
-                hook.fn(d)
+        for stage, _, _ in STAGES:
+            self.run_stage(stage, d)
+        self.last_day = d
         self.day += 1
+
+    def run_stage(self, stage: str, d: Day) -> None:
+        """Run one stage on the day's record: its core step, then its components' hooks.
+
+        A core step that returns False ends the stage (e.g. ``review`` on other days).
+        Tests and notebooks use it to run a single stage of a day.
+        """
+        core = self.schedule.core.get(stage)
+        if core is not None and core(d) is False:
+            return
+        for hook in self._hooks(stage):
+            hook.fn(d)
 
     def _rebaseline(self, d: Day) -> None:
         # Offending is measured relative to the end of burn-in (once jails have filled),
@@ -218,15 +229,22 @@ class CommunitySafetyModel(mesa.Model):
         )
 
     def _crime(self, d: Day) -> None:
-        # Deterred by yesterday's presence.
+        d.counts = self.crime.draw(self.expected_offences(), self.streams.get("crime", d.day))
+
+    def expected_offences(self, presence: np.ndarray | None = None) -> np.ndarray:
+        """Expected offences (P, 4) of the coming day, with every guardian in place.
+
+        Args:
+            presence: Police officer-hours per place (default: yesterday's, what deters).
+        """
         opportunity = self._answers("opportunity")
         lam, _ = self.crime.expected(
-            self.police.presence,
+            self.police.presence if presence is None else presence,
             self.engagement.efficacy_gain(),
             self._answers("guardianship"),
             opportunity[0] if opportunity else None,
         )
-        d.counts = self.crime.draw(lam, self.streams.get("crime", d.day))
+        return lam
 
     def _reporting(self, d: Day) -> None:
         places, kind = reporting.expand(d.counts)
@@ -392,6 +410,7 @@ def _check_run(cfg: RunConfig) -> None:
             f"sim.days must be >= 1 and sim.burn_in_days >= 0, got {cfg.sim.days}, "
             f"{cfg.sim.burn_in_days}"
         )
+    check_settings(cfg.sim, "sim")
     check_params(cfg.params)
     check_group(cfg.strategy, "strategy")
     check_group(cfg.modifiers, "modifiers")

@@ -17,7 +17,7 @@ import numpy as np
 
 from cspsim.city import CRIME_TYPES
 from cspsim.city.shipped import COLUMBUS_POPULATION_PER_PLACE, SF_CRIME_COLUMNS, SF_PERIOD_DAYS
-from cspsim.processes.crime import PROPERTY
+from cspsim.model.types import PROPERTY
 from cspsim.validation.metrics import gini, mean_ci, spearman_ci, top_share
 from cspsim.validation.runs import Trace
 

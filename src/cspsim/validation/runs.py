@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cspsim.agents import PROGRAM_TYPES
+from cspsim.model.agents import PROGRAM_TYPES
 from cspsim.api import collect, make_config
 from cspsim.city import CRIME_TYPES
 from cspsim.model import CommunitySafetyModel
-from cspsim.processes.crime import VIOLENT
-from cspsim.processes.survey import satisfaction_score
+from cspsim.model.processes.survey import satisfaction_score
+from cspsim.model.types import VIOLENT
 
 #: Trust (0-1) and satisfaction at or above this count as "high" (Likert 4-5 of 5).
 HIGH = 0.6
@@ -81,18 +81,18 @@ class Trace:
 
 def _treated_today(model: CommunitySafetyModel) -> np.ndarray | None:
     """Places the strategy works on today (None for the baseline)."""
-    s = model.strategy
-    if not s.started:
+    if not model.partnership.started:
         return None
+    comp = model.components
     mask = np.zeros(model.n_places, dtype=bool)
-    if s.cfg.patrol.mode == "hotspot":
-        mask[s.hotspots] = True
-    elif len(s.ps_places):
-        mask[s.ps_places] = True
-    elif model.engagement.watch.any():
-        mask |= model.engagement.watch > 0
-    elif s.cfg.programs.mental_health_share > 0:
-        mask |= model.programs.responder_coverage >= 0.5
+    if comp["patrol"].params.mode == "hotspot":
+        mask[comp["patrol"].hotspots] = True
+    elif len(comp["problem_solving"].places):
+        mask[comp["problem_solving"].places] = True
+    elif comp["watch"].covered.any():
+        mask |= comp["watch"].covered > 0
+    elif comp["responders"].params.budget_share > 0:
+        mask |= comp["responders"].coverage >= 0.5
     else:
         return None
     return mask
@@ -100,7 +100,7 @@ def _treated_today(model: CommunitySafetyModel) -> np.ndarray | None:
 
 def _violent_pressure(model: CommunitySafetyModel) -> np.ndarray:
     r = model.residents
-    idx = model.at_risk_index
+    idx = model.world.at_risk_index
     eff = model.programs.effect_by_type(idx)[:, VIOLENT]
     return (r.propensity[idx] * (1.0 - r.jailed[idx]) * (1.0 - eff)).astype(np.float32)
 
@@ -111,7 +111,7 @@ def _year_end(model: CommunitySafetyModel) -> dict[str, float]:
     return {
         "end_high_confidence": float((r.trust >= HIGH).mean()),
         "end_mean_trust": float(r.trust.mean()),
-        "end_satisfied": float((satisfaction_score(model, idx) >= HIGH).mean()),
+        "end_satisfied": float((satisfaction_score(model.world, idx) >= HIGH).mean()),
     }
 
 
@@ -164,7 +164,7 @@ def run(spec: RunSpec) -> Trace:
     for day in range(spec.days):
         masks.append(_treated_today(model))
         model.run(1)
-        presence.append(model.presence.astype(np.float32))
+        presence.append(model.police.presence.astype(np.float32))
         if spec.pressure:
             pressure.append(_violent_pressure(model))
         if day == spec.year - 1:
@@ -187,13 +187,13 @@ def run(spec: RunSpec) -> Trace:
     if any(m is not None for m in masks):
         blank = np.zeros(model.n_places, dtype=bool)
         trace.mask = np.stack([blank if m is None else m for m in masks])
-        if model.strategy.cfg.patrol.mode == "hotspot":
-            adj = model.adjacency.tocsr()
+        if model.components["patrol"].params.mode == "hotspot":
+            adj = model.world.adjacency.tocsr()
             near = (adj @ trace.mask.T.astype(np.float64)).T > 0
             trace.surround = near & ~trace.mask
     if spec.pressure:
         r = model.residents
-        idx = model.at_risk_index
+        idx = model.world.at_risk_index
         youth = r.program[idx] == PROGRAM_TYPES.index("youth_jobs")
         trace.pressure = np.stack(pressure)
         trace.program_since = np.where(youth, r.program_since[idx], -1).astype(np.int64)

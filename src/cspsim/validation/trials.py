@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cspsim.processes.crime import DISORDER, DRUGS, PROPERTY, VIOLENT
+from cspsim.model.types import DISORDER, DRUGS, PROPERTY, VIOLENT
 from cspsim.validation.metrics import mean_ci, relative_change
 from cspsim.validation.runs import RunSpec, Trace
 

@@ -70,7 +70,7 @@ def lut(cmap: str) -> list[str]:
 
 def enrolled_by_place(model: TrainerModel) -> np.ndarray:
     """Program participants (people) enrolled today, by home place."""
-    idx = model.at_risk_index
+    idx = model.world.at_risk_index
     enrolled = idx[model.programs.enrolled_mask(idx, model.day - 1)]
     counts = np.bincount(model.residents.place[enrolled], minlength=model.n_places)
     return counts * model.residents_per_agent
@@ -78,7 +78,7 @@ def enrolled_by_place(model: TrainerModel) -> np.ndarray:
 
 def layer_values(model: TrainerModel) -> dict[str, np.ndarray]:
     """Every layer's value by place for the model's current day."""
-    means = model.engagement.place_means
+    means = model.world.place_means
     trust = means(model.residents.trust)
     return {
         "true_crime": model.crime.recent,

@@ -15,7 +15,7 @@ from functools import lru_cache
 from cspsim.api import make_config
 from cspsim.city import City, load_city
 from cspsim.config import RunConfig
-from cspsim.config.strategy import PATROL_MODES
+from cspsim.model.components.patrol import PATROL_MODES
 from cspsim.viz.lessons import Lesson
 
 #: The budget split choices (label -> ``strategy.equal_budget``).

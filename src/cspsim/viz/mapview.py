@@ -98,8 +98,9 @@ def map_props(model: TrainerModel, layer: str, width: int = 640) -> dict[str, ob
             for k in DETAIL_KEYS
         ]
     )
-    on_duty = np.flatnonzero(model.officer_duty)
-    where = np.array([model.officer_list[i].place for i in on_duty], dtype=np.int64)
+    force = model.police.force
+    on_duty = np.flatnonzero(force.on_duty)
+    where = force.place[on_duty]
     keep = where >= 0
     orgs = [
         [

@@ -9,7 +9,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from cspsim.model import HISTORY_DECAY, CommunitySafetyModel
+from cspsim.model import CommunitySafetyModel
 from cspsim.viz.lessons import DEFAULT_LESSON, get_lesson
 from cspsim.viz.levers import Levers, apply_levers, base_config, city_for, default_levers
 
@@ -68,20 +68,19 @@ class TrainerModel(CommunitySafetyModel):
         super().__init__(apply_levers(cfg, self.levers, the_city), city=the_city)
         self.lesson = lesson
         self.recorded_recent = self.crime.recent * 0.35
-        self.presence_recent = self.presence.copy()
+        self.presence_recent = self.police.presence.copy()
         self.crime_scale = float(max(np.quantile(self.crime.baseline_total, 0.95), 1e-3))
-        self.presence_scale = float(max(4.0 * self.reference_presence_raw.mean(), 1e-3))
+        self.presence_scale = float(max(4.0 * self.police.reference_presence_raw.mean(), 1e-3))
         while self.day < 0:
             TrainerModel.step(self)  # burn-in without advancing Mesa's clock: time == day
-        self.trust_start = self.engagement.place_means(self.residents.trust)
+        self.trust_start = self.world.place_means(self.residents.trust)
 
     def step(self) -> None:
         """One day, then update the map's smoothed layers; stop at the last day."""
-        before = self.recorded_history.copy()
         super().step()
-        rec = (self.recorded_history - (1.0 - HISTORY_DECAY) * before).sum(axis=1)
+        rec = self.last_day.recorded.sum(axis=1)
         self.recorded_recent += RECORDED_SMOOTHING * (rec - self.recorded_recent)
-        self.presence_recent += PRESENCE_SMOOTHING * (self.presence - self.presence_recent)
+        self.presence_recent += PRESENCE_SMOOTHING * (self.police.presence - self.presence_recent)
         if self.day >= self.cfg.sim.days:
             self.running = False
 

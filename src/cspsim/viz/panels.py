@@ -147,7 +147,7 @@ def place_details(model: TrainerModel, place: int) -> dict[str, str]:
     """Details of one place for the side panel."""
     city = model.city
     values = layer_values(model)
-    neighbours = model.adjacency[place].indices
+    neighbours = model.world.adjacency[place].indices
     out = {
         "Place": str(city.place_ids[place]),
         "Neighbourhood": str(city.neighbourhood_names[city.neighbourhood[place]]),
@@ -163,7 +163,7 @@ def place_details(model: TrainerModel, place: int) -> dict[str, str]:
     here = model.crime.recent[place] / max(model.crime.baseline_total[place], 1e-9)
     out["This place vs its baseline"] = f"{100 * (here - 1):+.0f}%"
     out["Officers here today"] = str(
-        sum(1 for o in model.officer_list if o.on_duty and o.place == place)
+        int((model.police.force.on_duty & (model.police.force.place == place)).sum())
     )
     orgs = [o.kind.replace("_", " ") for o in model.organizations if o.place == place]
     out["Organizations here"] = ", ".join(orgs) if orgs else "none"

@@ -77,12 +77,15 @@ class Meetings(Component):
         m = self.model
         u = m.streams.get("meetings", day.day).random(m.world.city.n_neighbourhoods)
         meets = m.partnership.active_beats & (u < c.per_month / 30.0)
-        if meets.any():
-            self._meet(meets, c.voice)
-            day.meetings_held += int(meets.sum())
+        day.meetings_held += self.meet(meets, c.voice)
 
-    def _meet(self, meeting_nbhd: np.ndarray, voice: float) -> None:
-        """Attendees' trust and engagement rise; their concerns are recorded."""
+    def meet(self, meeting_nbhd: np.ndarray, voice: float) -> int:
+        """Meetings in the flagged neighbourhoods; returns how many were held.
+
+        Attendees' trust and engagement rise and their concerns are recorded.
+        """
+        if not meeting_nbhd.any():
+            return 0
         m = self.model
         ep = m.params.engagement
         r = m.residents
@@ -97,6 +100,7 @@ class Meetings(Component):
         ps = m.partnership
         voiced = self.voiced_concern()
         ps.concern = np.where(place_meets, (1 - voice) * ps.concern + voice * voiced, ps.concern)
+        return int(meeting_nbhd.sum())
 
     def voiced_concern(self) -> np.ndarray:
         """Concern residents of each place would voice (0-1): their fear and recent crime."""
