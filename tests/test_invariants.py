@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from cspsim.api import collect
 from cspsim.city import CRIME_TYPES
 from cspsim.model import CommunitySafetyModel
-from cspsim.paths import strategy_names
-from cspsim.model.processes.policing import VISIT_HOURS
 from cspsim.model.measures import MONTH_DAYS
+from cspsim.model.processes.policing import VISIT_HOURS
+from cspsim.paths import strategy_names
 
 STRATEGIES = strategy_names()
 DAYS = 32

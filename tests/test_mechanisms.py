@@ -13,21 +13,21 @@ import pytest
 import scipy.sparse as sp
 from conftest import tiny_config
 
-from cspsim.model.agents import PROGRAM_TYPES
 from cspsim.city import City
 from cspsim.city.build import make_city
 from cspsim.config import RunConfig
 from cspsim.model import CommunitySafetyModel
-from cspsim.model.processes import policing, reporting, social
-from cspsim.model.types import DISORDER, DRUGS, PROPERTY, VIOLENT
-from cspsim.model.processes.deployment import DeploymentPlan
+from cspsim.model.agents import PROGRAM_TYPES
+from cspsim.model.budget import allocate
 from cspsim.model.day import Day
+from cspsim.model.processes import policing, reporting, social
+from cspsim.model.processes.deployment import DeploymentPlan
 from cspsim.model.processes.policing import Contacts, Orders, ShiftResult
 from cspsim.model.processes.reporting import Offences
 from cspsim.model.processes.survey import likert, survey_wave
 from cspsim.model.residents import agents_per_place, row_normalize
 from cspsim.model.rng import Streams
-from cspsim.model.budget import allocate
+from cspsim.model.types import DISORDER, DRUGS, PROPERTY, VIOLENT
 
 F32 = 1e-6  # float32 resident state: relative precision ~6e-8, room for a few operations
 

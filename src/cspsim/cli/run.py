@@ -20,8 +20,8 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from cspsim.config import RunConfig
-from cspsim.model import run_schema
 from cspsim.errors import CityDataError, ConfigError
+from cspsim.model import run_schema
 from cspsim.output import write_failure
 from cspsim.paths import CONFIG_DIR
 from cspsim.runner import run_one

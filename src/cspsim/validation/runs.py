@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cspsim.model.agents import PROGRAM_TYPES
 from cspsim.api import collect, make_config
 from cspsim.city import CRIME_TYPES
 from cspsim.model import CommunitySafetyModel
+from cspsim.model.agents import PROGRAM_TYPES
 from cspsim.model.processes.survey import satisfaction_score
 from cspsim.model.types import VIOLENT
 
