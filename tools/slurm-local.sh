@@ -169,7 +169,7 @@ cmd_start() {
 		return 0
 	fi
 	mkdir -p "$DIR"/{etc,state,spool/slurmd,log,run}
-	[ -f "$CONF" ] || write_config
+	write_config # fresh each start: this machine's cores, memory, ports and auth
 	start_munge
 	start_daemon slurmctld
 	start_daemon slurmd -N "$(hostname -s)"

@@ -157,8 +157,10 @@ def run_task(
             if stop:  # the current run finished; start no other
                 out.append(failed_return(overrides, f"not started: {stop[0]}"))
                 continue
-            log.info("task %s: run %d of %d (job #%d)", job_id, i + 1, len(runs), idx)
+            # print: Hydra configures logging only once the first run starts
+            print(f"task {job_id}: run {i + 1} of {len(runs)} (job #{idx})", flush=True)
             out.append(_run_one(launcher, overrides, idx, job_id))
+            print(f"task {job_id}: run {i + 1} of {len(runs)}: {_outcome(out[-1])}", flush=True)
     return out
 
 
@@ -213,6 +215,12 @@ def _run_one(launcher: _BatchLauncher, overrides: list[str], idx: int, job_id: s
         ret.status = JobStatus.FAILED
         ret.return_value = RunFailed(error or _status_text(status))
     return ret
+
+
+def _outcome(ret: JobReturn) -> str:
+    if ret.status == JobStatus.COMPLETED:
+        return "complete"
+    return f"failed: {_one_line(str(ret._return_value))}"
 
 
 def _error_text(exc: Any) -> str:
@@ -306,7 +314,7 @@ def _judge_from_disk(
         elif status == "failed":
             out.append(failed_return(overrides, error or "failed"))
         else:
-            out.append(failed_return(overrides, f"{why} before this run finished"))
+            out.append(failed_return(overrides, f"{why} before this run finished"))  # or began
     return out
 
 
@@ -385,11 +393,12 @@ class _Backend:
                     if i in pending and now - since >= self.grace_s:
                         if jobs[i].paths.result_pickle.exists():
                             continue
-                        results[i] = (
-                            f"task {jobs[i].job_id} ended ({state}) without a result "
-                            f"(its log: {jobs[i].paths.stdout})"
+                        results[i] = f"task {jobs[i].job_id} ended ({state})"
+                        log.error(
+                            "%s without a result (its log, if it started: %s)",
+                            results[i],
+                            jobs[i].paths.stdout,
                         )
-                        log.error("%s", results[i])
                         pending.discard(i)
                 if pending and now - last_log >= 60:
                     last_log = now
