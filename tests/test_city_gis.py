@@ -176,6 +176,15 @@ def test_grid_attributes(grid: Path) -> None:
     assert city.observed_crime is None and city.heldout == {}
 
 
+def test_layer_of_a_geopackage(grid: Path) -> None:
+    beats = gpd.GeoDataFrame(
+        {"id": ["b"], "population": [5.0]}, geometry=[box(X0, Y0, X0 + 10, Y0 + 10)], crs=CRS
+    )
+    beats.to_file(grid, layer="other", engine="pyogrio")
+    assert load_city(gis(grid, layer="other")).n_places == 1
+    assert load_city(gis(grid, layer="grid")).n_places == 9
+
+
 # --------------------------------------------------------------------------- incidents
 
 
@@ -666,12 +675,18 @@ def test_stl_simulation_runs() -> None:
 
 
 def test_cli_runs_a_gis_city(grid: Path, tmp_path: Path, cache_dir: Path) -> None:
+    rows = [*INCIDENTS, (*centre(5), "LOST PROPERTY", "2020-01-01")]
+    incidents = write_incidents(tmp_path / "incidents.csv", rows)
     out = tmp_path / "run"
     cli = str(Path(sys.executable).with_name("cspsim-run"))
     args = [
         cli,
         "city=gis",
         f"city.areas={grid}",
+        f"city.incidents={incidents}",
+        "city.incident_type_column=category",
+        f"city.incident_crs={CRS}",
+        "++city.type_map={LOST PROPERTY: ignore, LARCENY/THEFT: property}",
         "sim=short",
         "sim.days=5",
         "sim.burn_in_days=2",
@@ -683,3 +698,5 @@ def test_cli_runs_a_gis_city(grid: Path, tmp_path: Path, cache_dir: Path) -> Non
     for table in ("timeseries", "places", "events", "survey"):
         assert (out / f"{table}.parquet").exists()
     assert len(pd.read_parquet(out / "timeseries.parquet")) == 5
+    assert set(pd.read_parquet(out / "places.parquet")["place_id"]) == set(IDS)
+    assert "'LOST PROPERTY' -> ignore (type_map, 1)" in (out / "run.log").read_text()

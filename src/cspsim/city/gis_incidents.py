@@ -279,8 +279,9 @@ def type_codes(incidents: Incidents, cfg: CityConfig, blog: BuildLog) -> tuple[n
         raise CityDataError(
             f"{incidents.label}: column '{column}': {len(unmapped)} categor"
             f"{'y' if len(unmapped) == 1 else 'ies'} with no model type: {listed}{more}. Map "
-            "each to violent, property, disorder, drugs or ignore with city.type_map "
-            f"(e.g. 'city.type_map={{\"{unmapped[0]}\": ignore}}'), or set city.unmapped=ignore"
+            "each to violent, property, disorder, drugs or ignore with city.type_map (on the "
+            f"command line: '++city.type_map={{{unmapped[0]}: ignore}}'), or set "
+            "city.unmapped=ignore"
         )
     lines = ", ".join(
         f"'{c}' -> {t} ({s}, {n})"

@@ -114,7 +114,7 @@ def _island_hint(n: int, u: np.ndarray, v: np.ndarray, ids: np.ndarray) -> str:
     degree = np.bincount(np.concatenate([u, v]), minlength=n)
     islands = np.flatnonzero(degree == 0)
     listed = ", ".join(f"'{ids[i]}'" for i in islands[:_MAX_LINKS_SHOWN])
-    more = f" and {islands.size - _MAX_LINKS_SHOWN} more" if islands.size > 10 else ""
+    more = f" and {islands.size - _MAX_LINKS_SHOWN} more" if islands.size > _MAX_LINKS_SHOWN else ""
     found = f" Islands (areas with no neighbour): {listed}{more}." if islands.size else ""
     return found + " Or set city.disconnected=nearest to link each part to its nearest place."
 
