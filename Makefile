@@ -8,7 +8,7 @@ PYTHON312 := $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python
 STAMP := $(VENV)/.installed
 export MPLBACKEND := Agg
 
-.PHONY: demo test test-all venv viz lint format bench clean chromium
+.PHONY: demo test test-all venv viz lint format bench clean chromium slurm
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON312)" ]; then echo "error: Python 3.12 not found (needed by Mesa 3.5); install python3.12" >&2; exit 1; fi
@@ -23,12 +23,13 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/cspsim-demo --out results/demo
 
-## make test: the fast test suite (browser test included; installs Debian chromium if missing)
-test: $(STAMP) chromium
+## make test: the fast test suite (browser and local-SLURM tests included; installs Debian
+## chromium and slurm-wlm if missing)
+test: $(STAMP) chromium slurm
 	$(VENV)/bin/pytest -q -n 2
 
 ## make test-all: also the slow tests (full validation, large cities)
-test-all: $(STAMP) chromium
+test-all: $(STAMP) chromium slurm
 	$(VENV)/bin/pytest -q -n 2 -m "slow or not slow"
 
 chromium:
@@ -36,6 +37,10 @@ chromium:
 		echo "installing Debian chromium for the browser test"; \
 		if [ "$$(id -u)" = "0" ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# Debian's SLURM for the cluster tests (tools/slurm-local.sh starts a single-node cluster).
+slurm:
+	@tools/slurm-local.sh install
 
 viz: $(STAMP)
 	$(VENV)/bin/cspsim-viz --host 127.0.0.1 --port 8765

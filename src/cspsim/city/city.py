@@ -13,6 +13,20 @@ CRIME_TYPES: tuple[str, ...] = ("violent", "property", "disorder", "drugs")
 
 
 @dataclass
+class HeldOutPeriod:
+    """Observed counts of a period the city was not built from (kept for validation).
+
+    Attributes:
+        counts: Incidents per place and type, shape (P, 4) in ``CRIME_TYPES`` order; NaN
+            columns where the data has no such type.
+        days: Days the period covers.
+    """
+
+    counts: np.ndarray
+    days: float
+
+
+@dataclass
 class City:
     """A city ready for simulation. Places are indexed 0..P-1 in every array.
 
@@ -32,6 +46,13 @@ class City:
             ``CRIME_TYPES`` order; NaN columns where the data has no such type; ``None`` when
             the city has no crime data (synthetic, Columbus: rates come from disadvantage).
         extra: Other observed per-place columns kept for validation (e.g. Columbus CRIME).
+        commercial: Commercial land-use share of each place in [0, 1] (GIS cities with a
+            commercial column; ``None`` otherwise).
+        geometry: Polygon outline of each place for maps (GIS cities; ``None`` otherwise):
+            per place a list of rings, each an (n, 2) array of longitude/latitude; holes are
+            rings too, so draw them with the even-odd fill rule.
+        heldout: Observed counts of the periods (years) held back from building the city,
+            by period name (GIS cities with several periods; empty otherwise).
     """
 
     name: str
@@ -45,6 +66,9 @@ class City:
     disadvantage: np.ndarray
     observed_crime: np.ndarray | None = None
     extra: dict[str, np.ndarray] = field(default_factory=dict)
+    commercial: np.ndarray | None = None
+    geometry: list[list[np.ndarray]] | None = None
+    heldout: dict[str, HeldOutPeriod] = field(default_factory=dict)
 
     @property
     def n_places(self) -> int:

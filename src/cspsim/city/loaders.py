@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cspsim.city.city import CRIME_TYPES, City
 from cspsim.city.files import load_file
+from cspsim.city.gis_config import check_gis_config
 from cspsim.city.shipped import load_columbus, load_sf2012
 from cspsim.city.synthetic import load_synthetic
 from cspsim.config.city import CITY_KINDS, DISCONNECTED_HANDLING, TOPOLOGIES, CityConfig
@@ -45,6 +46,12 @@ def check_config(cfg: CityConfig) -> None:
         _positive("neighbourhood_size", cfg.neighbourhood_size, 1, strict=False)
     if cfg.kind == "file":
         _check_file_config(cfg)
+    if cfg.kind == "gis":
+        check_gis_config(cfg)
+    elif cfg.disconnected == "nearest":
+        raise ConfigError(
+            "city.disconnected=nearest links islands by polygon centroids: city.kind=gis only"
+        )
 
 
 def _check_file_config(cfg: CityConfig) -> None:
@@ -99,4 +106,8 @@ def load_city(cfg: CityConfig, seed: int = 0) -> City:
         return load_columbus(cfg)
     if cfg.kind == "synthetic":
         return load_synthetic(cfg, seed=seed)
+    if cfg.kind == "gis":
+        from cspsim.city.gis import load_gis  # geopandas and libpysal load only when needed
+
+        return load_gis(cfg)
     return load_file(cfg)

@@ -1,0 +1,1 @@
+"""Hydra launcher plugin of cspsim: several runs per cluster task (``hydra/launcher=slurm``)."""
