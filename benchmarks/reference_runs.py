@@ -97,7 +97,7 @@ def sha256(path: Path) -> str:
 def run_spec(name: str, spec: dict, out: Path) -> dict[str, str]:
     """Run one reference spec into ``out/name`` and return the SHA-256 of each table."""
     from cspsim.api import make_config
-    from cspsim.runner import run_one
+    from cspsim.output.runner import run_one
 
     cfg = make_config(**spec)
     run_dir = out / name

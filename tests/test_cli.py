@@ -21,7 +21,7 @@ from conftest import TABLES, TINY_CITY, TINY_SIM
 
 from cspsim.api import make_config, simulate
 from cspsim.city import CRIME_TYPES
-from cspsim.output import config_dict
+from cspsim.output.rundir import config_dict
 
 CSPSIM_RUN = str(Path(sys.executable).with_name("cspsim-run"))
 ARGS = ["city=synthetic", "sim=short", *TINY_CITY, *TINY_SIM, "sim.days=35"]

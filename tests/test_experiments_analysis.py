@@ -20,7 +20,7 @@ from cspsim.experiments.did import did, did_2x2, event_study
 from cspsim.experiments.sensitivity import global_sensitivity, make_problem
 from cspsim.experiments.sweep import MANIFEST, dirname, split_grid
 from cspsim.output import write_json_atomic
-from cspsim.runner import run_one
+from cspsim.output.runner import run_one
 
 # --------------------------------------------------------------------------- DiD
 

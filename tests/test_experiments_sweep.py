@@ -20,8 +20,8 @@ import pytest
 from conftest import TINY_CITY, TINY_SIM
 
 from cspsim.analysis.runs import collect_runs
-from cspsim.experiments.sweep import read_manifest
 from cspsim.output import TABLES
+from cspsim.output.manifest import read_manifest
 
 RUN = [sys.executable, "-m", "cspsim.cli.run"]
 TINY = ["city=synthetic", "sim=short", *TINY_CITY, *TINY_SIM]

@@ -10,16 +10,15 @@ Example:
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
 from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from cspsim.config import RunConfig
 from cspsim.errors import ConfigError
 from cspsim.model import CommunitySafetyModel, run_schema
+from cspsim.output.results import Results, collect, run_model
 from cspsim.paths import CONFIG_DIR
 
 
@@ -76,45 +75,9 @@ def make_config(
         raise ConfigError(str(exc).split("\n    full_key")[0]) from exc
 
 
-@dataclass
-class Results:
-    """The tables of one run (the output contract) and its model.
-
-    Attributes:
-        timeseries: One row per day.
-        places: One row per place per month.
-        events: One row per offence.
-        survey: One row per respondent per wave.
-        model: The model after the run (for inspection).
-        wall_seconds: Wall time of build + run.
-        step_seconds: Time spent in daily steps.
-    """
-
-    timeseries: pd.DataFrame
-    places: pd.DataFrame
-    events: pd.DataFrame
-    survey: pd.DataFrame
-    model: CommunitySafetyModel
-    wall_seconds: float
-    step_seconds: float
-
-
 def build_model(cfg: RunConfig | None = None, **kwargs: Any) -> CommunitySafetyModel:
     """Build a model from a config, or from :func:`make_config` keywords."""
     return CommunitySafetyModel(cfg if cfg is not None else make_config(**kwargs))
-
-
-def run_model(model: CommunitySafetyModel, days: int | None = None) -> float:
-    """Run burn-in and ``days`` recorded days; return seconds spent in steps."""
-    start = time.perf_counter()
-    model.run(days)
-    return time.perf_counter() - start
-
-
-def collect(model: CommunitySafetyModel, wall: float, step: float) -> Results:
-    """Gather a model's tables into :class:`Results`."""
-    rec = model.recorder
-    return Results(rec.timeseries(), rec.places(), rec.events(), rec.survey(), model, wall, step)
 
 
 def simulate(cfg: RunConfig | None = None, **kwargs: Any) -> Results:

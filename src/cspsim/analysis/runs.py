@@ -18,8 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from cspsim.experiments.sweep import read_manifest
 from cspsim.output import RUN_JSON, TABLES, read_run_json
+from cspsim.output.manifest import read_manifest
 
 
 @dataclass

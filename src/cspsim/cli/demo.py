@@ -24,8 +24,8 @@ from cspsim.analysis.summary import summarize_run
 from cspsim.analysis.tables import baseline_levels, comparison_table, to_markdown
 from cspsim.api import make_config
 from cspsim.errors import CityDataError, ConfigError
+from cspsim.output.runner import run_one
 from cspsim.paths import strategy_names
-from cspsim.runner import run_one
 
 
 def _run(strategy: str, seed: int, city: str, days: int, out: str, overrides: list[str]) -> dict:

@@ -23,8 +23,8 @@ from cspsim.config import RunConfig
 from cspsim.errors import CityDataError, ConfigError
 from cspsim.model import run_schema
 from cspsim.output import write_failure
+from cspsim.output.runner import run_one
 from cspsim.paths import CONFIG_DIR
-from cspsim.runner import run_one
 
 log = logging.getLogger("cspsim")
 

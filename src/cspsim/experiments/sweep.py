@@ -9,7 +9,7 @@ Every job of a sweep gets a stable run directory under ``hydra.sweep.dir``:
 Before launching, the jobs are appended to ``sweep.json`` (the manifest), so aggregation
 knows which runs a sweep expects and can report the missing ones. A run directory that
 already holds a complete run of the same resolved config is skipped by the run itself
-(:func:`cspsim.runner.run_one`), so the same command started again after a kill runs only
+(:func:`cspsim.output.runner.run_one`), so the same command started again after a kill runs only
 what is left.
 """
 
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import logging
 import re
 import time
@@ -28,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from omegaconf import OmegaConf, open_dict
 
-from cspsim.output import write_json_atomic
+from cspsim.output.manifest import MANIFEST
+from cspsim.output.rundir import write_json_atomic
 
 if TYPE_CHECKING:
     from hydra_plugins.cspsim_sweeper.cspsim_sweeper import CspsimSweeper
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("cspsim")
 
 #: The manifest of a sweep (in the sweep directory).
-MANIFEST = "sweep.json"
 _UNSAFE = re.compile(r"[/\\'\"$]")
 #: Longest run directory name component.
 MAX_NAME = 120
@@ -217,7 +216,7 @@ class SweepContext:
         A run directory holding a complete run of the same resolved config is not launched
         again (the run would skip itself; this saves the launch).
         """
-        from cspsim.output import is_complete
+        from cspsim.output.rundir import is_complete
 
         cfg = self.sweeper.hydra_context.config_loader.load_sweep_config(self.config, lines)
         run_dir = Path(str(cfg.hydra.sweep.dir)) / str(cfg.hydra.sweep.subdir)
@@ -274,14 +273,6 @@ def _plain(node: Any) -> Any:
 def _choice(config: Any, group: str) -> str | None:
     value = OmegaConf.select(config, f"hydra.runtime.choices.{group}")
     return None if value in (None, "null") else str(value)
-
-
-def read_manifest(sweep_dir: Path) -> dict[str, Any] | None:
-    """The sweep's manifest, or None when the directory was not made by a cspsim sweep."""
-    try:
-        return json.loads((Path(sweep_dir) / MANIFEST).read_text())
-    except (OSError, ValueError):
-        return None
 
 
 def run_grid(ctx: SweepContext) -> None:

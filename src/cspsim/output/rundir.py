@@ -19,8 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from cspsim.api import Results
 from cspsim.config import RunConfig
+from cspsim.output.results import Results
 
 RUN_JSON = "run.json"
 TABLES = ("timeseries", "places", "events", "survey")

@@ -7,10 +7,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cspsim.api import collect, run_model
 from cspsim.config import RunConfig
 from cspsim.model import CommunitySafetyModel
-from cspsim.output import is_complete, write_failure, write_results
+from cspsim.output.results import collect, run_model
+from cspsim.output.rundir import is_complete, write_failure, write_results
 
 log = logging.getLogger("cspsim")
 
