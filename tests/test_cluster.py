@@ -16,6 +16,7 @@ well under a second and the cost is Hydra's and each task's start-up. The tests:
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -168,6 +169,10 @@ def test_slurm_sweep_tables_identical_to_joblib(
     assert table_hashes(slurm) == joblib_hashes
 
 
+@pytest.mark.skipif(
+    importlib.util.find_spec("hydra_plugins.hydra_ray_launcher") is None,
+    reason="hydra-ray-launcher is not installed (optional; see docs/cluster.md)",
+)
 def test_ray_sweep_tables_identical_to_joblib(
     joblib_hashes: dict[str, str], tmp_path: Path
 ) -> None:
@@ -176,10 +181,6 @@ def test_ray_sweep_tables_identical_to_joblib(
     It is not a dependency (docs/cluster.md: it pins cloudpickle<3 and pulls in Ray and
     boto3); with ``pip install hydra-ray-launcher==1.2.2`` (Ray 2.60) this test runs.
     """
-    pytest.importorskip(
-        "hydra_plugins.hydra_ray_launcher",
-        reason="hydra-ray-launcher is not installed (optional; see docs/cluster.md)",
-    )
     sweep = tmp_path / "ray"
     env = {**os.environ, "HYDRA_FULL_ERROR": "1", "RAY_AUTH_MODE": "disabled"}
     cspsim_run(

@@ -130,7 +130,7 @@ def task_minutes(launcher: _BatchLauncher, largest: int) -> int:
     """Time limit of a task: ``timeout_min``, else its runs' minutes plus start-up."""
     if launcher.params.get("timeout_min"):
         return int(launcher.params["timeout_min"])
-    return math.ceil(largest * float(launcher.params.get("minutes_per_run", 5.0))) + STARTUP_MIN
+    return math.ceil(largest * float(launcher.params.get("minutes_per_run", 3.0))) + STARTUP_MIN
 
 
 # ----- inside a task ------------------------------------------------------------------------
