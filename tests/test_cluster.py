@@ -6,7 +6,7 @@ end. Every sweep is the real command in a subprocess, on a tiny synthetic city, 
 well under a second and the cost is Hydra's and each task's start-up. The tests:
 
 * a sweep on SLURM (2 runs per array task) writes tables byte-identical to the same sweep on
-  joblib;
+  joblib (and so does ``hydra/launcher=ray`` on a local Ray, where it is installed);
 * a run that fails inside a task does not stop the task's other runs; the sweep writes its
   report, lists the failure and exits 1;
 * ``scancel`` of the whole sweep mid-way, then the same command again, finishes the missing
@@ -16,6 +16,7 @@ well under a second and the cost is Hydra's and each task's start-up. The tests:
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -132,14 +133,27 @@ def task_dirs(sweep: Path) -> list[Path]:
     return sorted(p.parent for p in (sweep / ".submitit").glob("*/*_log.out"))
 
 
-def test_slurm_sweep_tables_identical_to_joblib(cluster: dict[str, str], tmp_path: Path) -> None:
-    grid = [*TINY, "sim.days=10", "strategy=reactive,hotspot", "seed=0,1,2"]
-    joblib, slurm = tmp_path / "joblib", tmp_path / "slurm"
-    cspsim_run(
-        cluster, "-m", *grid, "hydra.launcher.n_jobs=2", f"hydra.sweep.dir={joblib}", NO_REPORT
-    )
+#: The sweep of the identical-tables tests: 2 strategies x 3 seeds, ten days.
+GRID = [*TINY, "sim.days=10", "strategy=reactive,hotspot", "seed=0,1,2"]
+
+
+@pytest.fixture(scope="module")
+def joblib_hashes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Table hashes of :data:`GRID` on the joblib launcher (2 workers)."""
+    sweep = tmp_path_factory.mktemp("joblib") / "sweep"
+    env = {**os.environ, "HYDRA_FULL_ERROR": "1"}
+    cspsim_run(env, "-m", *GRID, "hydra.launcher.n_jobs=2", f"hydra.sweep.dir={sweep}", NO_REPORT)
+    hashes = table_hashes(sweep)
+    assert len(hashes) == 24
+    return hashes
+
+
+def test_slurm_sweep_tables_identical_to_joblib(
+    cluster: dict[str, str], joblib_hashes: dict[str, str], tmp_path: Path
+) -> None:
+    slurm = tmp_path / "slurm"
     proc = cspsim_run(
-        cluster, "-m", *grid, *SLURM, "hydra.launcher.runs_per_task=2",
+        cluster, "-m", *GRID, *SLURM, "hydra.launcher.runs_per_task=2",
         f"hydra.sweep.dir={slurm}", NO_REPORT,
     )  # fmt: skip
     # One array job of three tasks, two runs each, run one after the other.
@@ -152,8 +166,29 @@ def test_slurm_sweep_tables_identical_to_joblib(cluster: dict[str, str], tmp_pat
     assert set(statuses(slurm).values()) == {"complete"} and len(statuses(slurm)) == 6
     manifest = json.loads((slurm / "sweep.json").read_text())
     assert len(manifest["jobs"]) == 6
-    a, b = table_hashes(joblib), table_hashes(slurm)
-    assert len(a) == 24 and a == b
+    assert table_hashes(slurm) == joblib_hashes
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("hydra_plugins.hydra_ray_launcher") is None,
+    reason="hydra-ray-launcher is not installed (optional; see docs/cluster.md)",
+)
+def test_ray_sweep_tables_identical_to_joblib(
+    joblib_hashes: dict[str, str], tmp_path: Path
+) -> None:
+    """``hydra/launcher=ray`` on a local Ray, where hydra-ray-launcher is installed.
+
+    It is not a dependency (docs/cluster.md: it pins cloudpickle<3 and pulls in Ray and
+    boto3); with ``pip install hydra-ray-launcher==1.2.2`` (Ray 2.60) this test runs.
+    """
+    sweep = tmp_path / "ray"
+    env = {**os.environ, "HYDRA_FULL_ERROR": "1", "RAY_AUTH_MODE": "disabled"}
+    cspsim_run(
+        env, "-m", *GRID, "hydra/launcher=ray", "+hydra.launcher.ray.init.num_cpus=2",
+        "+hydra.launcher.ray.init.include_dashboard=false", f"hydra.sweep.dir={sweep}",
+        NO_REPORT,
+    )  # fmt: skip
+    assert table_hashes(sweep) == joblib_hashes
 
 
 def test_failed_run_does_not_stop_its_task(cluster: dict[str, str], tmp_path: Path) -> None:

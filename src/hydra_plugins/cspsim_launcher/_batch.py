@@ -130,7 +130,7 @@ def task_minutes(launcher: _BatchLauncher, largest: int) -> int:
     """Time limit of a task: ``timeout_min``, else its runs' minutes plus start-up."""
     if launcher.params.get("timeout_min"):
         return int(launcher.params["timeout_min"])
-    return math.ceil(largest * float(launcher.params.get("minutes_per_run", 5.0))) + STARTUP_MIN
+    return math.ceil(largest * float(launcher.params.get("minutes_per_run", 3.0))) + STARTUP_MIN
 
 
 # ----- inside a task ------------------------------------------------------------------------
@@ -207,10 +207,13 @@ def _run_one(launcher: _BatchLauncher, overrides: list[str], idx: int, job_id: s
     except Exception as exc:  # the run could not even start (e.g. a bad override)
         log.exception("run #%d could not start: %s", idx, " ".join(overrides))
         return failed_return(overrides, f"{type(exc).__name__}: {exc}")
+    out_dir = str(ret.hydra_cfg.hydra.runtime.output_dir)
+    # Hydra's whole config is ~20 kB a run; the submitting side keeps every return.
+    ret.hydra_cfg = OmegaConf.create({"hydra": {"runtime": {"output_dir": out_dir}}})
     if ret.status == JobStatus.FAILED:  # the task function raised
         ret.return_value = RunFailed(_error_text(ret._return_value))
         return ret
-    status, error = read_status(Path(ret.hydra_cfg.hydra.runtime.output_dir))
+    status, error = read_status(Path(out_dir))
     if status != "complete":
         ret.status = JobStatus.FAILED
         ret.return_value = RunFailed(error or _status_text(status))

@@ -80,7 +80,7 @@ class CspsimSlurmConf:
     _target_: str = "hydra_plugins.cspsim_launcher.cspsim_launcher.CspsimSlurmLauncher"
     submitit_folder: str = "${hydra.sweep.dir}/.submitit/%j"
     runs_per_task: Optional[int] = 16  # noqa: UP045
-    minutes_per_run: float = 5.0
+    minutes_per_run: float = 3.0
     timeout_min: Optional[int] = None  # noqa: UP045
     mem_gb: float = 2.0
     cpus_per_task: int = 1
