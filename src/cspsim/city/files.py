@@ -25,7 +25,7 @@ from cspsim.city.build import (
     select_component,
 )
 from cspsim.city.city import CRIME_TYPES, City
-from cspsim.city.validate import (
+from cspsim.city.inputs import (
     canonical_edges,
     edge_indices,
     numeric_column,

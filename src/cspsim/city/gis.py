@@ -42,7 +42,7 @@ from cspsim.city.gis_space import (
     rings_list,
     to_metric,
 )
-from cspsim.city.validate import text_column
+from cspsim.city.inputs import text_column
 from cspsim.config.city import CityConfig
 
 #: How many real builds and cache hits this process has made (tests read it).

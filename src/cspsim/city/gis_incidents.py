@@ -21,7 +21,7 @@ import pandas as pd
 from cspsim.city.city import CRIME_TYPES
 from cspsim.city.gis_common import MOST, BuildLog, resolve_path
 from cspsim.city.gis_read import read_layer, with_crs
-from cspsim.city.validate import read_csv_table, require_columns
+from cspsim.city.inputs import read_csv_table, require_columns
 from cspsim.config.city import CityConfig
 from cspsim.errors import CityDataError
 

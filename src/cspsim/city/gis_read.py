@@ -18,7 +18,7 @@ import shapely
 from pyproj.exceptions import CRSError
 
 from cspsim.city.gis_common import BuildLog, resolve_path
-from cspsim.city.validate import numeric_column, parse_ids, read_csv_table, require_columns
+from cspsim.city.inputs import numeric_column, parse_ids, read_csv_table, require_columns
 from cspsim.config.city import CityConfig
 from cspsim.errors import CityDataError, ConfigError
 
@@ -115,7 +115,7 @@ def read_areas(cfg: CityConfig, blog: BuildLog) -> tuple[gpd.GeoDataFrame, pd.Da
 
     Returns:
         ``(layer, text, label)``: the GeoDataFrame, the used attribute columns as strings
-        (for the checks of :mod:`cspsim.city.validate`) and the file name for messages.
+        (for the checks of :mod:`cspsim.city.inputs`) and the file name for messages.
     """
     label = str(cfg.areas)
     path = resolve_path(str(cfg.areas), "areas")

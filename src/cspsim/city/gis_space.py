@@ -21,7 +21,7 @@ from scipy.spatial import cKDTree
 from cspsim.city.build import adjacency, select_component
 from cspsim.city.gis_common import BuildLog, resolve_path
 from cspsim.city.gis_read import check_polygons, read_layer, text_frame, with_crs
-from cspsim.city.validate import require_columns, text_column
+from cspsim.city.inputs import require_columns, text_column
 from cspsim.config.city import CityConfig
 from cspsim.errors import CityDataError
 

@@ -18,7 +18,7 @@ from cspsim.city.build import (
     zscore,
 )
 from cspsim.city.city import CRIME_TYPES, City
-from cspsim.city.validate import (
+from cspsim.city.inputs import (
     edge_indices,
     numeric_column,
     parse_ids,

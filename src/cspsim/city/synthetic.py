@@ -7,7 +7,7 @@ import numpy as np
 
 from cspsim.city.build import adjacency, make_city, select_component, zscore
 from cspsim.city.city import City
-from cspsim.city.validate import canonical_edges
+from cspsim.city.inputs import canonical_edges
 from cspsim.config.city import CityConfig
 
 #: Resident agents per place when ``places`` is 0.

@@ -113,18 +113,26 @@ def build_residents(
     group B is more concentrated in disadvantaged places (segregation); the at-risk share
     is higher there too.
     """
-    rp = params.residents
+    resident_pars = params.residents
     counts = agents_per_place(city.population, residents_per_agent)
     place = np.repeat(np.arange(city.n_places, dtype=np.int32), counts)
     n = len(place)
     d = city.disadvantage[place]
 
-    p_b = logistic(logit(rp.group_b_share) + rp.group_segregation * d)
+    p_b = logistic(logit(resident_pars.group_b_share) + resident_pars.group_segregation * d)
     group = (rng.random(n) < p_b).astype(np.int8)
-    trust_mean = rp.trust_mean - rp.trust_disadvantage_effect * d - rp.group_b_trust_gap * group
-    trust = beta_with_mean(rng, trust_mean, rp.trust_concentration)
-    fear = beta_with_mean(rng, rp.fear_mean + 0.05 * d, rp.trust_concentration)
-    engagement = beta_with_mean(rng, np.full(n, rp.engagement_mean), rp.trust_concentration)
+    trust_mean = (
+        resident_pars.trust_mean
+        - resident_pars.trust_disadvantage_effect * d
+        - resident_pars.group_b_trust_gap * group
+    )
+    trust = beta_with_mean(rng, trust_mean, resident_pars.trust_concentration)
+    fear = beta_with_mean(
+        rng, resident_pars.fear_mean + 0.05 * d, resident_pars.trust_concentration
+    )
+    engagement = beta_with_mean(
+        rng, np.full(n, resident_pars.engagement_mean), resident_pars.trust_concentration
+    )
 
     # At-risk share rises with disadvantage but keeps the configured city-wide mean.
     weight = np.exp(0.5 * d)

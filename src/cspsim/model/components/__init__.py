@@ -17,6 +17,7 @@ from cspsim.model.components.base import (
     on,
     register,
     registry_version,
+    unregister,
 )
 
 for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
@@ -31,4 +32,5 @@ __all__ = [
     "on",
     "register",
     "registry_version",
+    "unregister",
 ]

@@ -118,6 +118,13 @@ def register(cls: type[Component]) -> type[Component]:
     return cls
 
 
+def unregister(cls: type[Component]) -> None:
+    """Remove a component from the registry (e.g. one a test or notebook registered)."""
+    if REGISTRY[cls.group].get(cls.key) is cls:
+        del REGISTRY[cls.group][cls.key]
+        _VERSION[0] += 1
+
+
 def registry_version() -> int:
     """A number that changes whenever a component is registered."""
     return _VERSION[0]

@@ -51,10 +51,10 @@ class Education(Component):
         if intensity <= 0:
             return
         m = self.model
-        ep = m.params.engagement
+        engagement_pars = m.params.engagement
         r = m.residents
         who = m.partnership.active_places[r.place]
         reach = np.float32(intensity / 365.0)
         r.education += np.where(who, reach * (1.0 - r.education), 0.0).astype(np.float32)
-        gain = np.float32(ep.education_engagement_gain * intensity)
+        gain = np.float32(engagement_pars.education_engagement_gain * intensity)
         r.engagement += np.where(who, gain * (1.0 - r.engagement), 0.0).astype(np.float32)

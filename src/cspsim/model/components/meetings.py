@@ -87,14 +87,16 @@ class Meetings(Component):
         if not meeting_nbhd.any():
             return 0
         m = self.model
-        ep = m.params.engagement
+        engagement_pars = m.params.engagement
         r = m.residents
         place_meets = meeting_nbhd[m.world.city.neighbourhood]
         who = np.flatnonzero(place_meets[r.place])
-        share = ep.meeting_attendance * r.engagement[who]
-        r.trust[who] += (share * ep.meeting_trust_gain * (1.0 - r.trust[who])).astype(np.float32)
+        share = engagement_pars.meeting_attendance * r.engagement[who]
+        r.trust[who] += (share * engagement_pars.meeting_trust_gain * (1.0 - r.trust[who])).astype(
+            np.float32
+        )
         r.engagement[who] += (
-            share * ep.meeting_engagement_gain * (1.0 - r.engagement[who])
+            share * engagement_pars.meeting_engagement_gain * (1.0 - r.engagement[who])
         ).astype(np.float32)
         np.clip(r.trust, 0.0, 1.0, out=r.trust)
         ps = m.partnership

@@ -48,8 +48,8 @@ class Responders(Component):
 
     def __init__(self, model, params: RespondersSettings) -> None:
         super().__init__(model, params)
-        pp = model.params.programs
-        self.strength = np.asarray(pp.mental_health_effect, dtype=np.float64)
+        program_pars = model.params.programs
+        self.strength = np.asarray(program_pars.mental_health_effect, dtype=np.float64)
         self.coverage = np.zeros(model.world.n_places)
 
     @on("cost")

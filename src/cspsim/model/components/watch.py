@@ -66,13 +66,13 @@ class Watch(Component):
         if not self.covered.any():
             return None
         m = self.model
-        cp, ep = m.params.crime, m.params.engagement
+        crime_pars, engagement_pars = m.params.crime, m.params.engagement
         out = np.ones((m.world.n_places, 4))
         eng = m.world.place_means(m.residents.engagement)
-        participation = ep.watch_participation * np.minimum(
+        participation = engagement_pars.watch_participation * np.minimum(
             1.5, eng / max(m.params.residents.engagement_mean, 1e-6)
         )
-        factor = np.exp(-cp.watch_effect * self.covered * np.minimum(participation, 1.0))
+        factor = np.exp(-crime_pars.watch_effect * self.covered * np.minimum(participation, 1.0))
         out[:, PROPERTY] = factor
         out[:, DISORDER] = factor
         return out

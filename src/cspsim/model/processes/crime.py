@@ -78,8 +78,12 @@ class CrimeProcess:
         Solves ``B = (1 - omega) M B + n omega rate`` with ``M = (1 - eta) I + eta W^T``
         (the update in :meth:`update_boost`), one sparse factorization for all types.
         """
-        cp = self.params.crime
-        omega, eta, n = cp.near_repeat_decay, cp.near_repeat_spread, cp.near_repeat_branching
+        crime_pars = self.params.crime
+        omega, eta, n = (
+            crime_pars.near_repeat_decay,
+            crime_pars.near_repeat_spread,
+            crime_pars.near_repeat_branching,
+        )
         size = rate.shape[0]
         eye = sp.identity(size, format="csc")
         spread = (1.0 - eta) * eye + eta * self.world.place_w_t
@@ -136,23 +140,23 @@ class CrimeProcess:
             ``(lam, deterred)``: expected offences (P, 4) and offences deterred by police.
         """
         w = self.world
-        cp = self.params.crime
+        crime_pars = self.params.crime
         mu = self.mu0 if opportunity is None else self.mu0 * (1.0 - opportunity)[:, None]
         drive = mu * self.motivation() + self.boost
         # Police deterrence relative to the baseline's uniform presence (h_ref), with a share
         # felt at adjacent places (diffusion of benefits; Weisburd et al. 2006).
-        felt = presence + cp.diffusion_of_benefits * (w.place_w @ presence)
+        felt = presence + crime_pars.diffusion_of_benefits * (w.place_w @ presence)
         # Diminishing returns to presence (Koper 1995): deterrence grows with log(1 + h/h0).
-        h0 = cp.presence_half_saturation
+        h0 = crime_pars.presence_half_saturation
         gain = np.log1p(felt / h0) - np.log1p(self.reference_presence / h0)
-        police = np.exp(-cp.police_deterrence * gain)
-        other = np.exp(-cp.collective_efficacy_effect * efficacy_gain)
+        police = np.exp(-crime_pars.police_deterrence * gain)
+        other = np.exp(-crime_pars.collective_efficacy_effect * efficacy_gain)
         guard = (police * other)[:, None]
         for factor in guardianship:
             guard = guard * factor
         lam = drive * guard
         deterred = np.maximum(drive * other[:, None] * (1.0 - police[:, None]), 0.0)
-        displaced = cp.displacement * (w.place_w_t @ deterred)
+        displaced = crime_pars.displacement * (w.place_w_t @ deterred)
         return lam + displaced, deterred
 
     def draw(self, lam: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -163,10 +167,10 @@ class CrimeProcess:
 
     def update_boost(self, counts: np.ndarray) -> None:
         """Near-repeat: each offence adds n * omega, which decays at omega and spreads."""
-        cp = self.params.crime
-        omega, eta = cp.near_repeat_decay, cp.near_repeat_spread
+        crime_pars = self.params.crime
+        omega, eta = crime_pars.near_repeat_decay, crime_pars.near_repeat_spread
         b = (1.0 - eta) * self.boost + eta * (self.world.place_w_t @ self.boost)
-        self.boost = (1.0 - omega) * b + cp.near_repeat_branching * omega * counts
+        self.boost = (1.0 - omega) * b + crime_pars.near_repeat_branching * omega * counts
         self.recent = 0.95 * self.recent + 0.05 * counts.sum(axis=1)
 
     def crime_ratio(self) -> np.ndarray:

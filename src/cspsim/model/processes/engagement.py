@@ -36,15 +36,18 @@ class Engagement:
 
     def efficacy_target(self) -> np.ndarray:
         """Where collective efficacy is heading: trust and engagement, less excess crime."""
-        ep = self.params.engagement
+        engagement_pars = self.params.engagement
         r = self.world.residents
         trust = self.world.place_means(r.trust)
         eng = self.world.place_means(r.engagement)
-        target = ep.efficacy_trust_weight * trust + ep.efficacy_engagement_weight * eng
+        target = (
+            engagement_pars.efficacy_trust_weight * trust
+            + engagement_pars.efficacy_engagement_weight * eng
+        )
         # Linear in the crime ratio so that noise in a place's recent crime averages out
         # (a log or a one-sided term would drift efficacy at a flat baseline).
         excess = np.clip(self.crime_ratio() - 1.0, -1.0, 2.0)
-        target = target - ep.efficacy_crime_erosion * excess
+        target = target - engagement_pars.efficacy_crime_erosion * excess
         return np.clip(target, 0.0, 1.0)
 
     def update_efficacy(self) -> None:
@@ -58,9 +61,9 @@ class Engagement:
 
     def relax_engagement(self) -> None:
         """Engagement drifts back to each resident's disposition."""
-        ep = self.params.engagement
+        engagement_pars = self.params.engagement
         r = self.world.residents
         r.engagement += (
-            ep.engagement_relaxation * (r.engagement_disposition - r.engagement)
+            engagement_pars.engagement_relaxation * (r.engagement_disposition - r.engagement)
         ).astype(np.float32)
         np.clip(r.engagement, 0.0, 1.0, out=r.engagement)

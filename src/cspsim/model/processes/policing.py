@@ -162,9 +162,9 @@ class Police:
     ) -> None:
         self.world = world
         self.params = params
-        pp = params.police
-        self.baseline_hours = pp.officer_hours_per_1000 * world.population / 1000.0
-        n = max(1, math.ceil(self.baseline_hours / pp.shift_hours * (1 + OFFICER_RESERVE)))
+        police_pars = params.police
+        self.baseline_hours = police_pars.officer_hours_per_1000 * world.population / 1000.0
+        n = max(1, math.ceil(self.baseline_hours / police_pars.shift_hours * (1 + OFFICER_RESERVE)))
         beats = beats_by_population(world.city, n)
         self.force = Force(
             beat=np.repeat(np.arange(len(beats)), beats),
@@ -190,11 +190,11 @@ class Police:
         patrol), so the baseline reproduces the data. Yesterday's presence starts there.
         """
         w = self.world
-        pp = self.params.police
+        police_pars = self.params.police
         calls = expected_recorded[:, :3].sum(axis=1) + (
-            pp.other_calls_per_1000 * w.city.population / 1000.0
+            police_pars.other_calls_per_1000 * w.city.population / 1000.0
         )
-        call_hours = min(calls.sum() * pp.call_hours, self.baseline_hours)
+        call_hours = min(calls.sum() * police_pars.call_hours, self.baseline_hours)
         self.reference_presence_raw = (self.baseline_hours - call_hours) / w.n_places + (
             calls / max(calls.sum(), 1e-12) * call_hours
         )
@@ -212,22 +212,22 @@ class Police:
         self, officer_hours: float, n_calls: float, orders: Orders, rng: np.random.Generator
     ) -> ShiftResult:
         """Put funded officers on duty, answer calls, and send the rest of the hours on patrol."""
-        pp = self.params.police
+        police_pars = self.params.police
         force = self.force
         n_on = orders.n_on
-        partial = officer_hours - n_on * pp.shift_hours
-        call_hours = min(n_calls * pp.call_hours, officer_hours)
+        partial = officer_hours - n_on * police_pars.shift_hours
+        call_hours = min(n_calls * police_pars.call_hours, officer_hours)
         call_share = call_hours / officer_hours if officer_hours > 0 else 0.0
         n_off = force.n
         u_round = rng.random(n_off)  # fixed layout: one row of uniforms per officer
-        u_visits = rng.random((n_off, int(pp.shift_hours / VISIT_HOURS) + 1))
+        u_visits = rng.random((n_off, int(police_pars.shift_hours / VISIT_HOURS) + 1))
         community = orders.problem_solvers + orders.community
         visit_place: list[np.ndarray] = []
         visit_officer: list[np.ndarray] = []
         for officer in self.officers:
             i = officer.index
             rank = force.duty_rank[i]
-            hours = pp.shift_hours if rank < n_on else (partial if rank == n_on else 0.0)
+            hours = police_pars.shift_hours if rank < n_on else (partial if rank == n_on else 0.0)
             force.on_duty[i] = hours > 0
             if not force.on_duty[i]:
                 continue
@@ -284,16 +284,16 @@ def choose_stopped(
     Rejection sampling on per-resident weights, vectorized over stops with a fixed number of
     rounds (each stop has its own column of uniforms, so draws stay aligned across scenarios).
     """
-    cp = params.contacts
+    contact_pars = params.contacts
     r = world.residents
-    max_w = cp.at_risk_stop_ratio * np.exp(max(cp.group_stop_bias, 0.0))
+    max_w = contact_pars.at_risk_stop_ratio * np.exp(max(contact_pars.group_stop_bias, 0.0))
     chosen = world.pick_residents_at(places, rng_u[:, 0])
     pending = np.ones(len(places), dtype=bool)
     rounds = (rng_u.shape[1] - 1) // 2
     for k in range(rounds):
         cand = world.pick_residents_at(places, rng_u[:, 1 + 2 * k])
-        w = np.where(r.at_risk[cand], cp.at_risk_stop_ratio, 1.0) * np.exp(
-            cp.group_stop_bias * r.group[cand]
+        w = np.where(r.at_risk[cand], contact_pars.at_risk_stop_ratio, 1.0) * np.exp(
+            contact_pars.group_stop_bias * r.group[cand]
         )
         accept = pending & (rng_u[:, 2 + 2 * k] < w / max_w)
         chosen[accept] = cand[accept]
@@ -313,15 +313,15 @@ def informal_contacts(
     Returns:
         ``(resident, officer, negative)`` of each conversation.
     """
-    cp = police.params.contacts
-    rate = cp.foot_informal_contacts_per_hour * VISIT_HOURS
+    contact_pars = police.params.contacts
+    rate = contact_pars.foot_informal_contacts_per_hour * VISIT_HOURS
     foot = police.foot_patrol_mask(shift.visit_officer)
     n = rng.poisson(rate, size=int(foot.sum()))
     where = np.repeat(shift.visit_place[foot], n)
     who = police.world.pick_residents_at(where, rng.random(len(where))).astype(np.int64)
     talker = np.repeat(shift.visit_officer[foot], n).astype(np.int64)
-    p_bad = cp.negative_probability_informal * (
-        1.0 - cp.procedural_justice_mitigation * police.force.skill[talker]
+    p_bad = contact_pars.negative_probability_informal * (
+        1.0 - contact_pars.procedural_justice_mitigation * police.force.skill[talker]
     )
     return who, talker, rng.random(len(who)) < p_bad
 
@@ -341,10 +341,10 @@ def make_contacts(
 ) -> Contacts:
     """Stops from patrol visits, contacts from answered calls, each positive or negative."""
     world, params = police.world, police.params
-    pp, cp = params.police, params.contacts
+    police_pars, contact_pars = params.police, params.contacts
     pol = police.policy
     stop_rate = (
-        pp.stops_per_patrol_hour
+        police_pars.stops_per_patrol_hour
         * VISIT_HOURS
         * police.stop_multiplier(shift.visit_place, shift.visit_officer)
     )
@@ -365,11 +365,13 @@ def make_contacts(
     resident = np.concatenate([stopped, caller])
     officer = np.concatenate([stop_officer, responder]).astype(np.int64)
     initiated = np.concatenate([np.ones(len(stopped), bool), np.zeros(len(caller), bool)])
-    p_neg = np.where(initiated, cp.negative_probability_stop, cp.negative_probability_call)
+    p_neg = np.where(
+        initiated, contact_pars.negative_probability_stop, contact_pars.negative_probability_call
+    )
     p_neg[: len(stopped)] *= police.at_places(pol.negative_multiplier, stop_place)
     p_neg[: len(stopped)] *= np.where(foot, pol.foot_negative_multiplier, 1.0)
     skill = np.where(officer >= 0, police.force.skill[np.maximum(officer, 0)], 0.0)
-    p_neg = p_neg * (1.0 - cp.procedural_justice_mitigation * skill)
+    p_neg = p_neg * (1.0 - contact_pars.procedural_justice_mitigation * skill)
     negative = rng.random(len(resident)) < np.clip(p_neg, 0.0, 1.0)
     return Contacts(resident, officer, initiated, negative)
 
@@ -403,11 +405,11 @@ def make_arrests(
 
 def apply_contacts(police: Police, contacts: Contacts) -> None:
     """Move trust by contact outcome (Skogan's asymmetry) and count contacts."""
-    cp = police.params.contacts
+    contact_pars = police.params.contacts
     r = police.world.residents
     k = police.world.residents_per_agent
-    loss = cp.negative_trust_loss / k
-    gain = cp.negative_trust_loss / cp.asymmetry / k
+    loss = contact_pars.negative_trust_loss / k
+    gain = contact_pars.negative_trust_loss / contact_pars.asymmetry / k
     t = r.trust[contacts.resident]
     delta = np.where(contacts.negative, -loss * t, gain * (1.0 - t)).astype(np.float32)
     np.add.at(r.trust, contacts.resident, delta)
@@ -441,21 +443,21 @@ def apply_arrests(
     world: World, params: ModelParams, jail: Jail, offences: Offences, arrestee: np.ndarray
 ) -> None:
     """Arrests incapacitate (jail), deter the arrestee, and cost trust among their ties."""
-    crp, cp = params.crime, params.contacts
+    crime_pars, contact_pars = params.crime, params.contacts
     r = world.residents
     k = world.residents_per_agent
     if len(arrestee) == 0:
         return
-    days = np.asarray(crp.incapacitation_days)[offences.kind[offences.arrest]]
+    days = np.asarray(crime_pars.incapacitation_days)[offences.kind[offences.arrest]]
     # jailed is the share of the agent's k people in jail; it drains at 1/mean_days per
     # day, so an arrest adds days/mean_days person-shares to keep person-days right.
     add = (days / jail.mean_days / k).astype(np.float32)
     np.add.at(r.jailed, arrestee, add)
     np.clip(r.jailed, 0.0, 1.0, out=r.jailed)
-    np.multiply.at(r.propensity, arrestee, np.float32(1.0 - crp.specific_deterrence / k))
+    np.multiply.at(r.propensity, arrestee, np.float32(1.0 - crime_pars.specific_deterrence / k))
     np.add.at(r.arrests, arrestee, 1)
     neighbours = world.tie_indices(arrestee)
     if len(neighbours):
-        drop = (cp.arrest_tie_trust_loss / k) * r.trust[neighbours]
+        drop = (contact_pars.arrest_tie_trust_loss / k) * r.trust[neighbours]
         np.subtract.at(r.trust, neighbours, drop.astype(np.float32))
         np.clip(r.trust, 0.0, 1.0, out=r.trust)

@@ -31,14 +31,16 @@ class Programs:
     """
 
     def __init__(self, world: World, params: ModelParams, streams: Streams) -> None:
-        pp = params.programs
+        program_pars = params.programs
         self.world = world
         self.params = params
         self.streams = streams
         # strength[program, crime type]: maximum reduction of a participant's propensity.
-        self.strength = np.array([pp.youth_jobs_effect, pp.job_training_effect], dtype=np.float32)
-        self._fade = np.float32(0.5 ** (1.0 / pp.fade_half_life_days))
-        self._ramp = np.float32(1.0 / pp.ramp_days)
+        self.strength = np.array(
+            [program_pars.youth_jobs_effect, program_pars.job_training_effect], dtype=np.float32
+        )
+        self._fade = np.float32(0.5 ** (1.0 / program_pars.fade_half_life_days))
+        self._ramp = np.float32(1.0 / program_pars.ramp_days)
 
     def effect_by_type(self, idx: np.ndarray) -> np.ndarray:
         """Propensity reduction of residents ``idx`` by crime type, shape (len(idx), 4)."""

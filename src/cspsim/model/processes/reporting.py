@@ -52,13 +52,13 @@ def expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def report_probability(world: World, victim: np.ndarray, kind: np.ndarray) -> np.ndarray:
     """Probability that each victim reports: logistic in trust and campaign exposure (Tyler)."""
-    rp = world.params.reporting
-    base = np.array([logit(b) for b in rp.base_probability])
+    reporting_pars = world.params.reporting
+    base = np.array([logit(b) for b in reporting_pars.base_probability])
     r = world.residents
     x = (
         base[kind]
-        + rp.trust_effect * (r.trust[victim] - world.reference_trust)
-        + rp.education_effect * r.education[victim]
+        + reporting_pars.trust_effect * (r.trust[victim] - world.reference_trust)
+        + reporting_pars.education_effect * r.education[victim]
     )
     return logistic(x)
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 def apply_victimization(world: World, offences: Offences) -> None:
     """Victims fear more (and ties a little, vicariously); unresolved reports cost trust."""
-    sp_ = world.params.social
+    social_pars = world.params.social
     r = world.residents
     k = world.residents_per_agent
     has_victim = offences.kind < VICTIM_TYPES  # drugs offences have no victim
@@ -28,14 +28,14 @@ def apply_victimization(world: World, offences: Offences) -> None:
     if len(victims) == 0:
         return
     np.add.at(r.victimizations, victims, 1)
-    gain = (sp_.victim_fear_gain / k) * (1.0 - r.fear[victims])
+    gain = (social_pars.victim_fear_gain / k) * (1.0 - r.fear[victims])
     np.add.at(r.fear, victims, gain.astype(np.float32))
     unresolved = offences.victim[has_victim & offences.reported & ~offences.arrest]
-    loss = (sp_.victim_trust_loss / k) * r.trust[unresolved]
+    loss = (social_pars.victim_trust_loss / k) * r.trust[unresolved]
     np.subtract.at(r.trust, unresolved, loss.astype(np.float32))
     vicarious = world.tie_indices(victims)
     if len(vicarious):
-        g = (sp_.vicarious_fear_gain / k) * (1.0 - r.fear[vicarious])
+        g = (social_pars.vicarious_fear_gain / k) * (1.0 - r.fear[vicarious])
         np.add.at(r.fear, vicarious, g.astype(np.float32))
     np.clip(r.fear, 0.0, 1.0, out=r.fear)
     np.clip(r.trust, 0.0, 1.0, out=r.trust)
@@ -48,23 +48,23 @@ def social_influence(world: World, crime_ratio: np.ndarray) -> None:
         world: The world (residents and their ties).
         crime_ratio: Recent true crime per place relative to its baseline (fear follows it).
     """
-    sp_ = world.params.social
+    social_pars = world.params.social
     r = world.residents
     if r.n == 0:
         return
     state = np.column_stack([r.trust, r.fear])
     peer_mean = world.ties_w @ state  # row-stochastic: mean of each resident's ties
     has_ties = world.has_ties
-    s, a = sp_.influence_rate, sp_.anchor_rate
+    s, a = social_pars.influence_rate, social_pars.anchor_rate
     # Residents with no ties keep their own view (peer mean = own value).
     peer_t = np.where(has_ties, peer_mean[:, 0], r.trust)
     peer_f = np.where(has_ties, peer_mean[:, 1], r.fear)
     # Fear is anchored to the disposition shifted by local crime (Hale 1996).
     # Linear in the crime ratio: mean-zero at a flat baseline, so fear does not drift.
     local = np.clip(crime_ratio - 1.0, -1.0, 2.0)[r.place]
-    fear_anchor = np.clip(r.fear_disposition + sp_.local_crime_fear * local, 0.0, 1.0)
+    fear_anchor = np.clip(r.fear_disposition + social_pars.local_crime_fear * local, 0.0, 1.0)
     r.trust += (s * (peer_t - r.trust) + a * (r.trust_disposition - r.trust)).astype(np.float32)
-    r.fear += (s * (peer_f - r.fear) + sp_.fear_relaxation * (fear_anchor - r.fear)).astype(
+    r.fear += (s * (peer_f - r.fear) + social_pars.fear_relaxation * (fear_anchor - r.fear)).astype(
         np.float32
     )
     np.clip(r.trust, 0.0, 1.0, out=r.trust)

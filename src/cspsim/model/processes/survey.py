@@ -38,14 +38,14 @@ def satisfaction_score(world: World, idx: np.ndarray) -> np.ndarray:
 
 def survey_wave(world: World, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Run one survey wave; return the respondents' answers as columns."""
-    sv = world.params.survey
+    survey_pars = world.params.survey
     r = world.residents
-    n = min(sv.sample_size, r.n)
+    n = min(survey_pars.sample_size, r.n)
     sampled = rng.choice(r.n, size=n, replace=False) if n else np.empty(0, np.int64)
     u = rng.random((n, 4))
     p_respond = logistic(
-        logit(sv.response_base)
-        + sv.response_trust_effect * (r.trust[sampled] - world.reference_trust)
+        logit(survey_pars.response_base)
+        + survey_pars.response_trust_effect * (r.trust[sampled] - world.reference_trust)
     )
     resp = sampled[u[:, 0] < p_respond]
     u = u[u[:, 0] < p_respond]
