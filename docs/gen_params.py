@@ -1,4 +1,4 @@
-"""Generate the parameter tables of ``docs/ODD.md`` from the config dataclasses.
+"""Generate the tables of ``docs/ODD.md`` and ``docs/architecture.md`` from the code.
 
 Four tables are written between marker comments, leaving the rest of the page alone:
 
@@ -10,7 +10,10 @@ Four tables are written between marker comments, leaving the rest of the page al
   meaning from the declaration;
 * ``strategies``: the named strategies in ``configs/strategy`` with their header comment and
   the settings they change;
-* ``sim``: the ``sim`` group and the scenario modifiers.
+* ``sim``: the ``sim`` group and the scenario modifiers;
+* ``schedule``: the stages of a day with their core steps and component hooks.
+
+``docs/architecture.md`` gets the schedule, the queries and the registered components.
 
 Usage::
 
@@ -31,9 +34,12 @@ from omegaconf import OmegaConf
 
 from cspsim.config import ModelParams, SimConfig
 from cspsim.model import default_config
+from cspsim.model.components import components
+from cspsim.model.schedule import QUERIES, class_hooks, plan_table
 
 ROOT = Path(__file__).resolve().parents[1]
 ODD = ROOT / "docs" / "ODD.md"
+ARCHITECTURE = ROOT / "docs" / "architecture.md"
 CONFIGS = ROOT / "configs"
 CALIBRATED = CONFIGS / "params" / "calibrated.yaml"
 
@@ -206,20 +212,64 @@ def sim_table() -> str:
     return "\n".join(head + rows)
 
 
+def schedule_table() -> str:
+    """The stages of a day in order, with the core step and the components' hooks."""
+    plan = plan_table(class_hooks(components()))
+    rows = ["| # | stage | what happens | core step | component hooks (in order) |"]
+    rows.append("|---|---|---|---|---|")
+    for i, (stage, group) in enumerate(plan.groupby("stage", sort=False), start=1):
+        core = group[group["owner"] == "model"]["step"].tolist()
+        hooks = [
+            f"`{r.owner}.{r.step}`" for r in group.itertuples() if r.owner not in ("model", "-")
+        ]
+        what = group["what"].iloc[0]
+        core_cell = f"`{core[0]}`" if core else ""
+        rows.append(f"| {i} | `{stage}` | {what} | {core_cell} | {', '.join(hooks)} |")
+    return "\n".join(rows)
+
+
+def queries_table() -> str:
+    """The questions the core asks the components, and who answers them."""
+    hooks = class_hooks(components())
+    rows = ["| query | answers combine as | what | answered by |", "|---|---|---|---|"]
+    for name, how, what in QUERIES:
+        who = ", ".join(f"`{h.owner}.{h.fn.__name__}`" for h in hooks.get(name, []))
+        rows.append(f"| `{name}` | {how} | {what} | {who} |")
+    return "\n".join(rows)
+
+
+def components_table() -> str:
+    """The registered components: config key, what it is, settings, measures."""
+    rows = ["| config key | what it is | settings | own measures |", "|---|---|---|---|"]
+    for cls in components():
+        doc = (sys.modules[cls.__module__].__doc__ or "").strip().splitlines()[0]
+        settings = ", ".join(f"`{f.name}`" for f in dataclasses.fields(cls.Params))
+        measures = ", ".join(f"`{m.name}`" for m in cls.measures) or "-"
+        rows.append(f"| `{cls.group}.{cls.key}` | {_cell(doc)} | {settings} | {measures} |")
+    return "\n".join(rows)
+
+
 TABLES = {
     "params": params_table,
     "strategy": strategy_table,
     "strategies": strategies_table,
     "sim": sim_table,
+    "schedule": schedule_table,
+}
+#: Tables of docs/architecture.md.
+ARCH_TABLES = {
+    "schedule": schedule_table,
+    "queries": queries_table,
+    "components": components_table,
 }
 
 
-def render(text: str) -> str:
+def render(text: str, tables: dict | None = None, path: Path = ODD) -> str:
     """Replace the content between every ``<!-- name:start -->``/``<!-- name:end -->`` pair."""
-    for name, make in TABLES.items():
+    for name, make in (TABLES if tables is None else tables).items():
         start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
         if start not in text or end not in text:
-            raise SystemExit(f"{ODD}: markers {start} / {end} not found")
+            raise SystemExit(f"{path}: markers {start} / {end} not found")
         head, rest = text.split(start, 1)
         _, tail = rest.split(end, 1)
         text = f"{head}{start}\n{make()}\n{end}{tail}"
@@ -231,20 +281,22 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Generate the parameter tables of docs/ODD.md.")
     ap.add_argument("--check", action="store_true", help="exit 1 if docs/ODD.md is stale")
     args = ap.parse_args(argv)
-    old = ODD.read_text()
-    new = render(old)
-    if args.check:
-        if new != old:
-            print(f"{ODD} is out of date: run {Path(__file__).name}", file=sys.stderr)
-            return 1
-        print(f"{ODD} is up to date")
-        return 0
-    if new != old:
-        ODD.write_text(new)
-        print(f"updated {ODD}")
-    else:
-        print(f"{ODD} already up to date")
-    return 0
+    stale = 0
+    for path, tables in ((ODD, TABLES), (ARCHITECTURE, ARCH_TABLES)):
+        old = path.read_text()
+        new = render(old, tables, path)
+        if args.check:
+            if new != old:
+                print(f"{path} is out of date: run {Path(__file__).name}", file=sys.stderr)
+                stale = 1
+            else:
+                print(f"{path} is up to date")
+        elif new != old:
+            path.write_text(new)
+            print(f"updated {path}")
+        else:
+            print(f"{path} already up to date")
+    return stale
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,28 @@ def test_every_strategy_component_documented(odd_rows):
 def test_generated_tables_are_current():
     text = ODD.read_text()
     assert gen.render(text) == text, "docs/ODD.md is stale: run .venv/bin/python docs/gen_params.py"
+
+
+def test_architecture_tables_are_current():
+    path = ROOT / "docs" / "architecture.md"
+    text = path.read_text()
+    assert gen.render(text, gen.ARCH_TABLES, path) == text, "run docs/gen_params.py"
+
+
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
+def test_every_code_path_and_link_in_the_docs_resolves(doc):
+    """Paths to source files and relative links in the docs point at files that exist."""
+    text = doc.read_text()
+    missing = []
+    for path in re.findall(
+        r"`?((?:src|tests|benchmarks|docs|configs|tools)/[\w./-]+\.\w+)`?", text
+    ):
+        if not (ROOT / path).exists():
+            missing.append(path)
+    for link in re.findall(r"\]\(([\w./-]+\.(?:md|png|py|yaml))\)", text):
+        if not (doc.parent / link).exists():
+            missing.append(link)
+    assert not missing, f"{doc.name} refers to missing files: {sorted(set(missing))}"

@@ -2,7 +2,7 @@
 
 Each field carries ``metadata={"unit": ..., "source": ...}`` (see :func:`p`); ``docs/ODD.md``
 lists them from here. "calibrated" means set by ``experiment=calibrate`` against the bands in
-DESIGN.md; "assumption" means a modelling choice with no direct empirical estimate.
+docs/design.md; "assumption" means a modelling choice with no direct empirical estimate.
 """
 
 from __future__ import annotations

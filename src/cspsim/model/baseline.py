@@ -23,7 +23,7 @@ RECORDED_TYPE_SHARES = np.array([2761, 3386, 3430, 3897], dtype=np.float64) / 13
 #: as well leaves the simulated counts less concentrated than the observed ones (posterior
 #: means are less dispersed than the rates they estimate; Louis 1984). With 0.2 the SF top-10%
 #: shares fell 3-8 points short of the data (calibrated: SF 2012 recorded concentration,
-#: DESIGN.md; see ``cspsim-validate``).
+#: docs/design.md; see ``cspsim-validate``).
 SPATIAL_SHRINKAGE = 0.0
 
 

@@ -102,15 +102,46 @@ class Schedule:
 
     def plan(self) -> pd.DataFrame:
         """The integration plan: one row per step of a day (stage, order, owner, function)."""
-        rows = []
-        for stage, has_core, _ in STAGES:
-            if has_core:
-                rows.append({"stage": stage, "order": -1, "owner": "model", "step": f"_{stage}"})
-            for h in self.hooks.get(stage, []):
-                rows.append(
-                    {"stage": stage, "order": h.order, "owner": h.owner, "step": h.fn.__name__}
-                )
-            if not has_core and stage not in self.hooks:
-                rows.append({"stage": stage, "order": -1, "owner": "-", "step": "(no hooks)"})
-        df = pd.DataFrame(rows)
-        return df.assign(what=df["stage"].map({s: w for s, _, w in STAGES}))
+        return plan_table(self.hooks)
+
+
+def plan_table(hooks: dict[str, list[Hook]]) -> pd.DataFrame:
+    """One row per step of a day, in order: stage, order, owner, step, what happens.
+
+    Args:
+        hooks: Component hooks by stage (as :meth:`Schedule.attach` sorts them).
+    """
+    rows = []
+    for stage, has_core, what in STAGES:
+        if has_core:
+            rows.append(
+                {"stage": stage, "order": -1, "owner": "model", "step": f"_{stage}", "what": what}
+            )
+        for h in hooks.get(stage, []):
+            rows.append(
+                {
+                    "stage": stage,
+                    "order": h.order,
+                    "owner": h.owner,
+                    "step": h.fn.__name__,
+                    "what": what,
+                }
+            )
+        if not has_core and stage not in hooks:
+            rows.append(
+                {"stage": stage, "order": -1, "owner": "-", "step": "(no hooks)", "what": what}
+            )
+    return pd.DataFrame(rows)
+
+
+def class_hooks(component_classes: list[type]) -> dict[str, list[Hook]]:
+    """The hooks the given component classes would attach, sorted as a model sorts them."""
+    schedule = Schedule(core={})
+    schedule.attach(
+        [
+            Hook(stage, order, cls.key, cls.group, getattr(cls, name))
+            for cls in component_classes
+            for stage, order, name in cls.hooks()
+        ]
+    )
+    return schedule.hooks
