@@ -49,6 +49,8 @@ class World:
         ties: Resident social network (binary, symmetric, CSR).
         ties_w: Row-stochastic ties (mean over a resident's ties).
         has_ties: Whether each resident has at least one tie.
+        everyone_has_ties: Whether all residents have a tie (then no resident is skipped).
+        place_index: Home place of each resident (as ``np.intp``, for fast indexing).
         reference_trust: Mean trust at the start, before any modifier (reporting and survey
             response are calibrated at it).
     """
@@ -74,7 +76,10 @@ class World:
     def index_residents(self, streams: Streams) -> None:
         """Lookups by place and the social network (after modifiers changed starting state)."""
         r = self.residents
-        self.place_count = np.bincount(r.place, minlength=self.n_places)
+        # Home place as the platform's index type: bincount and fancy indexing would
+        # otherwise convert the int32 array on every call.
+        self.place_index = r.place.astype(np.intp)
+        self.place_count = np.bincount(self.place_index, minlength=self.n_places)
         self.place_start = np.concatenate([[0], np.cumsum(self.place_count)[:-1]])
         self.populated_place = self._nearest_populated()
         self.at_risk_index = np.flatnonzero(r.at_risk)
@@ -96,6 +101,7 @@ class World:
         )
         self.ties_w = row_normalize(self.ties)
         self.has_ties = np.diff(self.ties.indptr) > 0
+        self.everyone_has_ties = bool(self.has_ties.all())
 
     def _nearest_populated(self) -> np.ndarray:
         """Offences at places with no residents fall on the nearest populated place's."""
@@ -155,7 +161,7 @@ class World:
 
     def place_means(self, values: np.ndarray) -> np.ndarray:
         """Mean of a resident array by place (places with no residents get the city mean)."""
-        total = np.bincount(self.residents.place, weights=values, minlength=self.n_places)
+        total = np.bincount(self.place_index, weights=values, minlength=self.n_places)
         count = self.place_count
         mean = float(values.mean()) if len(values) else 0.0
         return np.divide(total, count, out=np.full(self.n_places, mean), where=count > 0)

@@ -53,8 +53,13 @@ class Education(Component):
         m = self.model
         engagement_pars = m.params.engagement
         r = m.residents
-        who = m.partnership.active_places[r.place]
         reach = np.float32(intensity / 365.0)
-        r.education += np.where(who, reach * (1.0 - r.education), 0.0).astype(np.float32)
         gain = np.float32(engagement_pars.education_engagement_gain * intensity)
+        active = m.partnership.active_places
+        if active.all():  # citywide: everyone is reached (np.where would change nothing)
+            r.education += reach * (1.0 - r.education)
+            r.engagement += gain * (1.0 - r.engagement)
+            return
+        who = active[m.world.place_index]
+        r.education += np.where(who, reach * (1.0 - r.education), 0.0).astype(np.float32)
         r.engagement += np.where(who, gain * (1.0 - r.engagement), 0.0).astype(np.float32)

@@ -90,7 +90,7 @@ class Meetings(Component):
         engagement_pars = m.params.engagement
         r = m.residents
         place_meets = meeting_nbhd[m.world.city.neighbourhood]
-        who = np.flatnonzero(place_meets[r.place])
+        who = np.flatnonzero(place_meets[m.world.place_index])
         share = engagement_pars.meeting_attendance * r.engagement[who]
         r.trust[who] += (share * engagement_pars.meeting_trust_gain * (1.0 - r.trust[who])).astype(
             np.float32
@@ -122,7 +122,7 @@ class Meetings(Component):
         if self.last_review_recorded is not None:
             direction = 1.0 if total <= self.last_review_recorded else -0.5
             r = m.residents
-            who = ps.active_places[r.place]
+            who = ps.active_places[m.world.place_index]
             delta = (
                 direction
                 * TRANSPARENCY_TRUST

@@ -54,18 +54,21 @@ def social_influence(world: World, crime_ratio: np.ndarray) -> None:
         return
     state = np.column_stack([r.trust, r.fear])
     peer_mean = world.ties_w @ state  # row-stochastic: mean of each resident's ties
-    has_ties = world.has_ties
     s, a = social_pars.influence_rate, social_pars.anchor_rate
-    # Residents with no ties keep their own view (peer mean = own value).
-    peer_t = np.where(has_ties, peer_mean[:, 0], r.trust)
-    peer_f = np.where(has_ties, peer_mean[:, 1], r.fear)
+    peer_t, peer_f = peer_mean[:, 0], peer_mean[:, 1]
+    if not world.everyone_has_ties:
+        # Residents with no ties keep their own view (peer mean = own value).
+        peer_t = np.where(world.has_ties, peer_t, r.trust)
+        peer_f = np.where(world.has_ties, peer_f, r.fear)
     # Fear is anchored to the disposition shifted by local crime (Hale 1996).
     # Linear in the crime ratio: mean-zero at a flat baseline, so fear does not drift.
-    local = np.clip(crime_ratio - 1.0, -1.0, 2.0)[r.place]
-    fear_anchor = np.clip(r.fear_disposition + social_pars.local_crime_fear * local, 0.0, 1.0)
-    r.trust += (s * (peer_t - r.trust) + a * (r.trust_disposition - r.trust)).astype(np.float32)
+    shift = social_pars.local_crime_fear * np.clip(crime_ratio - 1.0, -1.0, 2.0)
+    fear_anchor = np.clip(r.fear_disposition + shift[world.place_index], 0.0, 1.0)
+    r.trust += (s * (peer_t - r.trust) + a * (r.trust_disposition - r.trust)).astype(
+        np.float32, copy=False
+    )
     r.fear += (s * (peer_f - r.fear) + social_pars.fear_relaxation * (fear_anchor - r.fear)).astype(
-        np.float32
+        np.float32, copy=False
     )
     np.clip(r.trust, 0.0, 1.0, out=r.trust)
     np.clip(r.fear, 0.0, 1.0, out=r.fear)
