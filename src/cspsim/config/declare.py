@@ -20,16 +20,41 @@ def _field(default: Any, metadata: dict[str, Any]) -> Any:
     return dataclasses.field(default=default, metadata=metadata)
 
 
-def p(default: Any, unit: str, source: str, **bounds: Any) -> Any:
+#: How a parameter's value is known (see ``docs/ODD.md``, "Evidence"): a micro-level estimate
+#: from a named study (its uncertainty as the range), fitted to baseline calibration targets,
+#: or assumed (no source; a plausible range).
+KINDS = ("sourced", "fitted", "assumed")
+
+
+def p(
+    default: Any,
+    unit: str,
+    source: str,
+    *,
+    kind: str | None = None,
+    range: tuple[float, float] | None = None,  # noqa: A002 (the parameter's plausible range)
+    **bounds: Any,
+) -> Any:
     """Declare a mechanism parameter with its default, unit and source.
 
     Args:
         default: Default value.
         unit: Unit or scale (checked ranges follow from it unless ``bounds`` say otherwise).
-        source: Where the value comes from (study, calibration, or "assumption").
-        **bounds: Optional explicit range: ``low``, ``high`` (inclusive), ``choices``.
+        source: Where the value comes from (author and year, or the calibration targets, or
+            the reasoning behind an assumption).
+        kind: ``sourced``, ``fitted`` or ``assumed`` (:data:`KINDS`).
+        range: Plausible range ``(low, high)`` of the value (the study's uncertainty for a
+            sourced value), drawn from by the uncertainty ensemble.
+        **bounds: Optional explicit valid range: ``low``, ``high`` (inclusive), ``choices``.
     """
-    return _field(default, {"unit": unit, "source": source, **bounds})
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"kind: expected one of {KINDS}, got {kind!r}")
+    meta = {"unit": unit, "source": source, **bounds}
+    if kind is not None:
+        meta["kind"] = kind
+    if range is not None:
+        meta["range"] = tuple(range)
+    return _field(default, meta)
 
 
 def setting(default: Any, unit: str, doc: str, **bounds: Any) -> Any:

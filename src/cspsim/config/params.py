@@ -70,6 +70,14 @@ class CrimeParams:
         "days per arrest by type (violent, property, disorder, drugs)",
         "assumption from BJS jail/prison stay lengths",
     )
+    compliance_trust_effect: float = p(
+        0.2,
+        "log offending propensity lost per unit trust above the start",
+        "assumption; Nagin & Telep 2017 (weak evidence legitimacy changes compliance); "
+        "Walters & Bolger 2019",
+        kind="assumed",
+        range=(0.0, 0.5),
+    )
     specific_deterrence: float = p(
         0.05, "propensity reduction per arrest", "Nagin 2013 (certainty, not severity, deters)"
     )
@@ -85,7 +93,12 @@ class ReportingParams:
         "US NCVS 2022-23 (violent 0.38-0.48, property 0.27-0.34); drugs: nearly all police-found",
     )
     trust_effect: float = p(
-        2.0, "log-odds per unit trust", "Tyler & Fagan 2008; Kwak, Dierenfeldt & McNeeley 2019"
+        1.0,
+        "log-odds of reporting per unit trust",
+        "derived from NCVS 2006-10 reasons for not reporting (Langton et al. 2012: 'police "
+        "would not help' 20% of unreported violent crime); Goudriaan et al. 2006 null",
+        kind="sourced",
+        range=(0.0, 2.0),
     )
     education_effect: float = p(
         0.5, "log-odds at full campaign exposure", "assumption (reporting campaigns)"
@@ -122,6 +135,22 @@ class PoliceParams:
         "FBI UCR clearance rates 2019 (violent 45.5%, property 17.2%)",
     )
 
+    witness_trust_effect: float = p(
+        0.5,
+        "log-odds of an arrest per recorded offence per unit trust of the victim or witness",
+        "assumption; direction: Tyler & Fagan 2008 (legitimacy and helping police locate "
+        "criminals)",
+        kind="assumed",
+        range=(0.0, 1.5),
+    )
+    cynicism_arrest_effect: float = p(
+        1.0,
+        "log-odds of an arrest per unit legal cynicism of the neighbourhood",
+        "assumption; direction: Kirk & Matsuda 2011 (cynical neighbourhoods clear fewer crimes)",
+        kind="assumed",
+        range=(0.3, 2.0),
+    )
+
 
 @dataclass
 class ContactParams:
@@ -155,14 +184,41 @@ class ContactParams:
     at_risk_stop_ratio: float = p(
         4.0, "stop rate ratio of at-risk residents", "assumption (stops target suspicion)"
     )
-    arrest_tie_trust_loss: float = p(
-        0.02, "trust lost by each social tie of an arrestee", "Rosenbaum et al. 2005 (vicarious)"
+    stop_hit_rate: float = p(
+        0.10,
+        "share of stops ending in an arrest, summons or a find",
+        "NYCLU 2011 (NYC stops: about 1 in 10 led to an arrest or summons)",
+        kind="sourced",
+        range=(0.06, 0.15),
+    )
+    at_risk_hit_ratio: float = p(
+        16.0,
+        "hit rate of stops of at-risk residents relative to other residents",
+        "assumption: stops of people who offend find something far more often",
+        kind="assumed",
+        range=(4.0, 40.0),
+    )
+    no_cause_negative_ratio: float = p(
+        1.5,
+        "negative share of stops that find nothing relative to stops that find something",
+        "assumption; direction: Tyler, Fagan & Geller 2014 (stops seen as unjustified cost "
+        "legitimacy)",
+        kind="assumed",
+        range=(1.0, 3.0),
+    )
+    group_b_fairness_ratio: float = p(
+        1.0,
+        "negative share of contacts of group B relative to group A",
+        "Wolfe et al. 2016: procedural justice judged alike across groups (largely invariant)",
+        kind="sourced",
+        range=(0.8, 1.2),
     )
     foot_informal_contacts_per_hour: float = p(
-        2.0,
+        1.0,
         "informal (non-enforcement) contacts per community foot-patrol officer-hour",
-        "calibrated: community policing trust clearly up (Gill et al. 2014); foot officers "
-        "talk with residents (Trojanowicz 1982; Skogan & Hartnett 1997)",
+        "assumption (time use of foot officers; Trojanowicz 1982; Skogan & Hartnett 1997)",
+        kind="assumed",
+        range=(0.5, 3.0),
     )
     negative_probability_informal: float = p(
         0.02,
@@ -182,11 +238,12 @@ class SocialParams:
     influence_rate: float = p(
         0.02, "1/day pull of trust and fear towards ties' mean", "Friedkin & Johnsen 1990"
     )
-    anchor_rate: float = p(
-        0.005, "1/day pull back to a resident's own disposition", "Friedkin & Johnsen 1990"
-    )
     victim_trust_loss: float = p(
-        0.05, "trust lost by a victim whose report goes unresolved", "Skogan 2006"
+        0.05,
+        "share of trust lost by a victim whose report goes unresolved (no arrest)",
+        "assumption; direction: Skogan 2006 (dissatisfaction with how reports are handled)",
+        kind="assumed",
+        range=(0.0, 0.1),
     )
     victim_fear_gain: float = p(
         0.3, "fear gained per victimization (share of 1-fear)", "Skogan & Maxfield 1981"
@@ -252,25 +309,337 @@ class ProgramParams:
 class EngagementParams:
     """Meetings, education, watch and collective efficacy."""
 
-    meeting_attendance: float = p(
-        0.05,
-        "share of residents attending a meeting at full engagement",
-        "Skogan & Hartnett 1997: CAPS beat meetings",
-    )
-    meeting_trust_gain: float = p(
-        0.05, "trust gained per meeting attended", "Skogan 2006; Gill et al. 2014"
-    )
-    meeting_engagement_gain: float = p(0.05, "engagement gained per meeting", "assumption")
     education_engagement_gain: float = p(0.002, "engagement per day of campaign", "assumption")
     engagement_relaxation: float = p(0.005, "1/day back to disposition", "assumption")
     efficacy_rate: float = p(0.01, "1/day", "assumption")
-    efficacy_trust_weight: float = p(0.5, "weight", "Sampson et al. 1997; Kochel 2012")
-    efficacy_engagement_weight: float = p(0.5, "weight", "Sampson et al. 1997")
+    efficacy_police_weight: float = p(
+        0.2,
+        "weight of residents' trust in police (expected backing) in collective efficacy",
+        "assumption; direction: Silver & Miller 2004; Kochel 2009; Kirk & Matsuda 2011",
+        kind="assumed",
+        range=(0.0, 0.4),
+    )
+    efficacy_ties_weight: float = p(
+        0.5,
+        "weight of local ties (share of residents' ties within their place)",
+        "Sampson, Raudenbush & Earls 1997 (r = 0.49 with friendship and kinship ties)",
+        kind="sourced",
+        range=(0.35, 0.65),
+    )
+    efficacy_engagement_weight: float = p(
+        0.45,
+        "weight of civic engagement and shared activity (watch, events, volunteering)",
+        "Sampson, Raudenbush & Earls 1997 (r = 0.45 with organizational participation)",
+        kind="sourced",
+        range=(0.3, 0.6),
+    )
     efficacy_crime_erosion: float = p(
         0.1, "per unit of crime ratio above baseline", "Skogan 1990: disorder and decline"
     )
+    watch_trust_effect: float = p(
+        0.5,
+        "log-odds of joining a watch per unit trust above the start",
+        "assumption; Tyler & Fagan 2008 (legitimacy matters less for helping neighbours)",
+        kind="assumed",
+        range=(0.0, 1.0),
+    )
     watch_participation: float = p(
         0.8, "share of watch effect at mean engagement", "Bennett et al. 2008"
+    )
+
+
+@dataclass
+class LegitimacyParams:
+    """Trust that is earned and lost: recent experience, long-run belief, legal cynicism.
+
+    A resident's trust ``T`` moves with each experience and relaxes toward their long-run
+    belief ``A``; the belief learns from the gap, faster when experience is worse than belief;
+    a neighbourhood's legal cynicism ``C`` follows its residents' beliefs over a decade and
+    shapes newcomers, how bad news is heard, complaints and witness cooperation.
+    """
+
+    recent_half_life_days: float = p(
+        180.0,
+        "days for half of a recent experience's effect to fade into the belief",
+        "derived: Peyton et al. 2019 (a single contact still matters at 21 days); Gallup "
+        "2020-21 (most of a shock's drop gone within a year)",
+        kind="sourced",
+        range=(60.0, 365.0),
+    )
+    permanent_share_bad: float = p(
+        0.3,
+        "share of a bad experience's effect written into the long-run belief",
+        "Gallup 2020-21: a year after 2020, 3 of the 11 points Black adults' high confidence "
+        "lost were still lost (all 4 points for White adults)",
+        kind="sourced",
+        range=(0.1, 0.9),
+    )
+    good_learning_half_life_days: float = p(
+        1825.0,
+        "days for the belief to close half its gap to a better experience",
+        "assumption: beliefs are sticky (Augustyn 2016; Posch et al. 2020)",
+        kind="assumed",
+        range=(730.0, 3650.0),
+    )
+    vicarious_weight: float = p(
+        0.5,
+        "effect of a tie's experience relative to one's own",
+        "assumption; direction: Rosenbaum et al. 2005 (vicarious experience changes attitudes)",
+        kind="assumed",
+        range=(0.25, 1.0),
+    )
+    vicarious_share_heard: float = p(
+        0.3,
+        "share of a person's ties who hear of their police contact",
+        "assumption",
+        kind="assumed",
+        range=(0.1, 0.6),
+    )
+    cynicism_half_life_days: float = p(
+        3650.0,
+        "days for a neighbourhood's legal cynicism to close half its gap to its residents' "
+        "distrust",
+        "assumption: a frame that outlasts the experiences that formed it (Kirk & "
+        "Papachristos 2011; Kirk 2016)",
+        kind="assumed",
+        range=(1825.0, 10950.0),
+    )
+    cynicism_amplification: float = p(
+        1.0,
+        "extra weight of bad news per unit legal cynicism",
+        "assumption; direction: Sampson & Bartusch 1998; Kirk & Papachristos 2011",
+        kind="assumed",
+        range=(0.0, 2.0),
+    )
+    mobility_per_year: float = p(
+        0.11,
+        "share of residents replaced by newcomers per year",
+        "US Census Bureau CPS ASEC: 10-12% of people moved in a year in the 2010s",
+        kind="sourced",
+        range=(0.08, 0.14),
+    )
+    newcomer_frame_weight: float = p(
+        0.7,
+        "weight of the neighbourhood's frame (1 - cynicism) in a newcomer's belief",
+        "assumption; Kirk & Papachristos 2011 (legal cynicism as a cultural frame)",
+        kind="assumed",
+        range=(0.4, 1.0),
+    )
+    resolved_report_gain: float = p(
+        0.01,
+        "share of (1 - trust) gained by a victim whose report led to an arrest",
+        "assumption: good outcomes count less than bad ones (Skogan 2006)",
+        kind="assumed",
+        range=(0.0, 0.05),
+    )
+    unanswered_call_loss: float = p(
+        0.05,
+        "share of trust lost by a caller whose call no officer could answer",
+        "assumption; direction: Skogan 2005 (response decides satisfaction)",
+        kind="assumed",
+        range=(0.0, 0.1),
+    )
+    area_safety_effect: float = p(
+        0.0003,
+        "trust per day per unit fall of visible crime around the home (its ratio to start)",
+        "assumption: outcomes matter less than treatment (Sunshine & Tyler 2003)",
+        kind="assumed",
+        range=(0.0, 0.001),
+    )
+
+
+@dataclass
+class VoiceParams:
+    """Beat meetings: who attends, what they raise, and what responsiveness does."""
+
+    attendance: float = p(
+        0.0025,
+        "share of a neighbourhood's residents at a meeting (at mean propensity)",
+        "Chicago CAPS 1998: about 25 residents per beat meeting of ~10,000 residents "
+        "(Skogan & Hartnett 1997)",
+        kind="sourced",
+        range=(0.001, 0.005),
+    )
+    attendance_engagement_effect: float = p(
+        3.0,
+        "log-odds of attending per unit civic engagement above the mean",
+        "assumption; direction: Skogan & Hartnett 1997 (the active attend)",
+        kind="assumed",
+        range=(1.0, 5.0),
+    )
+    attendance_trust_effect: float = p(
+        1.0,
+        "log-odds of attending per unit trust above the mean",
+        "assumption; direction: Tyler & Fagan 2008",
+        kind="assumed",
+        range=(0.3, 2.0),
+    )
+    attendance_tenure_effect: float = p(
+        0.7,
+        "log-odds of attending per log of tenure relative to the median",
+        "assumption; Skogan 2006: homeowners and long-time residents attend more (odds ~2)",
+        kind="assumed",
+        range=(0.4, 1.1),
+    )
+    meeting_trust_gain: float = p(
+        0.02,
+        "share of (1 - trust) gained by an attendee at a meeting",
+        "assumption: a positive contact (Peyton et al. 2019: one non-enforcement visit moves "
+        "attitudes)",
+        kind="assumed",
+        range=(0.005, 0.05),
+    )
+    meeting_engagement_gain: float = p(
+        0.05,
+        "share of (1 - engagement) gained by an attendee",
+        "assumption",
+        kind="assumed",
+        range=(0.01, 0.1),
+    )
+    responsiveness_trust_gain: float = p(
+        0.02,
+        "share of (1 - trust) gained by attendees per problem raised that was acted on",
+        "assumption; Skogan 2006: what builds trust is visible responsiveness",
+        kind="assumed",
+        range=(0.0, 0.05),
+    )
+    ignored_trust_loss: float = p(
+        0.02,
+        "share of trust lost by attendees per problem raised and ignored",
+        "assumption; Skogan 2006",
+        kind="assumed",
+        range=(0.0, 0.05),
+    )
+    acted_presence_ratio: float = p(
+        1.25,
+        "police presence at a raised place, relative to before, that counts as acting",
+        "assumption",
+        kind="assumed",
+        range=(1.1, 2.0),
+    )
+    victim_memory_half_life_days: float = p(
+        90.0,
+        "days for half of a victimization to leave residents' concerns",
+        "assumption",
+        kind="assumed",
+        range=(30.0, 365.0),
+    )
+
+
+@dataclass
+class AccountabilityParams:
+    """Complaints after negative contacts, their review, and transparency reports."""
+
+    complaint_probability: float = p(
+        0.04,
+        "probability that a person who felt treated improperly files a complaint",
+        "BJS PPCS 2011: fewer than 5% of those who felt police behaved improperly complained",
+        kind="sourced",
+        range=(0.01, 0.05),
+    )
+    cynicism_complaint_suppression: float = p(
+        0.5,
+        "log-odds of complaining lost per unit legal cynicism ('no use complaining')",
+        "assumption",
+        kind="assumed",
+        range=(0.0, 1.0),
+    )
+    anonymous_channel_effect: float = p(
+        1.5,
+        "complaints filed with an anonymous channel relative to without",
+        "assumption (no estimate found)",
+        kind="assumed",
+        range=(1.0, 2.0),
+    )
+    rights_education_effect: float = p(
+        1.25,
+        "complaints filed by residents who know their rights relative to others",
+        "assumption (no estimate found)",
+        kind="assumed",
+        range=(1.0, 1.5),
+    )
+    retraining_skill_gain: float = p(
+        0.1,
+        "procedural-justice skill gained by an officer retrained after repeat complaints",
+        "assumption; Wood, Tyler & Papachristos 2020 (training and complaints)",
+        kind="assumed",
+        range=(0.0, 0.3),
+    )
+    transparency_trust_gain: float = p(
+        0.02,
+        "share of (1 - trust) gained by engaged residents reading a report on acted problems",
+        "assumption; Skogan 2006 on accountability",
+        kind="assumed",
+        range=(0.0, 0.05),
+    )
+
+
+@dataclass
+class PartnerParams:
+    """Community organizations and businesses as partners of the police."""
+
+    organizations_per_10k: float = p(
+        3.0,
+        "community organizations (faith, tenant, school, business) per 10,000 residents",
+        "assumption; Sharkey, Torrats-Espinosa & Takyar 2017 (nonprofit density)",
+        kind="assumed",
+        range=(1.0, 6.0),
+    )
+    baseline_strength: float = p(
+        0.1,
+        "partnership strength of an organization with no joint work (0-1)",
+        "assumption",
+        kind="assumed",
+        range=(0.0, 0.3),
+    )
+    strength_half_life_days: float = p(
+        180.0,
+        "days for a partnership without joint work to lose half its strength",
+        "assumption; Rosenbaum 2002 (partnerships need maintenance)",
+        kind="assumed",
+        range=(90.0, 365.0),
+    )
+    strength_gain: float = p(
+        0.05,
+        "share of (1 - strength) gained per day of joint work",
+        "assumption",
+        kind="assumed",
+        range=(0.01, 0.1),
+    )
+    problem_solving_boost: float = p(
+        0.5,
+        "problem-solving progress gained at full partnership strength (relative)",
+        "assumption; Goldstein 1990 (problem solving relies on partners)",
+        kind="assumed",
+        range=(0.0, 1.0),
+    )
+    referral_boost: float = p(
+        0.5,
+        "program effect gained at full partnership strength (relative)",
+        "assumption",
+        kind="assumed",
+        range=(0.0, 1.0),
+    )
+    place_manager_effect: float = p(
+        0.2,
+        "log-rate reduction of crime at a fully commercial place with a fully active manager",
+        "assumption; direction: Eck 2002; Eck & Wartell 1998",
+        kind="assumed",
+        range=(0.05, 0.4),
+    )
+    manager_base_effort: float = p(
+        0.3,
+        "effort of place managers without a partnership (0-1)",
+        "assumption",
+        kind="assumed",
+        range=(0.1, 0.5),
+    )
+    event_cohesion_gain: float = p(
+        0.1,
+        "share of (1 - engagement) gained by residents at a community event",
+        "assumption",
+        kind="assumed",
+        range=(0.02, 0.2),
     )
 
 
@@ -301,6 +670,13 @@ class CostParams:
         110.0, "USD per officer-hour of training", "Chicago PJ training (Wood et al. 2020)"
     )
     education_day: float = p(500.0, "USD per campaign-day", "assumption")
+    feedback_channel_day: float = p(
+        300.0, "USD per day for an anonymous feedback channel and complaint review", "assumption"
+    )
+    community_event: float = p(2000.0, "USD per community event", "assumption")
+    partnership_day: float = p(
+        50.0, "USD per partner organization per day of joint work (liaison time)", "assumption"
+    )
 
 
 @dataclass
@@ -315,5 +691,9 @@ class ModelParams:
     residents: ResidentParams = field(default_factory=ResidentParams)
     programs: ProgramParams = field(default_factory=ProgramParams)
     engagement: EngagementParams = field(default_factory=EngagementParams)
+    legitimacy: LegitimacyParams = field(default_factory=LegitimacyParams)
+    voice: VoiceParams = field(default_factory=VoiceParams)
+    accountability: AccountabilityParams = field(default_factory=AccountabilityParams)
+    partners: PartnerParams = field(default_factory=PartnerParams)
     survey: SurveyParams = field(default_factory=SurveyParams)
     costs: CostParams = field(default_factory=CostParams)

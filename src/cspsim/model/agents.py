@@ -119,6 +119,7 @@ class Force:
         mode: Duty mode today (index into ``DUTY_MODES``).
         place: Place of the officer's last patrol visit (-1 before the first).
         hours: Patrol officer-hours worked so far.
+        complaints: Complaints received so far.
     """
 
     beat: np.ndarray
@@ -129,6 +130,7 @@ class Force:
     mode: np.ndarray
     place: np.ndarray
     hours: np.ndarray
+    complaints: np.ndarray
 
     @classmethod
     def field_names(cls) -> list[str]:
@@ -193,7 +195,7 @@ class Officer(mesa.Agent):
         return places
 
 
-for _name in ("beat", "skill", "contacts", "on_duty", "place", "hours"):
+for _name in ("beat", "skill", "contacts", "on_duty", "place", "hours", "complaints"):
     setattr(
         Officer,
         _name,
@@ -207,14 +209,19 @@ PROGRAM_TYPES = ("youth_jobs", "job_training")
 
 
 class Organization(mesa.Agent):
-    """A partner organization running a program in its neighbourhood.
+    """A community organization, a partner of the police (its state: ``model.partners``).
+
+    Civic organizations (faith and tenant groups, schools, business associations) exist in
+    every city; program organizations (``youth_jobs``, ``job_training``) are opened by the
+    programs component and enrol residents.
 
     Attributes:
-        kind: Program type (one of ``PROGRAM_TYPES``).
+        index: Row in the partners' arrays.
+        kind: Kind of organization.
         place: Place where it sits (drawn on the map).
-        neighbourhood: Catchment neighbourhood.
-        capacity: Places (resident agents enrolled at once).
-        budget: Daily budget in USD.
+        neighbourhood: Neighbourhood it serves.
+        capacity: Program places (resident agents enrolled at once; 0 for civic ones).
+        budget: Daily program budget in USD (0 for civic ones).
         stream: Name of its enrolment random stream.
         enrolled: Resident indices currently enrolled.
     """
@@ -222,22 +229,39 @@ class Organization(mesa.Agent):
     def __init__(
         self,
         model: CommunitySafetyModel,
-        kind: str,
-        place: int,
-        neighbourhood: int,
-        capacity: int,
-        budget: float,
-        stream: str,
+        index: int,
+        capacity: int = 0,
+        budget: float = 0.0,
+        stream: str = "",
     ) -> None:
         super().__init__(model)
-        self.kind = kind
-        self.place = place
-        self.neighbourhood = neighbourhood
+        self.index = index
         self.capacity = capacity
         self.budget = budget
         self.stream = stream
         self.enrolled = np.empty(0, dtype=np.int64)
 
+    @property
+    def kind(self) -> str:
+        """Kind of organization."""
+        return self.model.partners.kind[self.index]
+
+    @property
+    def place(self) -> int:
+        """Place where it sits."""
+        return int(self.model.partners.place[self.index])
+
+    @property
+    def neighbourhood(self) -> int:
+        """Neighbourhood it serves."""
+        return int(self.model.partners.neighbourhood[self.index])
+
+    @property
+    def strength(self) -> float:
+        """Partnership strength with the police, 0-1."""
+        return float(self.model.partners.strength[self.index])
+
     def step(self) -> None:
-        """Graduate residents whose program ended and fill free places from the catchment."""
-        self.model.programs.enrol(self)
+        """Program organizations graduate residents and fill free places from the catchment."""
+        if self.kind in PROGRAM_TYPES:
+            self.model.programs.enrol(self)

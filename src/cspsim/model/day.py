@@ -35,6 +35,9 @@ class Day:
         arrestees: Resident agent of each arrest, in offence order.
         contacts: Police-resident contacts (stops, calls, informal talks, arrests).
         meetings_held: Community meetings held today (neighbourhoods).
+        raised_places: Places whose problems were raised at today's meetings.
+        acted_places: Places whose raised problems were judged acted on today.
+        unanswered: Callers no officer could answer today.
         recorded: Recorded offences by place and type, shape (P, 4).
         review: Whether today is a partnership review day.
     """
@@ -51,6 +54,9 @@ class Day:
     arrestees: np.ndarray | None = None
     contacts: Contacts | None = None
     meetings_held: int = 0
+    raised_places: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    acted_places: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    unanswered: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     recorded: np.ndarray | None = None
     review: bool = False
 

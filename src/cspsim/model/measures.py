@@ -133,6 +133,46 @@ def _arrests_by_group(g: int):
     return lambda m, d: int((m.residents.group[d.arrestees] == g).sum())
 
 
+def _group_mean(values_of, g: int):
+    def mean(m: CommunitySafetyModel, d: Day) -> float:
+        sel = m.residents.group == g
+        return float(values_of(m)[sel].mean()) if sel.any() else np.nan
+
+    return mean
+
+
+def _reporting_by_group(g: int):
+    def rate(m: CommunitySafetyModel, d: Day) -> float:
+        off = d.offences
+        mine = d.victim_offence & (m.residents.group[off.victim] == g)
+        n = int(mine.sum())
+        return float(off.reported[mine].mean()) if n else np.nan
+
+    return rate
+
+
+def _complaints_by_group(g: int):
+    def count(m: CommunitySafetyModel, d: Day) -> int:
+        c = d.contacts
+        return int((c.complaint & (_contact_group(d, m) == g)).sum())
+
+    return count
+
+
+def _hit_rate_by_group(g: int):
+    def rate(m: CommunitySafetyModel, d: Day) -> float:
+        c = d.contacts
+        stops = c.stop & (_contact_group(d, m) == g)
+        n = int(stops.sum())
+        return float(c.hit[stops].mean()) if n else np.nan
+
+    return rate
+
+
+def _mean_cynicism(m: CommunitySafetyModel, d: Day) -> float:
+    return float(m.legitimacy.resident_cynicism().mean())
+
+
 def _mean_efficacy(m: CommunitySafetyModel, d: Day) -> float:
     return float(np.average(m.engagement.efficacy, weights=m.world.place_count + 1e-9))
 
@@ -274,6 +314,120 @@ TIMESERIES: tuple[Measure, ...] = (
         "High confidence in police",
         lambda m, d: float((m.residents.trust >= HIGH_CONFIDENCE).mean()),
         "last30",
+    ),
+    _ts(
+        "mean_trust_belief",
+        "float64",
+        "mean 0-1",
+        "Long-run belief in police",
+        lambda m, d: float(m.residents.trust_belief.mean()),
+        "last30",
+    ),
+    _ts(
+        "mean_trust_group_a",
+        "float64",
+        "mean 0-1",
+        "Trust in police, group A",
+        _group_mean(lambda m: m.residents.trust, 0),
+        "last30",
+    ),
+    _ts(
+        "mean_trust_group_b",
+        "float64",
+        "mean 0-1",
+        "Trust in police, group B",
+        _group_mean(lambda m: m.residents.trust, 1),
+        "last30",
+    ),
+    _ts(
+        "reporting_rate_group_a",
+        "float64",
+        "share of victimizations",
+        "Reporting rate, group A",
+        _reporting_by_group(0),
+        "none",
+    ),
+    _ts(
+        "reporting_rate_group_b",
+        "float64",
+        "share of victimizations",
+        "Reporting rate, group B",
+        _reporting_by_group(1),
+        "none",
+    ),
+    _ts(
+        "complaints",
+        "int64",
+        "complaints/day",
+        "Complaints",
+        lambda m, d: int(d.contacts.complaint.sum()),
+    ),
+    _ts(
+        "complaints_group_a",
+        "int64",
+        "complaints/day",
+        "Complaints, group A",
+        _complaints_by_group(0),
+    ),
+    _ts(
+        "complaints_group_b",
+        "int64",
+        "complaints/day",
+        "Complaints, group B",
+        _complaints_by_group(1),
+    ),
+    _ts(
+        "hit_rate_group_a",
+        "float64",
+        "share of stops",
+        "Stops that found something, group A",
+        _hit_rate_by_group(0),
+        "none",
+    ),
+    _ts(
+        "hit_rate_group_b",
+        "float64",
+        "share of stops",
+        "Stops that found something, group B",
+        _hit_rate_by_group(1),
+        "none",
+    ),
+    _ts(
+        "unanswered_calls",
+        "int64",
+        "calls/day",
+        "Calls no officer could answer",
+        lambda m, d: len(d.unanswered),
+    ),
+    _ts(
+        "mean_cynicism",
+        "float64",
+        "mean 0-1 (resident-weighted)",
+        "Legal cynicism",
+        _mean_cynicism,
+        "last30",
+    ),
+    _ts(
+        "mean_partnership_strength",
+        "float64",
+        "mean 0-1 (organizations)",
+        "Partnership strength",
+        lambda m, d: float(m.partners.strength.mean()) if len(m.partners.kind) else np.nan,
+        "last30",
+    ),
+    _ts(
+        "concerns_raised",
+        "int64",
+        "problems/day",
+        "Problems raised at meetings",
+        lambda m, d: len(d.raised_places),
+    ),
+    _ts(
+        "concerns_acted",
+        "int64",
+        "problems/day",
+        "Raised problems acted on",
+        lambda m, d: len(d.acted_places),
     ),
     _ts(
         "patrol_hours",
@@ -452,6 +606,34 @@ PLACES: tuple[Measure, ...] = (
         _home_counts(lambda d: None, lambda d: d.arrestees),
     ),
     _place_last(
+        "cynicism",
+        "float64",
+        "0-1",
+        "Legal cynicism (neighbourhood)",
+        lambda m: m.legitimacy.place_cynicism(),
+    ),
+    _place_last(
+        "partnership_strength",
+        "float64",
+        "0-1",
+        "Partnership strength (neighbourhood's organizations)",
+        lambda m: m.partners.place_strength(),
+    ),
+    _place_sum(
+        "concerns_raised",
+        "int64",
+        "problems/month",
+        "Problems raised at meetings",
+        lambda m, d: np.bincount(d.raised_places, minlength=m.world.n_places),
+    ),
+    _place_sum(
+        "concerns_acted",
+        "int64",
+        "problems/month",
+        "Raised problems acted on",
+        lambda m, d: np.bincount(d.acted_places, minlength=m.world.n_places),
+    ),
+    _place_last(
         "contacted_share",
         "float64",
         "share of residents since day 0",
@@ -568,6 +750,7 @@ OUTCOMES: tuple[Outcome, ...] = (
         better="higher",
     ),
     Outcome("arrests", "Arrests", "per year", "arrests"),
+    Outcome("complaints", "Complaints", "per year", "complaints"),
     Outcome("contacts_negative", "Negative contacts", "per year", "contacts_negative"),
     Outcome("cost", "Cost", "USD per year", "budget_spent", compare="usd"),
 )

@@ -33,17 +33,21 @@ from cspsim.model.partnership import Partnership
 from cspsim.model.processes import reporting, social
 from cspsim.model.processes.crime import CrimeProcess
 from cspsim.model.processes.engagement import Engagement
+from cspsim.model.processes.legitimacy import Legitimacy
+from cspsim.model.processes.partners import Partners, commercial_share
 from cspsim.model.processes.policing import (
+    Contacts,
     Jail,
     Orders,
     Police,
+    answer_calls,
     apply_arrests,
     apply_contacts,
+    file_complaints,
     has_informal_contacts,
     informal_contacts,
     make_arrests,
     make_contacts,
-    with_informal,
 )
 from cspsim.model.processes.programs import Programs
 from cspsim.model.processes.survey import Survey
@@ -96,13 +100,6 @@ class CommunitySafetyModel(mesa.Model):
         self.world.index_residents(self.streams)
         self.resident_agents = ResidentAgents(self)
         self._build_processes()
-        self.partnership = Partnership(
-            self.world.city.neighbourhood,
-            self.world.city.n_neighbourhoods,
-            self._treated_places(),
-            max([h.fn() for h in self._hooks("start_day", started=True)], default=0),
-            self.expected_recorded,
-        )
         self.recorder = Recorder(self)
 
     # ----- construction ---------------------------------------------------------------
@@ -121,23 +118,45 @@ class CommunitySafetyModel(mesa.Model):
 
     def _build_processes(self) -> None:
         world, params = self.world, self.params
+        self.legitimacy = Legitimacy(world, params)
         self.police = Police(self, world, params, self.streams.get("init.officers"))
         cost = params.costs.officer_hour
         daily = self.cfg.sim.daily_budget
         self.baseline_budget = daily if daily > 0 else self.police.baseline_hours * cost
         self.expected_recorded = expected_recorded_rates(world, self.cfg.city.base_crime_per_1000)
         self.police.set_reference_presence(self.expected_recorded)
-        self.programs = Programs(world, params, self.streams)
+        self.partnership = Partnership(
+            world.city.neighbourhood,
+            world.city.n_neighbourhoods,
+            self._treated_places(),
+            max([h.fn() for h in self._hooks("start_day", started=True)], default=0),
+            self.expected_recorded,
+        )
+        self.partners = Partners(world, params, commercial_share(world, self.expected_recorded))
+        self.civic_organizations = [Organization(self, i) for i in range(len(self.partners.kind))]
+        self.programs = Programs(world, params, self.streams, self._program_partner_boost)
         target = target_true_rates(
             world, self.expected_recorded, self.police.reference_presence_raw
         )
         self.crime = CrimeProcess(
             world, params, target, self.programs.effect_by_type, self.police.reference_presence
         )
-        self.engagement = Engagement(world, params, self.crime.crime_ratio)
+        self.engagement = Engagement(world, params, self.crime.crime_ratio, self._activity)
         self.jail = Jail()
         self.propensity0 = world.residents.propensity[world.at_risk_index].copy()
         self.survey = Survey(world)
+
+    def _program_partner_boost(self, residents: np.ndarray) -> np.ndarray:
+        """Program effect multiplier from the partnership of each resident's neighbourhood."""
+        strength = self.partners.neighbourhood_strength()[self.legitimacy.resident_nbhd[residents]]
+        return 1.0 + self.params.partners.referral_boost * self.partners.relative(strength)
+
+    def _activity(self) -> np.ndarray:
+        """Share of each place's residents in shared activities (watch, events, volunteering)."""
+        total = np.zeros(self.world.n_places)
+        for share in self._answers("activity"):
+            total += share
+        return total
 
     def _treated_places(self) -> np.ndarray:
         mask = np.ones(self.world.n_places, dtype=bool)
@@ -166,15 +185,6 @@ class CommunitySafetyModel(mesa.Model):
             out |= mask
         return out
 
-    def organization_stream_id(self, index: int) -> int:
-        """Number in the enrolment stream name of the ``index``-th program organization.
-
-        Organizations are numbered after every resident and officer (the agent ids of the
-        first version, which built all resident agents up front), so the random draws of
-        enrolment, and so results, are unchanged.
-        """
-        return self.world.residents.n + self.police.force.n + 1 + index
-
     # ----- the day --------------------------------------------------------------------
     def step(self) -> None:
         """Advance one day: every stage of :data:`cspsim.model.schedule.STAGES` in order."""
@@ -201,6 +211,7 @@ class CommunitySafetyModel(mesa.Model):
         # and the first review reads only recorded days.
         if d.day == 0:
             self.crime.rebaseline()
+            self.legitimacy.rebaseline()
             self.partnership.recorded_since_review[:] = 0.0
 
     def _start(self, d: Day) -> bool | None:
@@ -238,10 +249,12 @@ class CommunitySafetyModel(mesa.Model):
             presence: Police officer-hours per place (default: yesterday's, what deters).
         """
         opportunity = self._answers("opportunity")
+        managers = self.partners.guardianship()
+        guardians = ([] if managers is None else [managers]) + self._answers("guardianship")
         lam, _ = self.crime.expected(
             self.police.presence if presence is None else presence,
             self.engagement.efficacy_gain(),
-            self._answers("guardianship"),
+            guardians,
             opportunity[0] if opportunity else None,
         )
         return lam
@@ -290,29 +303,62 @@ class CommunitySafetyModel(mesa.Model):
         )
 
     def _arrests(self, d: Day) -> None:
+        off = d.offences
+        leg = self.legitimacy
         d.arrestees = make_arrests(
-            self.world, self.params, d.offences, self.streams.get("arrests", d.day)
+            self.world,
+            self.params,
+            off,
+            leg.place_cynicism()[off.place],
+            leg.reference_cynicism,
+            self.streams.get("arrests", d.day),
         )
 
     def _contacts(self, d: Day) -> None:
-        police = self.police
-        contacts = make_contacts(
-            police, d.shift, d.offences, d.other_calls, self.streams.get("contacts", d.day)
+        police, off = self.police, d.offences
+        callers = np.concatenate([off.victim[off.reported], d.other_calls])
+        wanted = len(callers) * self.params.police.call_hours
+        share = d.shift.call_hours / wanted if wanted > 0 else 1.0
+        answered, d.unanswered = answer_calls(
+            callers, share, self.streams.get("calls.answered", d.day)
         )
+        contacts = make_contacts(police, d.shift, answered, self.streams.get("contacts", d.day))
         if has_informal_contacts(police, d.shift):
             rng = self.streams.get("contacts.informal", d.day)
-            contacts = with_informal(contacts, *informal_contacts(police, d.shift, rng))
-        d.contacts = contacts.plus_arrests(d.arrestees)
-        apply_contacts(police, d.contacts)
+            contacts = contacts.plus(informal_contacts(police, d.shift, rng))
+        arrests = Contacts.of(
+            d.arrestees, np.full(len(d.arrestees), -1), True, np.ones(len(d.arrestees), bool)
+        )
+        d.contacts = contacts.plus(arrests)
+        apply_contacts(police, self.legitimacy, d.contacts)
+        self.legitimacy.lose(d.unanswered, self.params.legitimacy.unanswered_call_loss)
+
+    def _complaints(self, d: Day) -> None:
+        channel = 1.0
+        for factor in self._answers("complaint_channel"):
+            channel *= factor
+        file_complaints(
+            self.police,
+            d.contacts,
+            self.legitimacy.resident_cynicism(d.contacts.resident),
+            channel,
+            self.streams.get("complaints", d.day),
+        )
 
     def _arrest_effects(self, d: Day) -> None:
         apply_arrests(self.world, self.params, self.jail, d.offences, d.arrestees)
 
     def _victimization(self, d: Day) -> None:
-        social.apply_victimization(self.world, d.offences)
+        social.apply_victimization(self.world, self.legitimacy, d.offences)
 
     def _word_of_mouth(self, d: Day) -> None:
-        social.social_influence(self.world, self.crime.crime_ratio())
+        social.word_of_mouth(self.world, self.legitimacy, self.crime.crime_ratio())
+
+    def _legitimacy(self, d: Day) -> None:
+        self.legitimacy.settle(self.crime.crime_ratio())
+
+    def _partners(self, d: Day) -> None:
+        self.partners.update()
 
     def _programs(self, d: Day) -> None:
         self.programs.update_levels(d.day)

@@ -39,8 +39,12 @@ class ResidentState:
     Attributes:
         place: Home place index.
         group: Demographic group (0 = A, 1 = B), for fairness metrics.
-        trust: Trust in police, 0-1.
-        trust_disposition: The resident's own anchor for trust (Friedkin-Johnsen).
+        trust: Trust in police, 0-1: the long-run belief plus recent experience.
+        trust_belief: Long-run belief about the police, 0-1: what trust returns to as recent
+            experiences fade; it learns from them (faster from bad ones).
+        trust_recent: What recent experiences (contacts, reports, meetings, news of ties'
+            contacts) added to or took from trust; fades into the belief.
+        trust_peer: What word of mouth (ties' views) adds to or takes from trust; fades.
         fear: Fear of crime, 0-1 (perceived safety is 1 - fear).
         fear_disposition: Anchor for fear.
         engagement: Civic engagement, 0-1.
@@ -56,12 +60,18 @@ class ResidentState:
         negative_contacts: Negative police contacts received.
         victimizations: Victimizations experienced.
         arrests: Arrests of the agent's people.
+        tenure: Years the agent's people have lived at their place (meeting attendance).
+        victim_memory: Recent victimizations of the agent's people (decaying count).
+        complaints: Complaints filed by the agent's people.
+        rights: Exposure to rights education, 0-1.
     """
 
     place: np.ndarray
     group: np.ndarray
     trust: np.ndarray
-    trust_disposition: np.ndarray
+    trust_belief: np.ndarray
+    trust_recent: np.ndarray
+    trust_peer: np.ndarray
     fear: np.ndarray
     fear_disposition: np.ndarray
     engagement: np.ndarray
@@ -77,6 +87,10 @@ class ResidentState:
     negative_contacts: np.ndarray
     victimizations: np.ndarray
     arrests: np.ndarray
+    tenure: np.ndarray
+    victim_memory: np.ndarray
+    complaints: np.ndarray
+    rights: np.ndarray
 
     @property
     def n(self) -> int:
@@ -87,6 +101,10 @@ class ResidentState:
     def field_names(cls) -> list[str]:
         """Names of the per-resident arrays (the attributes a Resident agent exposes)."""
         return [f.name for f in fields(cls)]
+
+
+#: Mean years residents have lived at their place (US: about a decade; ACS).
+MEAN_TENURE_YEARS = 10.0
 
 
 def agents_per_place(population: np.ndarray, residents_per_agent: float) -> np.ndarray:
@@ -139,13 +157,18 @@ def build_residents(
     p_risk = np.clip(params.crime.at_risk_share * weight / weight.mean(), 0.0, 1.0)
     at_risk = rng.random(n) < p_risk
     propensity = np.where(at_risk, rng.gamma(2.0, 0.5, n), 0.0)
+    # Years at the place: exponential with a mean of MEAN_TENURE_YEARS, longer where
+    # disadvantage is lower (more homeowners; Sampson et al. 1997 residential stability).
+    tenure = rng.exponential(MEAN_TENURE_YEARS * np.exp(-0.3 * d))
 
     f32 = np.float32
     return ResidentState(
         place=place,
         group=group,
         trust=trust.astype(f32),
-        trust_disposition=trust.astype(f32),
+        trust_belief=trust.astype(f32),
+        trust_recent=np.zeros(n, f32),
+        trust_peer=np.zeros(n, f32),
         fear=fear.astype(f32),
         fear_disposition=fear.astype(f32),
         engagement=engagement.astype(f32),
@@ -161,6 +184,10 @@ def build_residents(
         negative_contacts=np.zeros(n, np.int32),
         victimizations=np.zeros(n, np.int32),
         arrests=np.zeros(n, np.int32),
+        tenure=tenure.astype(f32),
+        victim_memory=np.zeros(n, f32),
+        complaints=np.zeros(n, np.int32),
+        rights=np.zeros(n, f32),
     )
 
 

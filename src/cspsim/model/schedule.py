@@ -36,14 +36,17 @@ STAGES: tuple[tuple[str, bool, str], ...] = (
     ("discovery", True, "patrols find unreported offences"),
     ("arrests", True, "recorded offences may lead to an arrest"),
     ("contacts", True, "stops, calls, talks and arrests move the trust of those contacted"),
+    ("complaints", True, "some who felt badly treated complain (fewer where cynicism is high)"),
     ("arrest_effects", True, "arrests jail and deter offenders and cost their ties' trust"),
     ("victimization", True, "victims fear more; unresolved reports cost trust"),
-    ("word_of_mouth", True, "trust and fear spread over social ties"),
+    ("word_of_mouth", True, "trust, fear and news of police contacts spread over ties"),
+    ("legitimacy", True, "recent experience fades into belief; newcomers; legal cynicism"),
     ("enrolment", False, "organizations enrol residents in programs"),
     ("programs", True, "program effects ramp up for participants and fade for alumni"),
     ("jail", True, "jailed residents are released"),
     ("deterrence_decay", True, "specific deterrence of arrests wears off"),
     ("work", False, "partnership work: problem solving, responders, meetings, campaign"),
+    ("partners", True, "partnership strength grows with joint work, decays without"),
     ("engagement", True, "engagement drifts back to residents' dispositions"),
     ("efficacy", True, "collective efficacy moves toward its target"),
     ("records", True, "recorded offences enter the partnership's records"),
@@ -64,6 +67,8 @@ QUERIES: tuple[tuple[str, str, str], ...] = (
     ("opportunity", "one", "reduction of places' opportunity (problem solving)"),
     ("call_diversion", "one", "share of non-crime calls taken by others (responders)"),
     ("targeted", "or of masks", "places under place-focused treatment (for reports)"),
+    ("activity", "sum", "shares of residents in shared activities (watch, events, volunteering)"),
+    ("complaint_channel", "product", "complaints filed relative to without (feedback channel)"),
 )
 
 

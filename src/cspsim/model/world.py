@@ -48,7 +48,9 @@ class World:
         at_risk_index: Residents in the at-risk (offending) pool.
         ties: Resident social network (binary, symmetric, CSR).
         ties_w: Row-stochastic ties (mean over a resident's ties).
+        degree: Number of ties of each resident.
         has_ties: Whether each resident has at least one tie.
+        local_tie_share: Mean share of residents' ties within their own place, by place.
         everyone_has_ties: Whether all residents have a tie (then no resident is skipped).
         place_index: Home place of each resident (as ``np.intp``, for fast indexing).
         reference_trust: Mean trust at the start, before any modifier (reporting and survey
@@ -100,7 +102,14 @@ class World:
             streams.get("init.network"),
         )
         self.ties_w = row_normalize(self.ties)
-        self.has_ties = np.diff(self.ties.indptr) > 0
+        self.degree = np.diff(self.ties.indptr).astype(np.float32)
+        self.has_ties = self.degree > 0
+        # Share of each place's residents' ties within the place (local cohesion).
+        same = r.place[self.ties.indices] == np.repeat(r.place, np.diff(self.ties.indptr))
+        local = np.bincount(
+            np.repeat(np.arange(r.n), np.diff(self.ties.indptr)), weights=same, minlength=r.n
+        )
+        self.local_tie_share = self.place_means(np.divide(local, np.maximum(self.degree, 1)))
         self.everyone_has_ties = bool(self.has_ties.all())
 
     def _nearest_populated(self) -> np.ndarray:

@@ -2,7 +2,8 @@
 
 Named neighbourhoods, or the most disadvantaged ``share`` of them (past abuses concentrate
 where disadvantage is highest), start with trust lowered by ``trust_drop``, both current
-trust and the disposition residents return to.
+trust and residents' long-run belief; their legal cynicism starts higher accordingly. Only
+sustained good experience narrows the gap (see the legitimacy process).
 """
 
 from __future__ import annotations
@@ -64,5 +65,5 @@ class HistoricalTension(Component):
             mask[np.argsort(-nb_dis)[: max(1, int(round(c.share * len(mask))))]] = True
         r = world.residents
         hit = mask[city.neighbourhood[r.place]]
-        for arr in (r.trust, r.trust_disposition):
+        for arr in (r.trust, r.trust_belief):
             arr[hit] = np.clip(arr[hit] - c.trust_drop, 0.0, 1.0)

@@ -1,10 +1,15 @@
-"""Community meetings (beat meetings), residents' voice, and transparency reports.
+"""Community (beat) meetings: who comes, what they raise, whether anyone acts, and reports.
 
-Meetings act mean-field on resident agents: an agent stands for k people, of whom a share
-``attendance * engagement`` attends, so its state moves by that share of the full effect
-(Skogan & Hartnett 1997: CAPS beat meetings). Attendees voice concerns (their fear and the
-crime around them), which steer community patrol and programs when ``voice`` > 0. At every
-review a transparency report publishes the KPIs.
+Attendance is selective (Skogan & Hartnett 1997; Skogan 2006): the engaged, the trusting and
+long-time residents come more, about 25 residents of a beat's ~10,000 per meeting. Attendees
+raise the problems they perceive at their places: their own and their ties' recent
+victimization, the disorder they see and their fear, never crime they cannot see. With
+``voice`` > 0 those concerns steer officer-hours (across beats) and program sites. At the
+next meeting the partnership is judged on them: a problem acted on (police presence there
+up, or a place-focused treatment begun) raises attendees' trust, an ignored one costs it
+(Skogan 2006: what builds trust is visible responsiveness); attendees tell their ties.
+A transparency report at each review publishes what was raised and what was done; its trust
+effect follows whether the partnership acted on what it published, not the sign of crime.
 """
 
 from __future__ import annotations
@@ -17,9 +22,10 @@ from cspsim.config.declare import setting
 from cspsim.model.components.base import Component, on, register
 from cspsim.model.day import Day
 
-#: Trust change per review among engaged residents when transparency reports show crime
-#: going down (up: half of it lost) (assumption; Skogan 2006 on accountability).
-TRANSPARENCY_TRUST = 0.02
+#: Problems a meeting raises at most (the places its attendees perceive as worst).
+PROBLEMS_PER_MEETING = 3
+#: Memory of police presence per place used to judge whether a problem was acted on.
+PRESENCE_MEMORY = 0.05
 
 
 @dataclass
@@ -30,16 +36,20 @@ class MeetingsSettings:
         0.0, "meetings per neighbourhood per month", "how often beats meet (0 = none)", low=0
     )
     voice: float = setting(
-        0.5, "0-1", "how much residents' concerns steer patrol and programs", low=0, high=1
+        0.5,
+        "0-1",
+        "how much residents' concerns steer where officers and programs go",
+        low=0,
+        high=1,
     )
     transparency: bool = setting(
-        False, "flag", "publish KPI reports at every review (trust among engaged residents)"
+        False, "flag", "publish what was raised and what was done at every review"
     )
 
 
 @register
 class Meetings(Component):
-    """Beat meetings: trust and engagement of attendees, concerns, transparency reports."""
+    """Beat meetings: selective attendance, concerns, responsiveness, transparency."""
 
     key = "meetings"
     Params = MeetingsSettings
@@ -48,16 +58,24 @@ class Meetings(Component):
 
     def __init__(self, model, params: MeetingsSettings) -> None:
         super().__init__(model, params)
-        self.last_review_recorded: float | None = None
+        n = model.world.n_places
+        self.presence_recent = np.zeros(n)
+        self.raised = np.zeros(n, dtype=bool)  # raised and not yet judged
+        self.presence_at_raise = np.zeros(n)
+        self.judged_since_report = 0
+        self.acted_since_report = 0
 
+    # ----- start -----------------------------------------------------------------------
     @on("start", order=5)
     def listening_round(self, day: Day) -> None:
         """Concerns are heard before anything else starts, so targeting has them from day 0."""
         if self.params.per_month <= 0:
             return
-        ps = self.model.partnership
+        m = self.model
+        ps = m.partnership
         ps.voice = self.params.voice
-        ps.concern = np.where(ps.active_places, self.voiced_concern(), 0.0)
+        ps.concern = np.where(ps.active_places, self.concern_level(), 0.0)
+        self.presence_recent = m.police.presence.copy()
 
     @on("cost")
     def cost(self, day: Day) -> dict[str, float]:
@@ -68,67 +86,150 @@ class Meetings(Component):
         unit = self.model.params.costs.meeting
         return {"meetings": c.per_month / 30.0 * self.model.partnership.active_beats.sum() * unit}
 
+    # ----- the meetings -----------------------------------------------------------------
     @on("work")
     def hold(self, day: Day) -> None:
-        """Meetings held today (each active neighbourhood meets at ``per_month`` / 30 a day)."""
+        """Meetings today (each active neighbourhood meets at ``per_month`` / 30 a day)."""
         c = self.params
         if c.per_month <= 0:
             return
         m = self.model
+        self.presence_recent += PRESENCE_MEMORY * (day.presence - self.presence_recent)
         u = m.streams.get("meetings", day.day).random(m.world.city.n_neighbourhoods)
         meets = m.partnership.active_beats & (u < c.per_month / 30.0)
-        day.meetings_held += self.meet(meets, c.voice)
+        held = self.meet(meets, c.voice, day)
+        day.meetings_held += held
 
-    def meet(self, meeting_nbhd: np.ndarray, voice: float) -> int:
+    def attendance(self, residents: np.ndarray) -> np.ndarray:
+        """Share of each resident agent's people at a meeting of their neighbourhood.
+
+        Selective: log-odds rise with engagement, trust and tenure (relative to the city), and
+        the mean share is the sourced attendance.
+        """
+        m = self.model
+        r = m.residents
+        vp = m.params.voice
+        med = float(np.median(r.tenure)) or 1.0
+        score = (
+            vp.attendance_engagement_effect * (r.engagement - r.engagement.mean())
+            + vp.attendance_trust_effect * (r.trust - r.trust.mean())
+            + vp.attendance_tenure_effect * np.log(np.maximum(r.tenure, 0.05) / med)
+        )
+        weight = np.exp(score)
+        return np.minimum(vp.attendance * weight[residents] / weight.mean(), 1.0)
+
+    def meet(self, meeting_nbhd: np.ndarray, voice: float, day: Day | None = None) -> int:
         """Meetings in the flagged neighbourhoods; returns how many were held.
 
-        Attendees' trust and engagement rise and their concerns are recorded.
+        Attendees' trust and engagement rise; the problems raised last time are judged; new
+        problems are raised and steer the partnership as far as ``voice`` lets them.
         """
         if not meeting_nbhd.any():
             return 0
         m = self.model
-        engagement_pars = m.params.engagement
+        vp = m.params.voice
         r = m.residents
-        place_meets = meeting_nbhd[m.world.city.neighbourhood]
+        nb_of_place = m.world.city.neighbourhood
+        place_meets = meeting_nbhd[nb_of_place]
         who = np.flatnonzero(place_meets[m.world.place_index])
-        share = engagement_pars.meeting_attendance * r.engagement[who]
-        r.trust[who] += (share * engagement_pars.meeting_trust_gain * (1.0 - r.trust[who])).astype(
-            np.float32
-        )
+        share = self.attendance(who)
+        m.legitimacy.gain(who, share * vp.meeting_trust_gain * m.world.residents_per_agent)
         r.engagement[who] += (
-            share * engagement_pars.meeting_engagement_gain * (1.0 - r.engagement[who])
+            share * vp.meeting_engagement_gain * (1.0 - r.engagement[who])
         ).astype(np.float32)
-        np.clip(r.trust, 0.0, 1.0, out=r.trust)
-        ps = m.partnership
-        voiced = self.voiced_concern()
-        ps.concern = np.where(place_meets, (1 - voice) * ps.concern + voice * voiced, ps.concern)
+        np.clip(r.engagement, 0.0, 1.0, out=r.engagement)
+        m.legitimacy.good[who] += share.astype(np.float32)  # attendees tell their ties
+        m.partners.work_in(meeting_nbhd)
+        self._judge(place_meets, who, share, day)
+        self._raise(place_meets, who, share, voice, day)
         return int(meeting_nbhd.sum())
 
-    def voiced_concern(self) -> np.ndarray:
-        """Concern residents of each place would voice (0-1): their fear and recent crime."""
-        m = self.model
-        fear = m.world.place_means(m.residents.fear)
-        ratio = m.crime.crime_ratio()
-        return np.clip(0.5 * fear / max(fear.mean(), 1e-6) * np.sqrt(ratio), 0.0, 2.0) / 2.0
+    def concern_level(self) -> np.ndarray:
+        """Perceived problems by place (0-1): what residents see and live, relative to the city.
 
+        Own and ties' recent victimization, visible disorder around them and fear, each
+        relative to its city mean; 0.5 is a typical place.
+        """
+        m = self.model
+        r = m.residents
+        w = m.world
+        victim = w.place_means(r.victim_memory + m.legitimacy.ties_victimization)
+        fear = w.place_means(r.fear)
+        disorder = m.crime.visible_disorder_ratio()
+        level = (victim / max(victim.mean(), 1e-9) + fear / max(fear.mean(), 1e-9) + disorder) / 3.0
+        return np.clip(level / 2.0, 0.0, 1.0)
+
+    def _raise(
+        self, place_meets: np.ndarray, who: np.ndarray, share: np.ndarray, voice: float, day
+    ) -> None:
+        """Attendees raise the worst places they perceive; concerns steer by ``voice``."""
+        m = self.model
+        ps = m.partnership
+        level = self.concern_level()
+        present = (
+            np.bincount(m.world.place_index[who], weights=share, minlength=m.world.n_places) > 0
+        )
+        ps.concern = np.where(place_meets, (1 - voice) * ps.concern + voice * level, ps.concern)
+        city = m.world.city
+        candidates = np.flatnonzero(place_meets & present & (level > 0.5) & ~self.raised)
+        if len(candidates) == 0:
+            return
+        nb = city.neighbourhood[candidates]
+        order = np.lexsort((-level[candidates], nb))
+        rank = np.zeros(len(order), np.int64)
+        starts = np.r_[0, np.flatnonzero(np.diff(nb[order])) + 1]
+        rank[order] = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+        new = candidates[rank < PROBLEMS_PER_MEETING]
+        self.raised[new] = True
+        self.presence_at_raise[new] = self.presence_recent[new]
+        if day is not None:
+            day.raised_places = np.concatenate([day.raised_places, new])
+
+    def _judge(self, place_meets: np.ndarray, who: np.ndarray, share: np.ndarray, day) -> None:
+        """The problems raised at the last meeting: acted on, or ignored; attendees react."""
+        m = self.model
+        vp = m.params.voice
+        due = self.raised & place_meets
+        if not due.any():
+            return
+        treated = m.targeted_places()
+        acted = due & (
+            (self.presence_recent >= vp.acted_presence_ratio * self.presence_at_raise) | treated
+        )
+        ignored = due & ~acted
+        self.raised[due] = False
+        self.judged_since_report += int(due.sum())
+        self.acted_since_report += int(acted.sum())
+        if day is not None:
+            day.acted_places = np.concatenate([day.acted_places, np.flatnonzero(acted)])
+        # Each attendee hears the judgement of the problems raised in their neighbourhood.
+        nb = m.world.city.neighbourhood
+        n_nb = m.world.city.n_neighbourhoods
+        acted_nb = np.bincount(nb[acted], minlength=n_nb)[nb[m.world.place_index[who]]]
+        ignored_nb = np.bincount(nb[ignored], minlength=n_nb)[nb[m.world.place_index[who]]]
+        k = m.world.residents_per_agent
+        m.legitimacy.gain(who, share * k * vp.responsiveness_trust_gain * acted_nb)
+        m.legitimacy.lose(who, share * k * vp.ignored_trust_loss * ignored_nb)
+        m.legitimacy.good[who] += (share * acted_nb).astype(np.float32)
+        m.legitimacy.bad[who] += (share * ignored_nb).astype(np.float32)
+
+    # ----- transparency -----------------------------------------------------------------
     @on("review", order=80)
     def publish(self, day: Day) -> None:
-        """Transparency report: trust among engaged residents follows the reported trend."""
+        """A transparency report: trust among engaged residents follows what was acted on."""
         if not self.params.transparency:
             return
         m = self.model
-        ps = m.partnership
-        total = ps.recorded_since_review.sum()
-        if self.last_review_recorded is not None:
-            direction = 1.0 if total <= self.last_review_recorded else -0.5
-            r = m.residents
-            who = ps.active_places[m.world.place_index]
-            delta = (
-                direction
-                * TRANSPARENCY_TRUST
-                * r.engagement
-                * (1.0 - r.trust if direction > 0 else r.trust)
-            )
-            r.trust += np.where(who, delta, 0.0).astype(np.float32)
-            np.clip(r.trust, 0.0, 1.0, out=r.trust)
-        self.last_review_recorded = total
+        judged, acted = self.judged_since_report, self.acted_since_report
+        self.judged_since_report = self.acted_since_report = 0
+        if judged == 0:
+            return
+        direction = 2.0 * acted / judged - 1.0  # +1 all acted on, -1 all ignored
+        r = m.residents
+        who = np.flatnonzero(m.partnership.active_places[m.world.place_index])
+        size = m.params.accountability.transparency_trust_gain * abs(direction)
+        effect = size * r.engagement[who] * m.world.residents_per_agent
+        if direction > 0:
+            m.legitimacy.gain(who, effect)
+        else:
+            m.legitimacy.lose(who, effect)

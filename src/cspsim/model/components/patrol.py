@@ -19,6 +19,7 @@ from cspsim.config.declare import setting
 from cspsim.model.agents import DUTY_MODES
 from cspsim.model.components.base import Component, on, register
 from cspsim.model.day import Day
+from cspsim.model.partnership import HISTORY_DECAY
 from cspsim.model.processes.policing import PatrolPolicy
 
 PATROL_MODES = ("random", "hotspot", "community")
@@ -121,9 +122,12 @@ class Patrol(Component):
 
     @on("work")
     def replan_after_meetings(self, day: Day) -> None:
-        """Community beats follow the concerns raised at today's meetings."""
-        if day.meetings_held and self.params.mode == "community":
-            self._update_plan()
+        """Community beats and hot spots follow the concerns raised at today's meetings."""
+        if not day.meetings_held:
+            return
+        if self.params.mode == "hotspot":
+            self._rank_hotspots(self.model.partnership.recorded_history * HISTORY_DECAY)
+        self._update_plan()
 
     @on("review")
     def review(self, day: Day) -> None:
@@ -145,7 +149,9 @@ class Patrol(Component):
     def _rank_hotspots(self, recorded: np.ndarray) -> None:
         ps = self.model.partnership
         n = max(1, int(round(self.params.hotspot_places * self.model.world.n_places)))
-        self.hotspots = ps.top_places(recorded.sum(axis=1) * ps.priority, n)
+        # Residents' voice adds the places they raised to what recorded crime shows.
+        score = recorded.sum(axis=1) * ps.priority * (1.0 + ps.voice * ps.concern)
+        self.hotspots = ps.top_places(score, n)
 
     def _assign_trial(self, recorded: np.ndarray) -> None:
         """Randomize the top places by recorded crime into treated and control arms."""
@@ -200,4 +206,5 @@ class Patrol(Component):
         if c.mode == "community" or c.community_share > 0:
             pop = np.sqrt(m.world.city.population + 1.0)
             w = pop * (1.0 + ps.voice * ps.concern) * np.where(active, ps.priority, 1.0)
-            plan.set("community", w)
+            # City-wide draws go to active places only (control beats keep their officers).
+            plan.set("community", np.where(active, w, 0.0) if active.any() else w, ps.voice)

@@ -85,11 +85,21 @@ class ProblemSolving(Component):
         if len(self.places) == 0:
             return
         c = self.params
+        m = self.model
         wanted = len(self.places) * c.hours_per_place
-        worked = day.orders.problem_solvers * self.model.params.police.shift_hours
+        worked = day.orders.problem_solvers * m.params.police.shift_hours
         done = min(1.0, worked / wanted) if wanted > 0 else 0.0
-        self.progress[self.places] += done / c.ramp_days
+        # Projects go faster with strong partners in the neighbourhood (Goldstein 1990),
+        # and working them is joint work with those partners.
+        partners = m.partners
+        boost = 1.0 + m.params.partners.problem_solving_boost * partners.relative(
+            partners.place_strength()[self.places]
+        )
+        self.progress[self.places] += done * boost / c.ramp_days
         self.reduction = c.max_reduction * np.minimum(self.progress, 1.0)
+        worked_nb = np.zeros(m.world.city.n_neighbourhoods, dtype=bool)
+        worked_nb[m.world.city.neighbourhood[self.places]] = done > 0
+        partners.work_in(worked_nb, done)
 
     @on("opportunity")
     def opportunity(self) -> np.ndarray | None:

@@ -79,8 +79,9 @@ class Programs(Component):
             for j, nb in enumerate(order[:n_orgs]):
                 places = np.flatnonzero(city.neighbourhood == nb)
                 cap = capacity // n_orgs + (1 if j < capacity % n_orgs else 0)
-                stream = f"programs.{m.organization_stream_id(len(self.organizations))}"
-                org = Organization(m, kind, int(places[0]), nb, cap, cap * unit[kind] * k, stream)
+                stream = f"programs.org{len(self.organizations)}"
+                index = m.partners.add(kind, int(places[0]), nb)
+                org = Organization(m, index, cap, cap * unit[kind] * k, stream)
                 self.organizations.append(org)
 
     def _place_need(self) -> np.ndarray:
@@ -101,6 +102,11 @@ class Programs(Component):
 
     @on("enrolment")
     def enrol(self, day: Day) -> None:
-        """Each organization graduates finished participants and fills its free places."""
+        """Each organization graduates finished participants and fills its free places.
+
+        Running a funded program with the partnership is joint work with the police.
+        """
         for org in self.organizations:
             org.step()
+        if self.organizations:
+            self.model.partners.work_with([o.index for o in self.organizations])

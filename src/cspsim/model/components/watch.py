@@ -16,6 +16,10 @@ from cspsim.model.components.base import Component, on, register
 from cspsim.model.day import Day
 from cspsim.model.types import DISORDER, PROPERTY
 
+#: Share of a covered place's residents active in its watch at full participation
+#: (assumption: watches are run by a minority of households).
+WATCH_ACTIVE_SHARE = 0.15
+
 
 @dataclass
 class WatchSettings:
@@ -60,22 +64,41 @@ class Watch(Component):
             return {}
         return {"watch": self.covered.sum() * self.model.params.costs.watch_place_month / 30.0}
 
+    def participation(self) -> np.ndarray:
+        """Share of each place's residents taking part in the watch where it runs (0-1).
+
+        Rises with residents' engagement and, a little, with their trust (Tyler & Fagan 2008:
+        legitimacy matters less for helping neighbours than for helping police).
+        """
+        m = self.model
+        ep = m.params.engagement
+        w = m.world
+        eng = w.place_means(m.residents.engagement)
+        trust = w.place_means(m.residents.trust)
+        share = ep.watch_participation * np.minimum(
+            1.5, eng / max(m.params.residents.engagement_mean, 1e-6)
+        )
+        share = share * np.exp(ep.watch_trust_effect * (trust - w.reference_trust))
+        return self.covered * np.minimum(share, 1.0)
+
     @on("guardianship", order=10)
     def guardianship(self) -> np.ndarray | None:
         """Crime multiplier (P, 4) from watch; property and disorder only."""
         if not self.covered.any():
             return None
         m = self.model
-        crime_pars, engagement_pars = m.params.crime, m.params.engagement
         out = np.ones((m.world.n_places, 4))
-        eng = m.world.place_means(m.residents.engagement)
-        participation = engagement_pars.watch_participation * np.minimum(
-            1.5, eng / max(m.params.residents.engagement_mean, 1e-6)
-        )
-        factor = np.exp(-crime_pars.watch_effect * self.covered * np.minimum(participation, 1.0))
+        factor = np.exp(-m.params.crime.watch_effect * self.participation())
         out[:, PROPERTY] = factor
         out[:, DISORDER] = factor
         return out
+
+    @on("activity")
+    def activity(self) -> np.ndarray | None:
+        """Residents active in the watch: a shared activity that builds cohesion."""
+        if not self.covered.any():
+            return None
+        return WATCH_ACTIVE_SHARE * self.participation()
 
     @on("targeted")
     def targeted(self) -> np.ndarray:

@@ -27,6 +27,7 @@ from scipy.sparse.linalg import splu
 
 from cspsim.city import CRIME_TYPES
 from cspsim.config import ModelParams
+from cspsim.model.types import DISORDER
 from cspsim.model.world import World
 
 N_TYPES = len(CRIME_TYPES)
@@ -71,6 +72,9 @@ class CrimeProcess:
         self.pressure0 = self.offender_pressure()
         self.recent = target_true_rate.sum(axis=1).copy()  # EWMA of true crime per place
         self.baseline_total = self.recent.copy()
+        # What residents can see around them: disorder (and its baseline), as an EWMA.
+        self.recent_disorder = target_true_rate[:, DISORDER].copy()
+        self.baseline_disorder = self.recent_disorder.copy()
 
     def steady_state_boost(self, rate: np.ndarray) -> np.ndarray:
         """Near-repeat boost in equilibrium with expected offences ``rate`` (P, 4).
@@ -99,7 +103,12 @@ class CrimeProcess:
         w = self.world
         r = w.residents
         idx = w.at_risk_index
-        active = r.propensity[idx] * (1.0 - r.jailed[idx])
+        # Compliance: trusting the police a little more, offending a little less (Nagin &
+        # Telep 2017: weak evidence); relative to the city's starting trust.
+        comply = np.exp(
+            -self.params.crime.compliance_trust_effect * (r.trust[idx] - w.reference_trust)
+        )
+        active = r.propensity[idx] * (1.0 - r.jailed[idx]) * comply
         effect = self.program_effect(idx)  # (n_at_risk, 4) reductions 0-1
         weights = active[:, None] * (1.0 - effect)
         places = r.place[idx]
@@ -172,6 +181,11 @@ class CrimeProcess:
         b = (1.0 - eta) * self.boost + eta * (self.world.place_w_t @ self.boost)
         self.boost = (1.0 - omega) * b + crime_pars.near_repeat_branching * omega * counts
         self.recent = 0.95 * self.recent + 0.05 * counts.sum(axis=1)
+        self.recent_disorder = 0.95 * self.recent_disorder + 0.05 * counts[:, DISORDER]
+
+    def visible_disorder_ratio(self) -> np.ndarray:
+        """Recent disorder per place relative to its baseline (what residents see)."""
+        return self.recent_disorder / np.maximum(self.baseline_disorder, 1e-3)
 
     def crime_ratio(self) -> np.ndarray:
         """Recent true crime per place relative to its baseline (for fear and efficacy)."""

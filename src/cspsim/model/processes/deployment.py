@@ -36,16 +36,26 @@ class DeploymentPlan:
         self._weights: dict[str, np.ndarray] = {}
         self._cdfs: dict[str, np.ndarray] = {}
         self._beat_cdfs: dict[int, np.ndarray] = {}
+        self.cross_beat = 0.0
         self.set("random", np.ones(n_places))
 
-    def set(self, mode: str, weights: np.ndarray) -> None:
-        """Set the distribution of ``mode`` (weights >= 0 over places, normalized here)."""
+    def set(self, mode: str, weights: np.ndarray, cross_beat: float = 0.0) -> None:
+        """Set the distribution of ``mode`` (weights >= 0 over places, normalized here).
+
+        Args:
+            mode: Duty mode.
+            weights: Weight of each place.
+            cross_beat: ``community`` only: share of visits drawn from the city-wide
+                distribution instead of the officer's own beat (residents' voice moves
+                officers across beats).
+        """
         w = np.asarray(weights, dtype=np.float64)
         self._weights[mode] = (
             w / w.sum() if w.sum() > 0 else np.full(self.n_places, 1 / self.n_places)
         )
         self._cdfs[mode] = _cdf(w)
         if mode == "community":
+            self.cross_beat = float(cross_beat)
             self._beat_cdfs = {
                 b: _cdf(w[places]) for b, places in enumerate(self._beat_places) if len(places)
             }
@@ -58,6 +68,19 @@ class DeploymentPlan:
         """Places for the given uniforms: within the beat for ``community``, else city-wide."""
         if mode == "community" and beat in self._beat_cdfs:
             places = self._beat_places[beat]
-            return places[np.searchsorted(self._beat_cdfs[beat], uniforms, side="right")]
+            x = self.cross_beat
+            if x <= 0:
+                return places[np.searchsorted(self._beat_cdfs[beat], uniforms, side="right")]
+            # One uniform decides both where a visit goes (city-wide with probability x) and
+            # which place, so the draws stay aligned with the baseline's (common numbers).
+            out = np.empty(len(uniforms), dtype=np.int64)
+            wide = uniforms < x
+            cdf = self._cdfs["community"]
+            out[wide] = np.minimum(
+                np.searchsorted(cdf, uniforms[wide] / x, side="right"), self.n_places - 1
+            )
+            local = (uniforms[~wide] - x) / (1.0 - x) if x < 1 else uniforms[~wide]
+            out[~wide] = places[np.searchsorted(self._beat_cdfs[beat], local, side="right")]
+            return out
         cdf = self._cdfs.get(mode, self._cdfs["random"])
         return np.minimum(np.searchsorted(cdf, uniforms, side="right"), self.n_places - 1)

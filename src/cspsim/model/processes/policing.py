@@ -26,6 +26,7 @@ from cspsim.model.world import World
 
 if TYPE_CHECKING:
     from cspsim.model.model import CommunitySafetyModel
+    from cspsim.model.processes.legitimacy import Legitimacy
 
 #: Officer-hours per patrol visit (a visit is the unit of presence at a place).
 VISIT_HOURS = 1.0
@@ -113,21 +114,42 @@ class Contacts:
         officer: Officer index (-1 for contacts with no single officer).
         police_initiated: Stop or arrest (True) or a call answered or a talk (False).
         negative: Experienced as negative.
+        stop: A stop (a patrol's police-initiated contact; arrests are not stops).
+        hit: A stop that found something (an arrest, summons or find).
+        complaint: The person complained about the contact (set by :func:`file_complaints`).
     """
 
     resident: np.ndarray
     officer: np.ndarray
     police_initiated: np.ndarray
     negative: np.ndarray
+    stop: np.ndarray
+    hit: np.ndarray
+    complaint: np.ndarray | None = None
 
-    def plus_arrests(self, arrestees: np.ndarray) -> Contacts:
-        """These contacts and one negative, police-initiated contact per arrest."""
-        n = len(arrestees)
+    def plus(self, other: Contacts) -> Contacts:
+        """These contacts followed by ``other``'s."""
         return Contacts(
-            resident=np.concatenate([self.resident, arrestees]),
-            officer=np.concatenate([self.officer, np.full(n, -1, np.int64)]),
-            police_initiated=np.concatenate([self.police_initiated, np.ones(n, bool)]),
-            negative=np.concatenate([self.negative, np.ones(n, bool)]),
+            *(
+                np.concatenate([getattr(self, f), getattr(other, f)])
+                for f in ("resident", "officer", "police_initiated", "negative", "stop", "hit")
+            )
+        )
+
+    @staticmethod
+    def of(
+        resident: np.ndarray, officer: np.ndarray, initiated: bool, negative: np.ndarray
+    ) -> Contacts:
+        """Contacts that are not stops (calls, talks, arrests)."""
+        n = len(resident)
+        no = np.zeros(n, bool)
+        return Contacts(
+            resident.astype(np.int64),
+            officer.astype(np.int64),
+            np.full(n, initiated),
+            negative,
+            no,
+            no.copy(),
         )
 
 
@@ -175,11 +197,13 @@ class Police:
             mode=np.zeros(n, dtype=np.int8),
             place=np.full(n, -1, np.int64),
             hours=np.zeros(n),
+            complaints=np.zeros(n, np.int64),
         )
         self.officers = [Officer(model, i) for i in range(n)]
         self.plan = DeploymentPlan(world.n_places, world.city.neighbourhood)
         self.policy = PatrolPolicy()
         self.presence = np.zeros(world.n_places)
+        self.hit_probability = stop_hit_probability(world, params)
         self.reference_presence_raw = np.zeros(world.n_places)
         self.reference_presence = np.zeros(world.n_places)
 
@@ -311,7 +335,7 @@ def informal_contacts(
     the baseline (CRN).
 
     Returns:
-        ``(resident, officer, negative)`` of each conversation.
+        The conversations (not police-initiated contacts).
     """
     contact_pars = police.params.contacts
     rate = contact_pars.foot_informal_contacts_per_hour * VISIT_HOURS
@@ -323,7 +347,7 @@ def informal_contacts(
     p_bad = contact_pars.negative_probability_informal * (
         1.0 - contact_pars.procedural_justice_mitigation * police.force.skill[talker]
     )
-    return who, talker, rng.random(len(who)) < p_bad
+    return Contacts.of(who, talker, False, rng.random(len(who)) < p_bad)
 
 
 def has_informal_contacts(police: Police, shift: ShiftResult) -> bool:
@@ -332,17 +356,37 @@ def has_informal_contacts(police: Police, shift: ShiftResult) -> bool:
     return rate > 0 and bool(police.foot_patrol_mask(shift.visit_officer).any())
 
 
+def stop_hit_probability(world: World, params: ModelParams) -> tuple[float, float]:
+    """Chance that a stop finds something: ``(at-risk resident, other resident)``.
+
+    At-risk residents are ``at_risk_hit_ratio`` times as likely to be found with something;
+    the two are scaled so that, with the baseline's choice of whom to stop, the city's hit
+    rate is the sourced ``stop_hit_rate`` (NYCLU 2011).
+    """
+    cp = params.contacts
+    a = float(world.residents.at_risk.mean())
+    stopped_at_risk = cp.at_risk_stop_ratio * a / (cp.at_risk_stop_ratio * a + 1.0 - a)
+    other = cp.stop_hit_rate / (stopped_at_risk * cp.at_risk_hit_ratio + 1.0 - stopped_at_risk)
+    return min(1.0, cp.at_risk_hit_ratio * other), min(1.0, other)
+
+
 def make_contacts(
     police: Police,
     shift: ShiftResult,
-    offences: Offences,
-    other_calls: np.ndarray,
+    callers: np.ndarray,
     rng: np.random.Generator,
 ) -> Contacts:
-    """Stops from patrol visits, contacts from answered calls, each positive or negative."""
+    """Stops from patrol visits and contacts from answered calls, each positive or negative.
+
+    A stop finds something (a *hit*) more often when the stopped resident is at risk of
+    offending; stops that find nothing are more often experienced as unfair, so the negative
+    share of stops follows their hit rate (the outcome test of Knowles, Persico & Todd 2001
+    shows in both). Procedural-justice skill lowers every negative share.
+    """
     world, params = police.world, police.params
     police_pars, contact_pars = params.police, params.contacts
     pol = police.policy
+    r = world.residents
     stop_rate = (
         police_pars.stops_per_patrol_hour
         * VISIT_HOURS
@@ -353,48 +397,121 @@ def make_contacts(
     stop_officer = np.repeat(shift.visit_officer, n_stops)
     stopped = choose_stopped(world, params, stop_place, rng.random((len(stop_place), 9)))
     foot = police.foot_patrol_mask(stop_officer)
+    p_hit_risk, p_hit_other = police.hit_probability
+    hit = rng.random(len(stopped)) < np.where(r.at_risk[stopped], p_hit_risk, p_hit_other)
 
-    # Calls: the victim of each reported offence, and residents behind other calls.
-    caller = np.concatenate([offences.victim[offences.reported], other_calls])
     on_duty = np.flatnonzero(police.force.on_duty)
     if len(on_duty):
-        responder = on_duty[(rng.random(len(caller)) * len(on_duty)).astype(np.int64)]
+        responder = on_duty[(rng.random(len(callers)) * len(on_duty)).astype(np.int64)]
     else:
-        responder = np.full(len(caller), -1, dtype=np.int64)
+        responder = np.full(len(callers), -1, dtype=np.int64)
 
-    resident = np.concatenate([stopped, caller])
+    resident = np.concatenate([stopped, callers])
     officer = np.concatenate([stop_officer, responder]).astype(np.int64)
-    initiated = np.concatenate([np.ones(len(stopped), bool), np.zeros(len(caller), bool)])
-    p_neg = np.where(
-        initiated, contact_pars.negative_probability_stop, contact_pars.negative_probability_call
-    )
-    p_neg[: len(stopped)] *= police.at_places(pol.negative_multiplier, stop_place)
-    p_neg[: len(stopped)] *= np.where(foot, pol.foot_negative_multiplier, 1.0)
+    n_stop = len(stopped)
+    initiated = np.concatenate([np.ones(n_stop, bool), np.zeros(len(callers), bool)])
+    is_hit = np.concatenate([hit, np.zeros(len(callers), bool)])
+    # Negative share of stops: the sourced baseline share, split by whether the stop had
+    # cause, so that at the baseline hit rate the average is the sourced share.
+    h, ratio = contact_pars.stop_hit_rate, contact_pars.no_cause_negative_ratio
+    with_cause = contact_pars.negative_probability_stop / (h + (1.0 - h) * ratio)
+    p_neg = np.where(initiated, with_cause, contact_pars.negative_probability_call)
+    p_neg[:n_stop] *= np.where(hit, 1.0, ratio)
+    p_neg[:n_stop] *= police.at_places(pol.negative_multiplier, stop_place)
+    p_neg[:n_stop] *= np.where(foot, pol.foot_negative_multiplier, 1.0)
+    p_neg *= np.where(r.group[resident] == 1, contact_pars.group_b_fairness_ratio, 1.0)
     skill = np.where(officer >= 0, police.force.skill[np.maximum(officer, 0)], 0.0)
     p_neg = p_neg * (1.0 - contact_pars.procedural_justice_mitigation * skill)
     negative = rng.random(len(resident)) < np.clip(p_neg, 0.0, 1.0)
-    return Contacts(resident, officer, initiated, negative)
+    return Contacts(resident, officer, initiated, negative, initiated.copy(), is_hit)
 
 
-def with_informal(contacts: Contacts, talked: np.ndarray, talker: np.ndarray, bad: np.ndarray):
-    """Contacts plus informal foot-patrol talks (counted as not police-initiated)."""
-    return Contacts(
-        np.concatenate([contacts.resident, talked]),
-        np.concatenate([contacts.officer, talker]),
-        np.concatenate([contacts.police_initiated, np.zeros(len(talked), bool)]),
-        np.concatenate([contacts.negative, bad]),
-    )
+def answer_calls(
+    callers: np.ndarray, capacity_share: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which callers get an officer when calls exceed the hours for them.
+
+    Args:
+        callers: Resident behind each call.
+        capacity_share: Share of the calls the officer-hours on duty can answer (<= 1).
+        rng: The ``calls.answered`` stream of the day.
+
+    Returns:
+        ``(answered, unanswered)`` callers.
+    """
+    if capacity_share >= 1.0 or len(callers) == 0:
+        return callers, callers[:0]
+    ok = rng.random(len(callers)) < capacity_share
+    return callers[ok], callers[~ok]
+
+
+def file_complaints(
+    police: Police,
+    contacts: Contacts,
+    cynicism: np.ndarray,
+    channel: float,
+    rng: np.random.Generator,
+) -> None:
+    """Some people who felt badly treated complain (``contacts.complaint`` is set).
+
+    Filing rises with an anonymous channel and with rights education and falls with legal
+    cynicism ("no use complaining"); fewer than 5% of those who felt treated improperly
+    complain (BJS PPCS 2011). Each complaint is counted for the officer and the resident.
+
+    Args:
+        police: The police (officers' complaint counts).
+        contacts: Today's contacts.
+        cynicism: Legal cynicism of each contacted resident's neighbourhood.
+        channel: Complaints filed relative to without an anonymous channel.
+        rng: The ``complaints`` stream of the day.
+    """
+    ap = police.params.accountability
+    r = police.world.residents
+    who = contacts.resident
+    rights = 1.0 + (ap.rights_education_effect - 1.0) * r.rights[who]
+    p = ap.complaint_probability * channel * rights
+    p = p * np.exp(-ap.cynicism_complaint_suppression * cynicism)
+    contacts.complaint = contacts.negative & (rng.random(len(who)) < np.clip(p, 0.0, 1.0))
+    np.add.at(r.complaints, who[contacts.complaint], 1)
+    by_officer = contacts.officer[contacts.complaint]
+    np.add.at(police.force.complaints, by_officer[by_officer >= 0], 1)
 
 
 def make_arrests(
-    world: World, params: ModelParams, offences: Offences, rng: np.random.Generator
+    world: World,
+    params: ModelParams,
+    offences: Offences,
+    cynicism: np.ndarray,
+    reference_cynicism: float,
+    rng: np.random.Generator,
 ) -> np.ndarray:
     """Decide arrests for recorded offences and pick the arrestee (an at-risk resident nearby).
+
+    The chance of an arrest is the offence type's clearance rate, higher when the victim or
+    witness trusts the police (they cooperate; Tyler & Fagan 2008) and lower in cynical
+    neighbourhoods (Kirk & Matsuda 2011), so distrust means fewer arrests.
+
+    Args:
+        world: The world.
+        params: Mechanism parameters.
+        offences: Today's offences (``arrest`` is set here).
+        cynicism: Legal cynicism of each offence's neighbourhood.
+        reference_cynicism: The city's cynicism at the start (the clearance rates' level).
+        rng: The ``arrests`` stream of the day.
 
     Returns:
         Resident index of each arrestee (one per arrest), in offence order.
     """
-    prob = np.asarray(params.police.arrest_probability)[offences.kind]
+    pp = params.police
+    p0 = np.asarray(pp.arrest_probability)
+    base = np.log(p0 / (1.0 - p0))
+    trust = world.residents.trust[offences.victim]
+    x = (
+        base[offences.kind]
+        + pp.witness_trust_effect * (trust - world.reference_trust)
+        - pp.cynicism_arrest_effect * (cynicism - reference_cynicism)
+    )
+    prob = 1.0 / (1.0 + np.exp(-x))
     u = rng.random((len(offences.place), 2))
     offences.arrest = offences.recorded & (u[:, 0] < prob)
     places = offences.place[offences.arrest]
@@ -403,17 +520,13 @@ def make_arrests(
     return world.pick_at_risk_near(places, u[offences.arrest, 1])
 
 
-def apply_contacts(police: Police, contacts: Contacts) -> None:
-    """Move trust by contact outcome (Skogan's asymmetry) and count contacts."""
-    contact_pars = police.params.contacts
+def apply_contacts(police: Police, legitimacy: Legitimacy, contacts: Contacts) -> None:
+    """Move trust by contact outcome (Skogan's asymmetry) and count contacts.
+
+    Ties hear of the contacts later in the day (vicarious experience, :mod:`legitimacy`).
+    """
     r = police.world.residents
-    k = police.world.residents_per_agent
-    loss = contact_pars.negative_trust_loss / k
-    gain = contact_pars.negative_trust_loss / contact_pars.asymmetry / k
-    t = r.trust[contacts.resident]
-    delta = np.where(contacts.negative, -loss * t, gain * (1.0 - t)).astype(np.float32)
-    np.add.at(r.trust, contacts.resident, delta)
-    np.clip(r.trust, 0.0, 1.0, out=r.trust)
+    legitimacy.contacts(contacts.resident, contacts.negative)
     np.add.at(r.contacts, contacts.resident, 1)
     np.add.at(r.negative_contacts, contacts.resident[contacts.negative], 1)
     valid = contacts.officer >= 0
@@ -442,8 +555,11 @@ class Jail:
 def apply_arrests(
     world: World, params: ModelParams, jail: Jail, offences: Offences, arrestee: np.ndarray
 ) -> None:
-    """Arrests incapacitate (jail), deter the arrestee, and cost trust among their ties."""
-    crime_pars, contact_pars = params.crime, params.contacts
+    """Arrests incapacitate (jail) and deter the arrestee.
+
+    An arrest is also a negative contact of the arrestee (its ties hear of it: vicarious).
+    """
+    crime_pars = params.crime
     r = world.residents
     k = world.residents_per_agent
     if len(arrestee) == 0:
@@ -456,8 +572,3 @@ def apply_arrests(
     np.clip(r.jailed, 0.0, 1.0, out=r.jailed)
     np.multiply.at(r.propensity, arrestee, np.float32(1.0 - crime_pars.specific_deterrence / k))
     np.add.at(r.arrests, arrestee, 1)
-    neighbours = world.tie_indices(arrestee)
-    if len(neighbours):
-        drop = (contact_pars.arrest_tie_trust_loss / k) * r.trust[neighbours]
-        np.subtract.at(r.trust, neighbours, drop.astype(np.float32))
-        np.clip(r.trust, 0.0, 1.0, out=r.trust)

@@ -8,6 +8,7 @@ year 2). The effect lowers the participant's offending pressure in the crime pro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -28,11 +29,22 @@ class Programs:
         world: The world (residents, at-risk pool).
         params: Mechanism parameters.
         streams: The run's streams (each organization enrols on its own daily stream).
+        partner_boost: Effect multiplier of given residents from their neighbourhood's
+            partnership strength (``programs`` work better through strong partners).
     """
 
-    def __init__(self, world: World, params: ModelParams, streams: Streams) -> None:
+    def __init__(
+        self,
+        world: World,
+        params: ModelParams,
+        streams: Streams,
+        partner_boost: Callable[[np.ndarray], np.ndarray] | None = None,
+    ) -> None:
         program_pars = params.programs
         self.world = world
+        # Programs work better through strong partners: a participant's effect is scaled by
+        # the partnership of their neighbourhood (1 at baseline strength).
+        self.partner_boost = partner_boost
         self.params = params
         self.streams = streams
         # strength[program, crime type]: maximum reduction of a participant's propensity.
@@ -49,7 +61,9 @@ class Programs:
         eff = np.zeros((len(idx), self.strength.shape[1]), dtype=np.float32)
         served = prog >= 0
         eff[served] = r.program_level[idx[served], None] * self.strength[prog[served]]
-        return eff
+        if self.partner_boost is not None and served.any():
+            eff[served] *= self.partner_boost(idx[served])[:, None]
+        return np.minimum(eff, 1.0)
 
     def enrolled_mask(self, idx: np.ndarray, day: int) -> np.ndarray:
         """Whether residents ``idx`` are enrolled on ``day``."""

@@ -1,0 +1,91 @@
+"""Community events (block parties, clean-ups, festivals) with officers and partners.
+
+Residents come by engagement; attending raises engagement (neighbours meet: cohesion) and,
+as officers attend out of enforcement, is a positive contact with the police; host
+organizations do joint work with the police. Recent participation is a shared activity that
+builds collective efficacy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from cspsim.config.declare import setting
+from cspsim.model.components.base import Component, on, register
+from cspsim.model.day import Day
+
+#: Share of a neighbourhood's residents at an event, at average engagement (assumption).
+EVENT_ATTENDANCE = 0.05
+#: Daily fade of the memory of event participation (shared activity), about a month.
+PARTICIPATION_MEMORY = 1.0 / 30.0
+
+
+@dataclass
+class CommunityEventsSettings:
+    """Community events."""
+
+    per_month: float = setting(
+        0.0, "events per neighbourhood per month", "how often treated beats hold events", low=0
+    )
+
+
+@register
+class CommunityEvents(Component):
+    """Events in the treated neighbourhoods."""
+
+    key = "community_events"
+    Params = CommunityEventsSettings
+    order = 66
+    example = {"per_month": 2.0}
+
+    def __init__(self, model, params: CommunityEventsSettings) -> None:
+        super().__init__(model, params)
+        self.participation = np.zeros(model.world.n_places)
+
+    @on("cost")
+    def cost(self, day: Day) -> dict[str, float]:
+        """Events in the active neighbourhoods."""
+        c = self.params
+        if c.per_month <= 0:
+            return {}
+        m = self.model
+        unit = m.params.costs.community_event
+        return {"events": c.per_month / 30.0 * m.partnership.active_beats.sum() * unit}
+
+    @on("work")
+    def hold(self, day: Day) -> None:
+        """Today's events: attendance, engagement, a good contact, joint work."""
+        self.participation *= 1.0 - PARTICIPATION_MEMORY
+        c = self.params
+        if c.per_month <= 0:
+            return
+        m = self.model
+        u = m.streams.get("events", day.day).random(m.world.city.n_neighbourhoods)
+        events = m.partnership.active_beats & (u < c.per_month / 30.0)
+        if not events.any():
+            return
+        r = m.residents
+        w = m.world
+        at = events[w.city.neighbourhood]
+        who = np.flatnonzero(at[w.place_index])
+        mean_eng = max(float(r.engagement.mean()), 1e-6)
+        share = np.minimum(EVENT_ATTENDANCE * r.engagement[who] / mean_eng, 1.0)
+        gain = m.params.partners.event_cohesion_gain
+        r.engagement[who] += (share * gain * (1.0 - r.engagement[who])).astype(np.float32)
+        cp = m.params.contacts
+        positive = cp.negative_trust_loss / cp.asymmetry * w.residents_per_agent
+        m.legitimacy.gain(who, share * positive)
+        m.legitimacy.good[who] += share.astype(np.float32)
+        self.participation += (
+            PARTICIPATION_MEMORY
+            * np.bincount(w.place_index[who], weights=share, minlength=w.n_places)
+            / np.maximum(w.place_count, 1)
+        )
+        m.partners.work_in(events)
+
+    @on("activity")
+    def activity(self) -> np.ndarray | None:
+        """Recent participation in events (a shared activity)."""
+        return self.participation if self.participation.any() else None

@@ -1,0 +1,68 @@
+"""Volunteering: a drive that recruits residents to volunteer with local organizations.
+
+Residents volunteer by engagement up to the drive's target share; volunteering is a shared
+activity that builds collective efficacy and keeps volunteers engaged (Sampson et al. 1997:
+organizational participation goes with collective efficacy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from cspsim.config.declare import setting
+from cspsim.model.components.base import Component, on, register
+from cspsim.model.day import Day
+
+
+@dataclass
+class VolunteeringSettings:
+    """A volunteering drive."""
+
+    share: float = setting(
+        0.0, "share of residents", "residents of treated places recruited (0 = none)", low=0, high=1
+    )
+
+
+@register
+class Volunteering(Component):
+    """Volunteers in the treated places, by engagement."""
+
+    key = "volunteering"
+    Params = VolunteeringSettings
+    order = 68
+    example = {"share": 0.1}
+
+    def __init__(self, model, params: VolunteeringSettings) -> None:
+        super().__init__(model, params)
+        self.volunteers = np.zeros(model.world.n_places)
+
+    @on("cost")
+    def cost(self, day: Day) -> dict[str, float]:
+        """Coordination by the organizations of the treated neighbourhoods."""
+        if self.params.share <= 0:
+            return {}
+        m = self.model
+        n_orgs = int(m.partnership.active_beats[m.partners.neighbourhood].sum())
+        return {"volunteering": n_orgs * m.params.costs.partnership_day}
+
+    @on("work")
+    def volunteer(self, day: Day) -> None:
+        """Volunteers by place (the engaged volunteer); they stay engaged."""
+        if self.params.share <= 0:
+            return
+        m = self.model
+        r = m.residents
+        w = m.world
+        mean_eng = max(float(r.engagement.mean()), 1e-6)
+        share = np.minimum(self.params.share * r.engagement / mean_eng, 1.0)
+        share = np.where(m.partnership.active_places[w.place_index], share, 0.0)
+        self.volunteers = w.place_means(share)
+        relax = m.params.engagement.engagement_relaxation
+        r.engagement += (relax * share * (1.0 - r.engagement)).astype(np.float32)
+
+    @on("activity")
+    def activity(self) -> np.ndarray | None:
+        """Residents volunteering (a shared activity)."""
+        return self.volunteers if self.volunteers.any() else None

@@ -1,0 +1,272 @@
+"""Process 5: trust that is earned and lost.
+
+A resident's trust in the police is the sum of three parts (clipped to 0-1):
+
+    trust = belief + recent + peer
+
+* ``belief`` (``trust_belief``): the long-run belief about the police;
+* ``recent`` (``trust_recent``): what recent experiences added or took away: police contacts
+  (bad ones count ``asymmetry`` times more; Skogan 2006), how a report or call was handled,
+  meetings and events, and **vicarious** experience: ties hear of a resident's police
+  contacts and are moved by a share of them (Rosenbaum et al. 2005), bad news more where
+  legal cynicism is high;
+* ``peer`` (``trust_peer``): word of mouth, a pull toward the mean of one's ties (Friedkin &
+  Johnsen 1990).
+
+Each day the recent and peer parts fade (half-life ``recent_half_life_days``) and the belief
+**learns** from recent experience, faster from bad than from good: a share
+``permanent_share_bad`` of a bad experience is written into the belief, good experience over
+years (``good_learning_half_life_days``). So sustained good practice raises long-run trust, a
+shock leaves a scar that fades only with later good experience, and historical tension
+persists unless something changes. Word of mouth moves trust but not the belief.
+
+**Stationary baseline.** The baseline's police contacts are, on balance, bad experience
+(bad ones count more), yet trust in a city is stable for years when nothing changes (Gallup's
+series). Whatever sustains it in the real city is outside the model, so the model measures
+the baseline's net experience by place, group and at-risk status during the burn-in and adds
+its opposite every day from day 0 (``background``): under the baseline's policing trust stays
+put; what a strategy changes, and shocks, move it.
+
+**Newcomers** replace residents (``mobility_per_year``): people like the first residents,
+whose belief the neighbourhood's frame shifts by as much as its cynicism has changed (Kirk &
+Papachristos 2011: the frame shapes newcomers); a neighbourhood's **legal cynicism** follows its
+residents' distrust ``1 - belief`` over a decade (Sampson & Bartusch 1998; Kirk & Papachristos
+2011): a shared memory that outlasts the experiences that formed it.
+
+Everything is vectorized: one sparse product of the tie matrix carries word of mouth, news of
+contacts and fear for everyone at once (:mod:`cspsim.model.processes.social`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from cspsim.config import ModelParams
+from cspsim.model.world import World
+
+LN2 = math.log(2.0)
+
+
+class Legitimacy:
+    """Trust dynamics of residents and legal cynicism of neighbourhoods.
+
+    Args:
+        world: The world (residents, ties, neighbourhoods).
+        params: Mechanism parameters.
+
+    Attributes:
+        cynicism: Legal cynicism of each neighbourhood, 0-1.
+        bad: Today's negative police contacts of each resident agent (cleared daily).
+        good: Today's positive police contacts of each resident agent (cleared daily).
+        ties_victimization: Mean recent victimization of each resident's ties.
+    """
+
+    def __init__(self, world: World, params: ModelParams) -> None:
+        lp = params.legitimacy
+        self.world = world
+        self.params = params
+        self.fade = LN2 / lp.recent_half_life_days
+        q = lp.permanent_share_bad
+        # Recent bad experience fades at `fade` and moves into the belief at `learn_bad`:
+        # the share written into the belief is learn_bad / (fade + learn_bad) = q.
+        self.learn_bad = self.fade * q / (1.0 - q)
+        self.learn_good = LN2 / lp.good_learning_half_life_days
+        self.cynicism_rate = LN2 / lp.cynicism_half_life_days
+        self.newcomers = lp.mobility_per_year / 365.0
+        r = world.residents
+        self.resident_nbhd = world.city.neighbourhood[world.place_index]
+        self.nbhd_count = np.bincount(
+            self.resident_nbhd, minlength=world.city.n_neighbourhoods
+        ).astype(np.float64)
+        self.cynicism = self.distrust_by_neighbourhood()
+        self.cynicism0 = self.cynicism.copy()
+        self.reference_cynicism = float(np.average(self.cynicism, weights=self.nbhd_count))
+        # What a newcomer of the resident's kind would believe before the frame (start draw).
+        self.own_belief = r.trust_belief.copy()
+        self.bad = np.zeros(r.n, np.float32)
+        self.good = np.zeros(r.n, np.float32)
+        self.ties_victimization = np.zeros(r.n, np.float32)
+        # Baseline experience by cell (place x at risk x group), measured during burn-in.
+        self.cell = world.place_index * 4 + r.at_risk.astype(np.intp) * 2 + r.group
+        self.cell_count = np.bincount(self.cell, minlength=4 * world.n_places).astype(np.float64)
+        self.flow_sum = np.zeros(4 * world.n_places)
+        self.flow_days = 0
+        self.background = np.zeros(r.n, np.float32)
+        self._recent_before = np.zeros(r.n, np.float32)
+        self.start_word_of_mouth_at_rest()
+
+    def start_word_of_mouth_at_rest(self, tolerance: float = 1e-5) -> None:
+        """Start the word-of-mouth part at its steady state for the starting beliefs.
+
+        Word of mouth between groups and places settles over months (the network's slow
+        modes), longer than a burn-in: start it where it would settle, so the baseline does
+        not drift (as the near-repeat boosts start at theirs). Solves
+        ``((s + fade) I - s W) P = s (W - I) A`` by Jacobi iterations (one sparse product
+        each; the matrix is diagonally dominant, so they converge).
+        """
+        w = self.world
+        r = w.residents
+        s = self.params.social.influence_rate
+        if s <= 0 or r.n == 0:
+            return
+        belief = r.trust_belief.astype(np.float64)
+        rhs = s * (w.ties_w @ belief - belief)
+        if not w.everyone_has_ties:
+            rhs = np.where(w.has_ties, rhs, 0.0)
+        peer = np.zeros(r.n)
+        scale = 1.0 / (s + self.fade)
+        for _ in range(500):
+            spread = w.ties_w @ peer
+            if not w.everyone_has_ties:
+                spread = np.where(w.has_ties, spread, peer)
+            new = scale * (s * spread + rhs)
+            done = np.abs(new - peer).max() < tolerance
+            peer = new
+            if done:
+                break
+        r.trust_peer[:] = peer
+        np.clip(belief + peer, 0.0, 1.0, out=r.trust, casting="unsafe")
+
+    # ----- what the neighbourhood believes ---------------------------------------------
+    def distrust_by_neighbourhood(self) -> np.ndarray:
+        """``1 - mean belief`` of each neighbourhood's residents (city mean where empty)."""
+        r = self.world.residents
+        count = self.nbhd_count
+        total = np.bincount(self.resident_nbhd, weights=r.trust_belief, minlength=len(count))
+        mean_all = float(r.trust_belief.mean())
+        mean = np.divide(total, count, out=np.full(len(total), mean_all), where=count > 0)
+        return 1.0 - mean
+
+    def resident_cynicism(self, residents: np.ndarray | None = None) -> np.ndarray:
+        """Legal cynicism of the neighbourhood of each (given) resident."""
+        nb = self.resident_nbhd if residents is None else self.resident_nbhd[residents]
+        return self.cynicism[nb]
+
+    def place_cynicism(self) -> np.ndarray:
+        """Legal cynicism of each place's neighbourhood."""
+        return self.cynicism[self.world.city.neighbourhood]
+
+    # ----- experiences ------------------------------------------------------------------
+    def experience(self, residents: np.ndarray, delta: np.ndarray) -> None:
+        """Recent experience changes trust by ``delta`` (repeats add up)."""
+        r = self.world.residents
+        delta = np.asarray(delta, dtype=np.float32)
+        np.add.at(r.trust_recent, residents, delta)
+        np.add.at(r.trust, residents, delta)
+        np.clip(r.trust, 0.0, 1.0, out=r.trust)
+
+    def lose(self, residents: np.ndarray, share: float | np.ndarray) -> None:
+        """A bad experience: each resident loses ``share`` of their trust (1/k of it per event).
+
+        ``share`` is the full effect on one person; the agent stands for k people.
+        """
+        k = self.world.residents_per_agent
+        self.experience(residents, -(np.asarray(share) / k) * self.world.residents.trust[residents])
+
+    def gain(self, residents: np.ndarray, share: float | np.ndarray) -> None:
+        """A good experience: each resident gains ``share`` of ``1 - trust`` (1/k of it)."""
+        k = self.world.residents_per_agent
+        t = self.world.residents.trust[residents]
+        self.experience(residents, (np.asarray(share) / k) * (1.0 - t))
+
+    def contacts(self, residents: np.ndarray, negative: np.ndarray) -> None:
+        """Police contacts: bad ones cost a share of trust, good ones gain a smaller share of
+        ``1 - trust`` (Skogan 2006); ties will hear of them today.
+        """
+        cp = self.params.contacts
+        k = self.world.residents_per_agent
+        t = self.world.residents.trust[residents]
+        loss = cp.negative_trust_loss / k
+        gain = cp.negative_trust_loss / cp.asymmetry / k
+        self.experience(residents, np.where(negative, -loss * t, gain * (1.0 - t)))
+        np.add.at(self.bad, residents[negative], 1.0)
+        np.add.at(self.good, residents[~negative], 1.0)
+
+    def shock(self, share: np.ndarray) -> None:
+        """Every resident loses ``share`` (per resident, 0-1) of their trust at once."""
+        r = self.world.residents
+        drop = (-np.asarray(share) * r.trust).astype(np.float32)
+        r.trust_recent += drop
+        r.trust += drop
+        np.clip(r.trust, 0.0, 1.0, out=r.trust)
+
+    def rebaseline(self) -> None:
+        """End of burn-in: offset the baseline's mean daily experience by cell from now on."""
+        if self.flow_days == 0:
+            return
+        mean = np.divide(
+            self.flow_sum,
+            self.cell_count * self.flow_days,
+            out=np.zeros_like(self.flow_sum),
+            where=self.cell_count > 0,
+        )
+        self.background = (-mean[self.cell]).astype(np.float32)
+
+    # ----- the day ----------------------------------------------------------------------
+    def spread(self, peer_mean: np.ndarray, heard: np.ndarray) -> None:
+        """Vicarious experience and word of mouth, from the day's tie product.
+
+        Args:
+            peer_mean: Mean trust of each resident's ties.
+            heard: (N, 2) bad and good police contacts of each resident's ties today.
+        """
+        w = self.world
+        r = w.residents
+        lp = self.params.legitimacy
+        cp = self.params.contacts
+        weight = lp.vicarious_weight * lp.vicarious_share_heard / w.residents_per_agent
+        loss = cp.negative_trust_loss * weight
+        gain = cp.negative_trust_loss / cp.asymmetry * weight
+        amplify = 1.0 + lp.cynicism_amplification * self.resident_cynicism()
+        t = r.trust
+        vicarious = (gain * heard[:, 1] * (1.0 - t) - loss * amplify * heard[:, 0] * t).astype(
+            np.float32
+        )
+        s = self.params.social.influence_rate
+        peer = peer_mean if w.everyone_has_ties else np.where(w.has_ties, peer_mean, t)
+        talk = (s * (peer - t)).astype(np.float32)
+        r.trust_recent += vicarious
+        r.trust_peer += talk
+        r.trust += vicarious + talk
+        np.clip(r.trust, 0.0, 1.0, out=r.trust)
+
+    def settle(self, crime_ratio: np.ndarray) -> None:
+        """A day of fading, learning and renewal; legal cynicism follows belief.
+
+        Args:
+            crime_ratio: Recent crime around each place relative to its start (residents
+                judge police effectiveness a little by whether their area is getting safer;
+                Sunshine & Tyler 2003: less than by how they are treated).
+        """
+        w = self.world
+        r = w.residents
+        lp = self.params.legitimacy
+        safer = lp.area_safety_effect * (1.0 - np.clip(crime_ratio, 0.0, 3.0))
+        recent = r.trust_recent + safer[w.place_index].astype(np.float32) + self.background
+        if not self.background.any():  # burn-in: measure the baseline's net experience
+            today = recent - self._recent_before
+            self.flow_sum += np.bincount(self.cell, weights=today, minlength=len(self.flow_sum))
+            self.flow_days += 1
+        # Recent experience fades; part of it is written into the belief, more if bad.
+        learn = np.where(recent < 0, self.learn_bad, self.learn_good).astype(np.float32)
+        r.trust_belief += learn * recent
+        recent -= (np.float32(self.fade) + learn) * recent
+        r.trust_peer *= np.float32(1.0 - self.fade)
+        # Newcomers: people like the first residents (same group, same kind of place), whose
+        # belief the neighbourhood's frame shifts by how much its cynicism has changed; no
+        # experience yet (mean field: a share `newcomers` of each agent's people is replaced
+        # every day).
+        shift = self.resident_cynicism() - self.cynicism0[self.resident_nbhd]
+        arrival = self.own_belief - lp.newcomer_frame_weight * shift
+        mu = np.float32(self.newcomers)
+        r.trust_belief += (mu * (arrival - r.trust_belief)).astype(np.float32)
+        np.clip(r.trust_belief, 0.0, 1.0, out=r.trust_belief)
+        r.trust_recent[:] = recent * (1.0 - mu)
+        self._recent_before[:] = r.trust_recent
+        r.trust_peer *= 1.0 - mu
+        np.clip(r.trust_belief + r.trust_recent + r.trust_peer, 0.0, 1.0, out=r.trust)
+        self.cynicism += self.cynicism_rate * (self.distrust_by_neighbourhood() - self.cynicism)
+        self.bad[:] = 0.0
+        self.good[:] = 0.0
