@@ -44,8 +44,9 @@ class Engagement:
         self.efficacy = self.efficacy0.copy()
 
     def efficacy_target(self) -> np.ndarray:
-        """Where collective efficacy is heading: cohesion and participation, police backing,
-        less excess crime.
+        """Where collective efficacy is heading.
+
+        Cohesion and participation, expected police backing, less excess crime.
         """
         ep = self.params.engagement
         r = self.world.residents

@@ -172,8 +172,10 @@ class Legitimacy:
         self.experience(residents, (np.asarray(share) / k) * (1.0 - t))
 
     def contacts(self, residents: np.ndarray, negative: np.ndarray) -> None:
-        """Police contacts: bad ones cost a share of trust, good ones gain a smaller share of
-        ``1 - trust`` (Skogan 2006); ties will hear of them today.
+        """Police contacts move trust; ties will hear of them today.
+
+        Bad ones cost a share of trust, good ones gain a smaller share of ``1 - trust``
+        (Skogan 2006).
         """
         cp = self.params.contacts
         k = self.world.residents_per_agent
