@@ -1,8 +1,10 @@
 """Invariants that hold for any seed, strategy and (reasonable) parameter draw (hypothesis).
 
-Checked every day of a short run: trust, fear and other shares stay in [0, 1]; counts are
-never negative; recorded crime never exceeds true crime; officers are conserved; an
-equal-budget strategy never spends more than the budget; the tables agree with each other.
+Checked every day of a short run: trust, belief, cynicism, partnership strength, fear and
+other shares stay in [0, 1]; counts are never negative; recorded crime never exceeds true
+crime; complaints never exceed negative contacts; problems acted on never exceed those
+raised; officers are conserved; an equal-budget strategy never spends more than the budget;
+the tables agree with each other.
 """
 
 from __future__ import annotations
@@ -74,10 +76,26 @@ def build(d: dict) -> CommunitySafetyModel:
 
 def check_state(m: CommunitySafetyModel) -> None:
     r = m.residents
-    for name in ("trust", "fear", "engagement", "education", "jailed", "program_level"):
+    for name in (
+        "trust",
+        "trust_belief",
+        "fear",
+        "engagement",
+        "education",
+        "rights",
+        "jailed",
+        "program_level",
+    ):
         arr = getattr(r, name)
         assert np.all((arr >= 0) & (arr <= 1)), name
         assert np.isfinite(arr).all(), name
+    for name, arr in (
+        ("cynicism", m.legitimacy.cynicism),
+        ("partnership strength", m.partners.strength),
+        ("concern", m.partnership.concern),
+    ):
+        assert np.all((arr >= 0) & (arr <= 1)), name
+    assert np.all(r.complaints <= r.negative_contacts)
     assert np.all(r.propensity >= 0)
     for name in ("contacts", "negative_contacts", "victimizations", "arrests"):
         assert np.all(getattr(r, name) >= 0), name
@@ -116,9 +134,23 @@ def check_tables(m, ts: pd.DataFrame, places, events, survey, equal_budget: bool
     assert (ts["arrests"] <= ts["crimes_recorded"]).all()
     assert (ts["arrests_group_a"] + ts["arrests_group_b"] == ts["arrests"]).all()
     assert (ts["victimizations"] <= ts["crimes_true"]).all()
+    assert (ts["complaints"] <= ts["contacts_negative"]).all()
+    assert (ts["complaints_group_a"] + ts["complaints_group_b"] == ts["complaints"]).all()
+    # A problem is judged acted on at most once, after it was raised.
+    by_place = places.groupby("place_id", observed=True)
+    assert (by_place["concerns_acted"].cumsum() <= by_place["concerns_raised"].cumsum()).all()
+    assert (ts["concerns_acted"].cumsum() <= ts["concerns_raised"].cumsum()).all()
     rr = ts["reporting_rate"].dropna()
     assert ((rr >= 0) & (rr <= 1)).all()
-    for col in ("mean_trust", "mean_fear", "mean_engagement", "high_confidence_share"):
+    for col in (
+        "mean_trust",
+        "mean_trust_belief",
+        "mean_fear",
+        "mean_engagement",
+        "high_confidence_share",
+        "mean_cynicism",
+        "mean_partnership_strength",
+    ):
         assert ts[col].between(0, 1).all(), col
     # Officers and money.
     shift = m.params.police.shift_hours
