@@ -1,16 +1,9 @@
-"""The sweep engine behind ``hydra/sweeper=cspsim``: jobs, run directories, manifest, launch.
+"""What a sweep design works with: jobs, stable run directories, the manifest, launching.
 
-Every job of a sweep gets a stable run directory under ``hydra.sweep.dir``:
-
-* grid jobs: ``[<arm>/]<override dirname>`` (``seed=3,strategy=hotspot``; the arm's own
-  overrides are named by the arm instead of spelled out);
-* design jobs (sensitivity, calibration, frontier points): ``<stage>/<index>``.
-
-Before launching, the jobs are appended to ``sweep.json`` (the manifest), so aggregation
-knows which runs a sweep expects and can report the missing ones. A run directory that
-already holds a complete run of the same resolved config is skipped by the run itself
-(:func:`cspsim.output.runner.run_one`), so the same command started again after a kill runs only
-what is left.
+A design (:mod:`cspsim.experiments.sweep` lists them) gets a :class:`SweepContext`: the sweep
+directory, the grid of the command line, named arms and options; it makes :class:`Job`
+objects with stable run directories (:func:`dirname`) and launches them through Hydra's
+launcher (:meth:`SweepContext.launch`), which appends them to the manifest first.
 """
 
 from __future__ import annotations
@@ -20,7 +13,7 @@ import hashlib
 import logging
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,7 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("cspsim")
 
-#: The manifest of a sweep (in the sweep directory).
+#: Characters not allowed in run directory names.
 _UNSAFE = re.compile(r"[/\\'\"$]")
 #: Longest run directory name component.
 MAX_NAME = 120
@@ -273,36 +266,3 @@ def _plain(node: Any) -> Any:
 def _choice(config: Any, group: str) -> str | None:
     value = OmegaConf.select(config, f"hydra.runtime.choices.{group}")
     return None if value in (None, "null") else str(value)
-
-
-def run_grid(ctx: SweepContext) -> None:
-    """The ``grid`` design: arms x params, all in one stage."""
-    ctx.launch(ctx.grid_jobs())
-
-
-#: Designs by name: callables taking the sweep context.
-DESIGNS: dict[str, Callable[[SweepContext], None]] = {"grid": run_grid}
-
-
-def _designs() -> dict[str, Callable[[SweepContext], None]]:
-    from cspsim.experiments import calibrate, frontier, sensitivity
-
-    return {
-        **DESIGNS,
-        "frontier": frontier.run_design,
-        "sensitivity": sensitivity.run_design,
-        "calibrate": calibrate.run_design,
-    }
-
-
-def run_sweep(sweeper: CspsimSweeper, arguments: list[str]) -> list[Any]:
-    """Entry point of the sweeper: build the context and run the configured design."""
-    designs = _designs()
-    if sweeper.design not in designs:
-        raise ValueError(
-            f"hydra.sweeper.design: expected one of {sorted(designs)}, got {sweeper.design!r}"
-        )
-    ctx = SweepContext(sweeper, arguments)
-    log.info("sweep design %s -> %s", sweeper.design, ctx.sweep_dir)
-    designs[sweeper.design](ctx)
-    return ctx.returns
