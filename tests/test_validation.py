@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cspsim.analysis.stats import mean_ci
 from cspsim.city.shipped import load_sf2012
 from cspsim.config.city import CityConfig
 from cspsim.validation import cli, realdata, trials
@@ -23,7 +24,6 @@ from cspsim.validation.metrics import (
     fisher_ci,
     gini,
     lorenz,
-    mean_ci,
     relative_change,
     spearman_ci,
     top_share,

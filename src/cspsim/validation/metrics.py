@@ -1,7 +1,8 @@
-"""Statistics of the validation report: concentration, rank correlation and paired CIs.
+"""Statistics of the validation report: concentration, rank correlation, relative change.
 
 All functions are plain numpy/scipy on 1-D arrays, so they can be checked against
-hand-computed values (``tests/test_validation.py``).
+hand-computed values (``tests/test_validation.py``). Means with t-intervals over seeds are
+the analysis layer's one helper, :func:`cspsim.analysis.stats.mean_ci`.
 """
 
 from __future__ import annotations
@@ -78,23 +79,6 @@ def spearman_ci(x: np.ndarray, y: np.ndarray, level: float = 0.95) -> tuple[floa
     rho = float(stats.spearmanr(x, y).statistic)
     lo, hi = fisher_ci(rho, len(x), level, spearman=True)
     return rho, lo, hi
-
-
-def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean with a t-based confidence interval (NaN bounds with fewer than 2 values).
-
-    Used for paired differences across seeds (common random numbers): pass one
-    treatment-minus-baseline difference per seed.
-    """
-    v = np.asarray(values, dtype=np.float64)
-    v = v[np.isfinite(v)]
-    if len(v) == 0:
-        return (float("nan"),) * 3
-    m = float(v.mean())
-    if len(v) < 2:
-        return m, float("nan"), float("nan")
-    half = stats.t.ppf(0.5 + level / 2, len(v) - 1) * v.std(ddof=1) / math.sqrt(len(v))
-    return m, m - half, m + half
 
 
 def relative_change(treated: np.ndarray, baseline: np.ndarray) -> np.ndarray:
