@@ -93,7 +93,7 @@ def _did_rows(panel: pd.DataFrame, start: int) -> pd.DataFrame:
         rows.append(
             {
                 "outcome": m.name,
-                "label": f"{m.label} ({m.unit})",
+                "label": f"{m.label}, {m.unit}",
                 "coef": coef,
                 "ci_low": lo,
                 "ci_high": hi,
@@ -117,7 +117,7 @@ def _survey_rows(survey: pd.DataFrame) -> pd.DataFrame:
         rows.append(
             {
                 "outcome": m.name,
-                "label": f"Survey: {m.label} ({m.unit})",
+                "label": f"Survey: {m.label}, {m.unit}",
                 "coef": coef,
                 "ci_low": lo,
                 "ci_high": hi,

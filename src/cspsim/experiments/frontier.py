@@ -24,6 +24,13 @@ if TYPE_CHECKING:
     from cspsim.experiments.context import SweepContext
 
 DEFAULT_MIX = {"youth_jobs": 0.5, "job_training": 0.25, "mental_health": 0.25}
+#: The strategy setting that funds each kind of program (mental-health responders are their
+#: own component since the model's components were split).
+PROGRAM_KEYS = {
+    "youth_jobs": "strategy.programs.youth_jobs_share",
+    "job_training": "strategy.programs.job_training_share",
+    "mental_health": "strategy.responders.budget_share",
+}
 
 
 def splits(step: float, max_programs: float) -> list[tuple[float, float, float]]:
@@ -48,8 +55,8 @@ def arm_overrides(split: tuple[float, float, float], mix: dict[str, float]) -> l
     p, c, g = split
     total = sum(mix.values()) or 1.0
     lines = [f"strategy.name={arm_name(split)}"]
-    for kind in ("youth_jobs", "job_training", "mental_health"):
-        lines.append(f"strategy.programs.{kind}_share={g * mix.get(kind, 0.0) / total:.6g}")
+    for kind, key in PROGRAM_KEYS.items():
+        lines.append(f"{key}={g * mix.get(kind, 0.0) / total:.6g}")
     officers = p + c
     lines.append(f"strategy.patrol.community_share={(c / officers if officers else 0.0):.6g}")
     lines.append(f"strategy.meetings.per_month={1 if c > 0 else 0}")
