@@ -157,29 +157,32 @@ def outcome(name: str) -> Outcome:
     raise KeyError(f"{name}: no such declared outcome")
 
 
-def label_unit(name: str, table: str = "timeseries") -> tuple[str, str]:
-    """Label and unit of a summary column: an outcome, a derived value or a declared column."""
+def label_unit(name: str, table: str | None = None) -> tuple[str, str]:
+    """Label and unit from the declarations.
+
+    Args:
+        name: A column of the run summaries (an outcome, a derived value, a survey outcome
+            by group or a declared timeseries column), or of ``table``.
+        table: Look ``name`` up among the declared columns of this output table only
+            (``timeseries``, ``places``, ...): a daily value, not a run's summary.
+    """
+    if table is not None:
+        pool = timeseries_measures() if table == "timeseries" else decl.CATALOG[table]
+        for m in pool:
+            if m.name == name:
+                return m.label, m.unit
+        raise KeyError(f"{table}.{name}: not declared")
     for o in outcomes():
         if o.name == name:
             return o.label, o.unit
     for d in DERIVED:
         if d.name == name:
             return d.label, d.unit
-    pool = timeseries_measures() if table == "timeseries" else decl.CATALOG[table]
-    for m in pool:
-        if m.name == name:
-            return m.label, m.unit
     for o in survey_outcomes():
         for group, suffix in GROUPS.items():
             if name == f"{o.name}_{suffix}":
                 return f"{o.label}, group {group}", o.unit
-    raise KeyError(f"{table}.{name}: not declared")
-
-
-def header(name: str, table: str = "timeseries") -> str:
-    """``Label (unit)``: a column header from the declarations."""
-    label, unit = label_unit(name, table)
-    return f"{label} ({unit})"
+    return label_unit(name, "timeseries")
 
 
 def derive(raw: pd.DataFrame, per_year: list[str]) -> pd.DataFrame:

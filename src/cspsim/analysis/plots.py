@@ -66,7 +66,7 @@ def plot_bands(
             ax.plot(s["month"], s[f"{col}_mean"], color=c, label=name)
             ax.fill_between(s["month"], s[f"{col}_low"], s[f"{col}_high"], color=c, alpha=0.18)
     for ax, col in zip(axes, columns, strict=True):
-        label, unit = oc.label_unit(col)
+        label, unit = oc.label_unit(col, "timeseries")
         ax.set_xlabel("month since the strategy started")
         ax.set_ylabel(unit)
         ax.set_title(label)
