@@ -55,6 +55,7 @@ class Derived:
         unit: Unit of the value.
         compute: ``f(raw, summary) -> values``: ``raw`` holds the runs' identity and the
             un-scaled sums over the recorded days, ``summary`` the per-year columns.
+        formula: The computation in words (for the README's outcomes table).
         compare: How differences are shown (as :class:`~cspsim.model.measures.Outcome`).
         better: ``lower`` or ``higher`` is better.
     """
@@ -63,6 +64,7 @@ class Derived:
     label: str
     unit: str
     compute: Callable[[pd.DataFrame, pd.DataFrame], pd.Series]
+    formula: str
     compare: str = "pct"
     better: str = "lower"
 
@@ -102,6 +104,7 @@ DERIVED: tuple[Derived, ...] = (
         "Police-initiated contacts",
         "share of contacts",
         _police_initiated,
+        "`contacts_police_initiated` / (`contacts_negative` + `contacts_positive`)",
         "pts",
     ),
     Derived(
@@ -109,6 +112,7 @@ DERIVED: tuple[Derived, ...] = (
         "Moved from patrol",
         "USD per year",
         _reallocated,
+        "`cost` - `officer_hours` x the officer-hour cost (spending on anything else)",
         "usd",
     ),
     *(
@@ -117,6 +121,7 @@ DERIVED: tuple[Derived, ...] = (
             f"{label}, group {g.upper()}",
             _RATE,
             _per_1000(column, g),
+            f"`{column}_group_{g}` per 1,000 residents of group {g.upper()}",
         )
         for what, column, label in (
             ("negative", "contacts_negative", "Negative contacts"),
@@ -124,8 +129,20 @@ DERIVED: tuple[Derived, ...] = (
         )
         for g in GROUPS.values()
     ),
-    Derived("negative_per_1000", "Negative contacts", _RATE, _per_1000("contacts_negative")),
-    Derived("arrests_per_1000", "Arrests", _RATE, _per_1000("arrests")),
+    Derived(
+        "negative_per_1000",
+        "Negative contacts",
+        _RATE,
+        _per_1000("contacts_negative"),
+        "`contacts_negative` per 1,000 residents",
+    ),
+    Derived(
+        "arrests_per_1000",
+        "Arrests",
+        _RATE,
+        _per_1000("arrests"),
+        "`arrests` per 1,000 residents",
+    ),
 )
 
 
