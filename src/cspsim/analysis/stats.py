@@ -2,10 +2,13 @@
 
 Replicates of a scenario are seeds; two scenarios on the same seed share every random draw the
 scenario does not change (common random numbers), so the per-seed difference removes most of
-the run-to-run noise and its t-interval over seeds is the interval every report shows.
+the run-to-run noise and its t-interval over seeds is the interval every report shows. The
+validation's other intervals are here too: correlations (Fisher's z) and the bootstrap.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pandas as pd
@@ -48,6 +51,47 @@ def t_band(
     half = pd.DataFrame(t_quantile(n.to_numpy(), level), index=sd.index, columns=sd.columns)
     half = half * sd / np.sqrt(n)
     return mean - half, mean + half
+
+
+def fisher_ci(r: float, n: int, level: float = 0.95, spearman: bool = True) -> tuple[float, float]:
+    """Confidence interval of a correlation by Fisher's z transform.
+
+    For Spearman's rho the standard error is ``sqrt(1.06 / (n - 3))`` (Fieller, Hartley &
+    Pearson 1957); for Pearson's r it is ``1 / sqrt(n - 3)``.
+    """
+    if n <= 3 or not np.isfinite(r):
+        return (float("nan"), float("nan"))
+    z = math.atanh(min(max(r, -0.999999), 0.999999))
+    se = math.sqrt((1.06 if spearman else 1.0) / (n - 3))
+    q = stats.norm.ppf(0.5 + level / 2)
+    return (math.tanh(z - q * se), math.tanh(z + q * se))
+
+
+def spearman_ci(x: np.ndarray, y: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """Spearman's rank correlation with a Fisher-z confidence interval.
+
+    Returns:
+        ``(rho, ci_low, ci_high)``.
+    """
+    rho = float(stats.spearmanr(x, y).statistic)
+    lo, hi = fisher_ci(rho, len(x), level, spearman=True)
+    return rho, lo, hi
+
+
+def bootstrap_ci(
+    values: np.ndarray,
+    statistic,
+    n_boot: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+) -> tuple[float, float]:
+    """Percentile bootstrap CI of ``statistic`` over units (e.g. places), seeded."""
+    x = np.asarray(values)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(x), size=(n_boot, len(x)))
+    boot = np.array([statistic(x[i]) for i in idx])
+    a = (1 - level) / 2
+    return float(np.quantile(boot, a)), float(np.quantile(boot, 1 - a))
 
 
 def paired_differences(
