@@ -263,3 +263,39 @@ def test_scancel_mid_way_then_the_same_command_resumes(
         for name in ("timeseries", "places", "events", "survey"):
             key = f"{k}/{name}.parquet"
             assert after[key] == hashes[key]
+
+
+def test_a_sweep_still_running_is_not_submitted_twice(
+    cluster: dict[str, str], tmp_path: Path
+) -> None:
+    # A job tagged as an earlier submission of this sweep (its command was killed hard).
+    sweep = tmp_path / "twice"
+    tag = "cspsim-sweep-" + hashlib.sha1(str(sweep.resolve()).encode()).hexdigest()[:12]
+    out = subprocess.run(
+        ["sbatch", "--parsable", f"--comment={tag}", "--wrap", "sleep 300"],
+        env=cluster, capture_output=True, text=True, check=True, cwd=tmp_path,
+    ).stdout  # fmt: skip
+    earlier = out.strip().split(";")[0]
+    try:
+        proc = cspsim_run(
+            cluster, "-m", *TINY, "sim.days=10", "seed=0,1", *SLURM,
+            f"hydra.sweep.dir={sweep}", NO_REPORT, expect=1,
+        )  # fmt: skip
+    finally:
+        subprocess.run(["scancel", earlier], env=cluster, check=False)
+    assert f"jobs {earlier} of an earlier submission of this sweep" in proc.stderr
+    assert "2 of 2 runs failed" in proc.stderr
+    assert not (sweep / ".submitit").exists()  # nothing was submitted
+
+
+def test_local_batched_launcher_same_tables(joblib_hashes: dict[str, str], tmp_path: Path) -> None:
+    """``hydra/launcher=cspsim_submitit_local``: the same batching without SLURM."""
+    sweep = tmp_path / "local"
+    env = {**os.environ, "HYDRA_FULL_ERROR": "1"}
+    proc = cspsim_run(
+        env, "-m", *GRID, "hydra/launcher=cspsim_submitit_local", "hydra.launcher.poll_s=0.2",
+        f"hydra.sweep.dir={sweep}", NO_REPORT,
+    )  # fmt: skip
+    cores = os.cpu_count() or 1
+    assert f"6 runs as {min(6, cores)} local tasks" in proc.stdout + proc.stderr
+    assert table_hashes(sweep) == joblib_hashes

@@ -12,14 +12,14 @@ import pytest
 from conftest import tiny_config
 from SALib.test_functions import Ishigami
 
+from cspsim.analysis import calibration
 from cspsim.analysis.aggregate import run_summaries
+from cspsim.analysis.did import did, did_2x2, event_study
 from cspsim.analysis.runs import collect_runs
-from cspsim.analysis.summary import summarize_run
 from cspsim.experiments import calibrate, frontier
-from cspsim.experiments.did import did, did_2x2, event_study
 from cspsim.experiments.sensitivity import global_sensitivity, make_problem
 from cspsim.experiments.sweep import MANIFEST, dirname, split_grid
-from cspsim.output import write_json_atomic
+from cspsim.output import read_run_json, write_json_atomic
 from cspsim.output.runner import run_one
 
 # --------------------------------------------------------------------------- DiD
@@ -149,9 +149,9 @@ def test_budget_frontier_splits() -> None:
 
 def test_calibration_loss_and_list_overrides() -> None:
     targets = {"a": (0.4, 0.6, 1.0), "b": (0.0, 1.0, 2.0)}
-    assert calibrate.loss({"a": 0.5, "b": 0.5}, targets) == 0.0
-    assert calibrate.loss({"a": 0.6, "b": 0.5}, targets) == pytest.approx(1.0)
-    assert calibrate.loss({"a": 0.5, "b": np.nan}, targets) == float("inf")
+    assert calibration.loss({"a": 0.5, "b": 0.5}, targets) == 0.0
+    assert calibration.loss({"a": 0.6, "b": 0.5}, targets) == pytest.approx(1.0)
+    assert calibration.loss({"a": 0.5, "b": np.nan}, targets) == float("inf")
     from omegaconf import OmegaConf
 
     cfg = OmegaConf.create({"params": {"reporting": {"base_probability": [0.4, 0.3, 0.2, 0.1]}}})
@@ -181,6 +181,34 @@ def tiny_runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for seed in (0, 1):
             run_one(tiny_config(strategy, seed), root / f"seed={seed},strategy={strategy}")
     return root
+
+
+def summarize_run(run_dir: Path) -> dict[str, float]:
+    """An independent reader of one run (pandas, whole tables): the reference for DuckDB."""
+    meta = read_run_json(run_dir) or {}
+    ts = pd.read_parquet(run_dir / "timeseries.parquet")
+    per_year = 365.0 / max(len(ts), 1)
+    last = ts.tail(min(30, len(ts)))
+    pop = float(meta["population"])
+    pop_b = pop * float(meta["config"]["params"]["residents"]["group_b_share"])
+    survey = pd.read_parquet(run_dir / "survey.parquet")
+    return {
+        **{c: float(ts[c].sum()) * per_year for c in ("crimes_true", "crimes_recorded", "arrests")},
+        "trust": float(last["mean_trust"].mean()),
+        "reporting_rate": float(ts["reports"].sum() / max(ts["victimizations"].sum(), 1)),
+        "cost": float(ts["budget_spent"].sum()) * per_year,
+        "negative_per_1000_a": float(ts["contacts_negative_group_a"].sum())
+        * per_year
+        / max(pop - pop_b, 1)
+        * 1000,
+        "negative_per_1000_b": float(ts["contacts_negative_group_b"].sum())
+        * per_year
+        / max(pop_b, 1)
+        * 1000,
+        "satisfaction": float(
+            survey.loc[survey["day"] == survey["day"].max(), "satisfaction"].mean()
+        ),
+    }
 
 
 def test_duckdb_summaries_match_the_per_run_reader(tiny_runs: Path) -> None:

@@ -192,18 +192,21 @@ cmd_stop() {
 			done
 		fi
 	fi
+	# SIGTERM to all at once (each takes ~2 s to exit), then SIGKILL whatever is left.
+	local pids=()
 	for name in slurmd slurmctld munged; do
-		pid=$(alive "$name") || {
-			rm -f "$DIR/run/$name.pid"
-			continue
-		}
-		kill "$pid" 2>/dev/null || true
+		if pid=$(alive "$name"); then
+			kill "$pid" 2>/dev/null || true
+			pids+=("$pid")
+		fi
+		rm -f "$DIR/run/$name.pid"
+	done
+	for pid in "${pids[@]}"; do
 		for i in $(seq 100); do
 			[ -d "/proc/$pid" ] || break
 			sleep 0.1
 		done
 		[ -d "/proc/$pid" ] && kill -9 "$pid" 2>/dev/null || true
-		rm -f "$DIR/run/$name.pid"
 	done
 	say "stopped ($DIR kept; delete it for a fresh cluster)"
 }

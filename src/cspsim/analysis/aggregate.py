@@ -4,44 +4,49 @@ DuckDB reads only the columns a query names and streams row groups through its a
 so a thousand runs are summarized without holding their tables in memory: what comes back
 is one row per run (:func:`run_summaries`), per run and month (:func:`monthly`) or per run
 and place (:func:`place_totals`).
+
+The queries are written from the declarations (:mod:`cspsim.analysis.outcomes`): how each
+timeseries column aggregates over days (``Measure.over_days``), how each places column
+aggregates over months (``Measure.over_places``), and the run-level outcomes. The same query
+summarizes tables held in memory (:func:`summarize_tables`, used by the validation runs).
 """
 
 from __future__ import annotations
+
+import re
 
 import duckdb
 import numpy as np
 import pandas as pd
 
+from cspsim.analysis import outcomes as oc
 from cspsim.analysis.runs import RunSet
-from cspsim.city import CRIME_TYPES
+from cspsim.analysis.stats import t_band
+from cspsim.model.measures import MONTH_DAYS, measure
 
-#: Days per month in the monthly series (the places table uses the same 30-day months).
-MONTH_DAYS = 30
 #: Runs aggregated per DuckDB query (see :func:`query`).
 CHUNK = 100
 #: Memory DuckDB may use before spilling to disk.
 MEMORY_LIMIT = "512MB"
+#: Read the list of files given as the query's parameter (explicit paths, no hive keys).
+READ = "read_parquet(?, filename=true, hive_partitioning=false, union_by_name=true)"
+#: Value of the places flags in runs written before the flags existed.
+_LEGACY_FLAGS = {"targeted": "false", "treated": "true", "trial_arm": "-1"}
 
-_SUMS = [
-    "crimes_true",
-    "crimes_recorded",
-    *[f"crimes_true_{t}" for t in CRIME_TYPES],
-    *[f"crimes_recorded_{t}" for t in CRIME_TYPES],
-    "arrests",
-    "contacts_negative",
-    "contacts_positive",
-    "contacts_police_initiated",
-    "contacts_negative_group_a",
-    "contacts_negative_group_b",
-    "arrests_group_a",
-    "arrests_group_b",
-    "reports",
-    "victimizations",
-    "budget_spent",
-    "officer_hours",
-]
-_LAST30 = {"trust": "mean_trust", "fear": "mean_fear", "high_confidence": "high_confidence_share"}
-_MEANS = ["patrol_hours", "program_enrolled"]
+#: SQL of each way a timeseries column aggregates over the days of a run.
+_OVER_DAYS = {
+    "sum": 'sum("{c}")',
+    "mean": 'avg("{c}")',
+    "last30": 'avg("{c}") FILTER (WHERE day > last_day - 30)',
+    "first": 'arg_min("{c}", day)',
+}
+#: SQL of each way a places column aggregates over the months of a run, per place.
+_OVER_PLACES = {
+    "sum": 'sum("{c}")',
+    "mean": 'avg("{c}")',
+    "any": 'bool_or("{c}")',
+    "max": 'max("{c}")',
+}
 
 
 def connect() -> duckdb.DuckDBPyConnection:
@@ -52,18 +57,14 @@ def connect() -> duckdb.DuckDBPyConnection:
     return con
 
 
-#: Read the list of files given as the query's parameter (explicit paths, no hive keys).
-READ = "read_parquet(?, filename=true, hive_partitioning=false, union_by_name=true)"
-#: Places-table flags and their value in runs written before they existed.
-_PLACE_FLAGS = {"targeted": "false", "treated": "true", "trial_arm": "-1"}
-
-
-def _flags(files: list[str]) -> dict[str, str]:
-    """Select expressions of the place flags (defaults where the tables lack them)."""
+def columns_of(files: list[str]) -> set[str]:
+    """Column names found in any of the files (Parquet footers only)."""
     import pyarrow.parquet as pq
 
-    names = set(pq.read_schema(files[0]).names) if files else set()
-    return {k: (k if k in names else f"{v} AS {k}") for k, v in _PLACE_FLAGS.items()}
+    names: set[str] = set()
+    for f in files:
+        names.update(pq.read_schema(f).names)
+    return names
 
 
 def query(con: duckdb.DuckDBPyConnection, sql: str, files: list[str]) -> pd.DataFrame:
@@ -80,72 +81,119 @@ def _file_to_run(rs: RunSet, table: str) -> dict[str, str]:
     return dict(zip(rs.files(table), rs.runs["run_dir"], strict=True))
 
 
+# ----------------------------------------------------------------- run summaries
+
+
+def timeseries_aggregates(present: set[str]) -> tuple[dict[str, str], list[str]]:
+    """SQL aggregate of every summary column read from the timeseries table.
+
+    Args:
+        present: Columns the tables hold (declared columns they lack are left out; an
+            outcome of a missing column is NULL).
+
+    Returns:
+        ``({column: SQL expression}, [columns that are sums over the recorded days]``).
+    """
+    exprs: dict[str, tuple[str, bool]] = {}
+    for m in oc.timeseries_measures():
+        if m.over_days in _OVER_DAYS and m.name in present:
+            exprs[m.name] = (_OVER_DAYS[m.over_days].format(c=m.name), m.over_days == "sum")
+    for o in oc.outcomes():
+        if o.over_days in _OVER_DAYS:
+            sql = _OVER_DAYS[o.over_days].format(c=o.column)
+            exprs[o.name] = (sql if o.column in present else "NULL", o.over_days == "sum")
+        elif o.over_days == "ratio":
+            for part, col in (("num", o.column), ("den", o.denominator)):
+                sql = f'sum("{col}")' if col in present else "NULL"
+                exprs[oc.ratio_part(o, part)] = (sql, False)
+    return {k: v for k, (v, _) in exprs.items()}, [k for k, (_, s) in exprs.items() if s]
+
+
+def _read_columns(exprs: list[str], present: set[str]) -> list[str]:
+    """The present columns the aggregate expressions name (so DuckDB reads only those)."""
+    named = {c for e in exprs for c in re.findall(r'"([^"]+)"', e)}
+    return ["day", *sorted((named & present) - {"day"})]
+
+
+def timeseries_sql(source: str, present: set[str]) -> tuple[str, list[str]]:
+    """The per-run query of the timeseries table and the columns to scale per year."""
+    aggs, per_year = timeseries_aggregates(present)
+    cols = _read_columns(list(aggs.values()), present)
+    select = ", ".join(f"{sql} AS {name}" for name, sql in aggs.items())
+    sql = f"""SELECT filename, count(*) AS days_recorded{", " if select else ""}{select}
+        FROM (SELECT filename, {", ".join(f'"{c}"' for c in cols)},
+                     max(day) OVER (PARTITION BY filename) AS last_day
+              FROM {source})
+        GROUP BY filename"""
+    return sql, per_year
+
+
+def survey_sql(source: str, present: set[str]) -> str:
+    """The per-run query of the survey table: survey outcomes of the last wave, by group."""
+    aggs = []
+    for o in oc.survey_outcomes():
+        if o.column not in present:
+            continue
+        aggs.append(f'avg("{o.column}") AS {o.name}')
+        aggs += [
+            f'avg("{o.column}") FILTER (WHERE "group" = \'{g}\') AS {o.name}_{suffix}'
+            for g, suffix in oc.GROUPS.items()
+        ]
+    cols = ", ".join(f'"{c}"' for c in _read_columns(aggs, present))
+    return f"""SELECT filename{", " if aggs else ""}{", ".join(aggs)}
+        FROM (SELECT *, max(day) OVER (PARTITION BY filename) AS last_wave
+              FROM (SELECT filename, {cols} FROM {source}))
+        WHERE day = last_wave GROUP BY filename"""
+
+
 def run_summaries(rs: RunSet) -> pd.DataFrame:
-    """One row of outcome measures per counted run, at real scale and per year.
+    """One row of outcomes per counted run, at real scale and per year.
 
     Columns: the run's identity (``run_dir, scenario, strategy, seed, arm, stage, city,
-    days, population``) and the measures of :data:`cspsim.analysis.summary.MEASURES`, plus
-    ``reallocated`` (spending on anything but officer-hours per year) and arrests per 1,000
-    residents by group.
+    days, population, ...``), ``days_recorded``, and the columns described in
+    :mod:`cspsim.analysis.outcomes` (declared timeseries columns, outcomes, derived values).
     """
     if rs.runs.empty:
         return pd.DataFrame()
     con = connect()  # closed when the function returns (frees DuckDB's buffers)
-    sums = ", ".join(f"sum({c}) AS {c}" for c in _SUMS)
-    last = ", ".join(
-        f"avg({c}) FILTER (WHERE day > last_day - 30) AS {k}" for k, c in _LAST30.items()
-    )
-    means = ", ".join(f"avg({c}) AS {c}" for c in _MEANS)
-    cols = ", ".join(sorted({*_SUMS, *_LAST30.values(), *_MEANS, "day"}))
-    ts = query(
-        con,
-        f"""SELECT filename, count(*) AS days_recorded, {sums}, {last}, {means}
-        FROM (SELECT filename, {cols}, max(day) OVER (PARTITION BY filename) AS last_day
-              FROM {READ})
-        GROUP BY filename""",
-        rs.files("timeseries"),
-    )
-    sv = query(
-        con,
-        f"""SELECT filename, avg(satisfaction) AS satisfaction, avg(safety) AS safety,
-              avg(satisfaction) FILTER (WHERE "group" = 'A') AS satisfaction_a,
-              avg(satisfaction) FILTER (WHERE "group" = 'B') AS satisfaction_b
-        FROM (SELECT *, max(day) OVER (PARTITION BY filename) AS last_wave
-              FROM (SELECT filename, day, "group", satisfaction, safety FROM {READ}))
-        WHERE day = last_wave GROUP BY filename""",
-        rs.files("survey"),
-    )
-    ts["run_dir"] = ts["filename"].map(_file_to_run(rs, "timeseries"))
-    sv["run_dir"] = sv["filename"].map(_file_to_run(rs, "survey"))
-    ident = rs.runs.drop(columns=["meta"])
-    df = ident.merge(ts.drop(columns="filename"), on="run_dir", how="left")
-    df = df.merge(sv.drop(columns="filename"), on="run_dir", how="left")
-    return _derive(df).sort_values(["scenario", "seed"], kind="stable").reset_index(drop=True)
+    ts_files, sv_files = rs.files("timeseries"), rs.files("survey")
+    sql, per_year = timeseries_sql(READ, columns_of(ts_files))
+    ts = query(con, sql, ts_files)
+    sv = query(con, survey_sql(READ, columns_of(sv_files)), sv_files)
+    ts.insert(0, "run_dir", ts.pop("filename").map(_file_to_run(rs, "timeseries")))
+    sv.insert(0, "run_dir", sv.pop("filename").map(_file_to_run(rs, "survey")))
+    return _assemble(rs.runs.drop(columns=["meta"]), ts, sv, per_year)
 
 
-def _derive(df: pd.DataFrame) -> pd.DataFrame:
-    per_year = 365.0 / df["days_recorded"].clip(lower=1)
-    out = df.copy()
-    for c in _SUMS:
-        out[c] = df[c].astype(float) * per_year
-    out["reporting_rate"] = df["reports"] / df["victimizations"].clip(lower=1)
-    out["police_initiated_share"] = df["contacts_police_initiated"] / (
-        df["contacts_negative"] + df["contacts_positive"]
-    ).clip(lower=1)
-    out["cost"] = out["budget_spent"]
-    out["reallocated"] = (out["cost"] - out["officer_hours"] * df["officer_hour_cost"]).clip(
-        lower=0
-    )
-    pop_b = df["population"] * df["group_b_share"]
-    pop_a = df["population"] - pop_b
-    for g, pop in (("a", pop_a), ("b", pop_b)):
-        out[f"negative_per_1000_{g}"] = (
-            out[f"contacts_negative_group_{g}"] / pop.clip(lower=1) * 1e3
-        )
-        out[f"arrests_per_1000_{g}"] = out[f"arrests_group_{g}"] / pop.clip(lower=1) * 1e3
-    out["negative_per_1000"] = out["contacts_negative"] / df["population"].clip(lower=1) * 1e3
-    out["arrests_per_1000"] = out["arrests"] / df["population"].clip(lower=1) * 1e3
-    return out
+def summarize_tables(
+    runs: pd.DataFrame, timeseries: pd.DataFrame, survey: pd.DataFrame
+) -> pd.DataFrame:
+    """:func:`run_summaries` of tables held in memory (the same queries, no files).
+
+    Args:
+        runs: One row per run: ``run_dir`` (any key), ``scenario``, ``seed``, and for the
+            derived values ``population``, ``group_b_share``, ``officer_hour_cost``.
+        timeseries: The runs' timeseries tables, stacked, with their ``run_dir``.
+        survey: The runs' survey tables, stacked, with their ``run_dir``.
+    """
+    con = connect()
+    con.register("timeseries_frames", timeseries.rename(columns={"run_dir": "filename"}))
+    con.register("survey_frames", survey.rename(columns={"run_dir": "filename"}))
+    sql, per_year = timeseries_sql("timeseries_frames", set(timeseries.columns) - {"run_dir"})
+    ts = con.execute(sql).df().rename(columns={"filename": "run_dir"})
+    sv = con.execute(survey_sql("survey_frames", set(survey.columns) - {"run_dir"})).df()
+    return _assemble(runs, ts, sv.rename(columns={"filename": "run_dir"}), per_year)
+
+
+def _assemble(
+    ident: pd.DataFrame, ts: pd.DataFrame, sv: pd.DataFrame, per_year: list[str]
+) -> pd.DataFrame:
+    df = ident.merge(ts, on="run_dir", how="left").merge(sv, on="run_dir", how="left")
+    out = oc.derive(df, per_year)
+    return out.sort_values(["scenario", "seed"], kind="stable").reset_index(drop=True)
+
+
+# ----------------------------------------------------------------- months and places
 
 
 def monthly(rs: RunSet, columns: list[str]) -> pd.DataFrame:
@@ -165,25 +213,38 @@ def monthly(rs: RunSet, columns: list[str]) -> pd.DataFrame:
     return df
 
 
+def _flags(files: list[str]) -> dict[str, str]:
+    """Select expressions of the place flags (``any``/``max`` columns; legacy defaults)."""
+    names = columns_of(files[:1])
+    flags = [m.name for m in (*oc.place_measures("any"), *oc.place_measures("max"))]
+    return {
+        k: (f'"{k}"' if k in names else f"{_LEGACY_FLAGS.get(k, 'NULL')} AS {k}") for k in flags
+    }
+
+
 def place_totals(rs: RunSet, columns: list[str]) -> pd.DataFrame:
-    """Per run and place: sums of ``columns`` over months, per year, and the place's flags.
+    """Per run and place: ``columns`` aggregated over months as declared, and the flags.
+
+    Each column aggregates as its declaration says (``over_places``): sums are scaled to
+    one year, means are means over months.
 
     Returns:
-        ``run_dir, place_id, neighbourhood, months, targeted`` (ever targeted), ``treated``,
-        ``trial_arm`` and the columns (per year).
+        ``run_dir, place_id, neighbourhood, months``, the place's flags (``targeted``: ever
+        targeted, ``treated``, ``trial_arm``, ...) and the columns.
     """
     if rs.runs.empty:
         return pd.DataFrame()
     con = connect()  # closed when the function returns (frees DuckDB's buffers)
-    sums = ", ".join(f"sum({c}) AS {c}" for c in columns)
     f = _flags(rs.files("places"))
+    aggs = {c: _OVER_PLACES[measure("places", c).over_places] for c in columns}
+    flag_aggs = {k: _OVER_PLACES[measure("places", k).over_places] for k in f}
+    select = ", ".join(f"{sql.format(c=c)} AS {c}" for c, sql in {**flag_aggs, **aggs}.items())
     df = query(
         con,
         f"""SELECT filename, place_id, any_value(neighbourhood) AS neighbourhood,
-              count(*) AS months, bool_or(targeted) AS targeted, bool_or(treated) AS treated,
-              max(trial_arm) AS trial_arm, {sums}
+              count(*) AS months, {select}
         FROM (SELECT filename, CAST(place_id AS VARCHAR) AS place_id, neighbourhood,
-                {f["targeted"]}, {f["treated"]}, {f["trial_arm"]}, {", ".join(columns)}
+                {", ".join(f.values())}, {", ".join(f'"{c}"' for c in columns)}
               FROM {READ})
         GROUP BY filename, place_id""",
         rs.files("places"),
@@ -192,7 +253,8 @@ def place_totals(rs: RunSet, columns: list[str]) -> pd.DataFrame:
     days = rs.runs.set_index("run_dir")["days"].astype(float).clip(lower=1)
     per_year = 365.0 / df["run_dir"].map(days).to_numpy(np.float64)
     for c in columns:
-        df[c] = df[c].astype(float) * per_year
+        if measure("places", c).over_places == "sum":
+            df[c] = df[c].astype(float) * per_year
     for c in ("run_dir", "place_id", "neighbourhood"):  # a thousand runs x places: compact
         df[c] = df[c].astype("category")
     return df
@@ -209,7 +271,7 @@ def place_months(rs: RunSet, columns: list[str], run_dirs: list[str] | None = No
     df = query(
         con,
         f"""SELECT filename, CAST(place_id AS VARCHAR) AS place_id, neighbourhood, month,
-              {f["treated"]}, {f["targeted"]}, {f["trial_arm"]}, {", ".join(columns)}
+              {", ".join(f.values())}, {", ".join(columns)}
         FROM {READ}""",
         files,
     )
@@ -219,12 +281,9 @@ def place_months(rs: RunSet, columns: list[str], run_dirs: list[str] | None = No
 
 def scenario_bands(per_run: pd.DataFrame, runs: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Mean and 95% t-band over seeds of monthly columns, per scenario and month."""
-    from scipy import stats
-
     df = per_run.merge(runs[["run_dir", "scenario"]], on="run_dir")
     g = df.groupby(["scenario", "month"])[columns]
-    mean, sd, n = g.mean(), g.std(ddof=1), g.count()
-    t = stats.t.ppf(0.975, np.maximum(n - 1, 1))
-    half = pd.DataFrame(t, index=sd.index, columns=columns) * sd / np.sqrt(n)
-    out = mean.add_suffix("_mean").join((mean - half).add_suffix("_low"))
-    return out.join((mean + half).add_suffix("_high")).reset_index()
+    mean = g.mean()
+    low, high = t_band(mean, g.std(ddof=1), g.count())
+    out = mean.add_suffix("_mean").join(low.add_suffix("_low"))
+    return out.join(high.add_suffix("_high")).reset_index()

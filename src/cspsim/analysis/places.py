@@ -12,9 +12,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cspsim.analysis.compare import mean_ci
+from cspsim.analysis.stats import mean_ci
 from cspsim.city import City, load_city
 from cspsim.config import CityConfig
+
+#: Places columns counted per resident of each neighbourhood by :func:`neighbourhood_rates`
+#: (contacts, stops and arrests by the residents' home place; crime where it happened).
+RATE_COLUMNS = ("contacts_negative", "stops", "arrests", "crimes_true")
 
 
 class CityCache:
@@ -158,10 +162,7 @@ def neighbourhood_rates(
         g = df.groupby(["run_dir", "neighbourhood"], observed=True).agg(
             population=("population", "sum"),
             disadvantage=("disadvantage", "mean"),
-            contacts_negative=("contacts_negative", "sum"),
-            stops=("stops", "sum"),
-            arrests=("arrests", "sum"),
-            crimes_true=("crimes_true", "sum"),
+            **{c: (c, "sum") for c in RATE_COLUMNS},
         )
         g = g.reset_index()
         g["scenario"] = g["run_dir"].astype(str).map(scen)
@@ -171,7 +172,7 @@ def neighbourhood_rates(
     df = pd.concat(frames, ignore_index=True)
     df = df.groupby(["scenario", "neighbourhood"], as_index=False).mean(numeric_only=True)
     pop = df["population"].clip(lower=1) / 1000.0
-    for c in ("contacts_negative", "stops", "arrests", "crimes_true"):
+    for c in RATE_COLUMNS:
         df[f"{c}_per_1000"] = df[c] / pop
     return df
 

@@ -1,22 +1,22 @@
-"""The strategy comparison table: paired differences from the baseline with 95% CIs."""
+"""The strategy comparison table and the levels table, built from the declared outcomes.
+
+:func:`comparison_table` is the one table of paired differences from a baseline that
+``cspsim-demo``, ``cspsim-report`` and ``cspsim-validate`` show: one row per scenario, one
+column per run-level outcome (:func:`cspsim.analysis.outcomes.outcomes`), each cell the mean
+difference over paired seeds with its 95% CI. Headers and units come from the declarations.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from cspsim.analysis.compare import cost_per_crime_averted, paired_differences
+from cspsim.analysis import outcomes as oc
+from cspsim.analysis.stats import paired_differences
+from cspsim.model.measures import Outcome
 
-#: Columns of the comparison table: (measure, header, kind). ``pct``: percent change;
-#: ``pts``: difference in percentage points of a 0-1 measure; ``usd``: dollars.
-COMPARISON = [
-    ("crimes_true", "Crime true", "pct"),
-    ("crimes_recorded", "Crime recorded", "pct"),
-    ("trust", "Trust (pts)", "pts"),
-    ("reporting_rate", "Reporting (pts)", "pts"),
-    ("contacts_negative", "Neg. contacts", "pct"),
-    ("cost", "Cost/yr", "usd"),
-]
+#: How each kind of comparison (``Outcome.compare``) is shown in a header.
+COMPARE_UNITS = {"pct": "%", "pts": "pts", "dec": "diff.", "usd": "$M/yr", "num": "diff."}
 
 
 def fmt_ci(kind: str, mean: float, lo: float, hi: float) -> str:
@@ -40,44 +40,72 @@ def fmt_ci(kind: str, mean: float, lo: float, hi: float) -> str:
     return core if not np.isfinite(lo) else f"{core} {ci}"
 
 
-def comparison_table(summary: pd.DataFrame, baseline: str = "reactive") -> pd.DataFrame:
-    """One row per strategy: each measure's difference from the baseline with its 95% CI."""
-    measures = [m for m, _, _ in COMPARISON]
-    diffs = paired_differences(summary, measures, baseline).set_index(["strategy", "measure"])
-    cpa = cost_per_crime_averted(summary, baseline).set_index("strategy")
+def compare_header(o: Outcome) -> str:
+    """Column header of an outcome's difference: its label and how it is shown."""
+    return f"{o.label}, {COMPARE_UNITS.get(o.compare, o.compare)}"
+
+
+def fmt_difference(o: Outcome, d: pd.Series) -> str:
+    """One cell: a row of :func:`paired_differences` shown as the outcome declares."""
+    if o.compare == "pct":
+        return fmt_ci("pct", d["pct"], d["pct_low"], d["pct_high"])
+    return fmt_ci(o.compare, d["diff"], d["ci_low"], d["ci_high"])
+
+
+def comparison_table(summary: pd.DataFrame, baseline: str, label: str = "scenario") -> pd.DataFrame:
+    """One row per scenario other than the baseline: each outcome's paired difference.
+
+    Args:
+        summary: Run summaries (one row per run) with ``label``, ``seed`` and the outcomes.
+        baseline: The scenario the others are compared with (same seeds).
+        label: Column naming the scenarios.
+
+    Returns:
+        ``<Label>, Seeds`` (paired seeds) and one column per declared outcome present in the
+        summary, headed by its label and how the difference is shown.
+    """
+    shown = [o for o in oc.outcomes() if o.name in summary]
+    diffs = paired_differences(summary, [o.name for o in shown], baseline, label)
+    diffs = diffs.set_index(["strategy", "measure"])
     rows = []
-    for strategy in summary["strategy"].drop_duplicates():
-        row = {"Strategy": strategy}
-        for measure, header, kind in COMPARISON:
-            d = diffs.loc[(strategy, measure)]
-            if kind == "pct":
-                row[header] = fmt_ci(kind, d["pct"], d["pct_low"], d["pct_high"])
-            else:
-                row[header] = fmt_ci(kind, d["diff"], d["ci_low"], d["ci_high"])
-        averted = cpa.loc[strategy, "crimes_averted"] if strategy in cpa.index else np.nan
-        row["Crimes averted/yr"] = "-" if strategy == baseline else f"{averted:+.0f}"
+    for name in summary[label].drop_duplicates():
+        if name == baseline:
+            continue
+        row: dict[str, object] = {label.capitalize(): name}
+        row["Seeds"] = int(diffs.loc[name, "n"].max()) if shown else 0
+        for o in shown:
+            row[compare_header(o)] = fmt_difference(o, diffs.loc[(name, o.name)])
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def baseline_levels(summary: pd.DataFrame, baseline: str = "reactive") -> dict[str, float]:
-    """Mean levels of the baseline (what the differences are relative to)."""
-    base = summary[summary["strategy"] == baseline]
-    cols = [
-        "crimes_true",
-        "crimes_recorded",
-        "trust",
-        "reporting_rate",
-        "contacts_negative",
-        "cost",
-    ]
-    return {c: float(base[c].mean()) for c in cols}
+def outcome_legend() -> pd.DataFrame:
+    """What each outcome of the tables is: label, unit of its level, how differences show."""
+    shown = {"pct": "% change", "pts": "points of 100", "dec": "difference", "usd": "$ million"}
+    return pd.DataFrame(
+        {
+            "Outcome": [o.label for o in oc.outcomes()],
+            "Unit": [o.unit for o in oc.outcomes()],
+            "Difference shown as": [shown.get(o.compare, o.compare) for o in oc.outcomes()],
+            "Better": [o.better for o in oc.outcomes()],
+        }
+    )
 
 
-def to_markdown(df: pd.DataFrame) -> str:
-    """A DataFrame as a GitHub Markdown table (no extra dependency)."""
-    cols = list(df.columns)
-    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
-    for _, r in df.iterrows():
-        lines.append("| " + " | ".join(str(r[c]) for c in cols) + " |")
-    return "\n".join(lines)
+def levels_table(summary: pd.DataFrame, label: str = "scenario") -> pd.DataFrame:
+    """Mean level of every outcome and derived value per scenario (rows: measures).
+
+    Returns:
+        ``Measure, Unit`` and one column per scenario (means over its runs); the first row
+        counts the runs.
+    """
+    names = [o.name for o in oc.outcomes()] + [d.name for d in oc.DERIVED]
+    names = [n for n in names if n in summary]
+    g = summary.groupby(label, sort=False)
+    means = g[names].mean().T
+    runs = pd.DataFrame([g.size().astype(float)], index=["runs"])
+    table = pd.concat([runs, means])
+    lu = [("Runs", "runs")] + [oc.label_unit(n) for n in names]
+    table.insert(0, "Unit", [u for _, u in lu])
+    table.insert(0, "Measure", [lab for lab, _ in lu])
+    return table.reset_index(drop=True)

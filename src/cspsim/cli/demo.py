@@ -2,8 +2,9 @@
 
 Runs the nine shipped strategies x N seeds in parallel (each run writes the output contract
 into ``OUT/runs/<strategy>/seed_<seed>``; complete runs are reused), prints the comparison
-table (differences from ``reactive`` with 95% CIs over paired seeds) and writes
-``OUT/report.md``, ``OUT/summary.csv`` and PNG figures.
+table (differences from ``reactive`` with 95% CIs over paired seeds) and writes the report
+of ``cspsim-report`` for exactly these runs: ``OUT/report.md``, ``OUT/report.html``,
+``OUT/summary.csv`` and the figures under ``OUT/figures/``.
 """
 
 from __future__ import annotations
@@ -19,13 +20,16 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from cspsim.analysis.figures import plot_effects, plot_timeseries
-from cspsim.analysis.summary import summarize_run
-from cspsim.analysis.tables import baseline_levels, comparison_table, to_markdown
+from cspsim.analysis.runs import RunSet, collect_runs
+from cspsim.analysis.tables import comparison_table
 from cspsim.api import make_config
 from cspsim.errors import CityDataError, ConfigError
 from cspsim.output.runner import run_one
 from cspsim.paths import strategy_names
+from cspsim.report.build import ordered_summary, write_report
+
+#: The strategy every other one is compared with.
+BASELINE = "reactive"
 
 
 def _run(strategy: str, seed: int, city: str, days: int, out: str, overrides: list[str]) -> dict:
@@ -50,35 +54,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return ap.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the comparison and write the report; returns the exit code."""
-    args = parse_args(argv)
-    logging.basicConfig(level=logging.WARNING)
-    names = strategy_names() if args.strategies == "all" else args.strategies.split(",")
-    if "reactive" not in names:
-        names = ["reactive", *names]
-    out = Path(args.out)
-    try:  # validate every config before starting any run
+def _check(args: argparse.Namespace, names: list[str]) -> str | None:
+    """Why the options cannot run (None when they can): every config is validated first."""
+    try:
         for name in names:
             make_config(
                 city=args.city, strategy=name, seed=0, days=args.days, overrides=args.overrides
             )
     except (ConfigError, CityDataError) as exc:
-        print(f"cspsim-demo: error: {exc}", file=sys.stderr)
-        return 2
+        return str(exc)
     if args.seeds < 2:
-        print(
-            "cspsim-demo: error: --seeds must be at least 2 for confidence intervals",
-            file=sys.stderr,
-        )
-        return 2
+        return "--seeds must be at least 2 for confidence intervals"
+    return None
 
+
+def run_all(args: argparse.Namespace, names: list[str], out: Path) -> list[dict]:
+    """Every strategy x seed in parallel; the run.json of each (with its directory)."""
     jobs = [(n, s) for s in range(args.seeds) for n in names]
-    print(
-        f"cspsim demo: {len(names)} strategies x {args.seeds} seeds on {args.city}, "
-        f"{args.days} days each, {args.jobs} parallel jobs -> {out}"
-    )
-    start = time.perf_counter()
     results = []
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         futures = [
@@ -87,75 +79,66 @@ def main(argv: list[str] | None = None) -> int:
         ]
         for fut in tqdm(as_completed(futures), total=len(futures), desc="runs", unit="run"):
             results.append(fut.result())
+    order = {job: i for i, job in enumerate(jobs)}
+    return sorted(results, key=lambda r: order[(r["strategy"], r["seed"])])
+
+
+def intro(args: argparse.Namespace, summary: pd.DataFrame, elapsed: float) -> list[str]:
+    """The demo report's opening paragraphs."""
+    cost = summary.loc[summary["scenario"] == BASELINE, "cost"].mean()
+    return [
+        f"{summary['scenario'].nunique()} strategies x {args.seeds} seeds on **{args.city}**, "
+        f"{args.days} days each after burn-in, at equal budget (the {BASELINE} baseline's "
+        f"cost, ${cost / 1e6:.1f}M per year). Runs took {elapsed:.0f} s.",
+        "Each difference is against the reactive baseline over paired seeds (common random "
+        "numbers: the two runs of a seed differ only by what the strategy changed). *True* "
+        "crime is what happened; *recorded* crime is what police know (reported or found by "
+        "patrols), so a strategy that raises trust can raise recorded crime while true "
+        "crime falls. Each run's tables are under `runs/`.",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the comparison and write the report; returns the exit code."""
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    names = strategy_names() if args.strategies == "all" else args.strategies.split(",")
+    if BASELINE not in names:
+        names = [BASELINE, *names]
+    out = Path(args.out)
+    problem = _check(args, names)
+    if problem:
+        print(f"cspsim-demo: error: {problem}", file=sys.stderr)
+        return 2
+    print(
+        f"cspsim demo: {len(names)} strategies x {args.seeds} seeds on {args.city}, "
+        f"{args.days} days each, {args.jobs} parallel jobs -> {out}"
+    )
+    start = time.perf_counter()
+    results = run_all(args, names, out)
+    elapsed = time.perf_counter() - start
     failed = [r for r in results if r.get("status") != "complete"]
     for r in failed:
         print(f"  FAILED {r['strategy']} seed {r['seed']}: {r.get('error')}", file=sys.stderr)
-    done = [r for r in results if r.get("status") == "complete"]
-    summary = pd.DataFrame([summarize_run(Path(r["run_dir"])) for r in done])
-    summary["strategy"] = pd.Categorical(summary["strategy"], categories=names, ordered=True)
-    summary = summary.sort_values(["strategy", "seed"]).reset_index(drop=True)
-    summary["strategy"] = summary["strategy"].astype(str)
-    table = comparison_table(summary)
-    elapsed = time.perf_counter() - start
-
-    print()
-    print(f"Difference from reactive (same budget, {args.seeds} paired seeds, 95% CI in brackets):")
-    print(table.to_string(index=False))
-    write_report(out, args, summary, table, elapsed, failed)
-    print(f"\nReport: {out / 'report.md'}  (figures and summary.csv beside it); {elapsed:.0f} s")
+    # Exactly this invocation's runs (an earlier demo in OUT may have left other seeds).
+    rs: RunSet = collect_runs(out / "runs", only=[Path(r["run_dir"]) for r in results])
+    summary = ordered_summary(rs)
+    if summary.empty:
+        write_report(rs, out, f"strategy comparison on {args.city}", tool="cspsim-demo")
+        print("cspsim-demo: error: no run completed", file=sys.stderr)
+        return 1
+    print(f"\nDifference from {BASELINE} (same budget, {args.seeds} paired seeds, 95% CI):")
+    print(comparison_table(summary, BASELINE).to_string(index=False))
+    md = write_report(
+        rs,
+        out,
+        f"strategy comparison on {args.city}",
+        intro(args, summary, elapsed),
+        "cspsim-demo",
+        summary,
+    )
+    print(f"\nReport: {md} and {md.with_suffix('.html')} (figures and summary.csv beside it)")
     return 1 if failed else 0
-
-
-def write_report(
-    out: Path,
-    args: argparse.Namespace,
-    summary: pd.DataFrame,
-    table: pd.DataFrame,
-    elapsed: float,
-    failed: list[dict],
-) -> None:
-    """Write summary.csv, the figures and report.md."""
-    out.mkdir(parents=True, exist_ok=True)
-    summary.to_csv(out / "summary.csv", index=False)
-    plot_effects(summary, out / "effects.png")
-    highlight = [
-        s
-        for s in ["reactive", "hotspot", "community_policing", "full_partnership"]
-        if s in set(summary["strategy"])
-    ]
-    plot_timeseries(summary, out / "timeseries.png", highlight)
-    base = baseline_levels(summary)
-    lines = [
-        f"# Strategy comparison on {args.city}",
-        "",
-        f"{summary['strategy'].nunique()} strategies x {args.seeds} seeds, {args.days} days each "
-        f"after burn-in, at equal budget (the reactive baseline's cost, "
-        f"${base['cost'] / 1e6:.1f}M per year). Generated by `cspsim-demo` in {elapsed:.0f} s.",
-        "",
-        "Each cell is the mean difference from the reactive baseline over paired seeds "
-        "(common random numbers: the two runs of a seed differ only by what the strategy "
-        "changed), with its 95% confidence interval. *True* crime is what happened; "
-        "*recorded* crime is what police know (reported or found by patrols), so a strategy "
-        "that raises trust can raise recorded crime while true crime falls.",
-        "",
-        to_markdown(table),
-        "",
-        "Baseline levels (reactive, per year): "
-        f"true crime {base['crimes_true']:,.0f}, recorded {base['crimes_recorded']:,.0f}, "
-        f"mean trust {base['trust']:.3f}, reporting rate {base['reporting_rate']:.3f}, "
-        f"negative contacts {base['contacts_negative']:,.0f}.",
-        "",
-        "![Effects with 95% CIs](effects.png)",
-        "",
-        "![True vs recorded crime and trust over time](timeseries.png)",
-        "",
-        "Per-run measures are in `summary.csv`; each run's tables are under `runs/`.",
-    ]
-    if failed:
-        lines += ["", "## Failed runs", ""] + [
-            f"- {r['strategy']} seed {r['seed']}: {r.get('error')}" for r in failed
-        ]
-    (out / "report.md").write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -1,12 +1,18 @@
 """Experiments at scale: the sweep engine and the designs behind ``configs/experiment``.
 
-* :mod:`~cspsim.experiments.sweep`: jobs, stable run directories, manifest, launching;
-* :mod:`~cspsim.experiments.sensitivity`: Morris screening then Sobol indices (SALib);
+Experiments choose points and launch runs; what the runs show is the analysis layer's
+(:mod:`cspsim.analysis`) and the report layer's (:mod:`cspsim.report`).
+
+* :mod:`~cspsim.experiments.sweep`: the designs by name and the sweeper's entry point;
+* :mod:`~cspsim.experiments.context`: jobs, stable run directories, manifest, launching;
+* :mod:`~cspsim.experiments.sensitivity`: Morris screening then Sobol indices (SALib
+  samples; indices in :mod:`cspsim.analysis.sensitivity`);
 * :mod:`~cspsim.experiments.calibrate`: Optuna fit of the baseline to the DESIGN.md bands
-  (measures in :mod:`~cspsim.experiments.calibration_metrics`);
+  (measures and loss in :mod:`cspsim.analysis.calibration`);
 * :mod:`~cspsim.experiments.frontier`: budget splits between patrol, community policing and
-  programs;
-* :mod:`~cspsim.experiments.did`: difference-in-differences and event study estimators;
-* :mod:`~cspsim.experiments.rollout`: evaluation of a staggered rollout with them;
-* :mod:`~cspsim.experiments.trial`: the hot spots trial (Sherman & Weisburd 1995).
+  programs (the frontier in :mod:`cspsim.analysis.frontier`).
+
+Staggered rollouts and the hot spots trial are plain grids of overrides; their estimators
+are :mod:`cspsim.analysis.rollout` (with :mod:`cspsim.analysis.did`) and
+:mod:`cspsim.analysis.trial`.
 """

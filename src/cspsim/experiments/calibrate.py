@@ -6,7 +6,9 @@ squared distances of the run's measures from the band centres, in band half-widt
 every centre, 1 per target at a band's edge). The best trial is rerun on ``confirm_seeds``
 new seeds (``confirm/seed=<k>``); the fitted values go into ``output`` (default
 ``configs/params/calibrated.yaml``, the config every run uses by default), keeping its other
-keys, under a header with the fit report (target, band, achieved).
+keys, under a header with the fit report (target, band, achieved). The measures and the
+loss are the analysis layer's (:mod:`cspsim.analysis.calibration`); the report section is
+:mod:`cspsim.report.calibration`.
 """
 
 from __future__ import annotations
@@ -19,17 +21,13 @@ import numpy as np
 import pandas as pd
 from omegaconf import OmegaConf
 
-from cspsim.analysis.runs import RunSet, collect_runs
-from cspsim.experiments.calibration_metrics import TARGETS, calibration_metrics, loss
+from cspsim.analysis.calibration import OUT_DIR, TARGETS, calibration_metrics, fit_table, loss
+from cspsim.analysis.runs import collect_runs
+from cspsim.experiments.context import Job
 from cspsim.paths import CONFIG_DIR
 
 if TYPE_CHECKING:
-    from cspsim.experiments.sweep import SweepContext
-    from cspsim.report.document import Document
-
-OUT_DIR = "calibration"
-
-__all__ = ["TARGETS", "calibration_metrics", "loss", "parameter_overrides", "run_design"]
+    from cspsim.experiments.context import SweepContext
 
 
 def parameter_overrides(values: dict[str, float], config: Any) -> list[str]:
@@ -58,8 +56,6 @@ def _evaluate(ctx: SweepContext, jobs: list) -> pd.DataFrame:
 def run_design(ctx: SweepContext) -> None:
     """The ``calibrate`` design: TPE trials in batches, confirmation, fitted config."""
     import optuna
-
-    from cspsim.experiments.sweep import Job
 
     opts = ctx.options
     params = {k: tuple(map(float, v)) for k, v in opts["parameters"].items()}
@@ -131,25 +127,6 @@ def run_design(ctx: SweepContext) -> None:
     ctx.write_manifest()
 
 
-def fit_table(conf: pd.DataFrame, targets: dict[str, tuple[float, float, float]]) -> pd.DataFrame:
-    """Target, band, achieved (mean and sd over the confirmation seeds), inside or not."""
-    rows = []
-    for name, (lo, hi, w) in targets.items():
-        v = conf[name].astype(float)
-        rows.append(
-            {
-                "target": name,
-                "low": lo,
-                "high": hi,
-                "weight": w,
-                "achieved": float(v.mean()),
-                "sd": float(v.std(ddof=1)) if len(v) > 1 else 0.0,
-                "inside": bool(lo <= v.mean() <= hi),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 def write_params(
     path: Path,
     best: dict[str, float],
@@ -182,69 +159,3 @@ def write_params(
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(head) + "\n" + OmegaConf.to_yaml(cfg))
-
-
-def report_section(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) -> None:
-    """The calibration section (only for sweeps made by the ``calibrate`` design)."""
-    d = rs.root / OUT_DIR
-    if not (d / "fit.csv").exists():
-        return
-    fit = pd.read_csv(d / "fit.csv")
-    notes = ((rs.manifest or {}).get("notes") or {}).get("calibrate", {})
-    doc.h2("Calibration")
-    doc.p(
-        f"Optuna TPE, {notes.get('trials', '?')} trials; best trial {notes.get('trial', '?')} "
-        f"(loss {notes.get('loss', float('nan')):.3f}), confirmed on new seeds. Fitted "
-        f"values written to `{notes.get('output', '?')}`."
-    )
-    doc.table(
-        pd.DataFrame(
-            {
-                "Parameter": list(notes.get("best", {})),
-                "Fitted": list(notes.get("best", {}).values()),
-            }
-        ),
-        "{:.4f}",
-    )
-    doc.table(
-        fit.rename(
-            columns={
-                "target": "Target",
-                "weight": "Weight",
-                "low": "Band low",
-                "high": "Band high",
-                "achieved": "Achieved",
-                "sd": "SD over seeds",
-                "inside": "Inside band",
-            }
-        ),
-        "{:.3f}",
-    )
-    trials = d / "trials.csv"
-    if trials.exists():
-        figs = out / "figures"
-        figs.mkdir(parents=True, exist_ok=True)
-        plot_trials(pd.read_csv(trials), figs / "calibration.png")
-        doc.img(figs / "calibration.png", "Loss of each trial and the best so far")
-
-
-def plot_trials(trials: pd.DataFrame, path: Path) -> None:
-    """Loss by trial (log scale) with the best so far."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from cspsim.analysis.plots import save_png
-
-    t = trials.sort_values("trial")
-    loss_ = t["loss"].replace(np.inf, np.nan)
-    fig, ax = plt.subplots(figsize=(7, 3.5))
-    ax.scatter(t["trial"], loss_, s=18, label="trial")
-    ax.plot(t["trial"], loss_.cummin(), color="tab:red", label="best so far")
-    ax.set_yscale("log")
-    ax.set_xlabel("trial")
-    ax.set_ylabel("loss (band half-widths squared)")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    save_png(fig, path)

@@ -6,30 +6,30 @@ simulator (each row is a run launched through Hydra's launcher by :func:`run_des
 known test function (the Ishigami function in the tests). Stage 1 screens every parameter
 with Morris elementary effects; stage 2 computes first-order and total Sobol indices for the
 ``top`` parameters by Morris mu* (all of them when ``top`` is 0), the others held at their
-nominal values.
+nominal values. The indices are computed by :mod:`cspsim.analysis.sensitivity`; the report
+section is :mod:`cspsim.report.sensitivity`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from SALib.analyze import morris as morris_analyze
-from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
+from cspsim.analysis.aggregate import run_summaries
+from cspsim.analysis.runs import collect_runs
+from cspsim.analysis.sensitivity import OUT_DIR, morris_indices, select_top, sobol_indices
+from cspsim.experiments.context import Job, dirname, split_grid
+
 if TYPE_CHECKING:
-    from cspsim.analysis.runs import RunSet
-    from cspsim.experiments.sweep import SweepContext
-    from cspsim.report.document import Document
+    from cspsim.experiments.context import SweepContext
 
 Evaluate = Callable[[str, np.ndarray], np.ndarray]
-OUT_DIR = "sensitivity"
 
 
 @dataclass
@@ -90,27 +90,8 @@ def global_sensitivity(
     names = list(problem["names"])
     X = morris_sample.sample(problem, N=trajectories, num_levels=levels, seed=seed)
     Y = np.asarray(evaluate("morris", X), dtype=np.float64).reshape(len(X), len(outputs))
-    rows = []
-    for j, out in enumerate(outputs):
-        si = morris_analyze.analyze(problem, X, Y[:, j], num_levels=levels, seed=seed)
-        mu_star = np.asarray(si["mu_star"])
-        norm = mu_star / mu_star.max() if np.nanmax(mu_star) > 0 else mu_star
-        for i, name in enumerate(names):
-            rows.append(
-                {
-                    "output": out,
-                    "parameter": name,
-                    "mu": float(si["mu"][i]),
-                    "mu_star": float(mu_star[i]),
-                    "mu_star_conf": float(si["mu_star_conf"][i]),
-                    "sigma": float(si["sigma"][i]),
-                    "mu_star_norm": float(norm[i]),
-                }
-            )
-    morris = pd.DataFrame(rows)
-    score = morris.groupby("parameter", sort=False)["mu_star_norm"].max()
-    k = len(names) if top <= 0 or top >= len(names) else top
-    selected = [n for n in names if n in set(score.sort_values(ascending=False).index[:k])]
+    morris = morris_indices(problem, X, Y, outputs, levels, seed)
+    selected = select_top(morris, names, top)
 
     sub = {
         "num_vars": len(selected),
@@ -124,21 +105,8 @@ def global_sensitivity(
     for c, n in enumerate(selected):
         Xfull[:, names.index(n)] = Xs[:, c]
     Y2 = np.asarray(evaluate("sobol", Xfull), dtype=np.float64).reshape(len(Xs), len(outputs))
-    srows = []
-    for j, out in enumerate(outputs):
-        si = sobol_analyze.analyze(sub, Y2[:, j], calc_second_order=second_order, seed=seed)
-        for i, name in enumerate(selected):
-            srows.append(
-                {
-                    "output": out,
-                    "parameter": name,
-                    "S1": float(si["S1"][i]),
-                    "S1_conf": float(si["S1_conf"][i]),
-                    "ST": float(si["ST"][i]),
-                    "ST_conf": float(si["ST_conf"][i]),
-                }
-            )
-    return GSAResult(morris, selected, pd.DataFrame(srows), {"morris": len(X), "sobol": len(Xs)})
+    sobol = sobol_indices(sub, Y2, outputs, second_order, seed)
+    return GSAResult(morris, selected, sobol, {"morris": len(X), "sobol": len(Xs)})
 
 
 def sweep_evaluator(
@@ -149,10 +117,6 @@ def sweep_evaluator(
     Each row is crossed with the sweep's grid (e.g. ``seed: range(0,2)``); the outputs of a
     row are the means over its grid points. Run directories: ``<stage>/<row>[/<grid point>]``.
     """
-    from cspsim.analysis.aggregate import run_summaries
-    from cspsim.analysis.runs import collect_runs
-    from cspsim.experiments.sweep import Job, dirname, split_grid
-
     _, varying = split_grid(ctx.grid)
 
     def evaluate(stage: str, X: np.ndarray) -> np.ndarray:
@@ -219,76 +183,3 @@ def run_design(ctx: SweepContext) -> None:
     res.sobol.to_csv(out / "sobol.csv", index=False)
     ctx.notes["sensitivity"] = {"selected": res.selected, "runs": res.runs, "outputs": outputs}
     ctx.write_manifest()
-
-
-def plot_indices(morris: pd.DataFrame, sobol: pd.DataFrame, path: Path) -> None:
-    """Morris mu* (normalized) and Sobol S1/ST with 95% CIs, one row per output."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from cspsim.analysis.plots import save_png
-
-    morris = morris.assign(parameter=morris["parameter"].str.removeprefix("params."))
-    sobol = sobol.assign(parameter=sobol["parameter"].str.removeprefix("params."))
-    outputs = list(morris["output"].drop_duplicates())
-    fig, axes = plt.subplots(
-        len(outputs),
-        2,
-        figsize=(12, 0.32 * morris["parameter"].nunique() * len(outputs) + 2),
-        squeeze=False,
-    )
-    for r, out in enumerate(outputs):
-        m = morris[morris["output"] == out].sort_values("mu_star")
-        ax = axes[r][0]
-        scale = m["mu_star"].max() or 1.0
-        ax.barh(
-            m["parameter"], m["mu_star"] / scale, xerr=m["mu_star_conf"] / scale, color="tab:gray"
-        )
-        ax.set_title(f"Morris mu* (normalized): {out}", fontsize=9)
-        ax.tick_params(axis="y", labelsize=7)
-        s = sobol[sobol["output"] == out].sort_values("ST")
-        ax = axes[r][1]
-        y = np.arange(len(s))
-        ax.barh(y - 0.2, s["S1"], 0.4, xerr=s["S1_conf"], label="first order S1")
-        ax.barh(y + 0.2, s["ST"], 0.4, xerr=s["ST_conf"], label="total ST")
-        ax.set_yticks(y, s["parameter"], fontsize=7)
-        ax.set_xlim(left=min(0.0, float(np.nanmin(s["S1"])) if len(s) else 0.0))
-        ax.set_title(f"Sobol indices: {out}", fontsize=9)
-        ax.legend(fontsize=7)
-    fig.tight_layout()
-    save_png(fig, path)
-
-
-def report_section(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) -> None:
-    """The sensitivity section (only when the sweep wrote Morris and Sobol results)."""
-    d = rs.root / OUT_DIR
-    if not (d / "morris.csv").exists() or not (d / "sobol.csv").exists():
-        return
-    morris, sobol = pd.read_csv(d / "morris.csv"), pd.read_csv(d / "sobol.csv")
-    notes = ((rs.manifest or {}).get("notes") or {}).get("sensitivity", {})
-    doc.h2("Global sensitivity: Morris screening, then Sobol indices")
-    doc.p(
-        f"Morris elementary effects over {morris['parameter'].nunique()} parameters "
-        f"({notes.get('runs', {}).get('morris', '?')} parameter points), then Sobol "
-        f"first-order (S1) and total (ST) indices for {len(notes.get('selected', []))} "
-        f"of them ({notes.get('runs', {}).get('sobol', '?')} points; the others at their "
-        "calibrated values). ST - S1 is the share of variance from interactions. Outputs: "
-        "true crime per year and mean trust at the end."
-    )
-    wide = morris.pivot(index="parameter", columns="output", values="mu_star_norm").add_prefix(
-        "mu* "
-    )
-    for col in ("S1", "ST"):
-        wide = wide.join(
-            sobol.pivot(index="parameter", columns="output", values=col).add_prefix(f"{col} ")
-        )
-    out0 = morris["output"].iloc[0]
-    keys = [k for k in (f"ST {out0}", f"mu* {out0}") if k in wide]
-    wide = wide.sort_values(keys, ascending=False, na_position="last")
-    doc.table(wide.reset_index().rename(columns={"parameter": "Parameter"}), floatfmt="{:.3f}")
-    figs = out / "figures"
-    figs.mkdir(parents=True, exist_ok=True)
-    plot_indices(morris, sobol, figs / "sensitivity.png")
-    doc.img(figs / "sensitivity.png", "Morris mu* and Sobol indices with 95% CIs")

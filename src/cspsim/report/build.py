@@ -14,11 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from cspsim.analysis import outcomes as oc
 from cspsim.analysis.aggregate import monthly, place_totals, run_summaries, scenario_bands
 from cspsim.analysis.places import CityCache, place_frame
 from cspsim.analysis.plots import plot_bands, plot_change_map
 from cspsim.analysis.runs import RunSet, collect_runs
-from cspsim.report.compare import add_comparison, levels_table
+from cspsim.analysis.tables import levels_table
+from cspsim.report import calibration, frontier, rollout, sensitivity, trial
+from cspsim.report.compare import add_comparison
 from cspsim.report.document import Document
 
 log = logging.getLogger("cspsim")
@@ -78,7 +81,7 @@ def _single(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) -> None
     figs.mkdir(parents=True, exist_ok=True)
     doc.h2("Outcomes")
     doc.table(levels_table(summary))
-    cols = ["crimes_true", "crimes_recorded", "mean_trust"]
+    cols = list(oc.FIGURE_COLUMNS)
     bands = scenario_bands(monthly(rs, cols), rs.runs, cols)
     scen = list(summary["scenario"].drop_duplicates())[:6]
     plot_bands(bands, figs / "timeseries.png", scen)
@@ -96,10 +99,26 @@ def _single(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) -> None
 
 def _samples(doc: Document, summary: pd.DataFrame) -> None:
     doc.h2("Outcomes over the sampled runs")
-    cols = ["crimes_true", "crimes_recorded", "trust", "reporting_rate", "cost"]
-    desc = summary[cols].describe(percentiles=[0.05, 0.5, 0.95]).T
+    shown = [o for o in oc.outcomes() if o.name in summary]
+    desc = summary[[o.name for o in shown]].describe(percentiles=[0.05, 0.5, 0.95]).T
     desc = desc[["count", "mean", "min", "5%", "50%", "95%", "max"]]
-    doc.table(desc.reset_index().rename(columns={"index": "Measure"}))
+    desc.insert(0, "Unit", [o.unit for o in shown])
+    desc.insert(0, "Measure", [o.label for o in shown])
+    doc.table(desc.reset_index(drop=True))
+
+
+#: The sections of the experiments' designs, each shown when the directory holds its runs.
+DESIGN_SECTIONS = (rollout, trial, frontier, sensitivity, calibration)
+
+
+def ordered_summary(rs: RunSet) -> pd.DataFrame:
+    """The run summaries with the baseline's runs first, then the others by scenario."""
+    summary = run_summaries(rs)
+    if len(summary) and rs.baseline is not None:
+        first = summary["scenario"] != rs.baseline
+        summary = summary.assign(_k=first).sort_values(["_k", "scenario", "seed"], kind="stable")
+        summary = summary.drop(columns="_k").reset_index(drop=True)
+    return summary
 
 
 def build_report(path: Path, out: Path | None = None) -> Path:
@@ -112,28 +131,48 @@ def build_report(path: Path, out: Path | None = None) -> Path:
     Returns:
         Path of ``report.md``.
     """
-    from cspsim.experiments import calibrate, frontier, rollout, sensitivity, trial
-
-    tic = time.perf_counter()
     root = Path(path)
-    out = Path(out) if out is not None else root
-    out.mkdir(parents=True, exist_ok=True)
     rs = collect_runs(root)
-    summary = run_summaries(rs)
-    if len(summary) and rs.baseline is not None:  # the baseline first, then the others
-        first = summary["scenario"] != rs.baseline
-        summary = summary.assign(_k=first).sort_values(["_k", "scenario", "seed"], kind="stable")
-        summary = summary.drop(columns="_k").reset_index(drop=True)
+    title = (rs.manifest or {}).get("experiment") or root.name
+    return write_report(rs, Path(out) if out is not None else root, title)
+
+
+def write_report(
+    rs: RunSet,
+    out: Path,
+    title: str,
+    intro: list[str] | None = None,
+    tool: str = "cspsim-report",
+    summary: pd.DataFrame | None = None,
+) -> Path:
+    """Write the report of the counted runs of ``rs`` into ``out``.
+
+    Args:
+        rs: The runs (from :func:`~cspsim.analysis.runs.collect_runs`).
+        out: Output directory.
+        title: What the report is about (after ``cspsim report:``).
+        intro: Paragraphs after the title (default: city, scenarios, seeds, directory).
+        tool: The command named at the end of the report.
+        summary: The runs' :func:`ordered_summary`, when the caller has it already.
+
+    Returns:
+        Path of ``report.md``.
+    """
+    tic = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    summary = ordered_summary(rs) if summary is None else summary
     design = (rs.manifest or {}).get("design", "grid")
-    experiment = (rs.manifest or {}).get("experiment")
     doc = Document()
-    doc.h1(f"cspsim report: {experiment or root.name}")
-    if len(summary):
+    doc.h1(f"cspsim report: {title}")
+    if intro is not None:
+        for text in intro:
+            doc.p(text)
+    elif len(summary):
         first = rs.runs.iloc[0]
         doc.p(
             f"City **{first['city']}**, {summary['scenario'].nunique()} scenario(s), "
             f"{summary['seed'].nunique()} seed(s), {int(summary['days'].max())} days recorded "
-            f"per run. Directory: `{root}`."
+            f"per run. Directory: `{rs.root}`."
         )
     inventory(doc, rs)
     if len(summary):
@@ -146,13 +185,13 @@ def build_report(path: Path, out: Path | None = None) -> Path:
             add_comparison(doc, rs, summary, out)
         else:
             _single(doc, rs, summary, out)
-        for module in (rollout, trial, frontier, sensitivity, calibrate):
+        for module in DESIGN_SECTIONS:
             module.report_section(doc, rs, summary, out)
     else:
         pd.DataFrame().to_csv(out / "summary.csv", index=False)
         doc.p("No complete run to report yet.")
-    doc.p(f"*Generated by `cspsim-report` in {time.perf_counter() - tic:.1f} s.*")
+    doc.p(f"*Generated by `{tool}` in {time.perf_counter() - tic:.1f} s.*")
     md = out / "report.md"
     md.write_text(doc.markdown(out))
-    (out / "report.html").write_text(doc.html(f"cspsim report: {experiment or root.name}"))
+    (out / "report.html").write_text(doc.html(f"cspsim report: {title}"))
     return md

@@ -1,4 +1,9 @@
-"""Report sections comparing scenarios (strategies or arms) with a baseline on paired seeds."""
+"""Report sections comparing scenarios (strategies or arms) with a baseline on paired seeds.
+
+The differences are the one comparison table (:func:`cspsim.analysis.tables.comparison_table`),
+the levels of every declared outcome (:func:`cspsim.analysis.tables.levels_table`); fairness,
+displacement, cost and the figures follow.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cspsim.analysis import outcomes as oc
 from cspsim.analysis.aggregate import monthly, place_totals, scenario_bands
-from cspsim.analysis.compare import cost_per_crime_averted, paired_differences
-from cspsim.analysis.figures import plot_effects
 from cspsim.analysis.places import (
+    RATE_COLUMNS,
     CityCache,
     displacement,
     fairness_by_neighbourhood,
@@ -18,66 +23,12 @@ from cspsim.analysis.places import (
     place_changes,
     place_frame,
 )
-from cspsim.analysis.plots import plot_bands, plot_change_map, plot_groups
+from cspsim.analysis.plots import plot_bands, plot_change_map, plot_effects, plot_groups
 from cspsim.analysis.runs import RunSet
-from cspsim.analysis.tables import fmt_ci
+from cspsim.analysis.stats import cost_per_crime_averted, paired_differences
+from cspsim.analysis.tables import comparison_table, fmt_ci, levels_table, outcome_legend
 from cspsim.city import CRIME_TYPES
 from cspsim.report.document import Document
-
-#: Headline differences: (measure, header, kind of formatting).
-HEADLINE = [
-    ("crimes_true", "Crime true", "pct"),
-    ("crimes_recorded", "Crime recorded", "pct"),
-    ("crimes_true_violent", "Violent", "pct"),
-    ("crimes_true_property", "Property", "pct"),
-    ("trust", "Trust (pts)", "pts"),
-    ("fear", "Fear (pts)", "pts"),
-    ("reporting_rate", "Reporting (pts)", "pts"),
-    ("satisfaction", "Satisfaction (1-5)", "dec"),
-    ("contacts_negative", "Neg. contacts", "pct"),
-    ("arrests", "Arrests", "pct"),
-]
-PLACE_COLUMNS = ["crimes_true", "crimes_recorded", "contacts_negative", "stops", "arrests"]
-
-
-def headline_table(summary: pd.DataFrame, baseline: str) -> pd.DataFrame:
-    """One row per scenario: each measure's paired difference from the baseline, 95% CI."""
-    diffs = paired_differences(summary, [m for m, _, _ in HEADLINE], baseline, "scenario")
-    diffs = diffs.set_index(["strategy", "measure"])
-    rows = []
-    for name in summary["scenario"].drop_duplicates():
-        if name == baseline:
-            continue
-        row = {"Scenario": name, "Seeds": int(diffs.loc[(name, "crimes_true"), "n"])}
-        for m, header, kind in HEADLINE:
-            d = diffs.loc[(name, m)]
-            if kind == "pct":
-                row[header] = fmt_ci(kind, d["pct"], d["pct_low"], d["pct_high"])
-            else:
-                row[header] = fmt_ci(kind, d["diff"], d["ci_low"], d["ci_high"])
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def levels_table(summary: pd.DataFrame) -> pd.DataFrame:
-    """Mean levels per scenario (per year, real scale)."""
-    g = summary.groupby("scenario", sort=False)
-    out = pd.DataFrame(
-        {
-            "Runs": g.size(),
-            "Crime true": g["crimes_true"].mean(),
-            "Crime recorded": g["crimes_recorded"].mean(),
-            "Trust": g["trust"].mean(),
-            "Fear": g["fear"].mean(),
-            "High confidence": g["high_confidence"].mean(),
-            "Reporting rate": g["reporting_rate"].mean(),
-            "Satisfaction (1-5)": g["satisfaction"].mean(),
-            "Arrests /1,000": g["arrests_per_1000"].mean(),
-            "Neg. contacts /1,000": g["negative_per_1000"].mean(),
-            "Cost $M/yr": g["cost"].mean() / 1e6,
-        }
-    )
-    return out.reset_index().rename(columns={"scenario": "Scenario"})
 
 
 def by_type_table(summary: pd.DataFrame) -> pd.DataFrame:
@@ -93,21 +44,26 @@ def by_type_table(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def groups_table(summary: pd.DataFrame) -> pd.DataFrame:
-    """Fairness by demographic group: rates per 1,000 residents of each group and ratios."""
+    """Fairness by demographic group, with headers from the declarations.
+
+    Rates per 1,000 residents of each group and their ratio B/A; the survey outcomes of the
+    last wave by group.
+    """
     g = summary.groupby("scenario", sort=False).mean(numeric_only=True)
-    out = pd.DataFrame(
-        {
-            "Neg. contacts A": g["negative_per_1000_a"],
-            "Neg. contacts B": g["negative_per_1000_b"],
-            "Ratio B/A": g["negative_per_1000_b"] / g["negative_per_1000_a"].replace(0, np.nan),
-            "Arrests A": g["arrests_per_1000_a"],
-            "Arrests B": g["arrests_per_1000_b"],
-            "Arrest ratio B/A": g["arrests_per_1000_b"]
-            / g["arrests_per_1000_a"].replace(0, np.nan),
-            "Satisfaction A": g["satisfaction_a"],
-            "Satisfaction B": g["satisfaction_b"],
-        }
-    )
+    a, b = oc.GROUPS.values()
+    cols: dict[str, pd.Series] = {}
+    for rate in ("negative_per_1000", "arrests_per_1000"):
+        for suffix in (a, b):
+            cols[oc.label_unit(f"{rate}_{suffix}")[0]] = g[f"{rate}_{suffix}"]
+        label = oc.label_unit(rate)[0]
+        cols[f"{label}, ratio {b.upper()}/{a.upper()}"] = g[f"{rate}_{b}"] / g[
+            f"{rate}_{a}"
+        ].replace(0, np.nan)
+    for o in oc.survey_outcomes():
+        for suffix in (a, b):
+            if f"{o.name}_{suffix}" in g:
+                cols[oc.label_unit(f"{o.name}_{suffix}")[0]] = g[f"{o.name}_{suffix}"]
+    out = pd.DataFrame(cols)
     return out.reset_index().rename(columns={"scenario": "Scenario"})
 
 
@@ -182,18 +138,20 @@ def add_comparison(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) 
         "yearly totals; *pts* are points on a 0-100 scale; satisfaction is the last survey "
         "wave's mean answer (1-5)."
     )
-    doc.table(headline_table(summary, base))
-    plot_effects(summary.assign(strategy=summary["scenario"]), figs / "effects.png", base)
+    doc.table(comparison_table(summary, base, "scenario"))
+    doc.p("What the columns measure (from the declarations of the outcomes):")
+    doc.table(outcome_legend())
+    plot_effects(summary, figs / "effects.png", base, "scenario")
     doc.img(figs / "effects.png", f"Effects against {base} with 95% CIs over paired seeds")
 
     doc.h2("Levels per scenario")
-    doc.p("Means over seeds, per year at real population scale.")
+    doc.p("Means over seeds, at real population scale; totals are per year.")
     doc.table(levels_table(summary))
     doc.h3("Crime by type: true (recorded) per year")
     doc.table(by_type_table(summary))
 
     cities = CityCache()
-    ptot = place_totals(rs, PLACE_COLUMNS)
+    ptot = place_totals(rs, list(RATE_COLUMNS))
     doc.h2("Fairness: who is stopped and arrested")
     doc.p(
         "Negative police contacts and arrests per 1,000 residents of each demographic group "
@@ -266,7 +224,7 @@ def add_comparison(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) 
     doc.table(cost_table(summary, base))
 
     doc.h2("Over time")
-    cols = ["crimes_true", "crimes_recorded", "mean_trust"]
+    cols = list(oc.FIGURE_COLUMNS)
     bands = scenario_bands(monthly(rs, cols), runs, cols)
     shown = [base, *others][:6]
     plot_bands(bands, figs / "timeseries.png", shown)

@@ -124,6 +124,11 @@ def _format(df: pd.DataFrame, floatfmt: str | None) -> pd.DataFrame:
     return out.astype(str)
 
 
+def markdown_table(df: pd.DataFrame, floatfmt: str | None = None) -> str:
+    """A DataFrame as a GitHub Markdown table, floats formatted as :meth:`Document.table`."""
+    return _md_table(_format(df, floatfmt))
+
+
 def _md_table(df: pd.DataFrame) -> str:
     cols = [str(c) for c in df.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]

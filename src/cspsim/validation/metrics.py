@@ -1,7 +1,8 @@
-"""Statistics of the validation report: concentration, rank correlation and paired CIs.
+"""Statistics of the validation report: concentration of crime and relative change.
 
 All functions are plain numpy/scipy on 1-D arrays, so they can be checked against
-hand-computed values (``tests/test_validation.py``).
+hand-computed values (``tests/test_validation.py``). Confidence intervals (means over seeds,
+correlations, bootstrap) are the analysis layer's: :mod:`cspsim.analysis.stats`.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
 
 
 def lorenz(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -55,66 +55,8 @@ def top_share(values: np.ndarray, fraction: float = 0.1) -> float:
     return float(x[:k].sum() / total)
 
 
-def fisher_ci(r: float, n: int, level: float = 0.95, spearman: bool = True) -> tuple[float, float]:
-    """Confidence interval of a correlation by Fisher's z transform.
-
-    For Spearman's rho the standard error is ``sqrt(1.06 / (n - 3))`` (Fieller, Hartley &
-    Pearson 1957); for Pearson's r it is ``1 / sqrt(n - 3)``.
-    """
-    if n <= 3 or not np.isfinite(r):
-        return (float("nan"), float("nan"))
-    z = math.atanh(min(max(r, -0.999999), 0.999999))
-    se = math.sqrt((1.06 if spearman else 1.0) / (n - 3))
-    q = stats.norm.ppf(0.5 + level / 2)
-    return (math.tanh(z - q * se), math.tanh(z + q * se))
-
-
-def spearman_ci(x: np.ndarray, y: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Spearman's rank correlation with a Fisher-z confidence interval.
-
-    Returns:
-        ``(rho, ci_low, ci_high)``.
-    """
-    rho = float(stats.spearmanr(x, y).statistic)
-    lo, hi = fisher_ci(rho, len(x), level, spearman=True)
-    return rho, lo, hi
-
-
-def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean with a t-based confidence interval (NaN bounds with fewer than 2 values).
-
-    Used for paired differences across seeds (common random numbers): pass one
-    treatment-minus-baseline difference per seed.
-    """
-    v = np.asarray(values, dtype=np.float64)
-    v = v[np.isfinite(v)]
-    if len(v) == 0:
-        return (float("nan"),) * 3
-    m = float(v.mean())
-    if len(v) < 2:
-        return m, float("nan"), float("nan")
-    half = stats.t.ppf(0.5 + level / 2, len(v) - 1) * v.std(ddof=1) / math.sqrt(len(v))
-    return m, m - half, m + half
-
-
 def relative_change(treated: np.ndarray, baseline: np.ndarray) -> np.ndarray:
     """Per-seed relative change ``treated / baseline - 1`` (NaN where the baseline is 0)."""
     t = np.asarray(treated, dtype=np.float64)
     b = np.asarray(baseline, dtype=np.float64)
     return np.divide(t, b, out=np.full_like(t, np.nan), where=b > 0) - 1.0
-
-
-def bootstrap_ci(
-    values: np.ndarray,
-    statistic,
-    n_boot: int = 1000,
-    level: float = 0.95,
-    seed: int = 0,
-) -> tuple[float, float]:
-    """Percentile bootstrap CI of ``statistic`` over units (e.g. places), seeded."""
-    x = np.asarray(values)
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(x), size=(n_boot, len(x)))
-    boot = np.array([statistic(x[i]) for i in idx])
-    a = (1 - level) / 2
-    return float(np.quantile(boot, a)), float(np.quantile(boot, 1 - a))

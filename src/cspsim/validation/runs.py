@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from cspsim.api import collect, make_config
 from cspsim.city import CRIME_TYPES
@@ -64,6 +65,10 @@ class Trace:
         program_since: Enrolment day of each at-risk resident in youth jobs (-1 = never).
         place_xy: Place coordinates (x, y), for maps.
         extra: The city's extra observed columns (e.g. Columbus CRIME, SF observed counts).
+        timeseries: The run's timeseries table over its first ``year`` recorded days.
+        survey: The run's survey answers over its first ``year`` recorded days.
+        identity: What the run summaries need of the run (population, group share,
+            officer-hour cost).
     """
 
     spec: RunSpec
@@ -77,6 +82,9 @@ class Trace:
     program_since: np.ndarray | None = None
     place_xy: np.ndarray | None = None
     extra: dict[str, np.ndarray] = field(default_factory=dict)
+    timeseries: pd.DataFrame | None = None
+    survey: pd.DataFrame | None = None
+    identity: dict[str, float] = field(default_factory=dict)
 
 
 def _treated_today(model: CommunitySafetyModel) -> np.ndarray | None:
@@ -183,6 +191,13 @@ def run(spec: RunSpec) -> Trace:
         scalars=_scalars(model, res, spec.year, contacts_year.astype(np.float64)) | year_end,
         place_xy=np.column_stack([city.x, city.y]),
         extra={k: np.asarray(v) for k, v in city.extra.items()},
+        timeseries=res.timeseries[res.timeseries["day"] < spec.year].reset_index(drop=True),
+        survey=res.survey[res.survey["day"] < spec.year].reset_index(drop=True),
+        identity={
+            "population": float(model.world.population),
+            "group_b_share": float(cfg.params.residents.group_b_share),
+            "officer_hour_cost": float(cfg.params.costs.officer_hour),
+        },
     )
     if any(m is not None for m in masks):
         blank = np.zeros(model.n_places, dtype=bool)

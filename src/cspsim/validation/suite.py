@@ -11,13 +11,18 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from joblib import Parallel, delayed
 
+from cspsim.analysis.aggregate import summarize_tables
 from cspsim.validation import realdata, trials
 from cspsim.validation.runs import RunSpec, Trace, run
 from cspsim.validation.targets import FACTS, Fact
 
 log = logging.getLogger("cspsim.validation")
+
+#: The run every trial is compared with (common random numbers: the same seed).
+BASELINE = "baseline"
 
 
 @dataclass
@@ -48,6 +53,8 @@ class Validation:
         effects: Trial effects summarized over seeds (fact keys and context keys).
         seconds: Wall time.
         overrides: Config overrides applied to every sf2012 run.
+        summary: Run summaries of the San Francisco runs over their first year (one row
+            per run: ``scenario`` is the trial's name, ``baseline`` for the baseline).
     """
 
     rows: list[Row]
@@ -58,6 +65,7 @@ class Validation:
     effects: dict[str, tuple[float, float, float]]
     seconds: float
     overrides: tuple[str, ...] = field(default_factory=tuple)
+    summary: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def run_all(specs: list[RunSpec], n_jobs: int) -> list[Trace]:
@@ -112,7 +120,22 @@ def validate(
         effects,
         time.perf_counter() - start,
         tuple(overrides),
+        summarize([t for spec, t in zip(specs, traces, strict=True) if spec.city == "sf2012"]),
     )
+
+
+def summarize(traces: list[Trace]) -> pd.DataFrame:
+    """Run summaries of the traces' first year (the analysis layer's, from tables in memory)."""
+    keys = [f"{t.spec.name}/seed={t.spec.seed}" for t in traces]
+    runs = pd.DataFrame(
+        [
+            {"run_dir": k, "scenario": t.spec.name, "seed": t.spec.seed, **t.identity}
+            for k, t in zip(keys, traces, strict=True)
+        ]
+    )
+    ts = pd.concat([t.timeseries.assign(run_dir=k) for k, t in zip(keys, traces, strict=True)])
+    sv = pd.concat([t.survey.assign(run_dir=k) for k, t in zip(keys, traces, strict=True)])
+    return summarize_tables(runs, ts, sv)
 
 
 def fact_values(result: Validation) -> dict[str, float]:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from cspsim.analysis.stats import mean_ci
 from cspsim.model.types import DISORDER, DRUGS, PROPERTY, VIOLENT
-from cspsim.validation.metrics import mean_ci, relative_change
+from cspsim.validation.metrics import relative_change
 from cspsim.validation.runs import RunSpec, Trace
 
 VICTIM = (VIOLENT, PROPERTY, DISORDER)

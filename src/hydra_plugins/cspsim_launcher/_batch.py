@@ -499,9 +499,13 @@ class SlurmBackend(_Backend):
         state = Singleton.get_state()
         size = max(1, int(p.get("max_array_size") or 1000))
         jobs: list[Any] = []
-        for start in range(0, len(chunks), size):
-            part = chunks[start : start + size]
-            jobs.extend(executor.map_array(self.launcher, part, [state] * len(part)))
+        try:
+            for start in range(0, len(chunks), size):
+                part = chunks[start : start + size]
+                jobs.extend(executor.map_array(self.launcher, part, [state] * len(part)))
+        except Exception:  # no half-submitted sweep running unwatched
+            self.cancel(jobs)
+            raise
         arrays = sorted({j.job_id.split("_")[0] for j in jobs}, key=int)
         _OWN_JOBS.setdefault(self.tag, set()).update(arrays)
         log.info(

@@ -24,6 +24,7 @@ Hydra and read the ``status`` (and ``error``) that the run wrote to its ``run.js
 # No ``from __future__ import annotations``: Hydra's plugin scan executes this module
 # before registering it, and OmegaConf needs real types in the structured configs.
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -168,7 +169,9 @@ class _BatchLauncher(Launcher):
         self.task_function = task_function
         install_failure_exit(hydra_context, enabled=bool(self.params.get("fail_exit", True)))
 
-    def launch(self, job_overrides: Any, initial_job_idx: int) -> list[JobReturn]:
+    def launch(
+        self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int
+    ) -> Sequence[JobReturn]:
         """Run the jobs in batched tasks; one ``JobReturn`` per job, never raising for one."""
         from hydra_plugins.cspsim_launcher._batch import launch
 

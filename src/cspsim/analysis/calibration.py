@@ -1,7 +1,9 @@
-"""The measures the calibration fits, read from a run's output tables, and the loss.
+"""The calibration's analysis: the measures it fits, read from a run's tables, and the loss.
 
 Targets and bands are those of DESIGN.md "Calibration targets"; each measure is computed
-from the standard outputs (events, timeseries, places), so any run can be scored.
+from the standard outputs (events, timeseries, places), so any run can be scored. The design
+that asks for trials and writes the fitted config is :mod:`cspsim.experiments.calibrate`;
+it leaves its trials and fit under :data:`OUT_DIR` of the sweep directory.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ import pandas as pd
 from cspsim.analysis.aggregate import READ, run_summaries
 from cspsim.analysis.places import CityCache
 from cspsim.analysis.runs import RunSet
+
+#: Directory (in the sweep directory) of the calibration's ``trials.csv`` and ``fit.csv``.
+OUT_DIR = "calibration"
 
 #: Targets of DESIGN.md "Calibration targets": name -> (low, high, weight).
 TARGETS: dict[str, tuple[float, float, float]] = {
@@ -89,3 +94,22 @@ def loss(metrics: dict[str, float], targets: dict[str, tuple[float, float, float
             return float("inf")
         total += w * ((v - (lo + hi) / 2) / ((hi - lo) / 2)) ** 2
     return total
+
+
+def fit_table(conf: pd.DataFrame, targets: dict[str, tuple[float, float, float]]) -> pd.DataFrame:
+    """Target, band, achieved (mean and sd over the confirmation seeds), inside or not."""
+    rows = []
+    for name, (lo, hi, w) in targets.items():
+        v = conf[name].astype(float)
+        rows.append(
+            {
+                "target": name,
+                "low": lo,
+                "high": hi,
+                "weight": w,
+                "achieved": float(v.mean()),
+                "sd": float(v.std(ddof=1)) if len(v) > 1 else 0.0,
+                "inside": bool(lo <= v.mean() <= hi),
+            }
+        )
+    return pd.DataFrame(rows)

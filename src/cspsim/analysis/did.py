@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from scipy import stats
+
+from cspsim.analysis.stats import mean_ci, t_quantile
 
 
 @dataclass
@@ -64,7 +65,7 @@ def _cluster_ols(
 
 
 def _estimate(coef: float, se: float, n: int, clusters: int) -> Estimate:
-    t = stats.t.ppf(0.975, max(clusters - 1, 1))
+    t = t_quantile(clusters)  # clusters - 1 degrees of freedom
     return Estimate(float(coef), float(se), coef - t * se, coef + t * se, n, clusters)
 
 
@@ -157,6 +158,4 @@ def did_2x2(
 
 def combine(estimates: list[float]) -> tuple[float, float, float]:
     """Mean over replicate runs (seeds) with a t-CI across them."""
-    from cspsim.analysis.compare import mean_ci
-
     return mean_ci(np.asarray(estimates, dtype=np.float64))

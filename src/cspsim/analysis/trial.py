@@ -1,4 +1,4 @@
-"""The hot spots trial (Sherman & Weisburd 1995) in silico: analysis and report section.
+"""The hot spots trial (Sherman & Weisburd 1995) in silico: the analysis.
 
 Runs with ``strategy.patrol.trial_places`` > 0 randomize the top places by recorded crime
 (at the end of burn-in) into a treated arm with ``trial_dosage`` times the random-patrol
@@ -9,26 +9,18 @@ presence and a control arm. A run with ``trial_dosage = 1`` draws the same arms 
 * by common random numbers: treated places against the same places without the trial;
 * the places around treated places (contiguous, outside the trial): displacement or
   diffusion; and the control arm (which gives up a little patrol to the treated arm).
+
+The report section is :mod:`cspsim.report.trial`.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import pandas as pd
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from cspsim.analysis.aggregate import place_totals  # noqa: E402
-from cspsim.analysis.compare import mean_ci  # noqa: E402
-from cspsim.analysis.places import CityCache  # noqa: E402
-from cspsim.analysis.plots import save_png  # noqa: E402
-from cspsim.analysis.runs import RunSet  # noqa: E402
-from cspsim.analysis.tables import fmt_ci  # noqa: E402
-from cspsim.report.document import Document  # noqa: E402
+from cspsim.analysis.aggregate import place_totals
+from cspsim.analysis.places import CityCache
+from cspsim.analysis.runs import RunSet
+from cspsim.analysis.stats import mean_ci
 
 COLUMNS = ["crimes_true", "crimes_recorded", "patrol_hours"]
 
@@ -94,63 +86,15 @@ LINES = [
 ]
 
 
-def report_section(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) -> None:
-    """The hot spots trial section (only for sweeps with trial runs)."""
-    res = analyse(rs)
-    if res is None or res.empty:
-        return
-    doc.h2("Hot spots trial (Sherman & Weisburd 1995, in silico)")
-    first = res.iloc[0]
-    pr = mean_ci(res["presence_ratio"].to_numpy())
-    doc.p(
-        f"Of the top places by recorded crime at the start, {int(first['treated'])} were "
-        f"randomized to {first['dosage']:g}x random-patrol presence and "
-        f"{int(first['control'])} "
-        f"kept the usual patrol, for the recorded period. Patrol presence at treated places "
-        f"was {pr[0]:.2f}x that at control places. Changes are in % over the period, "
-        f"mean over {len(res)} seed(s) with 95% CI; 'without the trial' is the same seed "
-        "with the same arms and no extra patrol (common random numbers). The trial's "
-        "comparison divides treated by control arm, relative to the same ratio without the "
-        "trial (the arms' levels differ by chance). Recorded crime includes offences "
-        "patrols discover, so more patrol can raise it where true crime falls."
-    )
+def effects(res: pd.DataFrame) -> pd.DataFrame:
+    """Mean over seeds with a 95% CI of each measure of :data:`LINES` the trial has.
+
+    Returns:
+        ``key, label, mean, low, high``.
+    """
     rows = []
     for key, label in LINES:
         if key in res:
             m, lo, hi = mean_ci(res[key].to_numpy())
-            rows.append(
-                {
-                    "Measure": label,
-                    "Change": fmt_ci("pct", m, lo, hi),
-                    "_m": m,
-                    "_lo": lo,
-                    "_hi": hi,
-                }
-            )
-    table = pd.DataFrame(rows)
-    doc.table(table[["Measure", "Change"]])
-    doc.p(
-        "Reference: Sherman & Weisburd (1995) found 6-13% fewer calls for service at "
-        "treated hot spots and about half as much observed disorder; reviews (Braga et al. "
-        "2019) find -8% to -16% at treated places and no displacement on average."
-    )
-    figs = out / "figures"
-    figs.mkdir(parents=True, exist_ok=True)
-    fig, ax = plt.subplots(figsize=(8, 0.5 * len(table) + 1.2))
-    y = np.arange(len(table))
-    err = np.nan_to_num(np.vstack([table["_m"] - table["_lo"], table["_hi"] - table["_m"]]))
-    ax.errorbar(table["_m"], y, xerr=err, fmt="o", capsize=3)
-    ax.axvline(0, color="grey", lw=0.8)
-    ax.axvspan(-16, -8, color="tab:green", alpha=0.12, label="Braga et al. 2019 band")
-    ax.set_yticks(
-        y, [s.split(", ")[0][:58] + ", " + s.split(", ")[-1] for s in table["Measure"]], fontsize=8
-    )
-    ax.invert_yaxis()
-    ax.set_xlabel("change (%), 95% CI over seeds")
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    save_png(fig, figs / "hotspot_trial.png")
-    doc.img(
-        figs / "hotspot_trial.png",
-        "Hot spots trial: effects at treated, control and surrounding places",
-    )
+            rows.append({"key": key, "label": label, "mean": m, "low": lo, "high": hi})
+    return pd.DataFrame(rows)

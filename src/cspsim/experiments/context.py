@@ -1,0 +1,268 @@
+"""What a sweep design works with: jobs, stable run directories, the manifest, launching.
+
+A design (:mod:`cspsim.experiments.sweep` lists them) gets a :class:`SweepContext`: the sweep
+directory, the grid of the command line, named arms and options; it makes :class:`Job`
+objects with stable run directories (:func:`dirname`) and launches them through Hydra's
+launcher (:meth:`SweepContext.launch`), which appends them to the manifest first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from omegaconf import OmegaConf, open_dict
+
+from cspsim.output.manifest import MANIFEST
+from cspsim.output.rundir import write_json_atomic
+
+if TYPE_CHECKING:
+    from hydra_plugins.cspsim_sweeper.cspsim_sweeper import CspsimSweeper
+
+log = logging.getLogger("cspsim")
+
+#: Characters not allowed in run directory names.
+_UNSAFE = re.compile(r"[/\\'\"$]")
+#: Longest run directory name component.
+MAX_NAME = 120
+#: Override keys never used in run directory names (the sweep directory names them).
+_NOT_IN_NAMES = ("experiment",)
+
+
+@dataclass
+class Job:
+    """One run of a sweep.
+
+    Attributes:
+        subdir: Run directory relative to the sweep directory.
+        overrides: Hydra overrides of the run (on top of the experiment's config).
+        stage: Design stage (``grid``, ``morris``, ``sobol``, ``trial``, ...).
+        arm: Named arm (scenario) of the job, if any.
+        point: Design values of the job (e.g. the parameter sample), for analysis.
+    """
+
+    subdir: str
+    overrides: list[str]
+    stage: str = "grid"
+    arm: str | None = None
+    point: dict[str, Any] = field(default_factory=dict)
+
+
+def override_key(line: str) -> str:
+    """The key of an override line (``+a.b=1`` -> ``a.b``)."""
+    return line.split("=", 1)[0].lstrip("+~")
+
+
+def dirname(overrides: Sequence[str], exclude: Sequence[str] = ()) -> str:
+    """Hydra-style override dirname: sorted ``key=value`` joined by commas, made path-safe.
+
+    Names longer than :data:`MAX_NAME` characters are cut and end with a hash of the whole.
+    """
+    lines = sorted(o for o in overrides if override_key(o) not in set(exclude))
+    name = _UNSAFE.sub("_", ",".join(lines)) or "run"
+    if len(name) > MAX_NAME:
+        digest = hashlib.sha1(name.encode()).hexdigest()[:8]
+        name = f"{name[: MAX_NAME - 9]}-{digest}"
+    return name
+
+
+def split_grid(grid: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """Split grid points into the overrides all share (the variant) and those that vary."""
+    if not grid:
+        return [], [[]]
+    common = [o for o in grid[0] if all(o in point for point in grid[1:])]
+    return common, [[o for o in point if o not in common] for point in grid]
+
+
+def expand_grid(sweeper: CspsimSweeper, arguments: list[str]) -> list[list[str]]:
+    """The cartesian product of ``hydra.sweeper.params`` and the command-line overrides."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    lines = [f"{k}={v}" for k, v in (sweeper.params or {}).items()] + list(arguments)
+    parser = OverridesParser.create(config_loader=sweeper.hydra_context.config_loader)
+    overrides = parser.parse_overrides(lines)
+    return sweeper.split_arguments(overrides, None)[0]
+
+
+def arm_overrides(spec: Any) -> list[str]:
+    """Overrides of an arm given as a list of lines or a mapping of key to value."""
+    if spec is None:
+        return []
+    if isinstance(spec, dict):
+        return [f"{k}={_value(v)}" for k, v in spec.items()]
+    return [str(s) for s in spec]
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, (list, tuple)):
+        return "[" + ",".join(_value(x) for x in v) + "]"
+    if isinstance(v, bool):
+        return str(v).lower()
+    return str(v)
+
+
+class SweepContext:
+    """What a design needs: the sweep directory, the grid, and a way to launch jobs.
+
+    Args:
+        sweeper: The Hydra sweeper (holds the config, launcher and options).
+        arguments: The command-line overrides of the sweep.
+    """
+
+    def __init__(self, sweeper: CspsimSweeper, arguments: list[str]) -> None:
+        self.sweeper = sweeper
+        self.config = sweeper.config
+        self.sweep_dir = Path(str(self.config.hydra.sweep.dir))
+        self.arguments = list(arguments)
+        self.grid = expand_grid(sweeper, arguments)
+        self.arms = {str(k): arm_overrides(v) for k, v in (sweeper.arms or {}).items()}
+        self.options: dict[str, Any] = _plain(sweeper.options)
+        self.jobs: list[Job] = []
+        self.notes: dict[str, Any] = {}  # what a design wants the report to know
+        self.returns: list[Any] = []
+        self._job_idx = 0
+        self.sweep_dir.mkdir(parents=True, exist_ok=True)
+        OmegaConf.save(self.config, self.sweep_dir / "multirun.yaml")
+        self._started = dt.datetime.now().isoformat(timespec="seconds")
+        self.write_manifest()
+
+    # ----- manifest --------------------------------------------------------------------
+    def write_manifest(self) -> None:
+        """(Re)write ``sweep.json`` with every job launched so far and the design's notes."""
+        data = {
+            "design": self.sweeper.design,
+            "experiment": _choice(self.config, "experiment"),
+            "arguments": self.arguments,
+            "started": self._started,
+            "options": self.options,
+            "notes": self.notes,
+            "jobs": [asdict(j) for j in self.jobs],
+        }
+        write_json_atomic(self.sweep_dir / MANIFEST, data)
+
+    # ----- launching -------------------------------------------------------------------
+    def launch(self, jobs: list[Job]) -> list[Path]:
+        """Launch ``jobs`` through the configured launcher; return their run directories.
+
+        Jobs whose directory already holds a complete run of the same config return at
+        once (the run skips itself), so a resumed sweep costs little for finished work.
+        """
+        seen: set[str] = set()
+        jobs = [j for j in jobs if not (j.subdir in seen or seen.add(j.subdir))]  # once each
+        self.jobs.extend(jobs)
+        self.write_manifest()
+        todo = [(j, self._lines(j)) for j in jobs]
+        todo = [(j, lines) for j, lines in todo if not self._complete(lines)]
+        if len(todo) < len(jobs):
+            log.info("%d of %d runs already complete (skipped)", len(jobs) - len(todo), len(jobs))
+        batch_size = self.sweeper.max_batch_size or len(todo) or 1
+        for start in range(0, len(todo), batch_size):
+            batch = [j for j, _ in todo[start : start + batch_size]]
+            lines = [ln for _, ln in todo[start : start + batch_size]]
+            tic = time.perf_counter()
+            try:
+                results = self.sweeper.launcher.launch(lines, initial_job_idx=self._job_idx)
+            except Exception:  # a job the launcher could not run must not stop the sweep
+                log.exception("the launcher failed on a batch; its finished runs are kept")
+                results = []
+            self._job_idx += len(batch)
+            self.returns.append(results)
+            failed = [j.subdir for j, r in zip(batch, results, strict=False) if _failed(r)]
+            log.info(
+                "launched %d runs (%s) in %.1fs%s",
+                len(batch),
+                batch[0].stage,
+                time.perf_counter() - tic,
+                f"; Hydra reported {len(failed)} failed" if failed else "",
+            )
+        return [self.sweep_dir / j.subdir for j in jobs]
+
+    @property
+    def variant(self) -> str:
+        """Directory of this invocation's fixed overrides ('' when there are none).
+
+        Fixed overrides (``city=columbus``) are the same for every job; naming them once
+        keeps run directory names short and keeps variants of an experiment apart.
+        """
+        common, _ = split_grid(self.grid)
+        keep = [o for o in common if override_key(o) not in (*_NOT_IN_NAMES, *self.exclude_keys)]
+        return dirname(keep) if keep else ""
+
+    def subdir(self, *parts: str) -> str:
+        """A run directory under the variant directory."""
+        return "/".join(p for p in (self.variant, *parts) if p)
+
+    @staticmethod
+    def _lines(job: Job) -> list[str]:
+        return [*job.overrides, f"hydra.sweep.subdir='{job.subdir}'"]
+
+    def _complete(self, lines: list[str]) -> bool:
+        """Compose the job's config (validating it) and check its run directory.
+
+        A run directory holding a complete run of the same resolved config is not launched
+        again (the run would skip itself; this saves the launch).
+        """
+        from cspsim.output.rundir import is_complete
+
+        cfg = self.sweeper.hydra_context.config_loader.load_sweep_config(self.config, lines)
+        run_dir = Path(str(cfg.hydra.sweep.dir)) / str(cfg.hydra.sweep.subdir)
+        if not (run_dir / "run.json").exists():
+            return False
+        with open_dict(cfg):
+            del cfg["hydra"]
+        try:
+            return is_complete(run_dir, OmegaConf.to_object(cfg))
+        except Exception:  # an invalid config: let the run record its error
+            return False
+
+    def grid_jobs(self, stage: str = "grid") -> list[Job]:
+        """Jobs of the grid crossed with the arms (one job per grid point without arms).
+
+        Run directories: ``[<variant>/][<arm>/]<varying overrides>``.
+        """
+        jobs = []
+        arms = self.arms or {None: []}
+        _, varying = split_grid(self.grid)
+        exclude = [*_NOT_IN_NAMES, *self.exclude_keys]
+        for name, extra in arms.items():
+            for point, vary in zip(self.grid, varying, strict=True):
+                sub = dirname(vary, exclude) if vary else ("run" if not name else "")
+                jobs.append(
+                    Job(
+                        subdir=self.subdir(*(p for p in (name, sub) if p)),
+                        overrides=[*extra, *point],
+                        stage=stage,
+                        arm=name,
+                    )
+                )
+        return jobs
+
+    @property
+    def exclude_keys(self) -> list[str]:
+        """Override keys left out of run directory names (``hydra.job.config``)."""
+        keys = OmegaConf.select(self.config, "hydra.job.config.override_dirname.exclude_keys")
+        return [str(k) for k in (keys or [])]
+
+
+def _failed(ret: Any) -> bool:
+    from hydra.core.utils import JobStatus
+
+    return getattr(ret, "status", None) == JobStatus.FAILED
+
+
+def _plain(node: Any) -> Any:
+    if OmegaConf.is_config(node):
+        return OmegaConf.to_container(node, resolve=True)
+    return node
+
+
+def _choice(config: Any, group: str) -> str | None:
+    value = OmegaConf.select(config, f"hydra.runtime.choices.{group}")
+    return None if value in (None, "null") else str(value)
