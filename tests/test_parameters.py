@@ -86,6 +86,54 @@ SCENARIOS: dict[str, tuple[str, list[str]]] = {
         ["strategy.education.intensity=1", "city.base_crime_per_1000=330", "sim.days=120"],
     ),
     "full": ("full_partnership", []),
+    # Frequent meetings and reviews with transparency: problems are raised, judged and
+    # reported within the run.
+    "voice": (
+        "community_policing",
+        [
+            "strategy.meetings.per_month=15",
+            "strategy.meetings.transparency=true",
+            "params.voice.acted_presence_ratio=1.05",
+            "sim.days=60",
+            "city.base_crime_per_1000=330",
+        ],
+    ),
+    # Many complaints, reviewed, with an anonymous channel and rights education.
+    "accountability": (
+        "zero_tolerance",
+        [
+            "strategy.feedback_channel.anonymous=true",
+            "strategy.feedback_channel.review_complaints=true",
+            "strategy.rights_education.intensity=1",
+            "params.accountability.complaint_probability=0.5",
+            "sim.days=60",
+        ],
+    ),
+    # Partners at work: programs, problem solving, business liaison, frequent events.
+    "partners": (
+        "full_partnership",
+        ["strategy.community_events.per_month=10", "sim.days=60", "city.base_crime_per_1000=330"],
+    ),
+    # A deep funding cut: calls exceed the hours to answer them.
+    "overload": (
+        "reactive",
+        [
+            "modifiers.funding_cut.day=2",
+            "modifiers.funding_cut.fraction=0.97",
+            "city.base_crime_per_1000=330",
+        ],
+    ),
+    # A shock that a fast-moving legal cynicism writes into the neighbourhoods' frame.
+    "cynicism": (
+        "reactive",
+        [
+            "modifiers.misconduct_shock.day=0",
+            "modifiers.misconduct_shock.trust_drop=0.8",
+            "params.legitimacy.cynicism_half_life_days=5",
+            "params.legitimacy.mobility_per_year=1",
+            "sim.days=40",
+        ],
+    ),
     # A misconduct shock on day 0 sends collective efficacy down from its start value.
     "efficacy": (
         "reactive",
@@ -254,7 +302,27 @@ SCENARIO: dict[str, str] = {
     "params.crime.incapacitation_days": "busy",
     "params.reporting.education_effect": "watch_busy",
     "params.programs.": "programs",
-    "params.engagement.meeting_": "community",
+    "params.voice.": "voice",
+    "params.accountability.": "accountability",
+    "params.accountability.transparency_trust_gain": "voice",
+    "strategy.feedback_channel.": "accountability",
+    "strategy.rights_education.": "accountability",
+    "params.partners.": "partners",
+    "params.partners.referral_boost": "programs",
+    "strategy.business_partnership.": "partners",
+    "params.crime.compliance_trust_effect": "efficacy",
+    "params.police.witness_trust_effect": "busy",
+    "params.police.cynicism_arrest_effect": "cynicism",
+    "params.engagement.watch_trust_effect": "watch",
+    "params.legitimacy.": "cynicism",
+    "params.legitimacy.unanswered_call_loss": "overload",
+    "params.legitimacy.vicarious_": "busy",
+    "params.legitimacy.resolved_report_gain": "busy",
+    "params.legitimacy.area_safety_effect": "busy",
+    "params.contacts.stop_hit_rate": "busy",
+    "params.contacts.at_risk_hit_ratio": "busy",
+    "params.contacts.no_cause_negative_ratio": "busy",
+    "params.contacts.group_b_fairness_ratio": "busy",
     "params.engagement.engagement_relaxation": "community",
     "params.engagement.education_engagement_gain": "watch",
     "params.engagement.watch_participation": "watch",

@@ -25,8 +25,8 @@ from cspsim.model.world import World
 #: Kinds of organizations every city has (programs add ``youth_jobs`` and ``job_training``).
 CIVIC_KINDS = ("faith_or_tenant", "school", "business_association")
 BUSINESS = "business_association"
-#: Share of places (the most commercial) that count as commercial for place managers.
-COMMERCIAL_SHARE = 0.2
+#: Shape of the commercial-use proxy (percentile rank of crime per resident to this power).
+COMMERCIAL_RANK_POWER = 4.0
 
 
 def commercial_share(world: World, expected_recorded: np.ndarray) -> np.ndarray:
@@ -34,8 +34,9 @@ def commercial_share(world: World, expected_recorded: np.ndarray) -> np.ndarray:
 
     The city's commercial column when it has one (``city=gis``); otherwise a documented
     proxy: recorded crime per resident ranks places by their ambient (visiting) population,
-    as shops and nightlife draw crime beyond their residents (Andresen 2006); the top
-    :data:`COMMERCIAL_SHARE` of places count as commercial, scaled 0-1 by rank.
+    as shops and nightlife draw crime beyond their residents (Andresen 2006); the percentile
+    rank to the power :data:`COMMERCIAL_RANK_POWER` makes the top places nearly fully
+    commercial and most places barely.
     """
     city = world.city
     if city.commercial is not None:
@@ -44,8 +45,7 @@ def commercial_share(world: World, expected_recorded: np.ndarray) -> np.ndarray:
     rank = np.argsort(np.argsort(per_resident, kind="stable"), kind="stable") / max(
         len(per_resident) - 1, 1
     )
-    cut = 1.0 - COMMERCIAL_SHARE
-    return np.clip((rank - cut) / COMMERCIAL_SHARE, 0.0, 1.0)
+    return rank**COMMERCIAL_RANK_POWER
 
 
 class Partners:

@@ -1,0 +1,423 @@
+"""The legitimacy core on small cases computed by hand, and its consequences in whole runs.
+
+Trust = belief + recent + peer; recent experience fades and is partly written into the
+belief, more if bad; ties hear of contacts; legal cynicism follows belief; newcomers; what
+trust does (arrests, compliance, reporting); voice, complaints, transparency, partners.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from conftest import run_results, tiny_config
+from test_mechanisms import F32, no_offences, path_model
+
+from cspsim.model import CommunitySafetyModel
+from cspsim.model.day import Day
+from cspsim.model.processes import policing
+from cspsim.model.processes.partners import Partners
+from cspsim.model.residents import row_normalize
+
+
+def quiet(cfg):
+    """No newcomers, no area effect, no word of mouth: one mechanism at a time."""
+    lp = cfg.params.legitimacy
+    lp.mobility_per_year = 0.0
+    lp.area_safety_effect = 0.0
+    cfg.params.social.influence_rate = 0.0
+    return cfg
+
+
+def settle(m, days: int = 1) -> None:
+    for _ in range(days):
+        m.legitimacy.settle(np.ones(m.n_places))
+
+
+# --------------------------------------------------------------------------- fade and learn
+
+
+def test_recent_experience_fades_and_is_learned_faster_when_bad():
+    m = path_model(quiet(tiny_config()))
+    r, leg = m.residents, m.legitimacy
+    belief0 = r.trust_belief.copy()
+    r.trust_recent[:] = 0.0
+    r.trust_recent[0], r.trust_recent[1] = -0.1, 0.1
+    settle(m)
+    fade = math.log(2) / 180.0
+    q = 0.3
+    learn_bad = fade * q / (1 - q)
+    learn_good = math.log(2) / 1825.0
+    assert r.trust_belief[0] == pytest.approx(belief0[0] - learn_bad * 0.1, abs=F32)
+    assert r.trust_belief[1] == pytest.approx(belief0[1] + learn_good * 0.1, abs=F32)
+    assert r.trust_recent[0] == pytest.approx(-0.1 * (1 - fade - learn_bad), rel=1e-5)
+    assert r.trust_recent[1] == pytest.approx(0.1 * (1 - fade - learn_good), rel=1e-5)
+    # Trust is belief + recent + peer.
+    np.testing.assert_allclose(
+        r.trust, np.clip(r.trust_belief + r.trust_recent + r.trust_peer, 0, 1), atol=F32
+    )
+    assert leg.learn_bad > 4 * leg.learn_good
+
+
+def test_a_bad_experience_leaves_its_permanent_share_in_the_belief():
+    m = path_model(quiet(tiny_config()))
+    r = m.residents
+    belief0 = float(r.trust_belief[0])
+    r.trust_recent[:] = 0.0
+    r.trust_recent[0] = -0.1
+    settle(m, 3000)
+    # Geometric series: learn / (fade + learn) of the experience is written in (q = 0.3).
+    assert r.trust_belief[0] - belief0 == pytest.approx(-0.1 * 0.3, rel=1e-3)
+    assert abs(r.trust_recent[0]) < 1e-6
+
+
+def test_cynicism_follows_neighbourhood_distrust():
+    m = path_model(quiet(tiny_config()))
+    leg, r = m.legitimacy, m.residents
+    c0 = leg.cynicism.copy()
+    np.testing.assert_allclose(
+        c0,
+        [1 - r.trust_belief[r.place < 2].mean(), 1 - r.trust_belief[r.place == 2].mean()],
+        rtol=1e-6,
+    )
+    r.trust_belief[r.place == 2] = 0.1  # neighbourhood n1 comes to distrust the police
+    settle(m)
+    rate = math.log(2) / 3650.0
+    assert leg.cynicism[1] == pytest.approx(c0[1] + rate * (0.9 - c0[1]), rel=1e-6)
+    assert leg.cynicism[0] == pytest.approx(c0[0], rel=1e-6)
+
+
+def test_newcomers_bring_their_kind_shifted_by_the_frame():
+    cfg = tiny_config()
+    cfg.params.legitimacy.area_safety_effect = 0.0
+    cfg.params.social.influence_rate = 0.0
+    m = path_model(cfg)
+    leg, r = m.legitimacy, m.residents
+    r.trust_recent[:] = 0.0
+    own = leg.own_belief.copy()
+    r.trust_belief[:] = 0.2
+    leg.cynicism[:] = leg.cynicism0 + 0.1  # the neighbourhood grew more cynical
+    settle(m)
+    mu = 0.11 / 365
+    arrival = own - 0.7 * 0.1
+    np.testing.assert_allclose(r.trust_belief, 0.2 + mu * (arrival - 0.2), atol=1e-6)
+
+
+def test_vicarious_contacts_reach_ties_more_where_cynicism_is_high():
+    cfg = quiet(tiny_config())
+    m = path_model(cfg)
+    w, r, leg = m.world, m.residents, m.legitimacy
+    n = r.n
+    # Resident 0 is tied to residents 1 (place 0) and 120 (place 2, neighbourhood n1).
+    ties = sp.csr_matrix((np.ones(4, np.float32), ([0, 1, 0, 120], [1, 0, 120, 0])), shape=(n, n))
+    w.ties, w.ties_w = ties, row_normalize(ties)
+    w.degree = np.diff(ties.indptr).astype(np.float32)
+    w.has_ties, w.everyone_has_ties = w.degree > 0, False
+    r.trust[[1, 120]] = 0.5
+    leg.cynicism[:] = [0.2, 0.6]
+    leg.contacts(np.array([0]), np.array([True]))
+    t0 = r.trust.copy()
+    from cspsim.model.processes.social import word_of_mouth
+
+    word_of_mouth(w, leg, np.ones(m.n_places))
+    k = 30.0
+    loss = 0.15 * 0.5 * 0.3 / k  # negative loss x vicarious weight x share heard / k
+    assert r.trust[1] == pytest.approx(t0[1] - loss * (1 + 0.2) * 0.5, rel=1e-5)
+    assert r.trust[120] == pytest.approx(t0[120] - loss * (1 + 0.6) * 0.5, rel=1e-5)
+    assert r.trust[2] == t0[2]  # not a tie
+
+
+# --------------------------------------------------------------------------- what trust does
+
+
+def test_arrest_chance_rises_with_witness_trust_and_falls_with_cynicism():
+    cfg = tiny_config()
+    cfg.params.police.arrest_probability = [0.5, 0.5, 0.5, 0.5]
+    cfg.params.police.witness_trust_effect = 1.0
+    cfg.params.police.cynicism_arrest_effect = 2.0
+    m = path_model(cfg)
+    r = m.residents
+    n = 40_000
+    off = no_offences(n)
+    off.recorded[:] = True
+    off.victim[:] = 0
+    r.trust[0] = m.world.reference_trust + 0.5
+    ref_c = 0.3
+    cyn = np.full(n, 0.4)
+    policing.make_arrests(m.world, m.params, off, cyn, ref_c, np.random.default_rng(0))
+    x = 1.0 * (float(r.trust[0]) - m.world.reference_trust) - 2.0 * (0.4 - 0.3)
+    p = 1 / (1 + math.exp(-x))
+    assert abs(off.arrest.mean() - p) < 4 * math.sqrt(p * (1 - p) / n)
+
+
+def test_compliance_lowers_offending_pressure_with_trust():
+    cfg = tiny_config()
+    cfg.params.crime.compliance_trust_effect = 0.5
+    m = path_model(cfg)
+    r = m.residents
+    before = m.crime.offender_pressure().sum()
+    ar = m.world.at_risk_index
+    r.trust[ar] = r.trust[ar] + 0.2
+    after = m.crime.offender_pressure().sum()
+    assert after == pytest.approx(before * math.exp(-0.5 * 0.2), rel=1e-5)
+
+
+# --------------------------------------------------------------------------- contacts
+
+
+def test_stop_hit_rate_and_outcome_test():
+    cfg = tiny_config()
+    cp = cfg.params.contacts
+    cp.stop_hit_rate, cp.at_risk_hit_ratio = 0.1, 16.0
+    m = path_model(cfg)
+    p_risk, p_other = m.police.hit_probability
+    assert p_risk == pytest.approx(16 * p_other)
+    a = float(m.residents.at_risk.mean())
+    s = 4 * a / (4 * a + 1 - a)
+    assert s * p_risk + (1 - s) * p_other == pytest.approx(0.1)
+
+
+def test_negative_share_follows_cause_and_group_fairness():
+    cfg = tiny_config()
+    cp = cfg.params.contacts
+    cp.stop_hit_rate, cp.no_cause_negative_ratio = 0.1, 2.0
+    cp.negative_probability_stop, cp.group_b_fairness_ratio = 0.25, 1.2
+    cp.procedural_justice_skill = 0.0
+    cfg.params.police.stops_per_patrol_hour = 1.0
+    m = path_model(cfg)
+    m.police.force.on_duty[:] = True
+    n = 60_000
+    shift = policing.ShiftResult(
+        np.zeros(3), float(n), 0.0, np.ones(n, dtype=np.int64), np.zeros(n, dtype=np.int32)
+    )
+    c = policing.make_contacts(m.police, shift, np.empty(0, np.int64), np.random.default_rng(4))
+    g = m.residents.group[c.resident]
+    with_cause = 0.25 / (0.1 + 0.9 * 2.0)
+    for hit, group, p in (
+        (True, 0, with_cause),
+        (False, 0, 2 * with_cause),
+        (False, 1, 2 * with_cause * 1.2),
+    ):
+        sel = (c.hit == hit) & (g == group)
+        share = c.negative[sel].mean()
+        assert abs(share - p) < 4 * math.sqrt(p * (1 - p) / sel.sum()), (hit, group)
+
+
+def test_complaints_by_hand():
+    cfg = tiny_config()
+    ap = cfg.params.accountability
+    ap.complaint_probability, ap.rights_education_effect = 0.2, 1.5
+    ap.cynicism_complaint_suppression = 1.0
+    m = path_model(cfg)
+    r = m.residents
+    n = 50_000
+    who = np.where(np.arange(n) % 2 == 0, 0, 1).astype(np.int64)
+    r.rights[[0, 1]] = [0.0, 1.0]
+    neg = np.arange(n) % 4 < 2
+    c = policing.Contacts.of(who, np.zeros(n, np.int64), True, neg)
+    policing.file_complaints(m.police, c, np.full(n, 0.5), 2.0, np.random.default_rng(1))
+    assert not (c.complaint & ~c.negative).any()  # only the badly treated complain
+    for res, rights in ((0, 1.0), (1, 1.5)):
+        sel = neg & (who == res)
+        p = 0.2 * 2.0 * rights * math.exp(-1.0 * 0.5)
+        assert abs(c.complaint[sel].mean() - p) < 4 * math.sqrt(p * (1 - p) / sel.sum())
+    assert r.complaints[[0, 1]].sum() == c.complaint.sum()
+    assert m.police.force.complaints[0] == c.complaint.sum()
+
+
+def test_unanswered_calls_share():
+    callers = np.arange(10_000)
+    ok, missed = policing.answer_calls(callers, 0.7, np.random.default_rng(2))
+    assert len(ok) + len(missed) == 10_000 and abs(len(ok) / 10_000 - 0.7) < 0.02
+    ok, missed = policing.answer_calls(callers, 1.0, np.random.default_rng(2))
+    assert len(missed) == 0
+
+
+# --------------------------------------------------------------------------- voice
+
+
+def test_meeting_attendance_is_selective_and_averages_the_sourced_share():
+    cfg = tiny_config("community_policing")
+    vp = cfg.params.voice
+    vp.attendance, vp.attendance_engagement_effect = 0.01, 2.0
+    vp.attendance_trust_effect, vp.attendance_tenure_effect = 1.0, 0.0
+    m = CommunitySafetyModel(cfg)
+    r = m.residents
+    meet = m.component("meetings")
+    share = meet.attendance(np.arange(r.n))
+    assert share.mean() == pytest.approx(0.01, rel=1e-6)
+    i, j = 0, 1
+    expected = math.exp(2.0 * (r.engagement[i] - r.engagement[j]) + 1.0 * (r.trust[i] - r.trust[j]))
+    assert share[i] / share[j] == pytest.approx(expected, rel=1e-5)
+
+
+def judged_meeting(acted_presence: float):
+    """Two problems raised in neighbourhood 0, judged at its next meeting."""
+    cfg = tiny_config("community_policing")
+    vp = cfg.params.voice
+    vp.responsiveness_trust_gain, vp.ignored_trust_loss = 0.05, 0.05
+    vp.acted_presence_ratio = 1.5
+    m = CommunitySafetyModel(cfg)
+    m.run_stage("start", Day(0))
+    meet = m.component("meetings")
+    nb = m.city.neighbourhood
+    raised = np.flatnonzero(nb == 0)[:2]
+    meet.raised[raised] = True
+    meet.presence_at_raise[raised] = 1.0
+    meet.presence_recent[raised] = acted_presence
+    who = np.flatnonzero(nb[m.world.place_index] == 0)
+    t0 = m.residents.trust[who].mean()
+    d = Day(5)
+    meet.meet(np.arange(m.city.n_neighbourhoods) == 0, 0.0, d)  # voice 0: nothing new steers
+    return m, meet, raised, d, m.residents.trust[who].mean() - t0
+
+
+def test_problems_acted_on_raise_attendees_trust_and_ignored_ones_cost_it():
+    m, meet, raised, d, change = judged_meeting(acted_presence=2.0)
+    assert sorted(d.acted_places.tolist()) == sorted(raised.tolist())
+    assert not meet.raised[raised].any()  # judged once
+    assert change > 0
+    m, meet, raised, d, change = judged_meeting(acted_presence=1.0)
+    assert len(d.acted_places) == 0 and change < 0
+
+
+def test_transparency_follows_what_was_acted_on():
+    cfg = tiny_config("full_partnership")
+    m = CommunitySafetyModel(cfg)
+    m.run_stage("start", Day(0))
+    meet = m.component("meetings")
+    r = m.residents
+    t0 = r.trust.copy()
+    meet.judged_since_report, meet.acted_since_report = 4, 4
+    meet.publish(Day(90))
+    assert (r.trust >= t0).all() and (r.trust > t0).any()
+    t1 = r.trust.copy()
+    meet.judged_since_report, meet.acted_since_report = 4, 0
+    meet.publish(Day(180))
+    assert (r.trust <= t1).all() and (r.trust < t1).any()
+    t2 = r.trust.copy()
+    meet.publish(Day(270))  # nothing judged since: nothing to report
+    np.testing.assert_array_equal(r.trust, t2)
+
+
+# --------------------------------------------------------------------------- partners
+
+
+def test_partnership_strength_grows_with_joint_work_and_decays_without():
+    m = path_model()
+    pt: Partners = m.partners
+    pp = m.params.partners
+    assert len(pt.kind) >= 1 and np.allclose(pt.strength, pp.baseline_strength)
+    pt.strength[:] = 0.5
+    pt.work_with([0])
+    pt.update()
+    decay = math.log(2) / pp.strength_half_life_days
+    assert pt.strength[0] == pytest.approx(0.5 + pp.strength_gain * 0.5 - decay * (0.5 - 0.1))
+    if len(pt.kind) > 1:
+        assert pt.strength[1] == pytest.approx(0.5 - decay * 0.4)
+
+
+def test_place_managers_guard_commercial_places_above_baseline_effort():
+    m = path_model()
+    pt = m.partners
+    assert pt.guardianship() is None  # at baseline strength: no change from the data
+    pt.kind[0] = "business_association"
+    pt.commercial[:] = [1.0, 0.5, 0.0]
+    pt.place[0] = 0
+    pt.strength[0] = 1.0
+    factor = pt.guardianship()[:, 0]
+    pp = m.params.partners
+    assert factor[0] == pytest.approx(
+        math.exp(-pp.place_manager_effect * (1 - pp.manager_base_effort))
+    )
+    np.testing.assert_allclose(factor[1:], 1.0)
+
+
+# --------------------------------------------------------------------------- whole runs
+
+
+def test_baseline_trust_is_stationary():
+    cfg = tiny_config(overrides=["sim.days=240", "sim.burn_in_days=60"])
+    ts = run_results(cfg).timeseries
+    start, end = ts["mean_trust"][:30].mean(), ts["mean_trust"][-30:].mean()
+    assert abs(end - start) < 0.005
+
+
+def test_zero_tolerance_costs_and_community_policing_earns_long_run_trust():
+    over = ["sim.days=300"]
+    base = run_results(tiny_config("reactive", overrides=over)).timeseries
+    zt = run_results(tiny_config("zero_tolerance", overrides=over)).timeseries
+    cp = run_results(tiny_config("community_policing", overrides=over)).timeseries
+    end = slice(-30, None)
+    assert zt["mean_trust"][end].mean() < base["mean_trust"][end].mean() - 0.01
+    assert zt["mean_trust_belief"][end].mean() < base["mean_trust_belief"][end].mean()
+    assert cp["mean_trust"][end].mean() > base["mean_trust"][end].mean() + 0.005
+    assert cp["mean_trust_belief"][end].mean() > base["mean_trust_belief"][end].mean()
+
+
+def test_outcome_test_shows_bias_in_hit_rates():
+    """Knowles, Persico & Todd 2001: stopping group B on less cause lowers its hit rate."""
+
+    def hits(bias: float) -> tuple[float, float]:
+        over = ["sim.days=150", f"params.contacts.group_stop_bias={bias}"]
+        ts = run_results(tiny_config("zero_tolerance", overrides=over)).timeseries
+        return np.nanmean(ts["hit_rate_group_a"]), np.nanmean(ts["hit_rate_group_b"])
+
+    _, b0 = hits(0.0)
+    _, b1 = hits(2.0)
+    assert b1 < 0.95 * b0
+
+
+@pytest.mark.parametrize("city", ["columbus", "sf2012"])
+def test_voice_moves_officer_hours_across_beats(city):
+    """With voice, residents' concerns move foot patrol to the places they raised."""
+
+    def presence(voice: float) -> np.ndarray:
+        from cspsim.api import make_config
+
+        cfg = make_config(
+            city=city,
+            strategy="community_policing",
+            seed=3,
+            days=60,
+            overrides=[
+                "sim.burn_in_days=10",
+                "strategy.meetings.per_month=4",
+                f"strategy.meetings.voice={voice}",
+            ],
+        )
+        places = run_results(cfg).places
+        return places.groupby("place_id", sort=True)["patrol_hours"].sum().to_numpy()
+
+    silent, heard = presence(0.0), presence(1.0)
+    share_moved = 0.5 * np.abs(heard / heard.sum() - silent / silent.sum()).sum()
+    assert share_moved > 0.05  # at least 5% of patrol hours went elsewhere
+
+
+def test_partnership_closes_a_misconduct_reporting_deficit_faster():
+    """A shock under reactive policing leaves a reporting deficit a partnership closes faster.
+
+    Seeded regression on Columbus: the deficit in the second half of 400 days, shock against
+    no shock on common random numbers, and the trust deficit beside it.
+    """
+    from cspsim.api import make_config
+
+    def late(strategy: str, shock: bool) -> tuple[float, float]:
+        over = ["sim.burn_in_days=60"]
+        if shock:
+            over += ["modifiers.misconduct_shock.day=20", "modifiers.misconduct_shock.trust_drop=0.3"]
+        cfg = make_config(city="columbus", strategy=strategy, seed=5, days=400, overrides=over)
+        ts = run_results(cfg).timeseries
+        tail = ts[ts["day"] >= 200]
+        return tail["reports"].sum() / tail["victimizations"].sum(), tail["mean_trust"].mean()
+
+    def deficit(strategy: str) -> tuple[float, float]:
+        (r0, t0), (r1, t1) = late(strategy, False), late(strategy, True)
+        return r0 - r1, t0 - t1
+
+    reactive, partnership = deficit("reactive"), deficit("full_partnership")
+    assert reactive[0] > 0.01 and reactive[1] > 0.03  # the scar persists under reactive policing
+    assert partnership[0] < 0.75 * reactive[0]
+    assert partnership[1] < reactive[1]
