@@ -20,7 +20,7 @@
 # database (AccountingStorageType=accounting_storage/none; sacct does not work, finished jobs
 # are logged by JobCompType=jobcomp/filetxt and kept in squeue -t all for MinJobAge);
 # ReturnToService=2 so the node comes back by itself after a restart; munged with its key,
-# socket and seed under the directory above (--force: it runs as root, in /tmp).
+# socket and seed under the directory above (--force: replace a stale socket of a killed munged).
 set -euo pipefail
 
 DIR=${SLURM_LOCAL_DIR:-/tmp/cspsim-slurm}
