@@ -208,7 +208,10 @@ def _run_one(launcher: _BatchLauncher, overrides: list[str], idx: int, job_id: s
         log.exception("run #%d could not start: %s", idx, " ".join(overrides))
         return failed_return(overrides, f"{type(exc).__name__}: {exc}")
     out_dir = str(ret.hydra_cfg.hydra.runtime.output_dir)
-    # Hydra's whole config is ~20 kB a run; the submitting side keeps every return.
+    # The submitting side keeps every return (20,000 for a Sobol design) and reads only
+    # status, return value and output directory; the run's and Hydra's configs (~20 kB
+    # each, pickled) are in the run directory (.hydra/).
+    ret.cfg = None
     ret.hydra_cfg = OmegaConf.create({"hydra": {"runtime": {"output_dir": out_dir}}})
     if ret.status == JobStatus.FAILED:  # the task function raised
         ret.return_value = RunFailed(_error_text(ret._return_value))
