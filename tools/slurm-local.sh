@@ -20,7 +20,7 @@
 # database (AccountingStorageType=accounting_storage/none; sacct does not work, finished jobs
 # are logged by JobCompType=jobcomp/filetxt and kept in squeue -t all for MinJobAge);
 # ReturnToService=2 so the node comes back by itself after a restart; munged with its key,
-# socket and seed under the directory above (--force: it runs as root, in /tmp).
+# socket and seed under the directory above (--force: replace a stale socket of a killed munged).
 set -euo pipefail
 
 DIR=${SLURM_LOCAL_DIR:-/tmp/cspsim-slurm}
@@ -127,8 +127,7 @@ start_munge() {
 		--pid-file="$DIR/munge/munged.pid" --seed-file="$DIR/munge/munged.seed" \
 		--log-file="$DIR/log/munged.log" </dev/null >>"$DIR/log/munged.out" 2>&1 &
 	echo $! >"$DIR/run/munged.pid"
-	local i
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		[ -S "$DIR/munge/munge.socket" ] && return 0
 		sleep 0.1
 	done
@@ -145,8 +144,8 @@ start_daemon() { # name, args...
 }
 
 wait_ready() {
-	local i state
-	for i in $(seq 120); do
+	local state
+	for _ in $(seq 120); do
 		state=$(SLURM_CONF=$CONF sinfo -h -N -o %T 2>/dev/null | head -1 || true)
 		case "$state" in
 		idle* | mixed* | allocated* | completing*) return 0 ;;
@@ -179,14 +178,14 @@ cmd_start() {
 }
 
 cmd_stop() {
-	local name pid i jobs
+	local name pid jobs
 	# End this cluster's jobs first, so that no job step outlives its slurmd.
 	if alive slurmctld >/dev/null; then
 		jobs=$(SLURM_CONF=$CONF squeue -h -o %A 2>/dev/null | sort -u || true)
 		if [ -n "$jobs" ]; then
 			# shellcheck disable=SC2086
 			SLURM_CONF=$CONF scancel $jobs 2>/dev/null || true
-			for i in $(seq 100); do
+			for _ in $(seq 100); do
 				[ -z "$(SLURM_CONF=$CONF squeue -h -o %A 2>/dev/null)" ] && break
 				sleep 0.1
 			done
@@ -202,11 +201,11 @@ cmd_stop() {
 		rm -f "$DIR/run/$name.pid"
 	done
 	for pid in "${pids[@]}"; do
-		for i in $(seq 100); do
+		for _ in $(seq 100); do
 			[ -d "/proc/$pid" ] || break
 			sleep 0.1
 		done
-		[ -d "/proc/$pid" ] && kill -9 "$pid" 2>/dev/null || true
+		if [ -d "/proc/$pid" ]; then kill -9 "$pid" 2>/dev/null || true; fi
 	done
 	say "stopped ($DIR kept; delete it for a fresh cluster)"
 }

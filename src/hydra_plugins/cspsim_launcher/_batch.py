@@ -208,7 +208,10 @@ def _run_one(launcher: _BatchLauncher, overrides: list[str], idx: int, job_id: s
         log.exception("run #%d could not start: %s", idx, " ".join(overrides))
         return failed_return(overrides, f"{type(exc).__name__}: {exc}")
     out_dir = str(ret.hydra_cfg.hydra.runtime.output_dir)
-    # Hydra's whole config is ~20 kB a run; the submitting side keeps every return.
+    # The submitting side keeps every return (20,000 for a Sobol design) and reads only
+    # status, return value and output directory; the run's and Hydra's configs (~20 kB
+    # each, pickled) are in the run directory (.hydra/).
+    ret.cfg = None
     ret.hydra_cfg = OmegaConf.create({"hydra": {"runtime": {"output_dir": out_dir}}})
     if ret.status == JobStatus.FAILED:  # the task function raised
         ret.return_value = RunFailed(_error_text(ret._return_value))
@@ -286,11 +289,11 @@ def launch(
         return returns
     results = backend.wait(jobs)
     returns: list[JobReturn] = []
-    for chunk, res in zip(chunks, results, strict=True):
+    for chunk, job, res in zip(chunks, jobs, results, strict=True):
         if isinstance(res, list) and len(res) == len(chunk):
             returns.extend(res)
         else:  # the task ended without its result: judge its runs by their run directories
-            returns.extend(_judge_from_disk(launcher, chunk, str(res)))
+            returns.extend(_judge_from_disk(launcher, chunk, str(res), _submitted_at(job)))
     _record(launcher, exit_cb, returns)
     return returns
 
@@ -304,21 +307,38 @@ def run_dir_of(launcher: _BatchLauncher, overrides: list[str]) -> Path:
 
 
 def _judge_from_disk(
-    launcher: _BatchLauncher, chunk: list[tuple[list[str], int]], why: str
+    launcher: _BatchLauncher, chunk: list[tuple[list[str], int]], why: str, since: float | None
 ) -> list[JobReturn]:
+    """Runs of a task that ended without its result, by their ``run.json``.
+
+    Only a ``run.json`` written after the task was submitted (``since``, a file time on the
+    same file system) is this attempt's outcome; an older one is a stale attempt's.
+    """
     out = []
     for overrides, _ in chunk:
         try:
-            status, error = read_status(run_dir_of(launcher, overrides))
+            run_dir = run_dir_of(launcher, overrides)
+            status, error = read_status(run_dir)
+            if status in ("complete", "failed") and since is not None:
+                if (run_dir / "run.json").stat().st_mtime < since:
+                    status, error = None, None
         except Exception as exc:  # the override itself is bad: the run never started
             status, error = None, f"{type(exc).__name__}: {exc}"
         if status == "complete":
             out.append(JobReturn(overrides=list(overrides), status=JobStatus.COMPLETED))
-        elif status == "failed":
+        elif status == "failed" or error:
             out.append(failed_return(overrides, error or "failed"))
-        else:
-            out.append(failed_return(overrides, f"{why} before this run finished"))  # or began
+        else:  # never started, or killed while running
+            out.append(failed_return(overrides, f"{why} before this run finished"))
     return out
+
+
+def _submitted_at(job: Any) -> float | None:
+    """File time of a task's submission (its pickle, written before ``sbatch``)."""
+    try:
+        return float(job.paths.submitted_pickle.stat().st_mtime)
+    except (OSError, AttributeError):
+        return None
 
 
 def _record(launcher: _BatchLauncher, exit_cb: FailureExit, returns: list[JobReturn]) -> None:
