@@ -407,7 +407,10 @@ def test_partnership_closes_a_misconduct_reporting_deficit_faster():
     def late(strategy: str, shock: bool) -> tuple[float, float]:
         over = ["sim.burn_in_days=60"]
         if shock:
-            over += ["modifiers.misconduct_shock.day=20", "modifiers.misconduct_shock.trust_drop=0.3"]
+            over += [
+                "modifiers.misconduct_shock.day=20",
+                "modifiers.misconduct_shock.trust_drop=0.3",
+            ]
         cfg = make_config(city="columbus", strategy=strategy, seed=5, days=400, overrides=over)
         ts = run_results(cfg).timeseries
         tail = ts[ts["day"] >= 200]

@@ -25,6 +25,7 @@ class Day:
         day: Day number (negative during burn-in; the strategy starts on day 0 or later).
         started: Whether the partnership's strategy runs today.
         budget: The day's budget and its split (stage ``budget``).
+        spending: What each component spent today (USD, by component key).
         counts: True offences by place and type, shape (P, 4) (stage ``crime``).
         offences: One entry per offence: victim, reported, discovered, recorded, arrest.
         other_calls: Residents behind today's non-crime calls answered by officers.
@@ -45,6 +46,7 @@ class Day:
     day: int
     started: bool = False
     budget: DailyBudget | None = None
+    spending: dict[str, float] = field(default_factory=dict)
     counts: np.ndarray | None = None
     offences: Offences | None = None
     other_calls: np.ndarray | None = None

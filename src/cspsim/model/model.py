@@ -228,8 +228,11 @@ class CommunitySafetyModel(mesa.Model):
         for hook in self._hooks("funding"):
             budget = hook.fn(d, budget)
         wanted: dict[str, float] = {}
+        owner: dict[str, str] = {}
         for hook in self._hooks("cost"):
-            wanted.update(hook.fn(d))
+            lines = hook.fn(d)
+            wanted.update(lines)
+            owner.update(dict.fromkeys(lines, hook.owner))
         costs, police = self.params.costs, self.police
         d.budget = allocate(
             budget,
@@ -238,6 +241,8 @@ class CommunitySafetyModel(mesa.Model):
             max_hours=police.force.n * self.params.police.shift_hours,
             equal_budget=self.cfg.strategy.equal_budget,
         )
+        for line, spent in d.budget.components.items():
+            d.spending[owner[line]] = d.spending.get(owner[line], 0.0) + spent
 
     def _crime(self, d: Day) -> None:
         d.counts = self.crime.draw(self.expected_offences(), self.streams.get("crime", d.day))

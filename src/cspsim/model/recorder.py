@@ -29,10 +29,30 @@ if TYPE_CHECKING:
 _KEYS = ("place_id", "neighbourhood", "month")
 
 
+def spending_measure(key: str) -> Measure:
+    """What a component spends per day (one column per component that has a cost)."""
+    return Measure(
+        f"spent_{key}",
+        "timeseries",
+        "float64",
+        "USD/day",
+        f"Spent on {key.replace('_', ' ')}",
+        lambda m, d: float(d.spending.get(key, 0.0)),
+    )
+
+
 def timeseries_measures(model: CommunitySafetyModel) -> tuple[Measure, ...]:
-    """The model's timeseries columns: the core ones, then its components' own."""
+    """The model's timeseries columns.
+
+    The core ones, what each costed component spends, then the components' own measures.
+    """
+    spending = tuple(
+        spending_measure(key)
+        for key, comp in model.components.items()
+        if any(stage == "cost" for stage, _, _ in comp.hooks())
+    )
     extra = tuple(m for comp in model.components.values() for m in comp.measures)
-    return TIMESERIES + extra
+    return TIMESERIES + spending + extra
 
 
 class Recorder:

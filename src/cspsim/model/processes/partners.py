@@ -88,12 +88,14 @@ class Partners:
         exact = nb_pop / max(nb_pop.sum(), 1e-12) * n_total
         count = np.floor(exact).astype(int)
         count[np.argsort(-(exact - count), kind="stable")[: n_total - count.sum()]] += 1
+        made = 0  # kinds rotate across the city, so every kind exists where there are several
         for nb in np.flatnonzero(count):
             places = np.flatnonzero(city.neighbourhood == nb)
             by_commerce = places[np.argsort(-self.commercial[places], kind="stable")]
             by_people = places[np.argsort(-city.population[places], kind="stable")]
             for j in range(count[nb]):
-                kind = CIVIC_KINDS[j % len(CIVIC_KINDS)]
+                kind = CIVIC_KINDS[made % len(CIVIC_KINDS)]
+                made += 1
                 pick = by_commerce if kind == BUSINESS else by_people
                 self.add(kind, int(pick[(j // len(CIVIC_KINDS)) % len(pick)]), int(nb))
 
