@@ -62,6 +62,13 @@ class Day:
     recorded: np.ndarray | None = None
     review: bool = False
 
+    def memo(self, key: str, compute):
+        """A value computed once per day and shared by the measures that need it."""
+        cache = self.__dict__.setdefault("_memo", {})
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
+
     @cached_property
     def victim_offence(self) -> np.ndarray:
         """Which offences have a victim (violent, property, disorder; drugs have none)."""

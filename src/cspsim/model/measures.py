@@ -133,10 +133,17 @@ def _arrests_by_group(g: int):
     return lambda m, d: int((m.residents.group[d.arrestees] == g).sum())
 
 
-def _group_mean(values_of, g: int):
+def _group_mean(name: str, g: int):
     def mean(m: CommunitySafetyModel, d: Day) -> float:
-        sel = m.residents.group == g
-        return float(values_of(m)[sel].mean()) if sel.any() else np.nan
+        r = m.residents
+        count = m.world.group_count[g]
+        if count == 0:
+            return np.nan
+        totals = d.memo(
+            f"{name}_by_group",
+            lambda: np.bincount(r.group, weights=getattr(r, name), minlength=2),
+        )
+        return float(totals[g] / count)
 
     return mean
 
@@ -170,7 +177,8 @@ def _hit_rate_by_group(g: int):
 
 
 def _mean_cynicism(m: CommunitySafetyModel, d: Day) -> float:
-    return float(m.legitimacy.resident_cynicism().mean())
+    leg = m.legitimacy
+    return float(np.dot(leg.cynicism, leg.nbhd_count) / max(leg.nbhd_count.sum(), 1.0))
 
 
 def _mean_efficacy(m: CommunitySafetyModel, d: Day) -> float:
@@ -328,7 +336,7 @@ TIMESERIES: tuple[Measure, ...] = (
         "float64",
         "mean 0-1",
         "Trust in police, group A",
-        _group_mean(lambda m: m.residents.trust, 0),
+        _group_mean("trust", 0),
         "last30",
     ),
     _ts(
@@ -336,7 +344,7 @@ TIMESERIES: tuple[Measure, ...] = (
         "float64",
         "mean 0-1",
         "Trust in police, group B",
-        _group_mean(lambda m: m.residents.trust, 1),
+        _group_mean("trust", 1),
         "last30",
     ),
     _ts(

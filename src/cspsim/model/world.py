@@ -81,6 +81,7 @@ class World:
         # Home place as the platform's index type: bincount and fancy indexing would
         # otherwise convert the int32 array on every call.
         self.place_index = r.place.astype(np.intp)
+        self.group_count = np.bincount(r.group, minlength=2)
         self.place_count = np.bincount(self.place_index, minlength=self.n_places)
         self.place_start = np.concatenate([[0], np.cumsum(self.place_count)[:-1]])
         self.populated_place = self._nearest_populated()
@@ -167,6 +168,24 @@ class World:
             return np.empty(0, dtype=np.int64)
         offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
         return ties.indices[np.arange(lengths.sum()) + offsets]
+
+    def sum_over_ties(self, *columns: np.ndarray) -> list[np.ndarray]:
+        """For each resident, the sum of each column (length N) over their ties.
+
+        Gathers the rows of the residents with a nonzero value only (the tie matrix is
+        symmetric: row i lists who hears from i), so it costs in proportion to how many have
+        something to pass on.
+        """
+        n = self.residents.n
+        senders = np.unique(np.concatenate([np.flatnonzero(c) for c in columns]))
+        if len(senders) == 0:
+            return [np.zeros(n, dtype=np.float32) for _ in columns]
+        lengths = self.ties.indptr[senders + 1] - self.ties.indptr[senders]
+        receivers = self.tie_indices(senders)
+        return [
+            np.bincount(receivers, weights=np.repeat(c[senders], lengths), minlength=n)
+            for c in columns
+        ]
 
     def place_means(self, values: np.ndarray) -> np.ndarray:
         """Mean of a resident array by place (places with no residents get the city mean)."""

@@ -93,7 +93,8 @@ class Legitimacy:
         self.cell_count = np.bincount(self.cell, minlength=4 * world.n_places).astype(np.float64)
         self.flow_sum = np.zeros(4 * world.n_places)
         self.flow_days = 0
-        self.background = np.zeros(r.n, np.float32)
+        self.background_cell = np.zeros(4 * world.n_places)
+        self.rebaselined = False
         self._recent_before = np.zeros(r.n, np.float32)
         self.start_word_of_mouth_at_rest()
 
@@ -196,6 +197,7 @@ class Legitimacy:
 
     def rebaseline(self) -> None:
         """End of burn-in: offset the baseline's mean daily experience by cell from now on."""
+        self.rebaselined = True
         if self.flow_days == 0:
             return
         mean = np.divide(
@@ -204,15 +206,16 @@ class Legitimacy:
             out=np.zeros_like(self.flow_sum),
             where=self.cell_count > 0,
         )
-        self.background = (-mean[self.cell]).astype(np.float32)
+        self.background_cell = -mean
 
     # ----- the day ----------------------------------------------------------------------
-    def spread(self, peer_mean: np.ndarray, heard: np.ndarray) -> None:
-        """Vicarious experience and word of mouth, from the day's tie product.
+    def spread(self, peer_mean: np.ndarray, heard_bad: np.ndarray, heard_good: np.ndarray) -> None:
+        """Vicarious experience and word of mouth, from the day's tie products.
 
         Args:
             peer_mean: Mean trust of each resident's ties.
-            heard: (N, 2) bad and good police contacts of each resident's ties today.
+            heard_bad: Bad police contacts of each resident's ties today.
+            heard_good: Good police contacts of each resident's ties today.
         """
         w = self.world
         r = w.residents
@@ -221,18 +224,21 @@ class Legitimacy:
         weight = lp.vicarious_weight * lp.vicarious_share_heard / w.residents_per_agent
         loss = cp.negative_trust_loss * weight
         gain = cp.negative_trust_loss / cp.asymmetry * weight
-        amplify = 1.0 + lp.cynicism_amplification * self.resident_cynicism()
         t = r.trust
-        vicarious = (gain * heard[:, 1] * (1.0 - t) - loss * amplify * heard[:, 0] * t).astype(
-            np.float32
-        )
+        heard = np.flatnonzero((heard_bad != 0) | (heard_good != 0))
+        if len(heard):
+            th = t[heard]
+            amplify = 1.0 + lp.cynicism_amplification * self.resident_cynicism(heard)
+            news = gain * heard_good[heard] * (1.0 - th) - loss * amplify * heard_bad[heard] * th
+            news = news.astype(np.float32)
+            r.trust_recent[heard] += news
+            t[heard] += news
         s = self.params.social.influence_rate
         peer = peer_mean if w.everyone_has_ties else np.where(w.has_ties, peer_mean, t)
-        talk = (s * (peer - t)).astype(np.float32)
-        r.trust_recent += vicarious
+        talk = (s * (peer - t)).astype(np.float32, copy=False)
         r.trust_peer += talk
-        r.trust += vicarious + talk
-        np.clip(r.trust, 0.0, 1.0, out=r.trust)
+        t += talk
+        np.clip(t, 0.0, 1.0, out=t)
 
     def settle(self, crime_ratio: np.ndarray) -> None:
         """A day of fading, learning and renewal; legal cynicism follows belief.
@@ -245,30 +251,38 @@ class Legitimacy:
         w = self.world
         r = w.residents
         lp = self.params.legitimacy
+        # Today's experience not yet counted: is my area getting safer, and the background
+        # that holds the baseline still (both by place x group x at-risk cell).
         safer = lp.area_safety_effect * (1.0 - np.clip(crime_ratio, 0.0, 3.0))
-        recent = r.trust_recent + safer[w.place_index].astype(np.float32) + self.background
-        if not self.background.any():  # burn-in: measure the baseline's net experience
+        drift = (self.background_cell + np.repeat(safer, 4)).astype(np.float32)
+        recent = r.trust_recent + drift[self.cell]
+        if not self.rebaselined:  # burn-in: measure the baseline's net experience
             today = recent - self._recent_before
             self.flow_sum += np.bincount(self.cell, weights=today, minlength=len(self.flow_sum))
             self.flow_days += 1
         # Recent experience fades; part of it is written into the belief, more if bad.
-        learn = np.where(recent < 0, self.learn_bad, self.learn_good).astype(np.float32)
-        r.trust_belief += learn * recent
-        recent -= (np.float32(self.fade) + learn) * recent
-        r.trust_peer *= np.float32(1.0 - self.fade)
-        # Newcomers: people like the first residents (same group, same kind of place), whose
-        # belief the neighbourhood's frame shifts by how much its cynicism has changed; no
-        # experience yet (mean field: a share `newcomers` of each agent's people is replaced
-        # every day).
-        shift = self.resident_cynicism() - self.cynicism0[self.resident_nbhd]
-        arrival = self.own_belief - lp.newcomer_frame_weight * shift
+        learn = np.where(recent < 0, np.float32(self.learn_bad), np.float32(self.learn_good))
+        learned = learn * recent
+        belief = r.trust_belief
+        belief += learned
+        recent -= np.float32(self.fade) * recent + learned
+        # Newcomers (a share `newcomers` of each agent's people every day): people like the
+        # first residents, shifted by how much their neighbourhood's cynicism has changed;
+        # no experience yet.
         mu = np.float32(self.newcomers)
-        r.trust_belief += (mu * (arrival - r.trust_belief)).astype(np.float32)
-        np.clip(r.trust_belief, 0.0, 1.0, out=r.trust_belief)
-        r.trust_recent[:] = recent * (1.0 - mu)
-        self._recent_before[:] = r.trust_recent
-        r.trust_peer *= 1.0 - mu
-        np.clip(r.trust_belief + r.trust_recent + r.trust_peer, 0.0, 1.0, out=r.trust)
+        if mu > 0:
+            shift = -lp.newcomer_frame_weight * (self.cynicism - self.cynicism0)
+            arrival = self.own_belief + shift.astype(np.float32)[self.resident_nbhd]
+            belief += mu * (arrival - belief)
+            recent *= 1.0 - mu
+        np.clip(belief, 0.0, 1.0, out=belief)
+        r.trust_recent[:] = recent
+        r.trust_peer *= np.float32((1.0 - self.fade) * (1.0 - self.newcomers))
+        np.add(belief, recent, out=r.trust)
+        r.trust += r.trust_peer
+        np.clip(r.trust, 0.0, 1.0, out=r.trust)
+        if not self.rebaselined:
+            self._recent_before[:] = recent
         self.cynicism += self.cynicism_rate * (self.distrust_by_neighbourhood() - self.cynicism)
         self.bad[:] = 0.0
         self.good[:] = 0.0

@@ -62,18 +62,26 @@ def word_of_mouth(world: World, legitimacy: Legitimacy, crime_ratio: np.ndarray)
     r = world.residents
     if r.n == 0:
         return
-    state = np.column_stack([r.trust, r.fear, legitimacy.bad, legitimacy.good, r.victim_memory])
-    mean = world.ties_w @ state  # row-stochastic: mean over each resident's ties
-    heard = mean[:, 2:4] * world.degree[:, None]  # sum over ties
-    legitimacy.ties_victimization = mean[:, 4]
+    mean = world.ties_w @ np.column_stack([r.trust, r.fear])  # mean over each one's ties
+    # News of today's contacts and of recent victimization travels over the same ties; few
+    # residents have any, so these sums gather only their rows.
+    heard_bad, heard_good = world.sum_over_ties(legitimacy.bad, legitimacy.good)
+    (memory,) = world.sum_over_ties(r.victim_memory)
+    legitimacy.ties_victimization = memory / np.maximum(world.degree, 1.0)
     s = social_pars.influence_rate
     peer_f = mean[:, 1] if world.everyone_has_ties else np.where(world.has_ties, mean[:, 1], r.fear)
     # Fear is anchored to the disposition shifted by local crime (Hale 1996).
     # Linear in the crime ratio: mean-zero at a flat baseline, so fear does not drift.
     shift = social_pars.local_crime_fear * np.clip(crime_ratio - 1.0, -1.0, 2.0)
-    fear_anchor = np.clip(r.fear_disposition + shift[world.place_index], 0.0, 1.0)
-    r.fear += (s * (peer_f - r.fear) + social_pars.fear_relaxation * (fear_anchor - r.fear)).astype(
-        np.float32, copy=False
-    )
-    np.clip(r.fear, 0.0, 1.0, out=r.fear)
-    legitimacy.spread(mean[:, 0], heard)
+    anchor = r.fear_disposition + shift.astype(np.float32)[world.place_index]
+    np.clip(anchor, 0.0, 1.0, out=anchor)
+    f, relax = r.fear, np.float32(social_pars.fear_relaxation)
+    # f += s (peer - f) + relax (anchor - f), in place
+    anchor -= f
+    anchor *= relax
+    peer_f = peer_f - f
+    peer_f *= np.float32(s)
+    f += peer_f
+    f += anchor
+    np.clip(f, 0.0, 1.0, out=f)
+    legitimacy.spread(mean[:, 0], heard_bad, heard_good)
