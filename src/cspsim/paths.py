@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -15,3 +17,35 @@ def strategy_names() -> list[str]:
     """Names of the shipped strategies (``configs/strategy/*.yaml``), baseline first."""
     names = sorted(p.stem for p in (CONFIG_DIR / "strategy").glob("*.yaml"))
     return ["reactive"] + [n for n in names if n != "reactive"]
+
+
+#: Longest path component made by :func:`safe_component` (most file systems allow 255 bytes).
+MAX_COMPONENT = 100
+#: Characters never kept in a path component: separators, quotes, ``$`` and backquote (they
+#: would break Hydra override quoting or a shell), control characters.
+_UNSAFE_CHARS = re.compile(r"[/\\'\"$`\x00-\x1f\x7f]")
+
+
+def safe_component(name: object, max_len: int = MAX_COMPONENT) -> str:
+    """A name from a config (strategy, arm, overrides) made one safe path component.
+
+    Path separators, ``..``, control, quote and shell characters become ``_``; a leading
+    dot is dropped (no hidden or parent directories); the result is at most ``max_len``
+    bytes (UTF-8). A name that had to change gets a short hash of the original appended, so
+    two different names never map to the same component (``a/b`` and ``a_b`` stay apart).
+
+    Args:
+        name: The name (converted with ``str``).
+        max_len: Longest result in bytes (at least 16).
+
+    Returns:
+        A non-empty string without a path separator, control characters, ``..`` or a
+        leading dot.
+    """
+    text = str(name)
+    safe = _UNSAFE_CHARS.sub("_", text).replace("..", "__").lstrip(".") or "_"
+    if safe == text and len(safe.encode("utf-8", "replace")) <= max_len:
+        return safe
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    head = safe.encode("utf-8", "replace")[: max(max_len, 16) - 9]
+    return f"{head.decode('utf-8', 'ignore')}-{digest}"

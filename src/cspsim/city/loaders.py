@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from cspsim.city.city import CRIME_TYPES, City
 from cspsim.city.files import load_file
 from cspsim.city.gis_config import check_gis_config
 from cspsim.city.shipped import load_columbus, load_sf2012
 from cspsim.city.synthetic import load_synthetic
-from cspsim.config.city import CITY_KINDS, DISCONNECTED_HANDLING, TOPOLOGIES, CityConfig
+from cspsim.config.checks import check_settings
+from cspsim.config.city import (
+    CITY_KINDS,
+    CONTIGUITIES,
+    DISCONNECTED_HANDLING,
+    TOPOLOGIES,
+    CityConfig,
+)
 from cspsim.errors import ConfigError
-
-#: Accepted values of ``city.contiguity``.
-CONTIGUITIES = ("queen", "rook")
 
 
 def _one_of(name: str, value: object, allowed: tuple[str, ...]) -> None:
@@ -52,6 +58,8 @@ def check_config(cfg: CityConfig) -> None:
         raise ConfigError(
             "city.disconnected=nearest links islands by polygon centroids: city.kind=gis only"
         )
+    if dataclasses.is_dataclass(cfg):  # types, NaN and infinity, declared ranges
+        check_settings(cfg, "city")
 
 
 def _check_file_config(cfg: CityConfig) -> None:

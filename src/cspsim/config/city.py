@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 CITY_KINDS = ("sf2012", "columbus", "synthetic", "file", "gis")
 TOPOLOGIES = ("grid", "small_world")
 DISCONNECTED_HANDLING = ("error", "largest", "nearest")
+CONTIGUITIES = ("queen", "rook")
+
+
+def _bounded(default: Any, **bounds: Any) -> Any:
+    """A field with its valid range (``low``, ``low_open``, ``choices``) for the checker."""
+    return field(default=default, metadata=bounds)
 
 
 @dataclass
@@ -104,13 +111,13 @@ class CityConfig:
             standard error is a terminal).
     """
 
-    kind: str = "sf2012"
-    residents_per_agent: float = 20.0
-    residents: int = 10_000
-    places: int = 0
-    topology: str = "grid"
-    neighbourhood_size: int = 16
-    base_crime_per_1000: float = 33.0
+    kind: str = _bounded("sf2012", choices=CITY_KINDS)
+    residents_per_agent: float = _bounded(20.0, low_open=0)
+    residents: int = _bounded(10_000, low=1)
+    places: int = _bounded(0, low=0)
+    topology: str = _bounded("grid", choices=TOPOLOGIES)
+    neighbourhood_size: int = _bounded(16, low=1)
+    base_crime_per_1000: float = _bounded(33.0, low=0)
     nodes: str | None = None
     edges: str | None = None
     graphml: str | None = None
@@ -118,19 +125,19 @@ class CityConfig:
     population_column: str = "population"
     crime_columns: list[str] = field(default_factory=list)
     crime_types: list[str] = field(default_factory=list)
-    crime_period_days: float = 365.0
+    crime_period_days: float = _bounded(365.0, low_open=0)
     neighbourhood_column: str | None = None
     x_column: str | None = None
     y_column: str | None = None
     disadvantage_columns: list[str] = field(default_factory=list)
-    contiguity: str = "queen"
-    disconnected: str = "error"
+    contiguity: str = _bounded("queen", choices=CONTIGUITIES)
+    disconnected: str = _bounded("error", choices=DISCONNECTED_HANDLING)
     areas: str | None = None
     layer: str | None = None
     crs: str | None = None
     population_table: str | None = None
     population_table_id_column: str | None = None
-    population_scale: float = 1.0
+    population_scale: float = _bounded(1.0, low_open=0)
     commercial_column: str | None = None
     crime_periods: dict[str, list[str]] = field(default_factory=dict)
     period_days: dict[str, float] = field(default_factory=dict)

@@ -26,7 +26,7 @@ class RunConfig:
         modifiers: Scenario modifiers.
     """
 
-    seed: int = 0
+    seed: int = field(default=0, metadata={"low": 0})
     city: CityConfig = field(default_factory=CityConfig)
     strategy: StrategyConfig = field(default_factory=StrategyConfig)
     sim: SimConfig = field(default_factory=SimConfig)
