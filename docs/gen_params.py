@@ -3,8 +3,8 @@
 Four tables are written between marker comments, leaving the rest of the page alone:
 
 * ``params``: every leaf of :class:`cspsim.config.ModelParams` with its *effective* default
-  (the dataclass default overridden by ``configs/params/calibrated.yaml``), unit and source
-  (the field metadata);
+  (the dataclass default overridden by ``configs/params/calibrated.yaml``), kind (sourced,
+  fitted to named targets, assumed), plausible range, unit and source (the field metadata);
 * ``strategy``: every setting of the registered strategy components (a new component's
   settings appear without editing this script) with default, unit, allowed values and
   meaning from the declaration;
@@ -119,7 +119,9 @@ def allowed(f: dataclasses.Field) -> str:
     right = ")" if "high_open" in meta else "]"
     if low is None and high is None:
         return ""
-    return f"{left}{fmt(low) if low is not None else '-inf'}, {fmt(high) if high is not None else 'inf'}{right}"
+    lo = fmt(low) if low is not None else "-inf"
+    hi = fmt(high) if high is not None else "inf"
+    return f"{left}{lo}, {hi}{right}"
 
 
 def effective_params() -> ModelParams:
@@ -140,19 +142,31 @@ def calibrated_keys() -> set[str]:
     return set(walk(cfg or {}, "params"))
 
 
+def _range(meta: dict) -> str:
+    """The declared plausible range of a parameter, for the tables."""
+    if "range" not in meta:
+        return ""
+    low, high = meta["range"]
+    return f"{fmt(low)} to {fmt(high)}"
+
+
 def params_table() -> str:
-    """Table of every model parameter: effective default, unit, source."""
+    """Table of every model parameter: effective default, kind, range, unit, source."""
     eff = effective_params()
     cal = calibrated_keys()
     rows = [
-        "| parameter | default | unit | source | set in |",
-        "|---|---|---|---|---|",
+        "| parameter | default | kind | plausible range | unit | source | set in |",
+        "|---|---|---|---|---|---|---|",
     ]
     for path, f, value in leaves(eff, "params"):
         where = "calibrated.yaml" if path in cal else "dataclass"
+        meta = f.metadata
+        kind = meta.get("kind", "")
+        if meta.get("targets"):
+            kind += " to " + ", ".join(f"`{t}`" for t in meta["targets"])
         rows.append(
-            f"| `{path}` | {fmt(value)} | {_cell(f.metadata.get('unit', ''))} "
-            f"| {_cell(f.metadata.get('source', ''))} | {where} |"
+            f"| `{path}` | {fmt(value)} | {kind} | {_range(meta)} | {_cell(meta.get('unit', ''))} "
+            f"| {_cell(meta.get('source', ''))} | {where} |"
         )
     return "\n".join(rows)
 

@@ -32,7 +32,8 @@ def p(
     source: str,
     *,
     kind: str | None = None,
-    range: tuple[float, float] | None = None,  # noqa: A002 (the parameter's plausible range)
+    range: tuple[Any, Any] | None = None,  # noqa: A002 (the parameter's plausible range)
+    targets: tuple[str, ...] = (),
     **bounds: Any,
 ) -> Any:
     """Declare a mechanism parameter with its default, unit and source.
@@ -44,7 +45,12 @@ def p(
             the reasoning behind an assumption).
         kind: ``sourced``, ``fitted`` or ``assumed`` (:data:`KINDS`).
         range: Plausible range ``(low, high)`` of the value (the study's uncertainty for a
-            sourced value), drawn from by the uncertainty ensemble.
+            sourced value), drawn from by the uncertainty ensemble. For a list-valued
+            parameter, ``(lows, highs)`` with one bound per element (one draw moves every
+            element together).
+        targets: For a ``fitted`` parameter, the calibration targets it is fitted to (keys of
+            :data:`cspsim.analysis.calibration.TARGETS`); facts named here are labelled
+            *fitted* by the validation, never *predicted*.
         **bounds: Optional explicit valid range: ``low``, ``high`` (inclusive), ``choices``.
     """
     if kind is not None and kind not in KINDS:
@@ -52,6 +58,10 @@ def p(
     meta = {"unit": unit, "source": source, **bounds}
     if kind is not None:
         meta["kind"] = kind
+    if (kind == "fitted") != bool(targets):
+        raise ValueError("targets: a fitted parameter names its calibration targets (only it)")
+    if targets:
+        meta["targets"] = tuple(targets)
     if range is not None:
         meta["range"] = tuple(range)
     return _field(default, meta)
