@@ -57,7 +57,14 @@ def path_model(cfg: RunConfig | None = None, **kw) -> CommunitySafetyModel:
 def no_offences(n: int = 0) -> Offences:
     z = np.zeros(n, dtype=bool)
     return Offences(
-        np.zeros(n, np.int32), np.zeros(n, np.int8), np.zeros(n, np.int64), z, z.copy(), z.copy(), z
+        np.zeros(n, np.int32),
+        np.zeros(n, np.int8),
+        np.zeros(n, np.int64),
+        z,
+        z.copy(),
+        z.copy(),
+        z,
+        np.full(n, -1, np.int64),
     )
 
 
@@ -270,6 +277,7 @@ def test_arrest_incapacitates_and_deters():
     off.kind[:] = VIOLENT
     off.recorded[:] = True
     off.arrest = np.array([True])
+    off.offender[:] = i
     policing.apply_arrests(m.world, m.params, m.jail, off, np.array([i]))
     k = 30.0
     assert r.jailed[i] == pytest.approx(jailed0 + 120.0 / 60.0 / k, rel=F32)
@@ -278,7 +286,7 @@ def test_arrest_incapacitates_and_deters():
     np.testing.assert_array_equal(r.trust, trust0)
 
 
-def test_arrests_only_for_recorded_offences_and_pick_at_risk_residents():
+def test_arrests_only_for_recorded_offences_and_fall_on_the_offender():
     cfg = tiny_config()
     cfg.params.police.arrest_probability = [0.999999, 0.999999, 0.999999, 0.999999]
     m = path_model(cfg)
@@ -286,13 +294,42 @@ def test_arrests_only_for_recorded_offences_and_pick_at_risk_residents():
     off.place[:] = [0, 1, 2, 0, 1, 2]
     off.recorded[:] = [True, True, True, False, False, False]
     cyn = np.zeros(6)
+    off.offender = m.world.pick_offender(
+        off.place, off.kind, np.random.default_rng(1).random(6), m.crime.offender_weights
+    )
     arrestee = policing.make_arrests(m.world, m.params, off, cyn, 0.0, np.random.default_rng(0))
     assert off.arrest.tolist() == [True, True, True, False, False, False]
+    # The arrestee is the offence's offender: an at-risk resident, of its own place if any.
+    np.testing.assert_array_equal(arrestee, off.offender[:3])
     assert m.residents.at_risk[arrestee].all()
-    # An at-risk resident of the offence's own place when there is one.
     home = m.residents.place[arrestee]
     has_local = m.world.ar_count[[0, 1, 2]] > 0
     assert np.all(home[has_local] == np.array([0, 1, 2])[has_local])
+
+
+def test_arrestee_is_drawn_by_how_much_each_resident_offends():
+    """At a place with two at-risk residents offending 3:1, 3 in 4 arrests fall on the first."""
+    m = path_model(tiny_config())
+    w = m.world
+    place = int(np.flatnonzero(w.ar_count >= 2)[0])
+    first = w.ar_start[place]
+    a, b = w.at_risk_index[first], w.at_risk_index[first + 1]
+    weights = np.zeros((len(w.at_risk_index), 4))
+    weights[first, VIOLENT] = 3.0
+    weights[first + 1, VIOLENT] = 1.0
+    weights[first + 1, PROPERTY] = 1.0  # offends only in property crime for the first
+    n = 20_000
+    u = np.random.default_rng(1).random(n)
+    places = np.full(n, place)
+    violent = w.pick_offender(places, np.full(n, VIOLENT), u, weights)
+    assert set(np.unique(violent)) == {a, b}
+    share = float((violent == a).mean())
+    assert abs(share - 0.75) < 4 * math.sqrt(0.75 * 0.25 / n)
+    prop = w.pick_offender(places, np.full(n, PROPERTY), u, weights)
+    assert set(np.unique(prop)) == {b}
+    # Nobody at the place offends in this type: an at-risk resident nearby, as before.
+    none = w.pick_offender(places[:10], np.full(10, DISORDER), u[:10], weights)
+    assert m.residents.at_risk[none].all()
 
 
 def test_watch_multiplier_by_hand():

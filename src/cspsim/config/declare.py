@@ -67,17 +67,22 @@ def p(
     return _field(default, meta)
 
 
-def setting(default: Any, unit: str, doc: str, **bounds: Any) -> Any:
+def setting(default: Any, unit: str, doc: str, *, source: str = "", **bounds: Any) -> Any:
     """Declare a user setting (strategy component or modifier) with its unit and range.
 
     Args:
         default: Default value; a component's defaults must switch it off.
         unit: Unit or scale.
         doc: What the setting does, for the docs and error messages.
+        source: Where the shipped strategies' value comes from, when a study sets it (the
+            validation then knows a fact citing that study echoes it).
         **bounds: ``low``/``high`` (inclusive), ``low_open``/``high_open`` (exclusive) or
             ``choices`` (allowed values).
     """
-    return _field(default, {"unit": unit, "doc": doc, **bounds})
+    meta = {"unit": unit, "doc": doc, **bounds}
+    if source:
+        meta["source"] = source
+    return _field(default, meta)
 
 
 def leaves(obj: Any, prefix: str) -> Iterator[tuple[str, dataclasses.Field, Any]]:

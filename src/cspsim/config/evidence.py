@@ -23,7 +23,6 @@ NOT_AUTHORS = frozenset(
         "US",
         "BJS",
         "SF",
-        "SFPD",
         "FBI",
         "UCR",
         "Chicago",
@@ -135,6 +134,52 @@ def uncertain(kinds: tuple[str, ...] = ("sourced", "assumed")) -> list[Declared]
     if bad:
         raise ValueError(f"kinds: expected a subset of {KINDS}, got {sorted(bad)}")
     return [d for d in declarations() if d.kind in kinds and d.has_range]
+
+
+#: The data the shipped cities are built from, declared like parameters so that a fact
+#: measured against the same data is known to echo it (``city.<name>`` in a fact's
+#: ``depends``). San Francisco's opportunity per place is set from its observed counts;
+#: Columbus is built from income and housing value only (CRIME is held out).
+CITY_INPUTS: dict[str, Declared] = {
+    name: Declared(
+        path=f"city.{name}",
+        default=None,
+        kind="sourced",
+        low=None,
+        high=None,
+        source=source,
+        unit="data",
+        targets=(),
+        studies=citations(source),
+    )
+    for name, source in {
+        "sf2012": "SFPD 2012 incidents by block group via GeoDa: opportunity of each place by "
+        "type is set from its observed counts",
+        "columbus": "Columbus 1980 neighbourhoods via GeoDa: income (INC) and housing value "
+        "(HOVAL) only; the CRIME column is held out",
+    }.items()
+}
+
+
+def declared(path: str) -> Declared:
+    """The declaration behind a dependency.
+
+    Args:
+        path: A parameter path under ``params`` (``crime.police_deterrence``) or a city
+            input (``city.<name>``). Strategy settings are the validation's to resolve (the
+            components live in the model layer, above this one).
+
+    Raises:
+        KeyError: Nothing is declared under that path.
+    """
+    if path.startswith("city."):
+        if path.removeprefix("city.") not in CITY_INPUTS:
+            raise KeyError(f"{path}: expected one of {sorted(CITY_INPUTS)} after 'city.'")
+        return CITY_INPUTS[path.removeprefix("city.")]
+    table = by_key()
+    if path not in table:
+        raise KeyError(f"{path}: not a mechanism parameter (see docs/ODD.md, 7.12)")
+    return table[path]
 
 
 def fitted_targets() -> dict[str, tuple[str, ...]]:

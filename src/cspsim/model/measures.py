@@ -684,6 +684,12 @@ EVENTS: tuple[Measure, ...] = (
     _event("recorded", "bool", "flag", "Recorded by police"),
     _event("discovered", "bool", "flag", "Found by patrol"),
     _event("arrest", "bool", "flag", "Led to an arrest"),
+    _event(
+        "offender",
+        "int64",
+        "agent index",
+        "At-risk resident agent who committed it (-1: an outsider); arrested if `arrest`",
+    ),
 )
 
 

@@ -269,6 +269,24 @@ class CommunitySafetyModel(mesa.Model):
         d.offences = reporting.report(
             self.world, places, kind, self.streams.get("reporting", d.day)
         )
+        d.offences.offender = self._offenders(places, kind, d.day)
+
+    def _offenders(self, places: np.ndarray, kind: np.ndarray, day: int) -> np.ndarray:
+        """Who committed each offence (resident agent, or -1 for an outsider).
+
+        An outsider in the outsiders' share of the place's offending, else an at-risk
+        resident of the place by how much each offends (its own stream, so drawing offenders
+        changes no other random decision).
+        """
+        u = self.streams.get("offenders", day).random(len(places))
+        outside = self.crime.outsider_share[places, kind]
+        local = u >= outside
+        out = np.full(len(places), -1, dtype=np.int64)
+        u_local = (u[local] - outside[local]) / np.maximum(1.0 - outside[local], 1e-12)
+        out[local] = self.world.pick_offender(
+            places[local], kind[local], u_local, self.crime.offender_weights
+        )
+        return out
 
     def _calls(self, d: Day) -> None:
         """Residents behind today's non-crime calls (those responders do not take)."""

@@ -94,6 +94,7 @@ class Recorder:
                     "recorded": off.recorded,
                     "discovered": off.discovered,
                     "arrest": off.arrest,
+                    "offender": off.offender,
                 }
             )
         if (d.day + 1) % MONTH_DAYS == 0 or d.day == m.cfg.sim.days - 1:
@@ -163,7 +164,7 @@ class Recorder:
     def events(self) -> pd.DataFrame:
         """One row per offence."""
         m = self.model
-        cols = ["day", "place", "kind", "reported", "recorded", "discovered", "arrest"]
+        cols = ["day", "place", "kind", "reported", "recorded", "discovered", "arrest", "offender"]
         if not self._events:
             data = {c: np.empty(0) for c in cols}
         else:
@@ -180,6 +181,7 @@ class Recorder:
                 "recorded": data["recorded"].astype(bool),
                 "discovered": data["discovered"].astype(bool),
                 "arrest": data["arrest"].astype(bool),
+                "offender": data["offender"].astype(np.int64),
             }
         )
         return out[[e.name for e in EVENTS]]

@@ -154,6 +154,44 @@ class World:
         out[rest] = self.at_risk_index[(u[rest] * len(self.at_risk_index)).astype(np.int64)]
         return out
 
+    def pick_offender(
+        self, places: np.ndarray, kinds: np.ndarray, u: np.ndarray, weights: np.ndarray
+    ) -> np.ndarray:
+        """The at-risk resident behind each offence, drawn by how much each offends.
+
+        At each offence's place the offender is drawn among its at-risk residents with
+        probability proportional to their offending of that type today (``weights``), so
+        those who offend more are arrested more; where no local resident offends, an at-risk
+        resident of the neighbourhood or the city (:meth:`pick_at_risk_near`).
+
+        Args:
+            places: Place of each offence.
+            kinds: Crime type of each offence.
+            u: One uniform number per offence.
+            weights: Offending of each at-risk resident by type, (n_at_risk, 4), in
+                ``at_risk_index`` order.
+        """
+        out = self.pick_at_risk_near(places, u)
+        if len(places) == 0 or len(self.at_risk_index) == 0:
+            return out
+        cum = np.cumsum(weights, axis=0)  # (n_at_risk, 4), grouped by place
+        first = self.ar_start[places]
+        last = first + self.ar_count[places] - 1
+        has = self.ar_count[places] > 0
+        below = np.where(first > 0, cum[np.maximum(first - 1, 0), kinds], 0.0)
+        total = np.where(has, cum[np.maximum(last, 0), kinds] - below, 0.0)
+        local = has & (total > 0)
+        if not local.any():
+            return out
+        target = below[local] + u[local] * total[local]
+        pick = np.empty(int(local.sum()), dtype=np.int64)
+        for t in np.unique(kinds[local]):  # at most four searches a day
+            sel = kinds[local] == t
+            pick[sel] = np.searchsorted(cum[:, t], target[sel], side="right")
+        pick = np.clip(pick, first[local], last[local])
+        out[local] = self.at_risk_index[pick]
+        return out
+
     def at_risk_in_neighbourhood(self, nb: int) -> np.ndarray:
         """At-risk residents living in neighbourhood ``nb``."""
         s = self.ar_nb_start[nb]

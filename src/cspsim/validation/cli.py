@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     args = parse_args(argv)
     from cspsim.validation.report import write_report
-    from cspsim.validation.suite import validate
+    from cspsim.validation.suite import tally, validate
 
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     command = "cspsim-validate " + " ".join(sys.argv[1:] if argv is None else argv)
@@ -84,11 +84,19 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, CityDataError) as exc:
         print(f"cspsim-validate: error: {exc}", file=sys.stderr)
         return 1
-    passed = sum(r.passed for r in result.rows)
-    print(f"{passed} of {len(result.rows)} facts passed ({time.perf_counter() - start:.0f} s)")
+    counts = tally(result.rows)
+    p_ok, p_n = counts.get("predicted", (0, 0))
+    print(
+        f"{p_ok} of {p_n} predictions passed ({time.perf_counter() - start:.0f} s); not "
+        "evidence: "
+        + ", ".join(f"{k} {ok} of {n} met" for k, (ok, n) in counts.items() if k != "predicted")
+    )
     for r in result.rows:
         if not r.passed:
-            print(f"  failed: {r.fact.key}: {r.value:.3f} (band {r.fact.low:g} to {r.fact.high:g})")
+            print(
+                f"  failed ({r.label.kind}): {r.fact.key}: {r.value:.3f} "
+                f"(band {r.fact.low:g} to {r.fact.high:g})"
+            )
     print(f"wrote {path} and {path.with_name('validation.md')}")
     return 0
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cspsim.analysis.stats import mean_ci, spearman_ci
+from cspsim.analysis.stats import bootstrap_ci, mean_ci, spearman_ci
 from cspsim.city import CRIME_TYPES
 from cspsim.city.shipped import COLUMBUS_POPULATION_PER_PLACE, SF_CRIME_COLUMNS, SF_PERIOD_DAYS
 from cspsim.model.types import PROPERTY
@@ -112,6 +112,8 @@ class ColumbusResult:
         xy: Neighbourhood centroids (X, Y) for the map.
         per_seed: Spearman rho of each seed's simulated rates.
         disadvantage_rho: Spearman rho of the input index (-INC, -HOVAL) with CRIME.
+        beyond: What the model adds to its input: (rho of the simulated rates minus rho of
+            the input index, and its 95% CI from a paired bootstrap over neighbourhoods).
     """
 
     value: tuple[float, float, float]
@@ -120,6 +122,7 @@ class ColumbusResult:
     xy: np.ndarray
     per_seed: list[float]
     disadvantage_rho: float
+    beyond: tuple[float, float, float] = (float("nan"),) * 3
 
 
 def columbus_check(traces: list[Trace]) -> ColumbusResult:
@@ -136,6 +139,15 @@ def columbus_check(traces: list[Trace]) -> ColumbusResult:
     rates = np.array(rates)
     per_seed = [float(stats.spearmanr(r, observed).statistic) for r in rates]
     index = -(stats.zscore(extra["INC"]) + stats.zscore(extra["HOVAL"]))
+    sim = rates.mean(axis=0)
+
+    def gain(rows: np.ndarray) -> float:
+        # rows: (n, 3) of simulated, index, observed for the resampled neighbourhoods
+        s_, i_, o_ = rows.T
+        return float(stats.spearmanr(s_, o_).statistic - stats.spearmanr(i_, o_).statistic)
+
+    paired = np.column_stack([sim, index, observed])
+    lo, hi = bootstrap_ci(paired, gain, n_boot=2000, seed=0)
     return ColumbusResult(
         value=spearman_ci(rates.mean(axis=0), observed),
         simulated=rates.mean(axis=0),
@@ -143,4 +155,5 @@ def columbus_check(traces: list[Trace]) -> ColumbusResult:
         xy=traces[0].place_xy,
         per_seed=per_seed,
         disadvantage_rho=float(stats.spearmanr(index, observed).statistic),
+        beyond=(gain(paired), lo, hi),
     )

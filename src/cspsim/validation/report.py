@@ -16,7 +16,21 @@ from cspsim.validation import figures
 from cspsim.validation.markdown import fmt_value, render
 from cspsim.validation.suite import Row, Validation
 
-CSV_COLUMNS = ["fact", "source", "metric", "low", "high", "value", "ci_low", "ci_high", "passed"]
+CSV_COLUMNS = [
+    "key",
+    "label",
+    "fact",
+    "source",
+    "metric",
+    "low",
+    "high",
+    "value",
+    "ci_low",
+    "ci_high",
+    "passed",
+    "depends",
+    "label_reason",
+]
 
 
 def _git_commit() -> str:
@@ -49,6 +63,8 @@ def write_csv(rows: list[Row], path: Path) -> None:
             f = r.fact
             w.writerow(
                 [
+                    f.key,
+                    r.label.kind,
                     f.fact,
                     f.source,
                     f.metric,
@@ -58,6 +74,8 @@ def write_csv(rows: list[Row], path: Path) -> None:
                     fmt_value(r.ci_low, 4),
                     fmt_value(r.ci_high, 4),
                     r.passed,
+                    " ".join(f.depends),
+                    r.label.reason,
                 ]
             )
     os.replace(tmp, path)

@@ -17,7 +17,6 @@ from cspsim.city import CRIME_TYPES
 from cspsim.model import CommunitySafetyModel
 from cspsim.model.agents import PROGRAM_TYPES
 from cspsim.model.processes.survey import satisfaction_score
-from cspsim.model.types import VIOLENT
 
 #: Trust (0-1) and satisfaction at or above this count as "high" (Likert 4-5 of 5).
 HIGH = 0.6
@@ -35,7 +34,7 @@ class RunSpec:
         year: Days that count as one year for year-end snapshots and windows.
         city: A file in ``configs/city``.
         overrides: Dotted config overrides.
-        pressure: Keep at-risk residents' daily violent offending pressure.
+        participants: Keep who enrolled in youth jobs and when (the summer-jobs trial).
     """
 
     name: str
@@ -45,7 +44,7 @@ class RunSpec:
     year: int
     city: str = "sf2012"
     overrides: tuple[str, ...] = ()
-    pressure: bool = False
+    participants: bool = False
 
 
 @dataclass
@@ -60,9 +59,12 @@ class Trace:
         mask: Place-days the strategy treated (hot spots in force, problem-solving,
             watch, responder coverage >= 0.5), bool (days, P), or None.
         surround: Non-treated place-days adjacent to treated ones (hot spots), or None.
-        scalars: Baseline-year summaries (reporting, contacts, confidence, year-end state).
-        pressure: Violent offending pressure of at-risk residents (days, n_at_risk).
-        program_since: Enrolment day of each at-risk resident in youth jobs (-1 = never).
+        scalars: Baseline-year summaries (reporting, contacts, confidence, year-end state)
+            and two-year totals (complaints, negative contacts).
+        offences: Every offence by a modelled resident: day, offender (resident agent), crime
+            type and whether it led to an arrest, (n, 4) int64.
+        participants: Resident agents enrolled in youth jobs, or None.
+        enrolled: Day each participant enrolled (recorded days).
         place_xy: Place coordinates (x, y), for maps.
         extra: The city's extra observed columns (e.g. Columbus CRIME, SF observed counts).
         timeseries: The run's timeseries table over its first ``year`` recorded days.
@@ -78,8 +80,9 @@ class Trace:
     mask: np.ndarray | None = None
     surround: np.ndarray | None = None
     scalars: dict[str, float] = field(default_factory=dict)
-    pressure: np.ndarray | None = None
-    program_since: np.ndarray | None = None
+    offences: np.ndarray | None = None
+    participants: np.ndarray | None = None
+    enrolled: np.ndarray | None = None
     place_xy: np.ndarray | None = None
     extra: dict[str, np.ndarray] = field(default_factory=dict)
     timeseries: pd.DataFrame | None = None
@@ -104,13 +107,6 @@ def _treated_today(model: CommunitySafetyModel) -> np.ndarray | None:
     else:
         return None
     return mask
-
-
-def _violent_pressure(model: CommunitySafetyModel) -> np.ndarray:
-    r = model.residents
-    idx = model.world.at_risk_index
-    eff = model.programs.effect_by_type(idx)[:, VIOLENT]
-    return (r.propensity[idx] * (1.0 - r.jailed[idx]) * (1.0 - eff)).astype(np.float32)
 
 
 def _year_end(model: CommunitySafetyModel) -> dict[str, float]:
@@ -151,6 +147,9 @@ def _scalars(model: CommunitySafetyModel, res, year: int, contacts0: np.ndarray)
     # over its k people as Poisson.
     out["contact_share"] = float(np.mean(1.0 - np.exp(-contacts0 * (365.0 / year) / k)))
     out["high_confidence"] = float(ts["high_confidence_share"].mean())
+    two = res.timeseries[res.timeseries["day"] < 2 * year]
+    out["complaints_2y"] = float(two["complaints"].sum())
+    out["negative_contacts_2y"] = float(two["contacts_negative"].sum())
     sv = res.survey[res.survey["day"] < year]
     out["survey_high"] = float((sv["trust"] >= 4).mean()) if len(sv) else float("nan")
     return out
@@ -168,13 +167,11 @@ def run(spec: RunSpec) -> Trace:
     model = CommunitySafetyModel(cfg)
     model.run(0)  # burn-in only
     contacts_start = model.residents.contacts.copy()
-    masks, pressure, presence, year_end, contacts_year = [], [], [], {}, None
+    masks, presence, year_end, contacts_year = [], [], {}, None
     for day in range(spec.days):
         masks.append(_treated_today(model))
         model.run(1)
         presence.append(model.police.presence.astype(np.float32))
-        if spec.pressure:
-            pressure.append(_violent_pressure(model))
         if day == spec.year - 1:
             year_end = _year_end(model)
             contacts_year = model.residents.contacts - contacts_start
@@ -206,10 +203,18 @@ def run(spec: RunSpec) -> Trace:
             adj = model.world.adjacency.tocsr()
             near = (adj @ trace.mask.T.astype(np.float64)).T > 0
             trace.surround = near & ~trace.mask
-    if spec.pressure:
+    ev = res.events[res.events["offender"] >= 0]
+    trace.offences = np.column_stack(
+        [
+            ev["day"].to_numpy(np.int64),
+            ev["offender"].to_numpy(np.int64),
+            ev["crime_type"].cat.codes.to_numpy(np.int64),
+            ev["arrest"].to_numpy(np.int64),
+        ]
+    )
+    if spec.participants:
         r = model.residents
-        idx = model.world.at_risk_index
-        youth = r.program[idx] == PROGRAM_TYPES.index("youth_jobs")
-        trace.pressure = np.stack(pressure)
-        trace.program_since = np.where(youth, r.program_since[idx], -1).astype(np.int64)
+        youth = np.flatnonzero(r.program == PROGRAM_TYPES.index("youth_jobs"))
+        trace.participants = youth
+        trace.enrolled = r.program_since[youth].astype(np.int64)
     return trace

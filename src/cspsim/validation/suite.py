@@ -16,6 +16,7 @@ from joblib import Parallel, delayed
 
 from cspsim.analysis.aggregate import summarize_tables
 from cspsim.validation import realdata, trials
+from cspsim.validation.labels import Label, label
 from cspsim.validation.runs import RunSpec, Trace, run
 from cspsim.validation.targets import FACTS, Fact
 
@@ -38,6 +39,11 @@ class Row:
     def passed(self) -> bool:
         """Whether the value (and its CI) meets the fact's band."""
         return self.fact.passes(self.value, self.ci_low, self.ci_high)
+
+    @property
+    def label(self) -> Label:
+        """Fitted, echo or predicted (derived from the declarations)."""
+        return label(self.fact)
 
 
 @dataclass
@@ -107,6 +113,7 @@ def validate(
     values |= sf.values
     columbus = realdata.columbus_check([by_seed[s]["columbus"] for s in seeds])
     values["columbus_spearman"] = columbus.value
+    values["columbus_beyond_input"] = columbus.beyond
     effects = trials.summarize([trials.seed_effects(by_seed[s], days) for s in seeds])
     values |= effects
     nan = (float("nan"),) * 3
@@ -146,3 +153,12 @@ def fact_values(result: Validation) -> dict[str, float]:
 def passed_share(result: Validation) -> float:
     """Share of facts passed."""
     return float(np.mean([r.passed for r in result.rows]))
+
+
+def tally(rows: list[Row]) -> dict[str, tuple[int, int]]:
+    """Label -> (passed, total): only the predictions count as evidence."""
+    out: dict[str, tuple[int, int]] = {}
+    for r in rows:
+        passed, total = out.get(r.label.kind, (0, 0))
+        out[r.label.kind] = (passed + int(r.passed), total + 1)
+    return out

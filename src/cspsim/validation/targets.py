@@ -15,11 +15,45 @@ from dataclasses import dataclass
 #: and its CI excludes 0; ``ci_overlap``: the CI overlaps [low, high] (a "not up" fact).
 RULES = ("within", "within_sig", "ci_overlap")
 
-NCVS = "US NCVS 2022-23 (BJS, Criminal Victimization 2023)"
-SF = "SFPD 2012 via GeoDa (shipped data, cities/README.md)"
-PPCS = "BJS Police-Public Contact Survey 2018/2020"
-GALLUP = "Gallup confidence in police 2020-2024"
-CONVENTION = "Cohen 1988: r >= 0.5 is a large correlation"
+NCVS = "US NCVS 2022-23 (BJS Criminal Victimization report)"
+SF = "SFPD 2012 incidents via GeoDa (shipped data, cities/README.md)"
+PPCS = "BJS PPCS 2018/2020 (Police-Public Contact Survey)"
+GALLUP = "Gallup 2020-2024 (confidence in police)"
+CONVENTION = "a large correlation by Cohen's convention (r >= 0.5)"
+
+#: What the police-contact facts run through.
+_CONTACTS = (
+    "police.officer_hours_per_1000",
+    "police.stops_per_patrol_hour",
+    "police.other_calls_per_1000",
+    "contacts.at_risk_stop_ratio",
+)
+#: What recorded crime per place runs through (the SF and Columbus checks).
+_RECORDING = (
+    "reporting.base_probability",
+    "reporting.trust_effect",
+    "reporting.discovery_per_hour",
+    "crime.near_repeat_branching",
+    "crime.near_repeat_spread",
+    "crime.offender_travel",
+)
+#: What moves trust after contacts (the community-policing and legitimacy facts).
+_TRUST = (
+    "contacts.negative_trust_loss",
+    "contacts.asymmetry",
+    "legitimacy.recent_half_life_days",
+    "legitimacy.good_learning_half_life_days",
+    "legitimacy.permanent_share_bad",
+    "legitimacy.vicarious_weight",
+    "legitimacy.vicarious_share_heard",
+)
+#: What police presence does to crime at and around places.
+_DETERRENCE = (
+    "crime.police_deterrence",
+    "crime.presence_half_saturation",
+    "crime.diffusion_of_benefits",
+    "crime.displacement",
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +68,10 @@ class Fact:
         low: Lower end of the band.
         high: Upper end of the band.
         rule: How a value and its CI pass (see :data:`RULES`).
+        depends: What the model's value runs through: mechanism parameters (paths under
+            ``params``) and city inputs (``city.<name>``, :data:`cspsim.config.evidence.
+            CITY_INPUTS`). The fact's label (fitted, echo, predicted) is derived from their
+            declarations (:mod:`cspsim.validation.labels`).
     """
 
     key: str
@@ -43,6 +81,7 @@ class Fact:
     low: float
     high: float
     rule: str = "within"
+    depends: tuple[str, ...] = ()
 
     def passes(self, value: float, ci_low: float, ci_high: float) -> bool:
         """Whether a value (with its CI) meets the fact."""
@@ -63,6 +102,7 @@ def _sf_type_facts() -> list[Fact]:
         "disorder": ("Vandalism", 0.403, 0.541),
         "property": ("CarTheft", 0.312, 0.466),
     }
+    depends = ("city.sf2012", *_RECORDING)
     facts = []
     for model_type, (sf_type, top10, g) in observed.items():
         facts.append(
@@ -73,6 +113,7 @@ def _sf_type_facts() -> list[Fact]:
                 f"share of simulated recorded {model_type} crime (first 184 days) in the top 10%",
                 round(top10 - 0.05, 2),
                 round(top10 + 0.05, 2),
+                depends=depends,
             )
         )
         facts.append(
@@ -83,6 +124,7 @@ def _sf_type_facts() -> list[Fact]:
                 f"Gini of simulated recorded {model_type} crime over places (first 184 days)",
                 round(g - 0.05, 2),
                 round(g + 0.05, 2),
+                depends=depends,
             )
         )
         facts.append(
@@ -93,6 +135,7 @@ def _sf_type_facts() -> list[Fact]:
                 f"Spearman rho over places: mean simulated recorded {model_type} vs observed",
                 0.5,
                 1.0,
+                depends=depends,
             )
         )
     return facts
@@ -106,6 +149,7 @@ FACTS: tuple[Fact, ...] = (
         "reported / true violent offences, baseline year",
         0.38,
         0.48,
+        depends=("reporting.base_probability", "reporting.trust_effect", "residents.trust_mean"),
     ),
     Fact(
         "reporting_property",
@@ -114,6 +158,7 @@ FACTS: tuple[Fact, ...] = (
         "reported / true property offences, baseline year",
         0.27,
         0.34,
+        depends=("reporting.base_probability", "reporting.trust_effect", "residents.trust_mean"),
     ),
     Fact(
         "sf_top10_all",
@@ -122,6 +167,7 @@ FACTS: tuple[Fact, ...] = (
         "share of simulated recorded crime (4 types, first 184 days) in the top 10% of places",
         0.40,
         0.50,
+        depends=("city.sf2012", *_RECORDING),
     ),
     Fact(
         "sf_gini_all",
@@ -130,6 +176,7 @@ FACTS: tuple[Fact, ...] = (
         "Gini of simulated recorded crime (4 types, first 184 days) over places",
         0.52,
         0.62,
+        depends=("city.sf2012", *_RECORDING),
     ),
     *_sf_type_facts(),
     Fact(
@@ -139,6 +186,7 @@ FACTS: tuple[Fact, ...] = (
         "share of residents with >= 1 contact in the baseline year (Poisson within agents)",
         0.15,
         0.25,
+        depends=_CONTACTS,
     ),
     Fact(
         "contact_police_initiated",
@@ -147,6 +195,7 @@ FACTS: tuple[Fact, ...] = (
         "police-initiated / all contacts, baseline year",
         0.40,
         0.60,
+        depends=_CONTACTS,
     ),
     Fact(
         "high_confidence",
@@ -155,6 +204,7 @@ FACTS: tuple[Fact, ...] = (
         "share of residents with trust >= 0.6, baseline year mean",
         0.43,
         0.57,
+        depends=("residents.trust_mean", "residents.trust_concentration"),
     ),
     Fact(
         "high_confidence_survey",
@@ -163,6 +213,12 @@ FACTS: tuple[Fact, ...] = (
         "share of survey answers on trust >= 4 of 5, baseline waves pooled",
         0.43,
         0.57,
+        depends=(
+            "residents.trust_mean",
+            "residents.trust_concentration",
+            "survey.response_base",
+            "survey.response_trust_effect",
+        ),
     ),
     Fact(
         "hotspot_treated",
@@ -172,6 +228,7 @@ FACTS: tuple[Fact, ...] = (
         "hotspot vs reactive",
         -0.16,
         -0.08,
+        depends=(*_DETERRENCE, "crime.near_repeat_branching", "crime.offender_travel"),
     ),
     Fact(
         "hotspot_surrounding",
@@ -182,6 +239,7 @@ FACTS: tuple[Fact, ...] = (
         -1.0,
         0.0,
         "ci_overlap",
+        depends=(*_DETERRENCE, "crime.near_repeat_spread", "crime.offender_travel"),
     ),
     Fact(
         "cp_trust",
@@ -191,6 +249,15 @@ FACTS: tuple[Fact, ...] = (
         0.02,
         1.0,
         "within_sig",
+        depends=(
+            "contacts.foot_informal_contacts_per_hour",
+            "contacts.negative_probability_informal",
+            "voice.attendance",
+            "voice.meeting_trust_gain",
+            "voice.responsiveness_trust_gain",
+            "voice.ignored_trust_loss",
+            *_TRUST,
+        ),
     ),
     Fact(
         "cp_satisfaction",
@@ -201,6 +268,12 @@ FACTS: tuple[Fact, ...] = (
         0.02,
         1.0,
         "within_sig",
+        depends=(
+            "contacts.foot_informal_contacts_per_hour",
+            "contacts.negative_probability_informal",
+            "voice.meeting_trust_gain",
+            *_TRUST,
+        ),
     ),
     Fact(
         "cp_crime",
@@ -209,6 +282,12 @@ FACTS: tuple[Fact, ...] = (
         "relative change in true crime city-wide (small: within +-5%)",
         -0.05,
         0.05,
+        depends=(
+            *_DETERRENCE,
+            "crime.compliance_trust_effect",
+            "crime.collective_efficacy_effect",
+            "engagement.efficacy_police_weight",
+        ),
     ),
     Fact(
         "pop_targeted",
@@ -217,6 +296,7 @@ FACTS: tuple[Fact, ...] = (
         "relative change in true crime at the problem-solving places",
         -0.40,
         -0.25,
+        depends=("strategy.problem_solving.max_reduction", "partners.problem_solving_boost"),
     ),
     Fact(
         "watch_covered",
@@ -225,23 +305,31 @@ FACTS: tuple[Fact, ...] = (
         "relative change in true victim crime (violent, property, disorder) at covered places",
         -0.26,
         -0.16,
+        depends=(
+            "crime.watch_effect",
+            "engagement.watch_participation",
+            "engagement.watch_trust_effect",
+        ),
     ),
     Fact(
         "summer_jobs_year1",
         "Summer jobs: participants' violent offending about -40% in year 1",
         "Heller 2014",
-        "relative change in participants' violent offending in their first "
-        "year vs the same residents in the baseline run (CRN)",
+        "relative change in participants' violent offences in their first year after "
+        "enrolment vs the same residents in the baseline run (CRN)",
         -0.50,
         -0.30,
+        depends=("programs.youth_jobs_effect", "programs.ramp_days", "programs.duration_days"),
     ),
     Fact(
         "summer_jobs_fade",
         "Summer jobs: the effect fades in year 2",
         "Heller 2014; Davis & Heller 2020",
-        "year-2 effect as a share of the year-1 effect (fading: < 0.5)",
+        "year-2 change in participants' violent offences as a share of the year-1 change "
+        "(fading: < 0.5)",
         0.0,
         0.5,
+        depends=("programs.youth_jobs_effect", "programs.fade_half_life_days"),
     ),
     Fact(
         "mh_low_level",
@@ -250,6 +338,7 @@ FACTS: tuple[Fact, ...] = (
         "relative change in true disorder + drugs offences at covered places",
         -0.40,
         -0.20,
+        depends=("programs.mental_health_effect",),
     ),
     Fact(
         "mh_serious",
@@ -258,6 +347,23 @@ FACTS: tuple[Fact, ...] = (
         "relative change in true violent + property offences at covered places (within +-5%)",
         -0.05,
         0.05,
+        depends=("programs.mental_health_effect", "crime.incapacitation_days"),
+    ),
+    Fact(
+        "pj_complaints",
+        "Procedural-justice training: complaints down by at most ~16% over two years",
+        "Wood, Tyler & Papachristos 2020; Wood et al. 2021 (revised: CIs include zero)",
+        "relative change in complaints filed over two years, procedural_justice vs reactive "
+        "(original estimate -10%; the corrected estimates are negative with CIs reaching 0)",
+        -0.16,
+        0.0,
+        depends=(
+            "contacts.procedural_justice_mitigation",
+            "contacts.procedural_justice_skill",
+            "accountability.complaint_probability",
+            "contacts.negative_probability_stop",
+            "contacts.negative_probability_call",
+        ),
     ),
     Fact(
         "columbus_spearman",
@@ -267,6 +373,18 @@ FACTS: tuple[Fact, ...] = (
         "and HOVAL only) vs observed CRIME",
         0.5,
         1.0,
+        depends=("city.columbus", "crime.disadvantage_rate_effect", *_RECORDING),
+    ),
+    Fact(
+        "columbus_beyond_input",
+        "Columbus 1980: the model ranks neighbourhoods better than its input index alone",
+        "Anselin 1988",
+        "Spearman rho of the simulated rates minus rho of the input index (-INC - HOVAL, "
+        "z-scores) with observed CRIME; passes when positive with a CI above 0",
+        0.0,
+        1.0,
+        "within_sig",
+        depends=("city.columbus", "crime.disadvantage_rate_effect", *_RECORDING),
     ),
 )
 

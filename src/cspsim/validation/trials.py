@@ -22,7 +22,7 @@ VICTIM = (VIOLENT, PROPERTY, DISORDER)
 #: Extra days run after two years so every first-cycle participant has two full years.
 FOLLOW_UP_SLACK = 60
 
-#: Trial name -> (strategy file, overrides, two-year run, keep offending pressure).
+#: Trial name -> (strategy file, overrides, two-year run, keep the youth-jobs participants).
 TRIALS: dict[str, tuple[str, tuple[str, ...], bool, bool]] = {
     "hotspot": ("hotspot", (), False, False),
     "community_policing": ("community_policing", (), False, False),
@@ -41,14 +41,16 @@ TRIALS: dict[str, tuple[str, tuple[str, ...], bool, bool]] = {
         False,
         False,
     ),
+    # Wood, Tyler & Papachristos 2020 followed complaints for two years.
+    "procedural_justice": ("procedural_justice", (), True, False),
 }
 
 
 def specs_for_seed(seed: int, days: int, overrides: tuple[str, ...] = ()) -> list[RunSpec]:
     """All runs of one seed: the (two-year) baseline, every trial, and Columbus."""
     long = 2 * days + FOLLOW_UP_SLACK
-    specs = [RunSpec("baseline", "reactive", seed, long, days, overrides=overrides, pressure=True)]
-    for name, (strategy, extra, two_years, pressure) in TRIALS.items():
+    specs = [RunSpec("baseline", "reactive", seed, long, days, overrides=overrides)]
+    for name, (strategy, extra, two_years, participants) in TRIALS.items():
         specs.append(
             RunSpec(
                 name,
@@ -57,7 +59,7 @@ def specs_for_seed(seed: int, days: int, overrides: tuple[str, ...] = ()) -> lis
                 long if two_years else days,
                 days,
                 overrides=overrides + extra,
-                pressure=pressure,
+                participants=participants,
             )
         )
     specs.append(RunSpec("columbus", "reactive", seed, days, days, city="columbus"))
@@ -74,25 +76,43 @@ def _masked_change(
     return float(relative_change(np.array([t]), np.array([b]))[0])
 
 
-def _participant_effects(treat: Trace, base: Trace, year: int) -> tuple[float, float]:
-    """Participants' violent offending vs the same residents in the baseline, years 1 and 2.
+def _participant_effects(
+    treat: Trace, base: Trace, year: int, arrests: bool = False
+) -> tuple[float, float]:
+    """Participants' violent offences vs the same residents in the baseline, years 1 and 2.
 
-    Participants are the at-risk residents enrolled in summer jobs early enough to be
-    followed for two full years after enrolment; each is compared with themself in the
-    baseline run on the same seed (the CRN counterfactual).
+    Participants are the resident agents enrolled in summer jobs early enough to be followed
+    for two full years after enrolment; each is compared with themself in the baseline run
+    on the same seed (the CRN counterfactual of a lottery loser). Offences are attributed to
+    offenders when they happen (:meth:`cspsim.model.world.World.pick_offender`).
+
+    Args:
+        treat: The summer-jobs run.
+        base: The baseline run of the same seed.
+        year: Days in a year.
+        arrests: Count violent-crime arrests instead (what Heller 2014 measured).
     """
-    since = treat.program_since
-    n_days = treat.pressure.shape[0]
-    cohort = np.flatnonzero((since >= 0) & (since + 2 * year <= n_days))
-    if len(cohort) == 0:
+    n_days = treat.presence.shape[0]
+    keep = treat.enrolled + 2 * year <= n_days
+    who, since = treat.participants[keep], treat.enrolled[keep]
+    if len(who) == 0:
         return float("nan"), float("nan")
+    size = 1 + int(
+        max(who.max(), treat.offences[:, 1].max(initial=0), base.offences[:, 1].max(initial=0))
+    )
+    start = np.full(size, -1, np.int64)
+    start[who] = since
     out = []
     for y in (0, 1):
-        t = b = 0.0
-        for i in cohort:
-            s = since[i] + y * year
-            t += float(treat.pressure[s : s + year, i].sum(dtype=np.float64))
-            b += float(base.pressure[s : s + year, i].sum(dtype=np.float64))
+        counts = []
+        for tr in (treat, base):
+            o = tr.offences[tr.offences[:, 2] == VIOLENT]
+            if arrests:
+                o = o[o[:, 3] == 1]
+            s0 = start[o[:, 1]]
+            inside = (s0 >= 0) & (o[:, 0] >= s0 + y * year) & (o[:, 0] < s0 + (y + 1) * year)
+            counts.append(int(inside.sum()))
+        t, b = counts
         out.append(t / b - 1.0 if b > 0 else float("nan"))
     return out[0], out[1]
 
@@ -117,6 +137,14 @@ def seed_effects(traces: dict[str, Trace], days: int) -> dict[str, float]:
     out["summer_jobs_year1"] = y1
     out["summer_jobs_year2"] = y2
     out["summer_jobs_fade"] = y2 / y1 if y1 < 0 else float("nan")
+    a1, a2 = _participant_effects(traces["summer_jobs"], base, days, arrests=True)
+    out["summer_jobs_arrests_year1"] = a1
+    out["summer_jobs_arrests_year2"] = a2
+    pj = traces["procedural_justice"]
+    out["pj_complaints"] = pj.scalars["complaints_2y"] / max(base.scalars["complaints_2y"], 1) - 1
+    out["pj_negative_contacts"] = (
+        pj.scalars["negative_contacts_2y"] / max(base.scalars["negative_contacts_2y"], 1) - 1
+    )
     mh = traces["responders"]
     out["mh_low_level"] = _masked_change(mh, base, mh.mask, (DISORDER, DRUGS), days)
     out["mh_serious"] = _masked_change(mh, base, mh.mask, (VIOLENT, PROPERTY), days)

@@ -35,6 +35,7 @@ class ProblemSolvingSettings:
         0.35,
         "share of opportunity",
         "reduction of a place's opportunity once solved",
+        source="Hinkle et al. 2020: -25% to -40% at targeted places (the shipped 0.35)",
         low=0,
         high=1,
     )

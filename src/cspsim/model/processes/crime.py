@@ -111,6 +111,7 @@ class CrimeProcess:
         active = r.propensity[idx] * (1.0 - r.jailed[idx]) * comply
         effect = self.program_effect(idx)  # (n_at_risk, 4) reductions 0-1
         weights = active[:, None] * (1.0 - effect)
+        self.offender_weights = weights  # who offends today, by type (arrests pick from it)
         places = r.place[idx]
         own = np.stack(
             [
@@ -123,10 +124,16 @@ class CrimeProcess:
         return (1.0 - tau) * own + tau * (w.place_w_t @ own)
 
     def motivation(self) -> np.ndarray:
-        """Motivated offenders relative to the start, shape (P, 4)."""
+        """Motivated offenders relative to the start, shape (P, 4).
+
+        Also keeps the share of each place's offending by outsiders
+        (:attr:`outsider_share`), which attributes offences to offenders.
+        """
         press = self.offender_pressure()
         ratio = np.divide(press, self.pressure0, out=np.ones_like(press), where=self.pressure0 > 0)
-        return OUTSIDER_SHARE + (1.0 - OUTSIDER_SHARE) * ratio
+        motivation = OUTSIDER_SHARE + (1.0 - OUTSIDER_SHARE) * ratio
+        self.outsider_share = OUTSIDER_SHARE / np.maximum(motivation, 1e-12)
+        return motivation
 
     def expected(
         self,

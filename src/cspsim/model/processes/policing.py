@@ -485,7 +485,10 @@ def make_arrests(
     reference_cynicism: float,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """Decide arrests for recorded offences and pick the arrestee (an at-risk resident nearby).
+    """Decide arrests for recorded offences; the arrestee is the offence's offender.
+
+    ``offences.arrest`` flags every arrest (clearance, outsiders included); the returned
+    arrestees are the modelled residents among them (:func:`resident_arrests`).
 
     The chance of an arrest is the offence type's clearance rate, higher when the victim or
     witness trusts the police (they cooperate; Tyler & Fagan 2008) and lower in cynical
@@ -500,7 +503,7 @@ def make_arrests(
         rng: The ``arrests`` stream of the day.
 
     Returns:
-        Resident index of each arrestee (one per arrest), in offence order.
+        Resident index of each arrested resident, in offence order.
     """
     pp = params.police
     p0 = np.asarray(pp.arrest_probability)
@@ -512,12 +515,16 @@ def make_arrests(
         - pp.cynicism_arrest_effect * (cynicism - reference_cynicism)
     )
     prob = 1.0 / (1.0 + np.exp(-x))
-    u = rng.random((len(offences.place), 2))
-    offences.arrest = offences.recorded & (u[:, 0] < prob)
-    places = offences.place[offences.arrest]
-    # Offender: an at-risk resident of the offence's place, else of the neighbourhood, else
-    # of the city (offenders mostly live near where they offend; Bernasco 2005).
-    return world.pick_at_risk_near(places, u[offences.arrest, 1])
+    offences.arrest = offences.recorded & (rng.random(len(offences.place)) < prob)
+    # The arrestee is the offender (drawn when the offence happened: an at-risk resident of
+    # the place by how much each offends; offenders mostly live near where they offend:
+    # Bernasco 2005). Arresting an outsider counts as an arrest but touches no resident.
+    return offences.offender[resident_arrests(offences)]
+
+
+def resident_arrests(offences: Offences) -> np.ndarray:
+    """Which offences led to the arrest of a modelled resident (not an outsider)."""
+    return offences.arrest & (offences.offender >= 0)
 
 
 def apply_contacts(police: Police, legitimacy: Legitimacy, contacts: Contacts) -> None:
@@ -564,7 +571,7 @@ def apply_arrests(
     k = world.residents_per_agent
     if len(arrestee) == 0:
         return
-    days = np.asarray(crime_pars.incapacitation_days)[offences.kind[offences.arrest]]
+    days = np.asarray(crime_pars.incapacitation_days)[offences.kind[resident_arrests(offences)]]
     # jailed is the share of the agent's k people in jail; it drains at 1/mean_days per
     # day, so an arrest adds days/mean_days person-shares to keep person-days right.
     add = (days / jail.mean_days / k).astype(np.float32)

@@ -31,6 +31,7 @@ class Offences:
         discovered: Found by a patrol (and not reported).
         recorded: Reported or discovered.
         arrest: An arrest followed.
+        offender: At-risk resident agent who committed it (-1: an outsider or not yet drawn).
     """
 
     place: np.ndarray
@@ -40,6 +41,7 @@ class Offences:
     discovered: np.ndarray
     recorded: np.ndarray
     arrest: np.ndarray
+    offender: np.ndarray | None = None
 
 
 def expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
