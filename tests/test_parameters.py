@@ -428,6 +428,9 @@ EXEMPT: dict[str, str] = {
     # column's values) is read by no model, viz or report code.
     "city.cache": "speed only: reuses a cached build of the same city",
     "city.progress": "display only: a progress bar of the build stages on standard error",
+    # How a run is carried out (issue 9): not part of a run's identity (sim.NOT_IN_IDENTITY).
+    "sim.allow_large": "permission only: skips the memory check before building",
+    "sim.progress": "display only: a progress bar of the days on standard error",
     "city.commercial_column": (
         "read by no mechanism yet (pending: a model reading City.commercial, e.g. "
         "place_manager_guardianship of docs/sources/legitimacy.md); the gis files have a "
