@@ -114,14 +114,24 @@ def city_label(config: dict[str, Any]) -> str:
     return kind
 
 
+def _is_city_key(key: str) -> bool:
+    return key == "city" or key.startswith("city.")
+
+
 def _labels(jobs: list[dict[str, Any]]) -> dict[str, str]:
-    """Scenario label of each job: its arm, else the overrides that vary (seed aside)."""
+    """Scenario label of each job: its arm, else the overrides that vary (seed aside).
+
+    Overrides of the city are left out: runs of different cities are reported in sections
+    of their own, where the same scenario has the same name (and the same baseline).
+    """
     keys: dict[str, set[str]] = {}
     for job in jobs:
         for line in job["overrides"]:
             k, _, v = line.partition("=")
             keys.setdefault(k.lstrip("+~"), set()).add(v)
-    varying = sorted(k for k, vs in keys.items() if len(vs) > 1 and k != "seed")
+    varying = sorted(
+        k for k, vs in keys.items() if len(vs) > 1 and k != "seed" and not _is_city_key(k)
+    )
     out = {}
     for job in jobs:
         if job.get("arm"):

@@ -49,6 +49,9 @@ REUSE_STALE_ENV = "CSPSIM_REUSE_STALE"
 SWEEP_PID_ENV = "CSPSIM_SWEEP_PID"
 #: What happened while Hydra composed and ran (read by :func:`main` after Hydra exits).
 _STATE: dict[str, Any] = {"task_started": False, "compose_error": None}
+# A joblib worker of a sweep (it imports this module with its first run) exits as soon as
+# the sweep's process is gone, so no run finishes after the sweep was killed.
+watchdog.watch_sweep(os.environ.get(SWEEP_PID_ENV))
 
 
 def unknown_keys(node: DictConfig, obj: object, prefix: str = "") -> list[str]:
@@ -91,8 +94,6 @@ def app(dcfg: DictConfig) -> None:
     hc = HydraConfig.get()
     run_dir = Path(hc.runtime.output_dir)
     multirun = hc.mode == RunMode.MULTIRUN
-    if multirun:
-        watchdog.watch_sweep(os.environ.get(SWEEP_PID_ENV))
     cfg: RunConfig | None = None
     try:
         cfg = to_run_config(dcfg)
@@ -198,9 +199,13 @@ def main() -> None:
     input). A refused user config file (:mod:`cspsim.cli.guard`) gets no run directory.
     """
     os.environ[SWEEP_PID_ENV] = str(os.getpid())
+    watchdog.stop_workers_on_signals()
     _remember_compose_errors()
     try:
         app()
+    except KeyboardInterrupt:
+        watchdog.kill_descendants()
+        raise
     except SystemExit as exc:
         error = _STATE["compose_error"]
         if exc.code == 1 and error is not None and not _STATE["task_started"]:

@@ -12,6 +12,7 @@ shares no seed with the baseline is left out of the comparison and said so
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pandas as pd
@@ -46,7 +47,8 @@ def city_groups(rs: RunSet, summary: pd.DataFrame) -> list[tuple[str, RunSet, pd
 
 def city_dir(label: str) -> str:
     """The directory of a city's figures and tables inside the report directory."""
-    return f"cities/{safe_component(label)}"
+    slug = re.sub(r"[^\w.=+-]+", "_", label).strip("_")
+    return f"cities/{safe_component(slug or 'city')}"
 
 
 def paired_seeds(summary: pd.DataFrame, baseline: str) -> dict[str, int]:
