@@ -1,6 +1,8 @@
 """The calibration's analysis: the measures it fits, read from a run's tables, and the loss.
 
-Targets and bands are those of DESIGN.md "Calibration targets"; each measure is computed
+Targets and bands are those of DESIGN.md "Calibration targets"; each target is named by the
+key of its fact in :data:`cspsim.validation.targets.FACTS` (one name, one fact, one band
+everywhere: a fitted parameter's ``targets=`` names these keys). Each measure is computed
 from the standard outputs (events, timeseries, places), so any run can be scored. The design
 that asks for trials and writes the fitted config is :mod:`cspsim.experiments.calibrate`;
 it leaves its trials and fit under :data:`OUT_DIR` of the sweep directory.
@@ -21,14 +23,14 @@ from cspsim.analysis.runs import RunSet
 #: Directory (in the sweep directory) of the calibration's ``trials.csv`` and ``fit.csv``.
 OUT_DIR = "calibration"
 
-#: Targets of DESIGN.md "Calibration targets": name -> (low, high, weight).
+#: Targets of DESIGN.md "Calibration targets": fact key -> (low, high, weight).
 TARGETS: dict[str, tuple[float, float, float]] = {
     "reporting_violent": (0.38, 0.48, 1.0),
     "reporting_property": (0.27, 0.34, 1.0),
     "contact_share": (0.15, 0.25, 1.0),
-    "police_initiated_share": (0.40, 0.60, 1.0),
+    "contact_police_initiated": (0.40, 0.60, 1.0),
     "high_confidence": (0.43, 0.57, 1.0),
-    "top10_recorded_share": (0.40, 0.50, 0.5),
+    "sf_top10_all": (0.40, 0.50, 0.5),
 }
 
 
@@ -77,9 +79,9 @@ def calibration_metrics(rs: RunSet) -> pd.DataFrame:
                 "reporting_violent": float(e.get("violent", np.nan)),
                 "reporting_property": float(e.get("property", np.nan)),
                 "contact_share": float(share),
-                "police_initiated_share": float(summary.loc[r.run_dir, "police_initiated_share"]),
+                "contact_police_initiated": float(summary.loc[r.run_dir, "police_initiated_share"]),
                 "high_confidence": float(ts[ts["filename"].map(ts_run) == r.run_dir]["hc"].iloc[0]),
-                "top10_recorded_share": float(top[:k].sum() / max(top.sum(), 1)),
+                "sf_top10_all": float(top[:k].sum() / max(top.sum(), 1)),
             }
         )
     return pd.DataFrame(rows)
