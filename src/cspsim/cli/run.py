@@ -149,13 +149,25 @@ def _remember_compose_errors() -> None:
     ConfigLoaderImpl.load_configuration = load_configuration  # type: ignore[method-assign]
 
 
-def _composable(overrides: list[str], config_dir: str | None) -> DictConfig | None:
-    """The config of as many of ``overrides`` as compose (Hydra config included)."""
+def _composable(
+    overrides: list[str], config_dir: str | None, message: str = ""
+) -> DictConfig | None:
+    """The config of as many of ``overrides`` as compose (Hydra config included).
+
+    First without the overrides the error message names (one composition), else one by one.
+    """
     from hydra import compose, initialize_config_dir
 
     extra = [f"hydra.searchpath=[file://{os.path.abspath(config_dir)}]"] if config_dir else []
+    named = [o for o in overrides if o.partition("=")[0].lstrip("+~") in message]
     kept: list[str] = []
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        if named:
+            try:
+                rest = [o for o in overrides if o not in named]
+                return compose("config", overrides=[*extra, *rest], return_hydra_config=True)
+            except Exception:  # the error lies elsewhere too: one by one
+                pass
         for line in [*extra, *overrides]:
             try:
                 compose("config", overrides=[*kept, line], return_hydra_config=True)
@@ -177,7 +189,7 @@ def _record_compose_failure(exc: BaseException, argv: list[str]) -> None:
     if args.multirun or args.cfg or args.info or args.help or args.hydra_help:
         print(f"cspsim-run: error: {message}", file=sys.stderr)
         return
-    composed = _composable(list(args.overrides), args.config_dir)
+    composed = _composable(list(args.overrides), args.config_dir, message)
     run_dir = None
     if composed is not None:
         try:
