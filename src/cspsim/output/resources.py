@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from cspsim.errors import ResourceError
 
 #: Bytes per resident agent (state arrays, indices, Mesa views), measured 71.
@@ -165,7 +167,8 @@ def estimate_city(city: Any, cfg: Any) -> RunEstimate:
     population = float(city.population.sum())
     agents = int(round(population / float(cfg.city.residents_per_agent)))
     observed = getattr(city, "observed_crime", None)
-    per_day = float(observed.sum()) if observed is not None else None
+    # Types without data are NaN (a city file with fewer crime columns than types).
+    per_day = float(np.nansum(observed)) if observed is not None else None
     return estimate(agents, int(city.n_places), population, cfg, per_day)
 
 
