@@ -77,6 +77,10 @@ def run_design(ctx: SweepContext) -> None:
     targets = {k: tuple(map(float, v)) for k, v in (opts.get("targets") or TARGETS).items()}
     point = ctx.grid[0] if ctx.grid else []
     base = [line for line in point if not line.startswith("seed=")]
+    unfitted = declared_fitted_elsewhere(params)
+    if unfitted:
+        log.warning("declared fitted in params.py but not fitted here: %s", ", ".join(unfitted))
+        ctx.notes["declared_fitted_not_calibrated"] = unfitted
     values = {n: OmegaConf.select(ctx.config, n) for n in params}
     current = {n: float(v) for n, v in values.items() if isinstance(v, (int, float))}
     fitted = current
@@ -86,6 +90,14 @@ def run_design(ctx: SweepContext) -> None:
     if int(post.get("draws", 0) or 0) > 0:
         run_posterior(ctx, params, targets, base, fitted, post)
     ctx.write_manifest()
+
+
+def declared_fitted_elsewhere(params: dict[str, Any]) -> list[str]:
+    """Parameters declared ``kind="fitted"`` in params.py that ``parameters`` does not fit."""
+    from cspsim.config.evidence import declarations
+
+    searched = {n.rpartition(".")[0] if n.rpartition(".")[2].isdigit() else n for n in params}
+    return sorted(d.path for d in declarations() if d.kind == "fitted" and d.path not in searched)
 
 
 def run_point_fit(
