@@ -325,3 +325,18 @@ def test_kill_corrupt_edit_and_resume(user_city, tmp_path: Path) -> None:
     assert kept_run.returncode == 0, kept_run.stderr
     rs = collect_runs(sweep)
     assert len(rs.runs) == 4 and len(rs.reused_stale) == 4 and not rs.stale
+
+
+def test_an_edited_user_strategy_file_is_redone_not_refused(tmp_path: Path) -> None:
+    """Its config changed with the file: the same run, stale (not another run's directory)."""
+    strategy = tmp_path / "mine.yaml"
+    strategy.write_text("name: mine\npatrol:\n  hotspot_share: 0.05\n")
+    inputs = {"config:strategy/mine.yaml": strategy}
+    run_dir = tmp_path / "run"
+    run_one(tiny_config(overrides=["strategy.patrol.hotspot_share=0.05"]), run_dir, inputs=inputs)
+    strategy.write_text("name: mine\npatrol:\n  hotspot_share: 0.1\n")
+    cfg = tiny_config(overrides=["strategy.patrol.hotspot_share=0.1"])
+    state = inspect_run(run_dir, cfg, inputs)
+    assert state.status == "stale" and state.same_config is True
+    meta = run_one(cfg, run_dir, inputs=inputs)
+    assert not meta.get("skipped") and meta["config"]["strategy"]["patrol"]["hotspot_share"] == 0.1

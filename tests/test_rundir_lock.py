@@ -280,3 +280,22 @@ def _not_zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
     except OSError:
         return False
+
+
+def test_a_resumed_sweep_never_overwrites_runs_of_another_config(tmp_path: Path) -> None:
+    """Same run directories, another config (sim.days left out of the names): refused,
+    listed in the report, the runs untouched."""
+    sweep = tmp_path / "sweep"
+    names = "hydra.job.config.override_dirname.exclude_keys=[hydra.sweep.dir,sim.days]"
+    base = [CSPSIM_RUN, "-m", *TINY, "seed=0,1", names, "hydra/launcher=basic",
+            f"hydra.sweep.dir={sweep}"]  # fmt: skip
+    run = {"cwd": tmp_path, "capture_output": True, "text": True, "timeout": 300}
+    first = subprocess.run([*base, "hydra.callbacks.report.enabled=false"], **run, env=clean_env())
+    assert first.returncode == 0, first.stderr
+    dirs = sorted(p.parent for p in sweep.rglob("run.json"))
+    before = {d: digest(d) for d in dirs}
+    second = subprocess.run([*base[:-1], "sim.days=6", base[-1]], **run, env=clean_env())
+    assert "another config" in second.stdout + second.stderr
+    assert {d: digest(d) for d in dirs} == before
+    report = (sweep / "report.md").read_text()
+    assert "**2 of another config**" in report and "0 complete run(s) counted" in report

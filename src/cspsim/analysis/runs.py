@@ -48,6 +48,8 @@ class RunSet:
             counted; a resume runs them again).
         reused_stale: Stale runs a resume kept (``--reuse-stale``), and why they are stale
             (counted, and labelled in the report).
+        other_config: Runs the manifest expects whose directory holds a run of another
+            config (never overwritten, not counted), and why.
         manifest: The sweep manifest, if any.
     """
 
@@ -61,6 +63,7 @@ class RunSet:
     damaged: dict[str, str] = field(default_factory=dict)
     stale: dict[str, str] = field(default_factory=dict)
     reused_stale: dict[str, str] = field(default_factory=dict)
+    other_config: dict[str, str] = field(default_factory=dict)
     manifest: dict[str, Any] | None = None
 
     def files(self, table: str) -> list[str]:
@@ -177,9 +180,14 @@ def collect_runs(root: Path, only: list[Path] | None = None, dedup: bool = True)
     else:
         labels = {}
         candidates = sorted(found)
+    notes = (manifest or {}).get("notes") or {}
+    other = notes.get("other_config") if isinstance(notes, dict) else None
     rows, seen = [], {}
     for run_dir in candidates:
         rel = _rel(root, run_dir)
+        if isinstance(other, dict) and rel in other:
+            rs.other_config[rel] = str(other[rel])
+            continue
         state = inspect_run(run_dir)
         if not _sort(rs, rel, state, expected=run_dir in jobs or only is not None):
             continue

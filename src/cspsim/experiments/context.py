@@ -138,6 +138,7 @@ class SweepContext:
         self.notes: dict[str, Any] = {}  # what a design wants the report to know
         self.returns: list[Any] = []
         self._job_idx = 0
+        self._cannot_start = 0
         self.sweep_dir.mkdir(parents=True, exist_ok=True)
         OmegaConf.save(self.config, self.sweep_dir / "multirun.yaml")
         self._started = dt.datetime.now().isoformat(timespec="seconds")
@@ -169,9 +170,14 @@ class SweepContext:
         self.jobs.extend(jobs)
         self.write_manifest()
         todo = [(j, self._lines(j)) for j in jobs]
+        self._cannot_start = 0
         todo = [(j, lines) for j, lines in todo if not self._complete(lines)]
-        if len(todo) < len(jobs):
-            log.info("%d of %d runs already complete (skipped)", len(jobs) - len(todo), len(jobs))
+        skipped = len(jobs) - len(todo) - self._cannot_start
+        if skipped:
+            log.info("%d of %d runs already complete (skipped)", skipped, len(jobs))
+        if self._cannot_start:
+            log.error("%d of %d runs cannot start (see run.json)", self._cannot_start, len(jobs))
+            self.write_manifest()  # with the notes of runs of another config
         batch_size = self.sweeper.max_batch_size or len(todo) or 1
         for start in range(0, len(todo), batch_size):
             batch = [j for j, _ in todo[start : start + batch_size]]
@@ -234,6 +240,7 @@ class SweepContext:
             run_dir = self.sweep_dir / _subdir_of(lines)
             record_failure(run_dir, None, ConfigError(error_text(exc)))
             log.error("run %s cannot start: %s", run_dir, error_text(exc))
+            self._cannot_start += 1
             return True
         run_dir = Path(str(cfg.hydra.sweep.dir)) / str(cfg.hydra.sweep.subdir)
         if not (run_dir / "run.json").exists():
@@ -245,14 +252,30 @@ class SweepContext:
         except Exception:  # an invalid config: let the run record its error
             return False
         state = inspect_run(run_dir, run_cfg, run_inputs(run_cfg))  # type: ignore[arg-type]
-        if state.same_config is False:
-            return False  # the run refuses the directory and says why
+        if state.same_config is False and state.status != "missing":
+            return self._refuse(run_dir, state.status)
         if state.status == "stale" and self.reuse_stale:
             keep_stale(run_dir, state)
             return True
         if state.status in ("stale", "damaged"):
             log.warning("%s is %s (%s): it runs again", run_dir, state.status, state.reason)
         return state.status == "complete"
+
+    def _refuse(self, run_dir: Path, status: str) -> bool:
+        """A job whose directory holds a run of another config: not launched, noted.
+
+        The run there is never overwritten; the manifest's notes list it (``other_config``)
+        so that the report says why the job has no run of its own.
+        """
+        rel = str(run_dir.relative_to(self.sweep_dir))
+        reason = (
+            f"holds a {status} run of another config (the sweep's config changed since); "
+            "it is never overwritten: use a new hydra.sweep.dir or move it away"
+        )
+        self.notes.setdefault("other_config", {})[rel] = reason
+        log.error("run %s not launched: %s", run_dir, reason)
+        self._cannot_start += 1
+        return True
 
     @property
     def reuse_stale(self) -> bool:

@@ -43,7 +43,9 @@ class RunState:
         reason: Why (for ``damaged``, ``stale``, ``failed``: the error).
         meta: ``run.json`` when it could be read as an object.
         same_config: For a complete, stale or damaged run checked against a config:
-            whether it is a run of that config (None when no config was given).
+            whether it is a run of that config (None when no config was given). A run
+            whose config differs because one of its input files changed (a user's strategy
+            file edited) is the same run, stale.
         reused_stale: ``run.json`` says a resume kept it although stale (``--reuse-stale``).
     """
 
@@ -138,6 +140,16 @@ def stale_reason(meta: dict[str, Any], inputs: dict[str, Path] | None = None) ->
         return "made by another version of the model code"
     if model.get("packages") != now["packages"]:
         return f"made with other package versions ({model.get('packages')} now {now['packages']})"
+    return input_change(meta, inputs)
+
+
+def input_change(meta: dict[str, Any], inputs: dict[str, Path] | None = None) -> str | None:
+    """Which input file of a run changed or is gone since it ran (None: none did).
+
+    Args:
+        meta: The run's ``run.json``.
+        inputs: See :func:`stale_reason`.
+    """
     recorded = meta.get("inputs") if isinstance(meta.get("inputs"), dict) else {}
     current = hash_inputs(inputs or {})
     for role in sorted(inputs or {}):
@@ -187,6 +199,8 @@ def inspect_run(
     if status != "complete":
         return RunState("damaged", f"run.json: unknown status {status!r}", meta)
     same = None if cfg is None else identity(meta["config"]) == identity(config_dict(cfg))
+    if same is False and input_change(meta, inputs):
+        same = True  # its config changed with an input file (a user's strategy file): redo it
     reused = isinstance(meta.get("reused_stale"), dict)
     error = _table_error(run_dir, meta.get("tables"))
     if error:

@@ -43,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cspsim-report: error: {args.directory} is not a directory", file=sys.stderr)
         return 2
     rs = collect_runs(args.directory)
-    if rs.runs.empty and not (rs.failed or rs.missing or rs.incomplete or rs.damaged or rs.stale):
+    listed = (rs.failed, rs.missing, rs.incomplete, rs.damaged, rs.stale, rs.other_config)
+    if rs.runs.empty and not any(listed):
         print(f"cspsim-report: error: no run (run.json) under {args.directory}", file=sys.stderr)
         return 2
     md = build_report(args.directory, args.out)
@@ -53,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         ("damaged", rs.damaged),
         ("stale", rs.stale),
         ("stale kept", rs.reused_stale),
+        ("of another config", rs.other_config),
         ("missing", rs.missing),
         ("incomplete", rs.incomplete),
         ("duplicate", rs.duplicates),

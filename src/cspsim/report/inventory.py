@@ -24,6 +24,7 @@ def summary_lines(rs: RunSet) -> list[str]:
         (rs.failed, "**{} failed** (errors below; not counted)."),
         (rs.damaged, "**{} damaged** (a table or run.json changed or truncated; not counted)."),
         (rs.stale, "**{} stale** (input files or model changed since; not counted)."),
+        (rs.other_config, "**{} of another config** (not overwritten, not counted)."),
         (rs.missing, "**{} missing** (never started or killed before writing)."),
         (rs.incomplete, "**{} incomplete** (killed or still running; not counted)."),
         (rs.reused_stale, "{} stale run(s) kept with --reuse-stale (counted; listed below)."),
@@ -55,6 +56,7 @@ def inventory(doc: Document, rs: RunSet) -> None:
         ("Damaged runs", [f"`{k}`: {v}" for k, v in rs.damaged.items()]),
         ("Stale runs", [f"`{k}`: {v}" for k, v in rs.stale.items()]),
         ("Stale runs kept (--reuse-stale)", [f"`{k}`: {v}" for k, v in rs.reused_stale.items()]),
+        ("Runs of another config", [f"`{k}`: {v}" for k, v in rs.other_config.items()]),
         ("Missing runs", [f"`{k}`" for k in rs.missing]),
         ("Incomplete runs", [f"`{k}`" for k in rs.incomplete]),
     ):
