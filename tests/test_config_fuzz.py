@@ -293,3 +293,20 @@ def test_cli_wrong_types_write_a_failed_run_json(
         tmp_path_factory.mktemp("fuzz"), f"{path}={WRONG_TYPE_TEXT[_base(hint)]}"
     )
     _assert_failed(proc, meta, path)
+
+
+def test_sweep_job_with_a_wrong_type_records_its_failure(tmp_path: Path) -> None:
+    """In a sweep, a job whose override does not compose fails alone, with its run.json."""
+    sweep = tmp_path / "sweep"
+    env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
+    env.pop("CSPSIM_SWEEP_PID", None)
+    proc = subprocess.run(
+        [CSPSIM_RUN, "-m", *TINY[:-1], "sim.days=abc,5", "hydra/launcher=basic",
+         "hydra.callbacks.report.enabled=false", f"hydra.sweep.dir={sweep}"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    metas = {p.parent.name: json.loads(p.read_text()) for p in sweep.rglob("run.json")}
+    assert metas["sim.days=abc"]["status"] == "failed"
+    assert "sim.days" in metas["sim.days=abc"]["error"]
+    assert metas["sim.days=5"]["status"] == "complete"
