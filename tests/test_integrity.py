@@ -340,3 +340,18 @@ def test_an_edited_user_strategy_file_is_redone_not_refused(tmp_path: Path) -> N
     assert state.status == "stale" and state.same_config is True
     meta = run_one(cfg, run_dir, inputs=inputs)
     assert not meta.get("skipped") and meta["config"]["strategy"]["patrol"]["hotspot_share"] == 0.1
+
+
+def test_damaged_manifest_and_jobs_of_another_config(tmp_path: Path) -> None:
+    from cspsim.output import MANIFEST, write_json_atomic
+
+    root = tmp_path / "sweep"
+    run_one(tiny_config(), root / "a")
+    run_one(tiny_config(seed=1), root / "b")
+    (root / MANIFEST).write_text("[1, 2]")  # damaged: the directory is read as it is
+    assert sorted(collect_runs(root).runs["rel"]) == ["a", "b"]
+    jobs = [{"subdir": s, "overrides": [], "arm": None} for s in ("a", "b")]
+    notes = {"other_config": {"b": "holds a complete run of another config"}}
+    write_json_atomic(root / MANIFEST, {"design": "grid", "jobs": jobs, "notes": notes})
+    for rs in (collect_runs(root), collect_runs(root, only=[root / "a", root / "b"])):
+        assert list(rs.runs["rel"]) == ["a"] and list(rs.other_config) == ["b"]

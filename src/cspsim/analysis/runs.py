@@ -160,9 +160,10 @@ def collect_runs(root: Path, only: list[Path] | None = None, dedup: bool = True)
         dedup: Count one run per distinct config (designs may repeat a point on purpose).
     """
     root = Path(root)
-    manifest = read_manifest(root) if only is None else None
-    if manifest is not None and not isinstance(manifest.get("jobs", []), list):
-        manifest = None  # a damaged manifest: read the directory as it is
+    written = read_manifest(root)
+    if not isinstance(written, dict) or not isinstance(written.get("jobs", []), list):
+        written = None  # a damaged manifest: read the directory as it is
+    manifest = written if only is None else None
     found = _run_dirs(root) if only is None else set()
     rs = RunSet(root=root, runs=pd.DataFrame(), manifest=manifest)
     jobs: dict[Path, dict[str, Any]] = {}
@@ -180,7 +181,8 @@ def collect_runs(root: Path, only: list[Path] | None = None, dedup: bool = True)
     else:
         labels = {}
         candidates = sorted(found)
-    notes = (manifest or {}).get("notes") or {}
+    # Jobs a sweep (or a design reading its own jobs) did not run: another config is there.
+    notes = (written or {}).get("notes") or {}
     other = notes.get("other_config") if isinstance(notes, dict) else None
     rows, seen = [], {}
     for run_dir in candidates:
