@@ -273,3 +273,17 @@ def test_shipped_configs_pass_the_data_rules() -> None:
         for path in sorted((CONFIG_DIR / group).glob("*.yaml")):
             rel = f"{group}/{path.stem}"
             assert guard.user_file_problem(rel, {}, OmegaConf.load(path), []) is None, path
+
+
+def test_experimental_rerun_of_a_pickle_is_refused(tmp_path: Path, marker: Path) -> None:
+    """Hydra's --experimental-rerun unpickles a file: a pickle can run code."""
+    import pickle
+
+    class Payload:
+        def __reduce__(self):  # unpickling calls Path.touch(marker)
+            return (Path.touch, (marker,))
+
+    pkl = tmp_path / "config.pickle"
+    pkl.write_bytes(pickle.dumps(Payload()))
+    proc = cspsim_run(["--experimental-rerun", str(pkl)], tmp_path)
+    assert_refused(proc, marker, ["--experimental-rerun"])

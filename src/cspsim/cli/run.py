@@ -210,6 +210,14 @@ def main() -> None:
     overrides that do compose and the error recorded there; the exit status is 2 (bad
     input). A refused user config file (:mod:`cspsim.cli.guard`) gets no run directory.
     """
+    if any(a.split("=")[0] == "--experimental-rerun" for a in sys.argv[1:]):
+        # Hydra unpickles that file: running it would run whatever code the pickle holds.
+        print(
+            "cspsim-run: error: UserConfigRefused: --experimental-rerun loads a pickle, "
+            "which can run code; rerun with the run's overrides (its .hydra/overrides.yaml)",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
     os.environ[SWEEP_PID_ENV] = str(os.getpid())
     watchdog.stop_workers_on_signals()
     _remember_compose_errors()
