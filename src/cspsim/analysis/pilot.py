@@ -13,7 +13,14 @@ after the start) the evaluation the city would run is repeated on the first
   (:func:`cspsim.analysis.did.did_2x2`), on the waves within the window;
 * **the truth**, by common random numbers: the pilot run minus the counterfactual run at the
   treated places in the pilot months, for true crime (and recorded crime, and each survey
-  answer); and the DiD on true crime (an evaluator who saw every offence).
+  answer); and the DiD on true crime (an evaluator who saw every offence);
+* **a placebo**: the same evaluation, with the same treated and control neighbourhoods, of
+  the counterfactual run (no strategy anywhere). Its rejection rate is the evaluation's
+  false-positive rate for this design, at no extra run; cluster-robust intervals with few
+  treated neighbourhoods are known to be too narrow (Conley & Taber 2011; MacKinnon & Webb
+  2017), and the placebo shows by how much.
+
+Survey waves up to the start day are pre waves; waves in the ``d`` months after it are post.
 
 Over the replicates of a size and duration: **power** (the share of replicates whose
 evaluation detects the effect in the direction of the true effect on true crime), the
@@ -174,11 +181,12 @@ def replicate_estimates(rs: RunSet) -> pd.DataFrame:
 
     Columns: ``size, seed, duration, run_dir``; for the recorded-crime DiD ``rec_coef,
     rec_low, rec_high, rec_pct, rec_detect``; for the DiD on true crime ``tdid_coef,
-    tdid_low, tdid_high, tdid_pct, tdid_detect``; the truth by common random numbers
+    tdid_low, tdid_high, tdid_pct, tdid_detect``; the placebo ``plc_coef, plc_low,
+    plc_high``; the truth by common random numbers
     ``true_coef`` (offences per treated place-month), ``true_pct`` (true crime),
     ``true_rec_pct`` (recorded crime); ``bias_pct`` (``rec_pct - true_pct``); and per
     survey answer ``<answer>_coef, <answer>_low, <answer>_high, <answer>_detect,
-    <answer>_true`` (Likert points).
+    <answer>_true, <answer>_plc_low, <answer>_plc_high`` (Likert points).
     """
     setup = PilotSetup.from_manifest(rs.manifest)
     if setup is None or rs.runs.empty:
@@ -215,6 +223,9 @@ def replicate_estimates(rs: RunSet) -> pd.DataFrame:
         treated, controls = set(point["treated"]), set(point["controls"])
         p = p[p["neighbourhood"].isin(treated | controls)].copy()
         p["treated"] = p["neighbourhood"].isin(treated)
+        c = c[c["neighbourhood"].isin(treated | controls)].copy()
+        c["treated"] = c["neighbourhood"].isin(treated)
+        placebo = c
         c = c.set_index(["place_id", "month"])
         nb_of = dict(zip(p["place_id"], p["neighbourhood"], strict=False))
         sv = _survey_panel(surveys.get(run_dir), nb_of, treated, start_day)
@@ -223,6 +234,7 @@ def replicate_estimates(rs: RunSet) -> pd.DataFrame:
             sub = p[p["month"] < start + d]
             e_rec = _safe(did, sub, rec, start)
             e_tru = _safe(did, sub, tru, start)
+            e_plc = _safe(did, placebo[placebo["month"] < start + d], rec, start)
             post = sub[sub["treated"] & (sub["month"] >= start)]
             base = c.reindex(pd.MultiIndex.from_frame(post[["place_id", "month"]]))
             level = post[rec].mean()
@@ -245,6 +257,9 @@ def replicate_estimates(rs: RunSet) -> pd.DataFrame:
                 if post[tru].mean() - e_tru.coef > 0
                 else np.nan,
                 "tdid_detect": _detected(e_tru),
+                "plc_coef": e_plc.coef,
+                "plc_low": e_plc.ci_low,
+                "plc_high": e_plc.ci_high,
                 "true_coef": float((post[tru].to_numpy() - base[tru].to_numpy()).mean()),
                 "true_pct": _pct(post[tru].sum(), base[tru].sum()),
                 "true_rec_pct": _pct(post[rec].sum(), base[rec].sum()),
@@ -267,20 +282,27 @@ def _survey_panel(
     out = df.assign(neighbourhood=df["place_id"].map(nb_of))
     out = out[out["neighbourhood"].notna()].copy()
     out["treated"] = out["neighbourhood"].isin(treated)
-    out["post"] = out["day"] >= start_day
+    # A wave on the start day measures attitudes before any exposure: it is a pre wave.
+    out["post"] = out["day"] > start_day
     return out
 
 
 def _survey_effect(
     sv: pd.DataFrame | None, sv_cf: pd.DataFrame | None, answer: str, window: int
 ) -> dict[str, Any]:
-    """The 2x2 DiD of one answer on the waves before ``window``, and the CRN truth."""
+    """The 2x2 DiD of one answer on the waves up to day ``window``, placebo and truth.
+
+    The placebo is the same evaluation of the counterfactual run's survey (no strategy),
+    the truth the mean answer of the treated neighbourhoods' post respondents in the pilot
+    run minus that in the counterfactual run.
+    """
     nan = float("nan")
-    out = {f"{answer}_{k}": nan for k in ("coef", "low", "high", "true")}
+    keys = ("coef", "low", "high", "true", "plc_low", "plc_high")
+    out: dict[str, Any] = {f"{answer}_{k}": nan for k in keys}
     out[f"{answer}_detect"] = False
     if sv is None:
         return out
-    sub = sv[sv["day"] < window]
+    sub = sv[sv["day"] <= window]
     if not (sub["post"].any() and (~sub["post"]).any()):
         return out
     e = _safe(did_2x2, sub, answer)
@@ -293,8 +315,11 @@ def _survey_effect(
         }
     )
     if sv_cf is not None:
+        cf = sv_cf[sv_cf["day"] <= window]
+        plc = _safe(did_2x2, cf, answer)
+        out[f"{answer}_plc_low"], out[f"{answer}_plc_high"] = plc.ci_low, plc.ci_high
         mine = sub[sub["treated"] & sub["post"]][answer]
-        theirs = sv_cf[sv_cf["treated"] & sv_cf["post"] & (sv_cf["day"] < window)][answer]
+        theirs = cf[cf["treated"] & cf["post"]][answer]
         if len(mine) and len(theirs):
             out[f"{answer}_true"] = float(mine.mean() - theirs.mean())
     return out
@@ -331,14 +356,23 @@ def _power_cols(
     return out
 
 
+def _false_cols(prefix: str, low: pd.Series, high: pd.Series) -> dict[str, float]:
+    """False-positive rate of the placebo evaluations (no strategy), Wilson interval."""
+    ok = low.notna() & high.notna()
+    hits = ((low[ok] > 0) | (high[ok] < 0)).to_numpy(bool)
+    v, lo, hi = _share(hits)
+    return {f"{prefix}_false": v, f"{prefix}_false_low": lo, f"{prefix}_false_high": hi}
+
+
 def power_table(rep: pd.DataFrame) -> pd.DataFrame:
     """Per pilot size and duration: power, rejection, wrong sign, estimates and bias.
 
     Columns: ``size, duration, replicates, neighbourhood_months``; ``rec_*`` (recorded-crime
     DiD) and ``tdid_*`` (DiD on true crime) with ``_power``, ``_reject``, ``_wrong`` and
-    their Wilson 95% intervals; ``rec_pct``, ``tdid_pct``, ``true_pct``, ``true_rec_pct``
-    (means over replicates); ``bias_pct`` with ``bias_low``/``bias_high`` (t-CI); and per
-    survey answer the same power columns, ``<answer>_coef`` and ``<answer>_true``.
+    their Wilson 95% intervals; ``rec_false`` (placebo rejections) with its interval;
+    ``rec_pct``, ``tdid_pct``, ``true_pct``, ``true_rec_pct`` (means over replicates);
+    ``bias_pct`` with ``bias_low``/``bias_high`` (t-CI); and per survey answer the same
+    power and placebo columns, ``<answer>_coef`` and ``<answer>_true``.
     """
     if rep.empty:
         return pd.DataFrame()
@@ -354,6 +388,7 @@ def power_table(rep: pd.DataFrame) -> pd.DataFrame:
         }
         row |= _power_cols("rec", g["rec_coef"], g["rec_low"], g["rec_high"], truth)
         row |= _power_cols("tdid", g["tdid_coef"], g["tdid_low"], g["tdid_high"], truth)
+        row |= _false_cols("rec", g["plc_low"], g["plc_high"])
         for c in ("rec_pct", "tdid_pct", "true_pct", "true_rec_pct", "true_coef", "rec_coef"):
             row[c] = float(g[c].mean())
         row["bias_pct"], row["bias_low"], row["bias_high"] = mean_ci(g["bias_pct"].to_numpy())
@@ -362,6 +397,7 @@ def power_table(rep: pd.DataFrame) -> pd.DataFrame:
             row |= _power_cols(
                 a, sub[f"{a}_coef"], sub[f"{a}_low"], sub[f"{a}_high"], sub[f"{a}_true"].mean()
             )
+            row |= _false_cols(a, sub[f"{a}_plc_low"], sub[f"{a}_plc_high"])
             row[f"{a}_coef"] = float(sub[f"{a}_coef"].mean()) if len(sub) else np.nan
             row[f"{a}_true"] = float(sub[f"{a}_true"].mean()) if len(sub) else np.nan
         rows.append(row)

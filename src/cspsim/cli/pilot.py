@@ -24,7 +24,13 @@ from cspsim.analysis.pilot import analyse
 from cspsim.analysis.runs import collect_runs
 from cspsim.experiments.pilot import SELECTIONS, list_override
 from cspsim.paths import CONFIG_DIR, strategy_names
-from cspsim.report.pilot import SURVEY_ANSWER, bias_table, power_grid, smallest_sentence
+from cspsim.report.pilot import (
+    SURVEY_ANSWER,
+    bias_table,
+    false_alarms,
+    power_grid,
+    smallest_sentence,
+)
 
 RUN = [sys.executable, "-m", "cspsim.cli.run"]
 
@@ -88,7 +94,7 @@ def command(args: argparse.Namespace) -> list[str]:
         f"{opts}.durations=[{','.join(map(str, args.durations))}]",
         f"{opts}.selection={args.selection}",
         f"{opts}.outcome={args.outcome}",
-        f"hydra.sweeper.params.seed=range(0,{args.replicates})",
+        f"hydra.sweeper.params.seed='range(0,{args.replicates})'",
         f"modifiers.rollout.start_day={args.start_day}",
         f"hydra.sweep.dir={args.out}",
         f"hydra.launcher.n_jobs={max(1, args.jobs)}",
@@ -120,6 +126,11 @@ def main(argv: list[str] | None = None) -> int:
     print(power_grid(power, "rec").to_string(index=False))
     print(f"\nPower of the survey DiD ({SURVEY_ANSWER}):")
     print(power_grid(power, SURVEY_ANSWER).to_string(index=False))
+    print("\nFalse positives of the recorded-crime evaluation (placebo: no strategy):")
+    print(power_grid(power, "rec", "false").to_string(index=False))
+    alarm = false_alarms(power)
+    if alarm:
+        print(strip.sub("", alarm))
     print("\nEstimate against truth:")
     print(bias_table(power).to_string(index=False))
     print()

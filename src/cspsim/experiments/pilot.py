@@ -36,9 +36,10 @@ of the replicate so that their comparison stays on common random numbers.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -234,8 +235,14 @@ def _check_sizes(sizes: Sequence[int], most: int, selection: str, total: int) ->
 
 
 def quote(name: str) -> str:
-    """A neighbourhood name as a quoted Hydra override value (any characters)."""
-    text = str(name).replace("\\", "\\\\").replace("'", "\\'").replace("${", "\\${")
+    """A neighbourhood name as a quoted Hydra override value (any characters).
+
+    In Hydra's quoted values a backslash escapes only a quote (or the closing quote), so
+    backslashes before a quote or at the end are doubled, quotes escaped, and ``${``
+    escaped so that OmegaConf does not read an interpolation.
+    """
+    text = re.sub(r"(\\+)(?='|$)", lambda m: m.group(1) * 2, str(name))
+    text = text.replace("'", "\\'").replace("${", "\\${")
     return f"'{text}'"
 
 
@@ -349,13 +356,117 @@ def progress(dirs: Sequence[Path], desc: str = DESIGN, poll: float = 0.5) -> Ite
         bar.close()
 
 
-def run_design(ctx: SweepContext) -> None:
-    """The ``pilot_power`` design: counterfactual and pilot runs per replicate (seed)."""
-    opts = PilotOptions.from_options(ctx.options)
-    ctx.options.setdefault("baseline", COUNTERFACTUAL)
-    points = _check_grid(ctx)
-    cfg = _compose(ctx, points[0])
-    start = int(cfg.modifiers.rollout.start_day)
+@dataclass
+class PilotPlan:
+    """The jobs of a pilot sweep, apart from Hydra (the design launches them; tests too).
+
+    Attributes:
+        opts: The design's options.
+        strategy: Name of the strategy piloted.
+        start_day: Day the pilot starts.
+        replicates: ``(seed, grid point overrides)`` of each replicate.
+        names: Neighbourhood names of a replicate's city, by seed.
+        subdir: Run directory (relative to the sweep) of an arm and a seed.
+    """
+
+    opts: PilotOptions
+    strategy: str
+    start_day: int
+    replicates: list[tuple[int, list[str]]]
+    names: Callable[[int], list[str]]
+    subdir: Callable[[str, int], str]
+
+    @property
+    def days(self) -> int:
+        """Days recorded per run: the pre-period, the longest duration and its last day.
+
+        The extra day holds the survey wave that ends the last month (waves fall on
+        multiples of ``sim.survey_period_days``).
+        """
+        return self.start_day + MONTH_DAYS * max(self.opts.durations) + 1
+
+    def notes(self) -> dict[str, Any]:
+        """What the analysis reads from the manifest's notes."""
+        return {
+            "strategy": self.strategy,
+            "sizes": self.opts.sizes,
+            "durations": self.opts.durations,
+            "selection": self.opts.selection,
+            "outcome": self.opts.outcome,
+            "start_day": self.start_day,
+            "days": self.days,
+            "neighbourhoods": len(self.names(self.replicates[0][0])),
+            "replicates": len(self.replicates),
+            "planned": self.opts.treated,
+        }
+
+    def all_subdirs(self) -> list[str]:
+        """Run directories of every job the plan will make."""
+        arms = [COUNTERFACTUAL, *(arm_name(n) for n in self.opts.sizes)]
+        return [self.subdir(arm, seed) for seed, _ in self.replicates for arm in arms]
+
+    def counterfactual_jobs(self) -> dict[int, Job]:
+        """One run per replicate without the strategy, by seed."""
+        return {
+            seed: Job(
+                subdir=self.subdir(COUNTERFACTUAL, seed),
+                overrides=[
+                    *counterfactual_overrides(point),
+                    f"sim.days={self.days}",
+                    *replicate_overrides(seed),
+                ],
+                stage=COUNTERFACTUAL,
+                arm=COUNTERFACTUAL,
+                point={"seed": seed},
+            )
+            for seed, point in self.replicates
+        }
+
+    def assignment(
+        self, seed: int, baseline: dict[str, float] | None = None
+    ) -> dict[int, tuple[list[str], list[str]]]:
+        """Treated and control neighbourhoods of a replicate, per pilot size.
+
+        Args:
+            seed: The replicate.
+            baseline: Pre-period recorded crime by neighbourhood (``matched`` only).
+        """
+        names = self.names(seed)
+        if self.opts.selection == "random":
+            return assign_random(names, self.opts.sizes, assignment_rng(seed))
+        if self.opts.selection == "list":
+            return assign_list(names, self.opts.treated, self.opts.sizes)
+        if baseline is None:
+            raise ConfigError("selection=matched needs the pre-period of the counterfactual run")
+        return assign_matched(baseline, self.opts.sizes, assignment_rng(seed))
+
+    def pilot_jobs(self, baseline_of: Callable[[int], dict[str, float] | None]) -> list[Job]:
+        """The pilot runs of every replicate and size (``baseline_of`` for matching)."""
+        jobs = []
+        for seed, point in self.replicates:
+            base = baseline_of(seed) if self.opts.selection == "matched" else None
+            if self.opts.selection == "matched" and base is None:
+                log.error("counterfactual of seed %d did not complete: no matched pilot", seed)
+                continue
+            for n, (treated, controls) in self.assignment(seed, base).items():
+                jobs.append(
+                    Job(
+                        subdir=self.subdir(arm_name(n), seed),
+                        overrides=[
+                            *pilot_overrides(point, treated),
+                            f"sim.days={self.days}",
+                            *replicate_overrides(seed),
+                        ],
+                        stage=PILOT,
+                        arm=arm_name(n),
+                        point={"seed": seed, "size": n, "treated": treated, "controls": controls},
+                    )
+                )
+        return jobs
+
+
+def check_start(start: int) -> None:
+    """The pilot needs a pre-period of at least one month (whole months, ideally)."""
     if start < MONTH_DAYS:
         raise ConfigError(
             f"modifiers.rollout.start_day: the evaluation needs at least one month before the "
@@ -368,78 +479,44 @@ def run_design(ctx: SweepContext) -> None:
             start,
             start // MONTH_DAYS,
         )
-    days = start + MONTH_DAYS * max(opts.durations)
-    fixed = [f"sim.days={days}"]
-    replicates = [(seed_of(p, int(cfg.seed)), p) for p in points]
-    cities = {}
-    for seed, _ in replicates:  # synthetic cities are drawn per seed
-        key = seed if cfg.city.kind == "synthetic" else 0
+
+
+def run_design(ctx: SweepContext) -> None:
+    """The ``pilot_power`` design: counterfactual and pilot runs per replicate (seed)."""
+    opts = PilotOptions.from_options(ctx.options)
+    ctx.options.setdefault("baseline", COUNTERFACTUAL)
+    points = _check_grid(ctx)
+    cfg = _compose(ctx, points[0])
+    start = int(cfg.modifiers.rollout.start_day)
+    check_start(start)
+    synthetic = cfg.city.kind == "synthetic"  # a city per seed
+    cities: dict[int, list[str]] = {}
+
+    def names(seed: int) -> list[str]:
+        key = seed if synthetic else 0
         if key not in cities:
-            cities[key] = load_city(cfg.city, seed=key)
-    names = list(cities[next(iter(cities))].neighbourhood_names)
-    cf_jobs = {
-        seed: Job(
-            subdir=ctx.subdir(COUNTERFACTUAL, f"seed={seed}"),
-            overrides=[*counterfactual_overrides(p), *fixed, *replicate_overrides(seed)],
-            stage=COUNTERFACTUAL,
-            arm=COUNTERFACTUAL,
-            point={"seed": seed},
-        )
-        for seed, p in replicates
-    }
-    ctx.notes["pilot"] = {
-        "strategy": cfg.strategy.name,
-        "sizes": opts.sizes,
-        "durations": opts.durations,
-        "selection": opts.selection,
-        "outcome": opts.outcome,
-        "start_day": start,
-        "days": days,
-        "neighbourhoods": len(names),
-        "replicates": len(replicates),
-        "planned": opts.treated,
-    }
-    total = len(replicates) * (1 + len(opts.sizes))
-    all_dirs = [ctx.sweep_dir / j.subdir for j in cf_jobs.values()]
-    all_dirs += [
-        ctx.sweep_dir / ctx.subdir(arm_name(n), f"seed={s}")
-        for s, _ in replicates
-        for n in opts.sizes
-    ]
-    assert len(all_dirs) == total
-    with progress(all_dirs):
+            cities[key] = [str(n) for n in load_city(cfg.city, seed=key).neighbourhood_names]
+        return cities[key]
+
+    plan = PilotPlan(
+        opts=opts,
+        strategy=cfg.strategy.name,
+        start_day=start,
+        replicates=[(seed_of(p, int(cfg.seed)), list(p)) for p in points],
+        names=names,
+        subdir=lambda arm, seed: ctx.subdir(arm, f"seed={seed}"),
+    )
+    ctx.notes["pilot"] = plan.notes()
+    cf_jobs = plan.counterfactual_jobs()
+    with progress([ctx.sweep_dir / d for d in plan.all_subdirs()]):
         if opts.selection == "matched":  # the pre-period of each replicate first
             ctx.launch(list(cf_jobs.values()))
-        jobs = []
-        for seed, point in replicates:
-            city = cities[seed if cfg.city.kind == "synthetic" else 0]
-            city_names = list(city.neighbourhood_names)
-            if opts.selection == "random":
-                plan = assign_random(city_names, opts.sizes, assignment_rng(seed))
-            elif opts.selection == "list":
-                plan = assign_list(city_names, opts.treated, opts.sizes)
-            else:
-                cf_dir = ctx.sweep_dir / cf_jobs[seed].subdir
-                base = pre_period_crime(cf_dir, start // MONTH_DAYS, opts.outcome)
-                if base is None:
-                    log.error("counterfactual of seed %d did not complete: no matched pilot", seed)
-                    continue
-                plan = assign_matched(base, opts.sizes, assignment_rng(seed))
-            for n, (treated, controls) in plan.items():
-                jobs.append(
-                    Job(
-                        subdir=ctx.subdir(arm_name(n), f"seed={seed}"),
-                        overrides=[
-                            *pilot_overrides(point, treated),
-                            *fixed,
-                            *replicate_overrides(seed),
-                        ],
-                        stage=PILOT,
-                        arm=arm_name(n),
-                        point={"seed": seed, "size": n, "treated": treated, "controls": controls},
-                    )
+            jobs = plan.pilot_jobs(
+                lambda seed: pre_period_crime(
+                    ctx.sweep_dir / cf_jobs[seed].subdir, start // MONTH_DAYS, opts.outcome
                 )
-        if opts.selection != "matched":
-            jobs = [*cf_jobs.values(), *jobs]
+            )
+        else:
+            jobs = [*cf_jobs.values(), *plan.pilot_jobs(lambda seed: None)]
         ctx.write_manifest()
         ctx.launch(jobs)
