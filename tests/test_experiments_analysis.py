@@ -253,4 +253,4 @@ def test_runs_are_counted_once_and_the_rest_reported(tiny_runs: Path, tmp_path: 
     rs = collect_runs(root)
     assert sorted(rs.runs["rel"]) == ["seed=0,strategy=hotspot", "seed=0,strategy=reactive"]
     assert rs.missing == ["seed=2,strategy=reactive"]
-    assert "copy" in rs.stale
+    assert "copy" in rs.unlisted

@@ -1,8 +1,11 @@
-"""Model-level tests of the trainer app's lessons: each preset builds and shows its effect.
+"""Every lesson tells the truth: its claims hold in its own run, on the numbers shown.
 
-Each lesson is run on its own city (San Francisco) next to its comparison strategy on the
-same seed (common random numbers), so the differences below are the strategy's alone. Runs
-are a few months at most; the models are shared per lesson within this module.
+Each lesson is run headless for its suggested number of days, next to its comparison on the
+same seed, through the app's own play loop (``cspsim.viz.app.advance``: it must stop at each
+pause point and at the last day). Each claim of the lesson's text is then checked on the
+numbers the screen shows: the lesson's indicator (``cspsim.viz.indicators``), the "what
+changed" card (``what_changed``) and the standard charts' columns. A claim that fails here
+means the text must change, not the model.
 """
 
 from __future__ import annotations
@@ -10,56 +13,65 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from cspsim.viz.app import advance
+from cspsim.viz.charts import RATE_WINDOW, column
+from cspsim.viz.indicators import (
+    INDICATORS,
+    METRICS,
+    indicator_svg,
+    ledger,
+    rows,
+    what_changed,
+    window_ratio,
+    zone_change,
+    zone_presence,
+)
 from cspsim.viz.layers import LAYERS
 from cspsim.viz.lessons import DEFAULT_LESSON, LESSONS, get_lesson
 from cspsim.viz.levers import APP_DAYS, base_config, default_levers
 from cspsim.viz.models import SideBySideModel, TrainerModel
 
-_RUNS: dict[tuple[str, int], tuple[SideBySideModel, dict]] = {}
+_RUNS: dict[str, tuple[SideBySideModel, list[tuple[int, str]]]] = {}
 
 
-def top_share(values: np.ndarray, share: float = 0.05) -> float:
-    """Share of the total held by the top ``share`` of places."""
-    n = max(1, int(len(values) * share))
-    v = np.sort(np.asarray(values, dtype=float))[::-1]
-    return float(v[:n].sum() / max(v.sum(), 1e-12))
+def lesson_run(name: str) -> tuple[SideBySideModel, list[tuple[int, str]]]:
+    """The lesson played to its last day by the app's loop; the stops it made on the way."""
+    if name not in _RUNS:
+        lesson = get_lesson(name)
+        pair = SideBySideModel(lesson=name)
+        seen: set[str] = set()
+        stops = []
+        while pair.day < lesson.days:
+            reason = advance(pair, lesson, seen, lesson.days)
+            stops.append((pair.day, reason))
+        _RUNS[name] = (pair, stops)
+    return _RUNS[name]
 
 
-def run_pair(lesson: str, days: int, probe=None) -> tuple[SideBySideModel, dict[int, object]]:
-    """Run a lesson next to its comparison for ``days``; ``probe(pair)`` is kept per day."""
-    key = (lesson, days)
-    if key not in _RUNS:
-        pair = SideBySideModel(lesson=lesson)
-        seen = {}
-        for d in range(days):
-            pair.step()
-            if probe is not None:
-                seen[d] = probe(pair)
-        _RUNS[key] = (pair, seen)
-    return _RUNS[key]
+def card(pair: SideBySideModel, name: str) -> dict[str, tuple[float, float, float]]:
+    """The lesson's card rows as ``key -> (from, now, comparison now)``."""
+    return {r.key: (r.start, r.now, r.other) for r in what_changed(pair, get_lesson(name))}
 
 
-def series(model: TrainerModel, column: str) -> np.ndarray:
-    return np.asarray(model.recorder.datacollector.model_vars[column], dtype=float)
+def series(model: TrainerModel, col: str) -> np.ndarray:
+    return column(rows(model), col)
 
 
+# ----- every lesson --------------------------------------------------------------------
 @pytest.mark.parametrize("lesson", [lesson.name for lesson in LESSONS])
-def test_lesson_preset_builds_and_runs(lesson: str) -> None:
+def test_lesson_preset_is_complete(lesson: str) -> None:
     spec = get_lesson(lesson)
     assert spec.layer in LAYERS
+    assert spec.indicator in INDICATORS
+    assert all(key in METRICS for key in spec.card)
+    assert set(spec.marks) <= {"hot_spots", "ring", "low_trust", "programs"}
     assert spec.title and spec.text and spec.finding and spec.citation
+    days = [p.day for p in spec.pauses]
+    assert days == sorted(days) and all(0 < d < spec.days for d in days)
+    assert all(p.question.rstrip().endswith("?") or "?" in p.question for p in spec.pauses)
     cfg = base_config(spec)
     assert cfg.strategy.name == spec.strategy
     assert cfg.sim.days == APP_DAYS
-    model = TrainerModel(lesson=lesson)
-    assert model.day == 0 and model.time == 0  # burn-in done, Mesa's clock at day 0
-    assert model.levers == default_levers(model.cfg)
-    for _ in range(3):
-        model.step()
-    ts = model.recorder.timeseries()
-    assert list(ts["day"]) == [0, 1, 2]
-    assert (ts["crimes_true"] > 0).all()
-    assert ts["crimes_recorded"].sum() <= ts["crimes_true"].sum()
 
 
 def test_default_lesson_and_unknown_name() -> None:
@@ -68,94 +80,188 @@ def test_default_lesson_and_unknown_name() -> None:
         get_lesson("no_such_lesson")
 
 
-def test_lesson_levers_reproduce_preset_exactly() -> None:
-    """Untouched levers run the preset; a changed lever changes the run."""
+def test_lesson_builds_at_day_zero_and_levers_reproduce_preset() -> None:
     a = TrainerModel(lesson="hot_spot")
+    assert a.day == 0 and a.time == 0  # burn-in done, Mesa's clock at day 0
+    assert a.levers == default_levers(a.cfg) == a.preset_levers
     b = TrainerModel(lesson="hot_spot", **default_levers(a.cfg).as_dict())
     c = TrainerModel(lesson="hot_spot", patrol_mode="random")
     for m in (a, b, c):
-        for _ in range(5):
+        for _ in range(4):
             m.step()
     assert series(a, "crimes_true").tolist() == series(b, "crimes_true").tolist()
     assert c.cfg.strategy.patrol.mode == "random"
     assert not np.array_equal(a.police.presence, c.police.presence)
 
 
-def test_feedback_loop_concentrates_patrol_and_records() -> None:
-    """Ensign et al. 2018: patrols sent by recorded crime lock on; records follow patrols."""
-    pair, seen = run_pair(
-        "feedback_loop",
-        90,
-        lambda p: (top_share(p.a.presence_recent), top_share(p.b.presence_recent)),
-    )
+# ----- one test per lesson: run it, check each claim of its text --------------------------
+def check_stops(name: str) -> SideBySideModel:
+    """The play loop stopped at every pause point, then at the last day (nowhere else)."""
+    pair, stops = lesson_run(name)
+    lesson = get_lesson(name)
+    expected = [(p.day, f"pause:{p.day}") for p in lesson.pauses] + [(lesson.days, "end")]
+    assert stops == expected
+    assert pair.a.days_run == pair.b.days_run == lesson.days
+    svg = indicator_svg(pair, lesson)
+    assert svg.startswith("<svg") and "<polyline" in svg
+    assert INDICATORS[lesson.indicator].summary(pair)
+    assert all(np.isfinite(r.now) for r in what_changed(pair, lesson))
+    return pair
+
+
+def test_lesson_feedback_loop() -> None:
+    """Ensign et al. 2018: records follow patrols, patrols follow records."""
+    pair = check_stops("feedback_loop")
     a, b = pair.a, pair.b
-    # Patrol concentrates further over time, and far beyond the random-patrol comparison.
-    assert seen[5][0] < seen[30][0] <= seen[89][0] + 0.02
-    assert seen[89][0] > 3 * seen[89][1]
-    # Recorded crime concentrates where the patrols are, more than true crime does.
-    assert top_share(a.recorded_recent) > top_share(b.recorded_recent) + 0.05
-    assert top_share(a.crime.recent) < top_share(b.crime.recent)
+    patrol = a.cfg.strategy.patrol
+    assert (patrol.hotspot_share, patrol.hotspot_places) == (0.6, 0.05)
+    assert a.cfg.sim.review_period_days == 30
+    # "most of the first hot spots are still hot spots at the end"
+    assert pair.hot_kept[-1] > 0.5 * len(pair.first_hot_spots)
+    # "patrols find offences nobody reports": more of what they record is found by patrol
+    found = card(pair, "feedback_loop")["found_by_patrol"]
+    assert found[1] > found[2] + 0.05
+    # "the patrolled places keep recording the most crime": the top recorded are hot spots
+    top = np.argsort(-a.recorded_recent)[: len(a.hot_spots)]
+    assert np.isin(top, a.hot_spots).mean() > 0.7
+    # "the top 5% of places keep their share of recorded crime ..."
+    rec, tru = a.track.series("conc_recorded"), a.track.series("conc_true")
+    assert rec[-30:].mean() > rec[0] - 0.03
+    # "... while their share of true crime falls steeply, so the gap opens"
+    assert tru[-1] < tru[0] - 0.08
+    assert rec[-1] - tru[-1] > rec[0] - tru[0] + 0.1
+    # "under random patrol (dashed) neither share moves much"
+    for name in ("conc_recorded", "conc_true"):
+        v = b.track.series(name)
+        assert abs(v[-1] - v[0]) < 0.03
 
 
-def test_bad_contacts_outweigh_good_ones() -> None:
-    """Skogan 2006: trust falls where stops concentrate although most contacts are positive."""
-    pair, _ = run_pair("bad_contact", 90)
+def test_lesson_bad_contact() -> None:
+    """Skogan 2006: trust falls although most contacts are good ones."""
+    pair = check_stops("bad_contact")
     a, b = pair.a, pair.b
-    assert series(a, "contacts_positive").sum() > series(a, "contacts_negative").sum()
-    means = a.world.place_means
-    stopped = np.argsort(-a.presence_recent)[: a.n_places // 20]
-    change_a = (means(a.residents.trust) - a.trust_start)[stopped].mean()
-    change_b = (b.world.place_means(b.residents.trust) - b.trust_start)[stopped].mean()
-    assert change_a < 0
-    assert change_a < change_b
+    assert a.cfg.strategy.patrol.stop_multiplier == 3.0  # "triples stops"
+    la, lb = ledger(a), ledger(b)
+    # "most police contacts are still good ones, about two in three"
+    assert 0.6 < la["good_share"] < 0.72
+    trust = series(a, "mean_trust")
+    # "yet trust falls" ... "city trust ends one to two points lower"
+    assert -0.025 < trust[-1] - trust[0] < -0.008
+    # "trust lost to bad contacts grows several times faster than trust gained"
+    assert la["lost"] > 3 * la["gained"]
+    # "a bad contact costs about ten times what a good one earns"
+    assert 7 < la["ratio"] < 13
+    # "with community policing, far more good contacts and fewer bad ones, and trust rises"
+    assert lb["good"] > 2 * la["good"] and lb["bad"] < la["bad"]
+    tb = series(b, "mean_trust")
+    assert tb[-1] > tb[0]
 
 
-def test_rebuilding_trust_is_slow_but_real() -> None:
-    """Trust recovers in the low-trust neighbourhoods faster with the partnership."""
-    pair, _ = run_pair("rebuilding_trust", 150)
+def test_lesson_rebuilding_trust() -> None:
+    """Gill et al. 2014; Kirk & Papachristos 2011: trust rises, the frame changes slowly."""
+    pair = check_stops("rebuilding_trust")
+    ta, tb = pair.a.track, pair.b.track
+    low, rest = ta.series("trust_low"), ta.series("trust_rest")
+    # "start with trust about 30 points below the rest"
+    assert 0.25 < rest[0] - low[0] < 0.35
+    # "rises steadily, by about two points in nine months"
+    assert 0.01 < low[-1] - low[0] < 0.035
+    assert low[0] < low[90] < low[180] < low[-1]
+    # "under reactive policing (dashed) it does not move"
+    assert abs(tb.series("trust_low")[-1] - tb.series("trust_low")[0]) < 0.005
+    # "the gap narrows a little and is still about 30 points at the end"
+    assert rest[-1] - low[-1] < rest[0] - low[0]
+    assert rest[-1] - low[-1] > 0.25
+    # "their long-run belief has hardly moved"
+    belief = ta.series("belief_low")
+    assert abs(belief[-1] - belief[0]) < 0.005
+
+
+def test_lesson_root_causes() -> None:
+    """Heller 2014: participants' offending falls with a lag; the city's moves little."""
+    pair = check_stops("root_causes")
     a, b = pair.a, pair.b
-    low = a.trust_start < np.quantile(a.trust_start, 0.3)
-    gain_a = (a.world.place_means(a.residents.trust) - a.trust_start)[low].mean()
-    gain_b = (b.world.place_means(b.residents.trust) - b.trust_start)[low].mean()
-    assert gain_a > gain_b > -0.01
-    assert gain_a < 0.1  # slow: a few points in months, not a recovery in days
+    assert not a.cfg.strategy.equal_budget  # "new money"
+    assert series(a, "budget_spent").sum() > series(b, "budget_spent").sum()
+    # "the first cohort fills the programs on day 0"
+    assert len(pair.cohort) > 0 and (0, "cohort_start") in a.track.events
+    v = np.asarray(pair.cohort_offending)
+    ratio = v[:, 0] / v[:, 1]
+    # "falls only as the program works on them, over about a month"
+    assert ratio[1] > 0.95 and ratio[7] > 0.8 and ratio[30] < 0.7
+    # "to roughly half of the same people's without the program"
+    assert 0.45 < ratio.min() < 0.65
+    # "after they finish, the effect fades slowly"
+    low = int(np.argmin(v[:, 0]))
+    assert low < 90 and v[-1, 0] > v[low, 0] + 5 and ratio[-1] < 0.85
+    # "city-wide violent crime hardly moves"
+    va, vb = series(a, "crimes_true_violent"), series(b, "crimes_true_violent")
+    assert abs(va.sum() / vb.sum() - 1) < 0.05
+    assert abs(va[-RATE_WINDOW:].sum() / vb[-RATE_WINDOW:].sum() - 1) < 0.08
+    # "the participants are under 2% of the city's at-risk residents"
+    assert card(pair, "root_causes")["participants_share"][1] < 0.02
 
 
-def test_root_causes_take_time() -> None:
-    """Heller 2014: programs fill at once, but offending falls only over the months after."""
-
-    def violent_pressure_ratio(p: SideBySideModel) -> float:
-        a = p.a.crime.offender_pressure()[:, 0].sum()
-        return float(a / p.b.crime.offender_pressure()[:, 0].sum())
-
-    pair, ratio = run_pair("root_causes", 90, violent_pressure_ratio)
-    a, b = pair.a, pair.b
-    assert series(a, "program_enrolled")[:10].min() > 0
-    assert ratio[1] > 0.999  # enrolled on day 0, no effect yet
-    assert ratio[89] < ratio[30] < ratio[1]  # the effect builds up over months
-    lam_a = a.expected_offences()[:, 0].sum()
-    lam_b = b.expected_offences()[:, 0].sum()
-    assert lam_a < lam_b  # extra money: patrol not cut, violent crime expected lower
+def test_lesson_hot_spot() -> None:
+    """Braga et al. 2019; Weisburd et al. 2006: less crime at hot spots, none displaced."""
+    pair = check_stops("hot_spot")
+    presence, change = zone_presence(pair), zone_change(pair)
+    # "about doubles police presence at the 5% of places with the most recorded crime"
+    assert 1.6 < presence[0] < 2.4
+    assert pair.a.cfg.strategy.patrol.hotspot_places == 0.05
+    # "true crime at the hot spots is clearly lower"
+    assert change[0] < -0.08
+    # "the places around them get no extra patrol, and their crime is about the same, not
+    # higher"; "nor is it in the rest of the city"
+    assert presence[1] <= 1.05 and change[1] < 0.02
+    assert abs(change[2]) < 0.03
 
 
-def test_hot_spot_no_displacement() -> None:
-    """Braga et al. 2019: crime falls at hot spots; surrounding places are not worse off."""
-    pair, _ = run_pair("hot_spot", 120)
-    a, b = pair.a, pair.b
-    hot = a.component("patrol").hotspots
-    ring = np.setdiff1d(np.unique(a.world.adjacency[hot].indices), hot)
-    assert a.crime.recent[hot].sum() < 0.95 * b.crime.recent[hot].sum()
-    assert a.crime.recent[ring].sum() < 1.02 * b.crime.recent[ring].sum()
-
-
-def test_misconduct_lowers_recorded_not_true_crime() -> None:
-    """Desmond et al. 2016: after a misconduct case fewer victims report."""
-    pair, _ = run_pair("misconduct", 75)
+def test_lesson_misconduct() -> None:
+    """Desmond et al. 2016: after a scandal fewer victims report; records fall, crime not."""
+    pair = check_stops("misconduct")
     a = pair.a
-    rec, true = series(a, "crimes_recorded"), series(a, "crimes_true")
-    rep, vic = series(a, "reports"), series(a, "victimizations")
-    before, after = slice(0, 30), slice(31, 75)
-    assert rep[after].sum() / vic[after].sum() < rep[before].sum() / vic[before].sum() - 0.03
-    rec_change = rec[after].mean() / rec[before].mean()
-    true_change = true[after].mean() / true[before].mean()
-    assert rec_change < true_change - 0.03
+    trust = series(a, "mean_trust")
+    # "on day 30 a publicized misconduct case cuts trust city-wide"
+    assert trust[30] < trust[29] - 0.1
+    assert a.track.trust_low[30] < a.track.trust_low[29] - 0.05
+    assert a.track.trust_rest[30] < a.track.trust_rest[29] - 0.05
+    c = card(pair, "misconduct")
+    # "in the month after, victims report less (the reporting line drops by several points)"
+    assert c["month_reporting"][1] < c["month_reporting"][0] - 0.02
+    # "so police record a smaller share of crime and recorded crime falls"
+    before = window_ratio(a, "crimes_recorded", "crimes_true", 0, 30)
+    after = window_ratio(a, "crimes_recorded", "crimes_true", 31, 61)
+    assert after < before
+    assert c["month_recorded"][1] < c["month_recorded"][0]
+    # "while true crime does not fall"
+    assert c["month_true"][1] >= 0.99 * c["month_true"][0]
+    # "by day 120 reporting has recovered only part of the way"
+    last = window_ratio(a, "reports", "victimizations", 90, 120)
+    assert c["month_reporting"][1] < last < c["month_reporting"][0]
+
+
+def test_lesson_scar() -> None:
+    """Trust lost in a day comes back by half in months; part stays in the belief."""
+    pair = check_stops("scar")
+    ends = []
+    for m in (pair.a, pair.b):
+        trust, belief = series(m, "mean_trust"), series(m, "mean_trust_belief")
+        # "trust falls by more than a quarter in one day in both"
+        assert trust[30] < 0.75 * trust[29]
+        # "about half of the fall fades as trust climbs back"
+        back = (trust[-1] - trust[30]) / (trust[29] - trust[30])
+        assert 0.35 < back < 0.7
+        # "that belief keeps sinking for months after the case in both runs: the scar"
+        assert belief[29] > belief[60] > belief[120] > belief[-1]
+        assert belief[-1] < belief[29] - 0.02
+        ends.append(trust[-1])
+    # "a little faster with the partnership"
+    assert ends[0] > ends[1]
+    # "victims' reporting recovers more with the partnership than under reactive policing"
+    deficit = [
+        window_ratio(m, "reports", "victimizations", 0, 30)
+        - window_ratio(m, "reports", "victimizations", 210, 240)
+        for m in (pair.a, pair.b)
+    ]
+    assert deficit[0] < deficit[1]

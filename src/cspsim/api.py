@@ -16,15 +16,16 @@ from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from cspsim.config import RunConfig
+from cspsim.config.checks import check_config
 from cspsim.errors import ConfigError
 from cspsim.model import CommunitySafetyModel, run_schema
 from cspsim.output.results import Results, collect, run_model
-from cspsim.paths import CONFIG_DIR
+from cspsim.paths import CONFIG_DIR, safe_component
 
 
 def _group_file(group: str, name: str) -> Any:
     path = CONFIG_DIR / group / f"{name}.yaml"
-    if not path.exists():
+    if safe_component(name) != name or not path.exists():
         options = sorted(p.stem for p in (CONFIG_DIR / group).glob("*.yaml"))
         raise ConfigError(f"{group}: unknown option {name!r}; expected one of {options}")
     return OmegaConf.load(path)
@@ -76,8 +77,14 @@ def make_config(
 
 
 def build_model(cfg: RunConfig | None = None, **kwargs: Any) -> CommunitySafetyModel:
-    """Build a model from a config, or from :func:`make_config` keywords."""
-    return CommunitySafetyModel(cfg if cfg is not None else make_config(**kwargs))
+    """Build a model from a config, or from :func:`make_config` keywords.
+
+    Raises:
+        ConfigError: A setting of the wrong type, not finite or out of its range.
+    """
+    cfg = cfg if cfg is not None else make_config(**kwargs)
+    check_config(cfg)
+    return CommunitySafetyModel(cfg)
 
 
 def simulate(cfg: RunConfig | None = None, **kwargs: Any) -> Results:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -22,8 +21,8 @@ def strategy_names() -> list[str]:
 #: Longest path component made by :func:`safe_component` (most file systems allow 255 bytes).
 MAX_COMPONENT = 100
 #: Characters never kept in a path component: separators, quotes, ``$`` and backquote (they
-#: would break Hydra override quoting or a shell), control characters.
-_UNSAFE_CHARS = re.compile(r"[/\\'\"$`\x00-\x1f\x7f]")
+#: would break Hydra override quoting or a shell); non-printable ones are dropped too.
+_UNSAFE_CHARS = frozenset("/\\'\"$`")
 
 
 def safe_component(name: object, max_len: int = MAX_COMPONENT) -> str:
@@ -43,7 +42,8 @@ def safe_component(name: object, max_len: int = MAX_COMPONENT) -> str:
         leading dot.
     """
     text = str(name)
-    safe = _UNSAFE_CHARS.sub("_", text).replace("..", "__").lstrip(".") or "_"
+    kept = "".join("_" if c in _UNSAFE_CHARS or not c.isprintable() else c for c in text)
+    safe = kept.replace("..", "__").lstrip(".") or "_"
     if safe == text and len(safe.encode("utf-8", "replace")) <= max_len:
         return safe
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]

@@ -24,6 +24,7 @@ import pandas as pd
 from cspsim.model import measures as decl
 from cspsim.model.components import components
 from cspsim.model.measures import Measure, Outcome
+from cspsim.model.recorder import spending_measure
 
 #: The survey's demographic groups (its ``group`` column) and their column suffixes.
 GROUPS = {"A": "a", "B": "b"}
@@ -126,6 +127,8 @@ DERIVED: tuple[Derived, ...] = (
         for what, column, label in (
             ("negative", "contacts_negative", "Negative contacts"),
             ("arrests", "arrests", "Arrests"),
+            ("stops", "stops", "Stops"),
+            ("complaints", "complaints", "Complaints"),
         )
         for g in GROUPS.values()
     ),
@@ -151,9 +154,22 @@ def outcomes() -> tuple[Outcome, ...]:
     return (*decl.OUTCOMES, *EXTRA_OUTCOMES)
 
 
+def spending_measures() -> tuple[Measure, ...]:
+    """``spent_<key>``: what each component with a cost spends per day (as the recorder)."""
+    return tuple(
+        spending_measure(cls.key)
+        for cls in components()
+        if any(stage == "cost" for stage, _, _ in cls.hooks())
+    )
+
+
 def timeseries_measures() -> tuple[Measure, ...]:
-    """Every declared timeseries column: the core ones, then the components' own."""
-    return (*decl.TIMESERIES, *(m for cls in components() for m in cls.measures))
+    """Every declared timeseries column: the core ones, spending, then the components' own."""
+    return (
+        *decl.TIMESERIES,
+        *spending_measures(),
+        *(m for cls in components() for m in cls.measures),
+    )
 
 
 def place_measures(over_places: str) -> tuple[Measure, ...]:

@@ -2,10 +2,14 @@
 
 A directory is a run when it holds ``run.json``. Under a sweep directory made by the cspsim
 sweeper, ``sweep.json`` (the manifest) lists the runs the sweep expects: those are the only
-ones counted; the others are reported as *stale* (left by an earlier sweep with other
-options). Each counted run is complete (``status: complete`` and its tables present);
-failed, incomplete (killed while running) and missing runs are listed, never read. Two
-complete runs of the same resolved config are one run: the second is listed as a duplicate.
+ones counted; complete runs under the directory that it does not list are *unlisted* (left by
+an earlier sweep with other options). Each run is checked against its ``run.json``
+(:func:`cspsim.output.integrity.inspect_run`): only complete, intact and current runs are
+counted (and stale ones a resume kept with ``--reuse-stale``, labelled); failed, damaged
+(a table that does not match its SHA-256, a truncated or malformed ``run.json``), stale
+(an input file or the model changed), incomplete (killed while running) and missing runs
+are listed, never read. A bad run directory never stops the listing. Two complete runs of
+the same resolved config are one run: the second is listed as a duplicate.
 """
 
 from __future__ import annotations
@@ -18,8 +22,11 @@ from typing import Any
 
 import pandas as pd
 
-from cspsim.output import RUN_JSON, TABLES, read_run_json
+from cspsim.output import RUN_JSON
+from cspsim.output.integrity import RunState, inspect_run
 from cspsim.output.manifest import read_manifest
+from cspsim.output.rundir import identity
+from cspsim.output.runner import PREVIOUS
 
 
 @dataclass
@@ -29,13 +36,20 @@ class RunSet:
     Attributes:
         root: The directory.
         runs: One row per counted run: ``run_dir, scenario, strategy, seed, arm, stage,
-            config_hash, population, days, group_b_share, officer_hour_cost`` and the
-            run's ``run.json`` as ``meta``.
+            config_hash, city, city_key, city_label, population, days, group_b_share,
+            officer_hour_cost, reused_stale`` and the run's ``run.json`` as ``meta``.
         failed: Failed runs and their errors (relative path -> error).
         incomplete: Runs whose ``run.json`` is not complete (killed, or still running).
         missing: Runs the manifest expects that have no ``run.json``.
         duplicates: Complete runs of a config already counted (not counted again).
-        stale: Complete runs under the directory that the manifest does not list.
+        unlisted: Complete runs under the directory that the manifest does not list.
+        damaged: Runs whose ``run.json`` or tables are damaged, and why (not counted).
+        stale: Complete runs made from other input files or another model, and why (not
+            counted; a resume runs them again).
+        reused_stale: Stale runs a resume kept (``--reuse-stale``), and why they are stale
+            (counted, and labelled in the report).
+        other_config: Runs the manifest expects whose directory holds a run of another
+            config (never overwritten, not counted), and why.
         manifest: The sweep manifest, if any.
     """
 
@@ -45,7 +59,11 @@ class RunSet:
     incomplete: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
-    stale: list[str] = field(default_factory=list)
+    unlisted: list[str] = field(default_factory=list)
+    damaged: dict[str, str] = field(default_factory=dict)
+    stale: dict[str, str] = field(default_factory=dict)
+    reused_stale: dict[str, str] = field(default_factory=dict)
+    other_config: dict[str, str] = field(default_factory=dict)
     manifest: dict[str, Any] | None = None
 
     def files(self, table: str) -> list[str]:
@@ -72,22 +90,51 @@ def config_hash(config: dict[str, Any]) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
-def _complete(run_dir: Path, meta: dict[str, Any] | None) -> bool:
-    return (
-        bool(meta)
-        and meta.get("status") == "complete"
-        and all((run_dir / f"{t}.parquet").exists() for t in TABLES)
-    )
+def _counted(state: RunState) -> bool:
+    return state.status == "complete" or (state.status == "stale" and state.reused_stale)
+
+
+def city_key(config: dict[str, Any]) -> str:
+    """What identifies a run's city: a hash of its ``city`` settings (display ones aside)."""
+    city = identity({"city": config.get("city", {})})["city"]
+    return config_hash(city)
+
+
+def city_label(config: dict[str, Any]) -> str:
+    """A short name of a run's city for reports.
+
+    ``sf2012``, ``synthetic (1,000 agents, 16 places)``, ``file nodes.csv``, ...
+    """
+    city = config.get("city", {}) if isinstance(config.get("city"), dict) else {}
+    kind = str(city.get("kind", "?"))
+    if kind == "synthetic":
+        places = city.get("places") or "auto"
+        return f"synthetic ({int(city.get('residents', 0)):,} agents, {places} places)"
+    if kind == "file":
+        return f"file {Path(str(city.get('graphml') or city.get('nodes') or '?')).name}"
+    if kind == "gis":
+        return f"gis {Path(str(city.get('areas') or '?')).name}"
+    return kind
+
+
+def _is_city_key(key: str) -> bool:
+    return key == "city" or key.startswith("city.")
 
 
 def _labels(jobs: list[dict[str, Any]]) -> dict[str, str]:
-    """Scenario label of each job: its arm, else the overrides that vary (seed aside)."""
+    """Scenario label of each job: its arm, else the overrides that vary (seed aside).
+
+    Overrides of the city are left out: runs of different cities are reported in sections
+    of their own, where the same scenario has the same name (and the same baseline).
+    """
     keys: dict[str, set[str]] = {}
     for job in jobs:
         for line in job["overrides"]:
             k, _, v = line.partition("=")
             keys.setdefault(k.lstrip("+~"), set()).add(v)
-    varying = sorted(k for k, vs in keys.items() if len(vs) > 1 and k != "seed")
+    varying = sorted(
+        k for k, vs in keys.items() if len(vs) > 1 and k != "seed" and not _is_city_key(k)
+    )
     out = {}
     for job in jobs:
         if job.get("arm"):
@@ -113,8 +160,11 @@ def collect_runs(root: Path, only: list[Path] | None = None, dedup: bool = True)
         dedup: Count one run per distinct config (designs may repeat a point on purpose).
     """
     root = Path(root)
-    manifest = read_manifest(root) if only is None else None
-    found = {p.parent for p in root.rglob(RUN_JSON)} if only is None else set()
+    written = read_manifest(root)
+    if not isinstance(written, dict) or not isinstance(written.get("jobs", []), list):
+        written = None  # a damaged manifest: read the directory as it is
+    manifest = written if only is None else None
+    found = _run_dirs(root) if only is None else set()
     rs = RunSet(root=root, runs=pd.DataFrame(), manifest=manifest)
     jobs: dict[Path, dict[str, Any]] = {}
     if only is not None:
@@ -123,62 +173,98 @@ def collect_runs(root: Path, only: list[Path] | None = None, dedup: bool = True)
     elif manifest:
         # A job launched again (a resumed sweep's later stage) is still one run.
         for job in manifest.get("jobs", []):
-            jobs.setdefault(root / job["subdir"], job)
+            if isinstance(job, dict) and isinstance(job.get("subdir"), str):
+                jobs.setdefault(root / job["subdir"], job)
         labels = _labels(list(jobs.values()))
-        rs.stale = sorted(
-            _rel(root, d) for d in found - set(jobs) if _complete(d, read_run_json(d))
-        )
+        rs.unlisted = sorted(_rel(root, d) for d in found - set(jobs) if _counted(inspect_run(d)))
         candidates = list(jobs)
     else:
         labels = {}
         candidates = sorted(found)
+    # Jobs a sweep (or a design reading its own jobs) did not run: another config is there.
+    notes = (written or {}).get("notes") or {}
+    other = notes.get("other_config") if isinstance(notes, dict) else None
     rows, seen = [], {}
     for run_dir in candidates:
         rel = _rel(root, run_dir)
-        meta = read_run_json(run_dir)
-        if meta is None:
-            if run_dir in jobs or only is not None:
-                rs.missing.append(rel)
+        if isinstance(other, dict) and rel in other:
+            rs.other_config[rel] = str(other[rel])
             continue
-        if meta.get("status") == "failed":
-            rs.failed[rel] = str(meta.get("error", "unknown error"))
+        state = inspect_run(run_dir)
+        if not _sort(rs, rel, state, expected=run_dir in jobs or only is not None):
             continue
-        if not _complete(run_dir, meta):
-            rs.incomplete.append(rel)
-            continue
-        h = config_hash(meta.get("config", {}))
+        meta = state.meta or {}
+        h = config_hash(identity(meta["config"]))
         if dedup and h in seen:
             rs.duplicates.append(rel)
             continue
+        try:
+            row = _row(run_dir, rel, meta, jobs.get(run_dir, {}), labels, h)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            rs.damaged[rel] = f"run.json of the wrong shape: {type(exc).__name__}: {exc}"
+            continue
         seen[h] = rel
-        job = jobs.get(run_dir, {})
-        cfg = meta.get("config", {})
-        rows.append(
-            {
-                "run_dir": str(run_dir),
-                "rel": rel,
-                "scenario": labels.get(job.get("subdir", ""), meta.get("strategy")),
-                "strategy": meta.get("strategy"),
-                "seed": int(meta.get("seed", 0)),
-                "arm": job.get("arm"),
-                "stage": job.get("stage", "grid"),
-                "config_hash": h,
-                "city": meta.get("city"),
-                "population": float(meta.get("population", float("nan"))),
-                "days": int(meta.get("days", 0)),
-                "group_b_share": float(
-                    cfg.get("params", {}).get("residents", {}).get("group_b_share", 0.5)
-                ),
-                "officer_hour_cost": float(
-                    cfg.get("params", {}).get("costs", {}).get("officer_hour", 0.0)
-                ),
-                "meta": meta,
-            }
-        )
+        row["reused_stale"] = state.status == "stale"
+        if state.status == "stale":
+            rs.reused_stale[rel] = state.reason
+        rows.append(row)
     rs.runs = pd.DataFrame(rows)
     if len(rs.runs) and rs.runs["scenario"].isna().any():
         rs.runs["scenario"] = rs.runs["scenario"].fillna(rs.runs["strategy"])
     return rs
+
+
+def _run_dirs(root: Path) -> set[Path]:
+    """Directories holding a ``run.json`` (runs a later run moved aside excluded)."""
+    return {p.parent for p in root.rglob(RUN_JSON) if PREVIOUS not in p.relative_to(root).parts}
+
+
+def _sort(rs: RunSet, rel: str, state: RunState, expected: bool) -> bool:
+    """File a run that is not counted under its kind; True when it is to be counted."""
+    if _counted(state):
+        return True
+    if state.status == "missing":
+        if expected:
+            rs.missing.append(rel)
+    elif state.status == "failed":
+        rs.failed[rel] = state.reason
+    elif state.status in ("running", "incomplete"):
+        rs.incomplete.append(rel)
+    elif state.status == "damaged":
+        rs.damaged[rel] = state.reason
+    elif state.status == "stale":
+        rs.stale[rel] = state.reason
+    return False
+
+
+def _row(
+    run_dir: Path,
+    rel: str,
+    meta: dict[str, Any],
+    job: dict[str, Any],
+    labels: dict[str, str],
+    h: str,
+) -> dict[str, Any]:
+    cfg = meta["config"]
+    params = cfg.get("params", {})
+    return {
+        "run_dir": str(run_dir),
+        "rel": rel,
+        "scenario": labels.get(str(job.get("subdir", "")), meta.get("strategy")),
+        "strategy": str(meta["strategy"]),
+        "seed": int(meta["seed"]),
+        "arm": job.get("arm"),
+        "stage": job.get("stage", "grid"),
+        "config_hash": h,
+        "city": str(meta["city"]),
+        "city_key": city_key(cfg),
+        "city_label": city_label(cfg),
+        "population": float(meta["population"]),
+        "days": int(meta["days"]),
+        "group_b_share": float(params.get("residents", {}).get("group_b_share", 0.5)),
+        "officer_hour_cost": float(params.get("costs", {}).get("officer_hour", 0.0)),
+        "meta": meta,
+    }
 
 
 def _rel(root: Path, run_dir: Path) -> str:

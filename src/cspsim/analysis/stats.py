@@ -170,3 +170,40 @@ def cost_per_crime_averted(
             averted > 0, wide["reallocated"] / pos, np.nan
         )
     return out.reset_index()
+
+
+def ratio_ci(
+    numerator: np.ndarray, denominator: np.ndarray, level: float = LEVEL
+) -> tuple[float, float, float]:
+    """Ratio of two paired means with Fieller's confidence interval.
+
+    For replicates (seeds) of a numerator and a denominator measured together (extra cost
+    and crimes averted on the same seed), the ratio of their means and the set of ratios
+    ``r`` not rejected by the t-test of ``mean(num) - r mean(den) = 0`` (Fieller 1954),
+    which accounts for the noise of the denominator.
+
+    Returns:
+        ``(ratio, low, high)``; ``low = -inf, high = inf`` when the denominator's mean is
+        not clearly away from zero (the interval is then unbounded); NaN with fewer than
+        two finite pairs or a zero denominator.
+    """
+    a, b = np.asarray(numerator, np.float64), np.asarray(denominator, np.float64)
+    ok = np.isfinite(a) & np.isfinite(b)
+    a, b = a[ok], b[ok]
+    n = len(a)
+    if n == 0 or b.mean() == 0:
+        return float("nan"), float("nan"), float("nan")
+    ratio = float(a.mean() / b.mean())
+    if n < 2:
+        return ratio, float("nan"), float("nan")
+    t2 = float(t_quantile(n, level)) ** 2
+    cov = np.cov(a, b, ddof=1) / n
+    ma, mb = a.mean(), b.mean()
+    qa = mb * mb - t2 * cov[1, 1]
+    qb = ma * mb - t2 * cov[0, 1]
+    qc = ma * ma - t2 * cov[0, 0]
+    disc = qb * qb - qa * qc
+    if qa <= 0 or disc < 0:
+        return ratio, float("-inf"), float("inf")
+    root = math.sqrt(disc)
+    return ratio, float((qb - root) / qa), float((qb + root) / qa)

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from cspsim.analysis import outcomes as oc
+from cspsim.analysis.costs import cost_cells
 from cspsim.analysis.stats import paired_differences
 from cspsim.model.measures import Outcome
 
@@ -62,9 +63,11 @@ def comparison_table(summary: pd.DataFrame, baseline: str, label: str = "scenari
 
     Returns:
         ``<Label>, Seeds`` (paired seeds) and one column per declared outcome present in the
-        summary, headed by its label and how the difference is shown.
+        summary, headed by its label and how the difference is shown; outcomes in money
+        give way to the cost columns of :func:`cspsim.analysis.costs.cost_cells`.
     """
-    shown = [o for o in oc.outcomes() if o.name in summary]
+    # Money outcomes are shown by the cost columns: extra cost, what it bought, per crime.
+    shown = [o for o in oc.outcomes() if o.name in summary and o.compare != "usd"]
     diffs = paired_differences(summary, [o.name for o in shown], baseline, label)
     diffs = diffs.set_index(["strategy", "measure"])
     rows = []
@@ -76,7 +79,10 @@ def comparison_table(summary: pd.DataFrame, baseline: str, label: str = "scenari
         for o in shown:
             row[compare_header(o)] = fmt_difference(o, diffs.loc[(name, o.name)])
         rows.append(row)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if rows and {"cost", "reallocated", "officer_hours"} <= set(summary):
+        table = table.merge(cost_cells(summary, baseline, label), how="left")
+    return table
 
 
 def outcome_legend() -> pd.DataFrame:

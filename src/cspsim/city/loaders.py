@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from cspsim.city.city import CRIME_TYPES, City
 from cspsim.city.files import load_file
+from cspsim.city.gis_common import related_files, resolve_path
 from cspsim.city.gis_config import check_gis_config
-from cspsim.city.shipped import load_columbus, load_sf2012
+from cspsim.city.shipped import (
+    COLUMBUS_EDGES,
+    COLUMBUS_NODES,
+    SF_EDGES,
+    SF_NODES,
+    load_columbus,
+    load_sf2012,
+)
 from cspsim.city.synthetic import load_synthetic
 from cspsim.config.checks import check_settings
 from cspsim.config.city import (
@@ -17,7 +26,8 @@ from cspsim.config.city import (
     TOPOLOGIES,
     CityConfig,
 )
-from cspsim.errors import ConfigError
+from cspsim.errors import CityDataError, ConfigError
+from cspsim.paths import CITY_DATA_DIR
 
 
 def _one_of(name: str, value: object, allowed: tuple[str, ...]) -> None:
@@ -119,3 +129,35 @@ def load_city(cfg: CityConfig, seed: int = 0) -> City:
 
         return load_gis(cfg)
     return load_file(cfg)
+
+
+#: ``city.*`` path settings of each kind that reads files, in a fixed order.
+_PATH_SETTINGS = {
+    "file": ("nodes", "edges", "graphml"),
+    "gis": ("areas", "population_table", "incidents", "neighbourhoods"),
+}
+#: Shipped data files of the shipped cities.
+_SHIPPED_FILES = {"sf2012": (SF_NODES, SF_EDGES), "columbus": (COLUMBUS_NODES, COLUMBUS_EDGES)}
+
+
+def input_files(cfg: CityConfig) -> dict[str, Path]:
+    """Every data file the city is built from, by role (``city.nodes``, ``city.areas#2``).
+
+    Shapefile sidecars and directories count file by file. Files that do not exist are
+    left out (building the city reports them). What ``run.json`` hashes, so that a run
+    is redone when its city data changed.
+    """
+    out: dict[str, Path] = {}
+    for name in _SHIPPED_FILES.get(cfg.kind, ()):
+        out[f"city.{cfg.kind}.{name}"] = CITY_DATA_DIR / name
+    for setting in _PATH_SETTINGS.get(cfg.kind, ()):
+        value = getattr(cfg, setting)
+        if not value:
+            continue
+        try:
+            paths = related_files(resolve_path(str(value), setting))
+        except CityDataError:
+            continue
+        for i, path in enumerate(paths):
+            out[f"city.{setting}" + (f"#{i}" if i else "")] = path
+    return out

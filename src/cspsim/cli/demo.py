@@ -120,8 +120,10 @@ def main(argv: list[str] | None = None) -> int:
     failed = [r for r in results if r.get("status") != "complete"]
     for r in failed:
         print(f"  FAILED {r['strategy']} seed {r['seed']}: {r.get('error')}", file=sys.stderr)
-    # Exactly this invocation's runs (an earlier demo in OUT may have left other seeds).
-    rs: RunSet = collect_runs(out / "runs", only=[Path(r["run_dir"]) for r in results])
+    # Exactly this invocation's runs (an earlier demo in OUT may have left other seeds, or
+    # runs of other options, which are never overwritten: those are failures here).
+    done = [Path(r["run_dir"]) for r in results if r.get("status") == "complete"]
+    rs: RunSet = collect_runs(out / "runs", only=done)
     summary = ordered_summary(rs)
     if summary.empty:
         write_report(rs, out, f"strategy comparison on {args.city}", tool="cspsim-demo")

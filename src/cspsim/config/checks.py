@@ -23,6 +23,7 @@ without :func:`check_config` is still refused.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import numbers
 import types
@@ -75,6 +76,7 @@ def walk(obj: Any, prefix: str) -> Iterator[tuple[str, dataclasses.Field, Any, A
             yield path, f, value, hints.get(f.name, Any)
 
 
+@functools.cache
 def _hints(cls: type) -> dict[str, Any]:
     try:
         return typing.get_type_hints(cls)
@@ -183,10 +185,10 @@ def _within(value: Any, meta: dict[str, Any]) -> bool:
     return all(meta.get(k) is None or ok(meta[k]) for k, ok in checks)
 
 
-def _number_range(meta: dict[str, Any]) -> str:
+def _number_range(meta: dict[str, Any], interval: bool = True) -> str:
     low, high = meta.get("low"), meta.get("high")
     low_open, high_open = meta.get("low_open"), meta.get("high_open")
-    if low is not None and high is not None:
+    if interval and low is not None and high is not None:
         return f"a number in [{low:g}, {high:g}]"
     parts = []
     if low is not None:
@@ -207,22 +209,28 @@ def _default_of(f: dataclasses.Field) -> Any:
     return f.default
 
 
-def _unit_rule(name: str, unit: str) -> tuple[str, Any]:
-    """The allowed range of a parameter without declared bounds, from its unit."""
-    at_most_one = unit.startswith(_UNIT_PREFIXES_AT_MOST_ONE) or name in BELOW_ONE
-    strict = name in STRICT
+def unit_bounds(name: str, unit: str) -> dict[str, Any]:
+    """The valid range of a parameter without declared bounds, from its unit.
+
+    Non-negative unless in :data:`SIGNED`; strictly positive if in :data:`STRICT`; at most
+    1 for shares, probabilities and 0-1 levels (below 1 if also strict, or in
+    :data:`BELOW_ONE`).
+    """
     if name in SIGNED:
-        return "any number", lambda v: True
-    high_open = name in STRICT | BELOW_ONE and at_most_one
-    low_text = "> 0" if strict else ">= 0"
-    high_text = " and < 1" if high_open else (" and <= 1" if at_most_one else "")
+        return {}
+    at_most_one = unit.startswith(_UNIT_PREFIXES_AT_MOST_ONE) or name in BELOW_ONE
+    out: dict[str, Any] = {"low_open": 0} if name in STRICT else {"low": 0}
+    if at_most_one:
+        out["high_open" if name in STRICT | BELOW_ONE else "high"] = 1
+    return out
 
-    def ok(v: float) -> bool:
-        if (v <= 0) if strict else (v < 0):
-            return False
-        return not at_most_one or ((v < 1) if high_open else (v <= 1))
 
-    return f"a number {low_text}{high_text}", ok
+def bounds_of(path: str, f: dataclasses.Field) -> dict[str, Any]:
+    """The range a leaf is checked against: its declared bounds, else (parameters) its unit's."""
+    declared = {k: f.metadata[k] for k in BOUND_KEYS if k in f.metadata}
+    if declared or not path.startswith("params."):
+        return declared
+    return unit_bounds(path, f.metadata.get("unit", ""))
 
 
 def check_param(name: str, f: dataclasses.Field, value: Any, hint: Any) -> None:
@@ -240,9 +248,10 @@ def check_param(name: str, f: dataclasses.Field, value: Any, hint: Any) -> None:
         )
     if any(k in f.metadata for k in BOUND_KEYS):
         return  # declared bounds were checked by check_leaf
-    allowed, ok = _unit_rule(name, unit)
+    bounds = unit_bounds(name, unit)
     values = value if isinstance(value, (list, tuple)) else [value]
-    if not all(ok(float(v)) for v in values):
+    if not all(_within(v, bounds) for v in values):
+        allowed = _number_range(bounds, interval=False)
         raise ConfigError(f"{name}: expected {allowed} ({unit}), got {value}")
 
 

@@ -31,6 +31,23 @@ class SimConfig:
         "strategies compare at equal budget",
         low=0,
     )
+    allow_large: bool = setting(
+        False,
+        "flag",
+        "run even when the estimated memory exceeds what the machine has (big machines); "
+        "changes no output",
+    )
+    progress: bool | None = setting(
+        None,
+        "flag",
+        "progress bar with ETA on standard error (default: when it is a terminal, single "
+        "runs only); changes no output",
+    )
+
+
+#: ``sim`` settings that change how a run is carried out, never its results: they are left
+#: out of a run's identity (resuming, duplicates), like ``city.cache`` and ``city.progress``.
+NOT_IN_IDENTITY = ("sim.allow_large", "sim.progress", "city.cache", "city.progress")
 
 
 @dataclass

@@ -1,19 +1,32 @@
-"""Calibration of the baseline's free parameters to the DESIGN.md bands, with Optuna (TPE).
+"""Calibration of the baseline's free parameters to the DESIGN.md bands: point fit, posterior.
 
-Each trial is a baseline run launched through Hydra's launcher (``trials/<number>``), in
-batches of ``batch`` trials asked of a seeded TPE sampler; the loss is the weighted sum of
-squared distances of the run's measures from the band centres, in band half-widths (0 at
-every centre, 1 per target at a band's edge). The best trial is rerun on ``confirm_seeds``
-new seeds (``confirm/seed=<k>``); the fitted values go into ``output`` (default
-``configs/params/calibrated.yaml``, the config every run uses by default), keeping its other
-keys, under a header with the fit report (target, band, achieved). The measures and the
-loss are the analysis layer's (:mod:`cspsim.analysis.calibration`); the report section is
-:mod:`cspsim.report.calibration`.
+**Point fit** (``trials`` > 0): each trial is a baseline run launched through Hydra's
+launcher (``trials/<number>``), in batches of ``batch`` trials asked of a seeded Optuna TPE
+sampler; the loss is the weighted sum of squared distances of the run's measures from the
+band centres, in band half-widths (0 at every centre, 1 per target at a band's edge). The best
+trial is rerun on ``confirm_seeds`` new seeds (``confirm/seed=<k>``); the fitted values go
+into ``output`` (default ``configs/params/calibrated.yaml``, the config every run uses by
+default), keeping its other keys, under a header with the fit report (target, band, achieved).
+
+**Posterior** (``posterior.draws`` > 0): a weighted sample of the same parameters given the
+same bands, by adaptive importance sampling (:mod:`cspsim.analysis.posterior`,
+``docs/calibration.md``): ``posterior.populations`` populations of baseline runs
+(``posterior/<population>/<draw>``), each draw with its own seed, launched through the
+launcher one population at a time. It writes ``calibration/posterior.csv`` (parameter paths
+and weights), ``posterior_sample.csv`` (resampled), ``draws.csv`` (every draw's measures,
+likelihood and weight), ``posterior_summary.csv``, ``predictive.csv`` and
+``populations.csv``, and copies the weighted sample to ``posterior.output`` (default
+``configs/params/posterior.csv``, what the uncertainty ensemble draws from).
+
+The measures and the loss are the analysis layer's (:mod:`cspsim.analysis.calibration`); the
+report section is :mod:`cspsim.report.calibration`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,13 +34,17 @@ import numpy as np
 import pandas as pd
 from omegaconf import OmegaConf
 
+from cspsim.analysis import posterior as ps
 from cspsim.analysis.calibration import OUT_DIR, TARGETS, calibration_metrics, fit_table, loss
 from cspsim.analysis.runs import collect_runs
 from cspsim.experiments.context import Job
+from cspsim.output.provenance import git_commit
 from cspsim.paths import CONFIG_DIR
 
 if TYPE_CHECKING:
     from cspsim.experiments.context import SweepContext
+
+log = logging.getLogger("cspsim")
 
 
 def parameter_overrides(values: dict[str, float], config: Any) -> list[str]:
@@ -54,27 +71,59 @@ def _evaluate(ctx: SweepContext, jobs: list) -> pd.DataFrame:
 
 
 def run_design(ctx: SweepContext) -> None:
-    """The ``calibrate`` design: TPE trials in batches, confirmation, fitted config."""
-    import optuna
-
+    """The ``calibrate`` design: the point fit (``trials`` > 0), then the posterior (optional)."""
     opts = ctx.options
     params = {k: tuple(map(float, v)) for k, v in opts["parameters"].items()}
     targets = {k: tuple(map(float, v)) for k, v in (opts.get("targets") or TARGETS).items()}
-    seed = int(opts.get("seed", 0))
-    n_trials, batch = int(opts.get("trials", 40)), int(opts.get("batch", 4))
     point = ctx.grid[0] if ctx.grid else []
     base = [line for line in point if not line.startswith("seed=")]
+    unfitted = declared_fitted_elsewhere(params)
+    if unfitted:
+        log.warning("declared fitted in params.py but not fitted here: %s", ", ".join(unfitted))
+        ctx.notes["declared_fitted_not_calibrated"] = unfitted
+    values = {n: OmegaConf.select(ctx.config, n) for n in params}
+    current = {n: float(v) for n, v in values.items() if isinstance(v, (int, float))}
+    fitted = current
+    if int(opts.get("trials", 40)) > 0:
+        fitted = run_point_fit(ctx, params, targets, base, current)
+    post = opts.get("posterior") or {}
+    if int(post.get("draws", 0) or 0) > 0:
+        run_posterior(ctx, params, targets, base, fitted, post)
+    ctx.write_manifest()
+
+
+def declared_fitted_elsewhere(params: dict[str, Any]) -> list[str]:
+    """Parameters declared ``kind="fitted"`` in params.py that ``parameters`` does not fit."""
+    from cspsim.config.evidence import declarations
+
+    searched = {n.rpartition(".")[0] if n.rpartition(".")[2].isdigit() else n for n in params}
+    return sorted(d.path for d in declarations() if d.kind == "fitted" and d.path not in searched)
+
+
+def run_point_fit(
+    ctx: SweepContext,
+    params: dict[str, tuple[float, float]],
+    targets: dict[str, tuple[float, float, float]],
+    base: list[str],
+    current: dict[str, float],
+) -> dict[str, float]:
+    """TPE trials in batches, confirmation on new seeds, the fitted config; the best values."""
+    import optuna
+
+    opts = ctx.options
+    seed = int(opts.get("seed", 0))
+    n_trials, batch = int(opts.get("trials", 40)), int(opts.get("batch", 4))
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     sampler = optuna.samplers.TPESampler(
         seed=seed, multivariate=True, n_startup_trials=max(4, n_trials // 4)
     )
     study = optuna.create_study(direction="minimize", sampler=sampler)
-    current = {n: OmegaConf.select(ctx.config, n) for n in params}
-    if bool(opts.get("start_from_current", True)) and all(
-        isinstance(v, (int, float)) and lo <= v <= hi
-        for v, (lo, hi) in zip(current.values(), params.values(), strict=True)
+    if (
+        bool(opts.get("start_from_current", True))
+        and len(current) == len(params)
+        and all(lo <= current[n] <= hi for n, (lo, hi) in params.items())
     ):
-        study.enqueue_trial({n: float(v) for n, v in current.items()})
+        study.enqueue_trial(dict(current))
     records, asked = [], 0
     while asked < n_trials:
         trials = [study.ask() for _ in range(min(max(batch, 1), n_trials - asked))]
@@ -125,6 +174,147 @@ def run_design(ctx: SweepContext) -> None:
         "trials": len(study.trials),
     }
     ctx.write_manifest()
+    return {k: float(v) for k, v in best.params.items()}
+
+
+def run_posterior(
+    ctx: SweepContext,
+    params: dict[str, tuple[float, float]],
+    targets: dict[str, tuple[float, float, float]],
+    base: list[str],
+    point: dict[str, float],
+    opts: dict[str, Any],
+) -> ps.PosteriorResult | None:
+    """The posterior sample (:func:`cspsim.analysis.posterior.sequential_importance`).
+
+    Options (``hydra.sweeper.options.posterior``): ``draws`` (total runs), ``seed`` (of the
+    Latin hypercube, the proposals and the runs' seeds), ``populations`` (default 3),
+    ``sd_fraction`` (a band's sd as a share of its half-width, default 0.5), ``inflation``
+    (default 1.3), ``defensive`` (default 0.1), ``output`` (where the weighted sample is
+    copied; null: ``configs/params/posterior.csv``; false: nowhere).
+
+    Returns:
+        The weighted sample, or None when no draw had a likelihood (every run failed).
+    """
+    draws, seed = int(opts["draws"]), int(opts.get("seed", 0))
+    populations = int(opts.get("populations", 3))
+    sd_fraction = float(opts.get("sd_fraction", 0.5))
+    inflation, defensive = float(opts.get("inflation", 1.3)), float(opts.get("defensive", 0.1))
+    prior = ps.Prior.from_bounds(params)
+
+    def simulate(t: int, x: pd.DataFrame, seeds: np.ndarray) -> pd.DataFrame:
+        jobs = []
+        for i, (row, s) in enumerate(zip(x.to_dict("records"), seeds, strict=True)):
+            values = {k: float(v) for k, v in row.items()}
+            jobs.append(
+                Job(
+                    ctx.subdir("posterior", str(t), f"{i:04d}"),
+                    [*base, f"seed={int(s)}", *parameter_overrides(values, ctx.config)],
+                    stage="posterior",
+                    point={**values, "seed": int(s), "population": t},
+                )
+            )
+        log.info("posterior population %d: %d runs", t, len(jobs))
+        m = _evaluate(ctx, jobs)
+        return m[["run_dir", *targets]]
+
+    out = ctx.sweep_dir / OUT_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    tic = time.perf_counter()
+    try:
+        res = ps.sequential_importance(
+            simulate,
+            targets,
+            prior,
+            draws,
+            np.random.default_rng(seed),
+            populations=populations,
+            sd_fraction=sd_fraction,
+            inflation=inflation,
+            defensive=defensive,
+        )
+    except ValueError as exc:  # every run failed: nothing to weight
+        log.error("posterior: %s", exc)
+        ctx.notes["posterior"] = {"error": str(exc), "draws": draws, "seed": seed}
+        ctx.write_manifest()
+        return None
+    seconds = time.perf_counter() - tic
+    res.draws.to_csv(out / "draws.csv", index=False)
+    res.populations.to_csv(out / "populations.csv", index=False)
+    summary = ps.summarize(res.sample, res.weights, prior, point)
+    summary.to_csv(out / "posterior_summary.csv", index=False)
+    ps.predictive_check(res.draws, res.weights, targets).to_csv(out / "predictive.csv", index=False)
+    header = posterior_header(ctx, res, targets, seed, sd_fraction, populations)
+    ps.write_posterior(out / ps.POSTERIOR_FILE, res.sample, res.weights, header)
+    resampled = res.sample.iloc[
+        ps.resample_indices(res.weights, draws, np.random.default_rng([seed, 1]))
+    ]
+    ps.write_posterior(
+        out / "posterior_sample.csv",
+        resampled,
+        np.full(len(resampled), 1.0 / len(resampled)),
+        {**header, "resampled": f"{draws} rows, systematic resampling by weight"},
+    )
+    dest = opts.get("output")
+    shipped = None
+    if dest is not False:
+        shipped = Path(dest or ps.DEFAULT_PATH)
+        ps.write_posterior(shipped, res.sample, res.weights, header)
+    ctx.notes["posterior"] = {
+        "draws": draws,
+        "populations": populations,
+        "seed": seed,
+        "ess": res.ess,
+        "max_weight": res.max_weight,
+        "sd_fraction": sd_fraction,
+        "inflation": inflation,
+        "defensive": defensive,
+        "method": ps.METHOD,
+        "output": str(shipped) if shipped else None,
+        "seconds": round(seconds, 1),
+    }
+    if res.ess < ps.MIN_ESS:
+        log.warning(
+            "posterior: effective sample size %.1f < %.0f; run more draws", res.ess, ps.MIN_ESS
+        )
+    log.info("posterior: %d draws, ESS %.1f, largest weight %.3f", draws, res.ess, res.max_weight)
+    ctx.write_manifest()
+    return res
+
+
+def posterior_header(
+    ctx: SweepContext,
+    res: ps.PosteriorResult,
+    targets: dict[str, tuple[float, float, float]],
+    seed: int,
+    sd_fraction: float,
+    populations: int,
+) -> dict[str, object]:
+    """The manifest lines of a posterior file."""
+    prior = res.prior
+    return {
+        "cspsim posterior": "weighted sample of the fitted parameters (columns: paths, weight)",
+        "method": ps.METHOD,
+        "city": OmegaConf.select(ctx.config, "city.kind"),
+        "prior": "uniform; "
+        + "; ".join(
+            f"{n}=[{lo:g}, {hi:g}]"
+            for n, lo, hi in zip(prior.names, prior.low, prior.high, strict=True)
+        ),
+        "targets": "; ".join(f"{k}=[{lo:g}, {hi:g}] w={w:g}" for k, (lo, hi, w) in targets.items()),
+        "likelihood": f"Gaussian at each band centre, sd = {sd_fraction:g} x half-width / "
+        "sqrt(weight); one run per draw with its own seed (seed noise included)",
+        "draws": f"{len(res.draws)} in {populations} population(s): "
+        + ", ".join(str(int(n)) for n in res.populations["draws"]),
+        "ess": f"{res.ess:.1f}",
+        "max_weight": f"{res.max_weight:.4f}",
+        "seed": seed,
+        "date": dt.date.today().isoformat(),
+        "git_commit": git_commit(),
+        "sweep": str(ctx.sweep_dir),
+        "regenerate": "cspsim-run -m experiment=calibrate hydra.sweeper.options.trials=0 "
+        f"hydra.sweeper.options.posterior.draws={len(res.draws)}",
+    }
 
 
 def write_params(

@@ -9,9 +9,8 @@ launcher (:meth:`SweepContext.launch`), which appends them to the manifest first
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
-import re
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -20,16 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 from omegaconf import OmegaConf, open_dict
 
+from cspsim.errors import ConfigError, UnsafeConfigError, error_text
 from cspsim.output.manifest import MANIFEST
 from cspsim.output.rundir import write_json_atomic
+from cspsim.paths import safe_component
 
 if TYPE_CHECKING:
     from hydra_plugins.cspsim_sweeper.cspsim_sweeper import CspsimSweeper
 
 log = logging.getLogger("cspsim")
 
-#: Characters not allowed in run directory names.
-_UNSAFE = re.compile(r"[/\\'\"$]")
 #: Longest run directory name component.
 MAX_NAME = 120
 #: Override keys never used in run directory names (the sweep directory names them).
@@ -63,14 +62,20 @@ def override_key(line: str) -> str:
 def dirname(overrides: Sequence[str], exclude: Sequence[str] = ()) -> str:
     """Hydra-style override dirname: sorted ``key=value`` joined by commas, made path-safe.
 
-    Names longer than :data:`MAX_NAME` characters are cut and end with a hash of the whole.
+    One path component (:func:`cspsim.paths.safe_component`): no separator, ``..``, quote
+    or control character; a name that had to change, or is longer than :data:`MAX_NAME`
+    bytes, ends with a hash of the whole, so different overrides never share a directory.
     """
     lines = sorted(o for o in overrides if override_key(o) not in set(exclude))
-    name = _UNSAFE.sub("_", ",".join(lines)) or "run"
-    if len(name) > MAX_NAME:
-        digest = hashlib.sha1(name.encode()).hexdigest()[:8]
-        name = f"{name[: MAX_NAME - 9]}-{digest}"
-    return name
+    return safe_component(",".join(lines), MAX_NAME) if lines else "run"
+
+
+def _subdir_of(lines: Sequence[str]) -> str:
+    """The run directory a job's override lines give it (``hydra.sweep.subdir='...'``)."""
+    for line in lines:
+        if line.startswith("hydra.sweep.subdir="):
+            return line.partition("=")[2].strip("'")
+    return "run"
 
 
 def split_grid(grid: list[list[str]]) -> tuple[list[str], list[list[str]]]:
@@ -89,6 +94,11 @@ def expand_grid(sweeper: CspsimSweeper, arguments: list[str]) -> list[list[str]]
     parser = OverridesParser.create(config_loader=sweeper.hydra_context.config_loader)
     overrides = parser.parse_overrides(lines)
     return sweeper.split_arguments(overrides, None)[0]
+
+
+def arm_dir(name: str | None) -> str:
+    """The directory of a named arm: one safe path component ('' without an arm)."""
+    return safe_component(name) if name else ""
 
 
 def arm_overrides(spec: Any) -> list[str]:
@@ -128,6 +138,7 @@ class SweepContext:
         self.notes: dict[str, Any] = {}  # what a design wants the report to know
         self.returns: list[Any] = []
         self._job_idx = 0
+        self._cannot_start = 0
         self.sweep_dir.mkdir(parents=True, exist_ok=True)
         OmegaConf.save(self.config, self.sweep_dir / "multirun.yaml")
         self._started = dt.datetime.now().isoformat(timespec="seconds")
@@ -159,9 +170,14 @@ class SweepContext:
         self.jobs.extend(jobs)
         self.write_manifest()
         todo = [(j, self._lines(j)) for j in jobs]
+        self._cannot_start = 0
         todo = [(j, lines) for j, lines in todo if not self._complete(lines)]
-        if len(todo) < len(jobs):
-            log.info("%d of %d runs already complete (skipped)", len(jobs) - len(todo), len(jobs))
+        skipped = len(jobs) - len(todo) - self._cannot_start
+        if skipped:
+            log.info("%d of %d runs already complete (skipped)", skipped, len(jobs))
+        if self._cannot_start:
+            log.error("%d of %d runs cannot start (see run.json)", self._cannot_start, len(jobs))
+            self.write_manifest()  # with the notes of runs of another config
         batch_size = self.sweeper.max_batch_size or len(todo) or 1
         for start in range(0, len(todo), batch_size):
             batch = [j for j, _ in todo[start : start + batch_size]]
@@ -204,23 +220,68 @@ class SweepContext:
         return [*job.overrides, f"hydra.sweep.subdir='{job.subdir}'"]
 
     def _complete(self, lines: list[str]) -> bool:
-        """Compose the job's config (validating it) and check its run directory.
+        """Compose the job's config (validating it) and decide whether to launch it.
 
-        A run directory holding a complete run of the same resolved config is not launched
-        again (the run would skip itself; this saves the launch).
+        Not launched: a run directory holding a complete, intact, current run of the same
+        config (the run would skip itself; this saves the launch), or a stale one when the
+        sweep reuses stale runs (``hydra.sweeper.reuse_stale``), which is labelled; and a
+        job whose overrides do not compose (a wrong type): its ``run.json`` records the
+        error at once. A refused user config file stops the whole sweep.
         """
-        from cspsim.output.rundir import is_complete
+        from cspsim.output.integrity import inspect_run
+        from cspsim.output.runner import keep_stale, record_failure, run_inputs
 
-        cfg = self.sweeper.hydra_context.config_loader.load_sweep_config(self.config, lines)
+        loader = self.sweeper.hydra_context.config_loader
+        try:
+            cfg = loader.load_sweep_config(self.config, lines)
+        except UnsafeConfigError:
+            raise
+        except Exception as exc:  # e.g. sim.days=abc: the run would never start
+            run_dir = self.sweep_dir / _subdir_of(lines)
+            record_failure(run_dir, None, ConfigError(error_text(exc)))
+            log.error("run %s cannot start: %s", run_dir, error_text(exc))
+            self._cannot_start += 1
+            return True
         run_dir = Path(str(cfg.hydra.sweep.dir)) / str(cfg.hydra.sweep.subdir)
         if not (run_dir / "run.json").exists():
             return False
         with open_dict(cfg):
             del cfg["hydra"]
         try:
-            return is_complete(run_dir, OmegaConf.to_object(cfg))
+            run_cfg = OmegaConf.to_object(cfg)
         except Exception:  # an invalid config: let the run record its error
             return False
+        state = inspect_run(run_dir, run_cfg, run_inputs(run_cfg))  # type: ignore[arg-type]
+        if state.same_config is False and state.status != "missing":
+            return self._refuse(run_dir, state.status)
+        if state.status == "stale" and self.reuse_stale:
+            keep_stale(run_dir, state)
+            return True
+        if state.status in ("stale", "damaged"):
+            log.warning("%s is %s (%s): it runs again", run_dir, state.status, state.reason)
+        return state.status == "complete"
+
+    def _refuse(self, run_dir: Path, status: str) -> bool:
+        """A job whose directory holds a run of another config: not launched, noted.
+
+        The run there is never overwritten; the manifest's notes list it (``other_config``)
+        so that the report says why the job has no run of its own.
+        """
+        rel = str(run_dir.relative_to(self.sweep_dir))
+        reason = (
+            f"holds a {status} run of another config (the sweep's config changed since); "
+            "it is never overwritten: use a new hydra.sweep.dir or move it away"
+        )
+        self.notes.setdefault("other_config", {})[rel] = reason
+        log.error("run %s not launched: %s", run_dir, reason)
+        self._cannot_start += 1
+        return True
+
+    @property
+    def reuse_stale(self) -> bool:
+        """``hydra.sweeper.reuse_stale`` or ``CSPSIM_REUSE_STALE=1``: keep stale runs."""
+        env = os.environ.get("CSPSIM_REUSE_STALE", "").lower() in ("1", "true", "yes")
+        return env or bool(getattr(self.sweeper, "reuse_stale", False))
 
     def grid_jobs(self, stage: str = "grid") -> list[Job]:
         """Jobs of the grid crossed with the arms (one job per grid point without arms).
@@ -236,7 +297,7 @@ class SweepContext:
                 sub = dirname(vary, exclude) if vary else ("run" if not name else "")
                 jobs.append(
                     Job(
-                        subdir=self.subdir(*(p for p in (name, sub) if p)),
+                        subdir=self.subdir(*(p for p in (arm_dir(name), sub) if p)),
                         overrides=[*extra, *point],
                         stage=stage,
                         arm=name,

@@ -42,13 +42,14 @@ DESIGNS: dict[str, Callable[[SweepContext], None]] = {"grid": run_grid}
 
 def _designs() -> dict[str, Callable[[SweepContext], None]]:
     # Imported when a sweep starts: the designs pull in Optuna and SALib.
-    from cspsim.experiments import calibrate, frontier, sensitivity
+    from cspsim.experiments import calibrate, frontier, pilot, sensitivity
 
     return {
         **DESIGNS,
         "frontier": frontier.run_design,
         "sensitivity": sensitivity.run_design,
         "calibrate": calibrate.run_design,
+        "pilot_power": pilot.run_design,
     }
 
 

@@ -3,6 +3,7 @@
 Re-exports what readers of run directories need.
 """
 
+from cspsim.output.integrity import RunState, inspect_run, is_complete
 from cspsim.output.manifest import MANIFEST, read_manifest
 from cspsim.output.results import Results, collect
 from cspsim.output.rundir import (
@@ -19,7 +20,10 @@ __all__ = [
     "RUN_JSON",
     "TABLES",
     "Results",
+    "RunState",
     "collect",
+    "inspect_run",
+    "is_complete",
     "read_manifest",
     "read_run_json",
     "write_failure",

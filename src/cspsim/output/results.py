@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass
 
 import pandas as pd
+from tqdm import tqdm
 
 from cspsim.model import CommunitySafetyModel
 
@@ -39,8 +41,52 @@ def collect(model: CommunitySafetyModel, wall: float, step: float) -> Results:
     return Results(rec.timeseries(), rec.places(), rec.events(), rec.survey(), model, wall, step)
 
 
-def run_model(model: CommunitySafetyModel, days: int | None = None) -> float:
-    """Run burn-in and ``days`` recorded days; return seconds spent in steps."""
+def show_progress(setting: bool | None, interactive: bool = True) -> bool:
+    """Whether to draw a progress bar: ``sim.progress``, else when stderr is a terminal.
+
+    Args:
+        setting: ``sim.progress`` (None: decide from the terminal).
+        interactive: False for the runs of a sweep (many at once: no bars unless asked).
+    """
+    if setting is not None:
+        return bool(setting)
+    return interactive and sys.stderr.isatty()
+
+
+def run_model(
+    model: CommunitySafetyModel, days: int | None = None, progress: bool = False
+) -> float:
+    """Run burn-in and ``days`` recorded days; return seconds spent in steps.
+
+    Args:
+        model: A built model.
+        days: Recorded days (default ``sim.days``).
+        progress: Draw a progress bar with the days done, the rate and the time left (ETA)
+            on standard error.
+    """
     start = time.perf_counter()
-    model.run(days)
+    if not progress:
+        model.run(days)
+        return time.perf_counter() - start
+    total = max(0, -model.day) + (model.cfg.sim.days if days is None else days)
+    bar = tqdm(
+        total=total,
+        desc=f"{model.cfg.strategy.name} seed {model.cfg.seed}",
+        unit="day",
+        file=sys.stderr,
+        mininterval=0.5,
+        dynamic_ncols=True,
+    )
+    step = model.step
+
+    def counted() -> None:
+        step()
+        bar.update(1)
+
+    model.step = counted  # type: ignore[method-assign]  # the model's own loop, counted
+    try:
+        model.run(days)
+    finally:
+        model.step = step  # type: ignore[method-assign]
+        bar.close()
     return time.perf_counter() - start

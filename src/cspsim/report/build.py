@@ -1,15 +1,18 @@
 """Build the report of a run or sweep directory: report.md, report.html, summary.csv.
 
 The sections depend on what the directory holds: an inventory always (complete, failed,
-missing, incomplete, stale and duplicate runs); a comparison with the baseline when several
-scenarios share seeds; a difference-in-differences section for staggered rollouts; the
-hot spots trial; and the design's own section (budget frontier, sensitivity, calibration).
+damaged, stale, missing, incomplete and duplicate runs); then, for each city (one section
+per city when there are several: runs of different cities are never compared), a paired
+comparison with the baseline when scenarios share seeds with it; a difference-in-differences
+section for staggered rollouts; the hot spots trial; and the design's own section (budget
+frontier, sensitivity, calibration).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -20,51 +23,16 @@ from cspsim.analysis.places import CityCache, place_frame
 from cspsim.analysis.plots import plot_bands, plot_change_map
 from cspsim.analysis.runs import RunSet, collect_runs
 from cspsim.analysis.tables import levels_table
-from cspsim.report import calibration, frontier, rollout, sensitivity, trial
+from cspsim.report import calibration, frontier, neighbourhoods, pilot, rollout, sensitivity, trial
+from cspsim.report.cities import city_dir, city_groups, paired_scenarios, unpaired_note
 from cspsim.report.compare import add_comparison
 from cspsim.report.document import Document
+from cspsim.report.inventory import inventory
 
 log = logging.getLogger("cspsim")
 
 #: Designs whose runs are parameter samples, not scenarios to compare one by one.
 SAMPLE_DESIGNS = ("sensitivity", "calibrate")
-
-
-def inventory(doc: Document, rs: RunSet) -> None:
-    """What was counted and what was not, with the errors of failed runs."""
-    doc.h2("Runs")
-    n = len(rs.runs)
-    lines = [f"{n} complete run(s) counted, each once."]
-    if rs.manifest:
-        lines.append(f"{len(rs.manifest.get('jobs', []))} run(s) expected by the sweep manifest.")
-    if rs.failed:
-        lines.append(f"**{len(rs.failed)} failed** (errors below; not counted).")
-    if rs.missing:
-        lines.append(f"**{len(rs.missing)} missing** (never started or killed before writing).")
-    if rs.incomplete:
-        lines.append(f"**{len(rs.incomplete)} incomplete** (killed or still running; not counted).")
-    if rs.duplicates:
-        lines.append(f"{len(rs.duplicates)} duplicate(s) of a counted config (not counted).")
-    if rs.stale:
-        lines.append(f"{len(rs.stale)} run(s) from an earlier sweep in this directory (ignored).")
-    commits = {m.get("git_commit") for m in rs.runs["meta"]} if n else set()
-    if len(commits) > 1:  # a resumed sweep reuses runs of the same config, whatever the code
-        lines.append(
-            f"**Runs from {len(commits)} code versions** (git commits): complete runs of the "
-            "same config are reused when a sweep resumes; start a new sweep directory after "
-            "changing the model."
-        )
-    doc.items(lines)
-    for title, entries in (
-        ("Failed runs", [f"`{k}`: {v}" for k, v in rs.failed.items()]),
-        ("Missing runs", [f"`{k}`" for k in rs.missing]),
-        ("Incomplete runs", [f"`{k}`" for k in rs.incomplete]),
-    ):
-        if entries:
-            doc.h3(title)
-            doc.items(
-                entries[:50] + ([f"... and {len(entries) - 50} more"] if len(entries) > 50 else [])
-            )
 
 
 def _comparable(rs: RunSet, summary: pd.DataFrame) -> bool:
@@ -108,7 +76,27 @@ def _samples(doc: Document, summary: pd.DataFrame) -> None:
 
 
 #: The sections of the experiments' designs, each shown when the directory holds its runs.
-DESIGN_SECTIONS = (rollout, trial, frontier, sensitivity, calibration)
+DESIGN_SECTIONS = (rollout, trial, frontier, sensitivity, calibration, pilot)
+
+
+def _sections(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path, design: str) -> None:
+    """The outcome sections of the runs of one city (its comparison, or its levels)."""
+    out.mkdir(parents=True, exist_ok=True)
+    if design in SAMPLE_DESIGNS:
+        _samples(doc, summary)
+    elif _comparable(rs, summary):
+        assert rs.baseline is not None
+        paired, unpaired = paired_scenarios(summary, rs.baseline)
+        if unpaired:
+            doc.p(unpaired_note(unpaired, rs.baseline))
+            doc.table(levels_table(summary[summary["scenario"].isin(unpaired)]))
+        paired_rs = replace(rs, runs=rs.runs[rs.runs["scenario"].isin(paired["scenario"])])
+        add_comparison(doc, paired_rs, paired, out)
+        neighbourhoods.report_section(doc, paired_rs, paired, out)
+    else:
+        _single(doc, rs, summary, out)
+    for module in DESIGN_SECTIONS:
+        module.report_section(doc, rs, summary, out)
 
 
 def ordered_summary(rs: RunSet) -> pd.DataFrame:
@@ -168,9 +156,9 @@ def write_report(
         for text in intro:
             doc.p(text)
     elif len(summary):
-        first = rs.runs.iloc[0]
+        cities = ", ".join(f"**{c}**" for c in summary["city_label"].drop_duplicates())
         doc.p(
-            f"City **{first['city']}**, {summary['scenario'].nunique()} scenario(s), "
+            f"City {cities}, {summary['scenario'].nunique()} scenario(s), "
             f"{summary['seed'].nunique()} seed(s), {int(summary['days'].max())} days recorded "
             f"per run. Directory: `{rs.root}`."
         )
@@ -179,14 +167,19 @@ def write_report(
         summary.drop(columns=["run_dir"]).assign(run=summary["rel"]).to_csv(
             out / "summary.csv", index=False
         )
-        if design in SAMPLE_DESIGNS:
-            _samples(doc, summary)
-        elif _comparable(rs, summary):
-            add_comparison(doc, rs, summary, out)
-        else:
-            _single(doc, rs, summary, out)
-        for module in DESIGN_SECTIONS:
-            module.report_section(doc, rs, summary, out)
+        groups = city_groups(rs, summary)
+        if len(groups) > 1:
+            doc.p(
+                f"The runs are of {len(groups)} cities: each has its own section, compared "
+                "with its own baseline runs; runs of different cities are never compared."
+            )
+        for label, city_rs, city_summary in groups:
+            if len(groups) == 1:
+                _sections(doc, city_rs, city_summary, out, design)
+                continue
+            doc.h2(f"City: {label}")
+            with doc.nested():
+                _sections(doc, city_rs, city_summary, out / city_dir(label), design)
     else:
         pd.DataFrame().to_csv(out / "summary.csv", index=False)
         doc.p("No complete run to report yet.")

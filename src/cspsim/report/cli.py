@@ -2,7 +2,10 @@
 
 Writes ``report.md``, a self-contained ``report.html`` (figures embedded), ``summary.csv``
 (one row per counted run) and the figures under ``figures/``, into DIR (or ``--out``).
-Runs that failed, are missing, incomplete or duplicated are listed and never counted.
+Every run's tables are checked against the SHA-256 its ``run.json`` records: runs that failed,
+are damaged (a table or ``run.json`` changed or truncated), stale (input files or the model
+changed since), missing, incomplete or duplicated are listed and never counted; a bad run
+directory never stops the report. Runs of different cities get a section each.
 
 Examples:
     cspsim-report multirun/compare_strategies
@@ -40,17 +43,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cspsim-report: error: {args.directory} is not a directory", file=sys.stderr)
         return 2
     rs = collect_runs(args.directory)
-    if rs.runs.empty and not (rs.failed or rs.missing or rs.incomplete):
+    listed = (rs.failed, rs.missing, rs.incomplete, rs.damaged, rs.stale, rs.other_config)
+    if rs.runs.empty and not any(listed):
         print(f"cspsim-report: error: no run (run.json) under {args.directory}", file=sys.stderr)
         return 2
     md = build_report(args.directory, args.out)
     print(f"cspsim-report: {len(rs.runs)} complete run(s) counted", end="")
     for label, items in (
         ("failed", rs.failed),
+        ("damaged", rs.damaged),
+        ("stale", rs.stale),
+        ("stale kept", rs.reused_stale),
+        ("of another config", rs.other_config),
         ("missing", rs.missing),
         ("incomplete", rs.incomplete),
         ("duplicate", rs.duplicates),
-        ("stale", rs.stale),
+        ("from an earlier sweep", rs.unlisted),
     ):
         if items:
             print(f", {len(items)} {label}", end="")

@@ -25,10 +25,13 @@ from cspsim.analysis.places import (
 )
 from cspsim.analysis.plots import plot_bands, plot_change_map, plot_effects, plot_groups
 from cspsim.analysis.runs import RunSet
-from cspsim.analysis.stats import cost_per_crime_averted, paired_differences
+from cspsim.analysis.stats import paired_differences
 from cspsim.analysis.tables import comparison_table, fmt_ci, levels_table, outcome_legend
 from cspsim.city import CRIME_TYPES
+from cspsim.report.cities import pairing_sentence
+from cspsim.report.costs import cost_section
 from cspsim.report.document import Document
+from cspsim.report.neighbourhoods import fairness_tables
 
 
 def by_type_table(summary: pd.DataFrame) -> pd.DataFrame:
@@ -40,47 +43,6 @@ def by_type_table(summary: pd.DataFrame) -> pd.DataFrame:
             f"{a:,.0f} ({b:,.0f})"
             for a, b in zip(g[f"crimes_true_{t}"], g[f"crimes_recorded_{t}"], strict=True)
         ]
-    return out.reset_index().rename(columns={"scenario": "Scenario"})
-
-
-def groups_table(summary: pd.DataFrame) -> pd.DataFrame:
-    """Fairness by demographic group, with headers from the declarations.
-
-    Rates per 1,000 residents of each group and their ratio B/A; the survey outcomes of the
-    last wave by group.
-    """
-    g = summary.groupby("scenario", sort=False).mean(numeric_only=True)
-    a, b = oc.GROUPS.values()
-    cols: dict[str, pd.Series] = {}
-    for rate in ("negative_per_1000", "arrests_per_1000"):
-        for suffix in (a, b):
-            cols[oc.label_unit(f"{rate}_{suffix}")[0]] = g[f"{rate}_{suffix}"]
-        label = oc.label_unit(rate)[0]
-        cols[f"{label}, ratio {b.upper()}/{a.upper()}"] = g[f"{rate}_{b}"] / g[
-            f"{rate}_{a}"
-        ].replace(0, np.nan)
-    for o in oc.survey_outcomes():
-        for suffix in (a, b):
-            if f"{o.name}_{suffix}" in g:
-                cols[oc.label_unit(f"{o.name}_{suffix}")[0]] = g[f"{o.name}_{suffix}"]
-    out = pd.DataFrame(cols)
-    return out.reset_index().rename(columns={"scenario": "Scenario"})
-
-
-def cost_table(summary: pd.DataFrame, baseline: str) -> pd.DataFrame:
-    """Cost, money moved out of officer-hours, crimes averted and cost per crime averted."""
-    cpa = cost_per_crime_averted(summary, baseline, "scenario").set_index("strategy")
-    g = summary.groupby("scenario", sort=False)[["cost", "reallocated"]].mean()
-    out = pd.DataFrame(
-        {
-            "Cost $M/yr": (g["cost"] / 1e6).round(3),
-            "Moved from patrol $M/yr": (g["reallocated"] / 1e6).round(3),
-            "Extra cost $M/yr": (cpa["extra_cost"].reindex(g.index) / 1e6).round(3),
-            "Crimes averted/yr": cpa["crimes_averted"].reindex(g.index),
-            "Extra $ per crime averted": cpa["cost_per_crime_averted"].reindex(g.index),
-            "Moved $ per crime averted": cpa["reallocated_per_crime_averted"].reindex(g.index),
-        }
-    )
     return out.reset_index().rename(columns={"scenario": "Scenario"})
 
 
@@ -124,9 +86,8 @@ def add_comparison(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) 
     runs = rs.runs
     doc.h2("In short")
     doc.p(
-        f"Against **{base}**, at the same budget, over {summary['seed'].nunique()} paired "
-        "seed(s); brackets: 95% confidence intervals. *Clear* means the interval excludes "
-        "zero."
+        f"Against **{base}**, at the same budget, over {pairing_sentence(summary, base)}; "
+        "brackets: 95% confidence intervals. *Clear* means the interval excludes zero."
     )
     doc.items(key_findings(summary, base))
     doc.h2(f"What each scenario changes, against {base}")
@@ -153,11 +114,7 @@ def add_comparison(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) 
     cities = CityCache()
     ptot = place_totals(rs, list(RATE_COLUMNS))
     doc.h2("Fairness: who is stopped and arrested")
-    doc.p(
-        "Negative police contacts and arrests per 1,000 residents of each demographic group "
-        "per year, and the last survey wave's satisfaction by group."
-    )
-    doc.table(groups_table(summary))
+    fairness_tables(doc, rs, summary, base)
     plot_groups(summary, figs / "groups.png", scenarios)
     doc.img(figs / "groups.png", "Negative contacts and arrests per 1,000 residents by group")
     rates = neighbourhood_rates(ptot, runs, cities)
@@ -214,14 +171,7 @@ def add_comparison(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) 
         ]
         doc.table(pd.DataFrame(rows))
 
-    doc.h2("Cost")
-    doc.p(
-        "Spending per year; *moved from patrol* is what goes to anything but officer-hours "
-        "(programs, meetings, watch, training). At equal budget the extra cost is about "
-        "zero, so the useful ratio is the money moved per crime averted (n/a when no crime "
-        "is averted)."
-    )
-    doc.table(cost_table(summary, base))
+    cost_section(doc, rs, summary, base)
 
     doc.h2("Over time")
     cols = list(oc.FIGURE_COLUMNS)

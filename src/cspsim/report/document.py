@@ -7,8 +7,10 @@ Figures are PNG files beside ``report.md`` (linked) and embedded as base64 data 
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,11 +29,31 @@ code{background:#f5f5f5;padding:0 3px}
 """
 
 
+#: Heading kinds of :class:`Document` blocks.
+HEADINGS = ("h1", "h2", "h3", "h4", "h5")
+
+
 @dataclass
 class Document:
-    """Blocks of a report: ``(kind, payload)`` with kinds h1, h2, h3, p, list, table, img."""
+    """Blocks of a report: ``(kind, payload)`` with kinds h1-h5, p, list, table, img.
+
+    Attributes:
+        blocks: The blocks, in order.
+        depth: Levels added to ``h2`` and ``h3`` (sections inside a section, e.g. one per
+            city): see :meth:`nested`.
+    """
 
     blocks: list[tuple[str, object]] = field(default_factory=list)
+    depth: int = 0
+
+    @contextlib.contextmanager
+    def nested(self) -> Iterator[None]:
+        """Sections written inside the block are one level deeper (``h2`` becomes ``h3``)."""
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
 
     def h1(self, text: str) -> None:
         """Title."""
@@ -39,11 +61,11 @@ class Document:
 
     def h2(self, text: str) -> None:
         """Section heading."""
-        self.blocks.append(("h2", text))
+        self.blocks.append((f"h{min(2 + self.depth, 5)}", text))
 
     def h3(self, text: str) -> None:
         """Subsection heading."""
-        self.blocks.append(("h3", text))
+        self.blocks.append((f"h{min(3 + self.depth, 5)}", text))
 
     def p(self, text: str) -> None:
         """A paragraph (Markdown inline syntax: ``code``, **bold**, *italic*)."""
@@ -66,7 +88,7 @@ class Document:
         """Markdown text; figure paths relative to ``base``."""
         out: list[str] = []
         for kind, payload in self.blocks:
-            if kind in ("h1", "h2", "h3"):
+            if kind in HEADINGS:
                 out += ["#" * int(kind[1]) + " " + str(payload), ""]
             elif kind == "p":
                 out += [str(payload), ""]
@@ -83,7 +105,7 @@ class Document:
         """A self-contained HTML page (figures embedded)."""
         body: list[str] = []
         for kind, payload in self.blocks:
-            if kind in ("h1", "h2", "h3"):
+            if kind in HEADINGS:
                 body.append(f"<{kind}>{_inline(str(payload))}</{kind}>")
             elif kind == "p":
                 body.append(f"<p>{_inline(str(payload))}</p>")

@@ -48,6 +48,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="2 seeds, 180 days, 1 agent per 40 residents: a smoke run only",
     )
     ap.add_argument(
+        "--city",
+        default=None,
+        help="only the held-back periods test of a city: a config name (stl) or overrides "
+        "('city=gis city.areas=...'); see cspsim.validation.heldout",
+    )
+    ap.add_argument(
         "overrides",
         nargs="*",
         metavar="KEY=VALUE",
@@ -77,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
 
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     command = "cspsim-validate " + " ".join(sys.argv[1:] if argv is None else argv)
+    if args.city is not None:
+        from cspsim.validation.heldout import run_cli
+
+        return run_cli(args.city, list(args.overrides), seeds, args.jobs, args.out, command)
     start = time.perf_counter()
     try:
         result = validate(seeds, args.days, args.jobs, tuple(args.overrides))

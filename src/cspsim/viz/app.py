@@ -1,34 +1,62 @@
-"""The trainer app: Mesa's SolaraViz with the city map, live charts and lessons.
+"""The trainer app: a Mesa model in a Solara page with the city map, charts and lessons.
 
-``solara run cspsim.viz.app`` (or ``cspsim-viz``) serves :func:`Page`. Every browser session
-renders its own ``Page`` and so builds its own model: nothing here is created at module
-level. SolaraViz supplies Step, Play and Reset and the lever controls (applied on Reset);
-the lesson card above the map rebuilds the model at once when the lesson, mode, city or
-strategy changes.
+``solara run cspsim.viz.app`` (or ``cspsim-viz``) serves :func:`Page`. Every browser
+session renders its own ``Page`` and so builds its own model: nothing here is created at
+module level.
+
+The page follows Mesa's visualization protocol (a ``mesa.Model`` stepped by Step and Play,
+rebuilt on Reset from the keyword values of its controls, the dashboard re-rendered through
+Mesa's ``update_counter``), with its own controls instead of SolaraViz's sidebar: a lesson
+has to stop by itself at its pause points and its last day, and a trainer needs a plain
+speed (slow, normal, fast), not Mesa's play and render intervals. The page is laid out for
+the browser's viewport (:mod:`cspsim.viz.layout`); Space, → and R play, step and reset
+from the keyboard, P toggles presentation mode.
 """
 
 from __future__ import annotations
 
-import solara
-from mesa.visualization import SolaraViz
-from mesa.visualization.utils import update_counter
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
 
-from cspsim.viz.lessons import DEFAULT_LESSON, get_lesson
-from cspsim.viz.levers import base_config, default_levers, model_params
-from cspsim.viz.mapview import CityMap
-from cspsim.viz.models import SideBySideModel, TrainerModel
+import solara
+import solara.lab
+from mesa.visualization.utils import force_update, update_counter
+
+from cspsim.viz.handout import handout_html
+from cspsim.viz.layout import Layout as Sizes
+from cspsim.viz.layout import layout
+from cspsim.viz.lessons import DEFAULT_LESSON, LESSONS, Lesson, get_lesson
+from cspsim.viz.levers import Levers
+from cspsim.viz.mapview import CityMap, marked_places
+from cspsim.viz.models import SideBySideModel
+from cspsim.viz.names import strategy_name
 from cspsim.viz.panels import (
     MODES,
     Charts,
     ComparisonTable,
+    EndCard,
     KpiStrip,
     LayerPicker,
     LessonCard,
+    LeversCard,
+    PauseCard,
     PlaceDetails,
+    SetupCard,
 )
+from cspsim.viz.style import CSS
 
-#: Milliseconds between days while playing (SolaraViz's Play interval slider starts here).
-PLAY_INTERVAL_MS = 100
+#: Play speeds: label -> (seconds per frame at least, days per frame).
+SPEEDS: dict[str, tuple[float, int]] = {
+    "Slow": (0.6, 1),
+    "Normal": (0.15, 1),
+    "Fast": (0.0, 3),
+}
+#: Speed the page starts at.
+DEFAULT_SPEED = "Normal"
+#: Viewport assumed until the browser reports its own.
+DEFAULT_VIEWPORT = (1920, 1080)
 
 
 def initial_settings(lesson: str = DEFAULT_LESSON) -> dict[str, object]:
@@ -43,109 +71,421 @@ def initial_settings(lesson: str = DEFAULT_LESSON) -> dict[str, object]:
     }
 
 
-def build(settings: dict[str, object]) -> TrainerModel | SideBySideModel:
-    """A fresh model for the page's setup (lesson mode or side by side)."""
+def build(settings: dict[str, object], levers: Levers | None = None) -> SideBySideModel:
+    """A fresh lesson run and its comparison for the page's setup (and levers)."""
     s = {k: str(v) for k, v in settings.items()}
-    if s["mode"] == MODES[0]:
-        return TrainerModel(lesson=s["lesson"], city=s["city"], strategy=s["strategy"])
+    kwargs = levers.as_dict() if levers is not None else {}
     return SideBySideModel(
-        lesson=s["lesson"], city=s["city"], strategy_a=s["strategy"], strategy_b=s["strategy_b"]
+        lesson=s["lesson"],
+        city=s["city"],
+        strategy_a=s["strategy"],
+        strategy_b=s["strategy_b"],
+        **kwargs,
     )
 
 
-def viz_params(settings: dict[str, object]) -> dict[str, object]:
-    """SolaraViz ``model_params`` for the setup: fixed choices plus the lever controls."""
-    s = {k: str(v) for k, v in settings.items()}
-    if s["mode"] == MODES[0]:
-        cfg = base_config(get_lesson(s["lesson"]), s["city"], s["strategy"])
-        fixed = {"lesson": s["lesson"], "city": s["city"], "strategy": s["strategy"]}
-        return model_params(default_levers(cfg), fixed)
-    seed = {"type": "SliderInt", "label": "Seed", "value": 0, "min": 0, "max": 99, "step": 1}
-    return {
-        "lesson": s["lesson"],
-        "city": s["city"],
-        "strategy_a": s["strategy"],
-        "strategy_b": s["strategy_b"],
-        "seed": seed,
+def stop_reason(pair: SideBySideModel, lesson: Lesson, seen: set[str]) -> str:
+    """Why playing stops after the day just run: ``pause:<day>``, ``end`` or ``""``."""
+    day = pair.day
+    for p in lesson.pauses:
+        if p.day == day and f"pause:{day}" not in seen:
+            return f"pause:{day}"
+    if day == lesson.days and "end" not in seen:
+        return "end"
+    return ""
+
+
+def advance(pair: SideBySideModel, lesson: Lesson, seen: set[str], days: int) -> str:
+    """Step up to ``days`` days; stop early at a pause point or the lesson's end."""
+    for _ in range(days):
+        if not pair.running:
+            return ""
+        pair.step()
+        reason = stop_reason(pair, lesson, seen)
+        if reason:
+            seen.add(reason)
+            return reason
+    return ""
+
+
+@solara.component_vue("client.vue", vuetify=True)
+def Client(
+    title: str = "",
+    filename: str = "cspsim.png",
+    large: bool = False,
+    label: str = "PNG",
+    event_viewport: Callable[[dict], None] | None = None,
+    event_key: Callable[[str], None] | None = None,
+) -> None:
+    """Browser side: reports the viewport, listens to keys, exports the PNG picture."""
+
+
+@solara.component
+def ModeToggle(settings: dict[str, object], on_change: Callable[[dict[str, object]], None]) -> None:
+    """Lesson view or side by side."""
+    solara.ToggleButtonsSingle(
+        value=str(settings["mode"]),
+        values=list(MODES),
+        on_value=lambda v: on_change({"mode": v}),
+        dense=True,
+        classes=["cspsim-mode"],
+    )
+
+
+@solara.component
+def DayCounter(pair: SideBySideModel, lesson: Lesson) -> None:
+    """The day counter with a progress bar (re-rendered after every step)."""
+    update_counter.get()
+    day = pair.day
+    share = min(day / max(lesson.days, 1), 1.0)
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=(
+            f'<span class="cspsim-day">Day {day}</span>'
+            f'<span class="cspsim-day-total"> of {lesson.days}</span>'
+            f'<div class="cspsim-progress"><div style="width:{100 * share:.1f}%"></div></div>'
+        ),
+        classes=["cspsim-daybox"],
+    )
+
+
+@solara.component
+def TopBar(
+    settings: dict[str, object],
+    on_change: Callable[[dict[str, object]], None],
+    pair: SideBySideModel,
+    lesson: Lesson,
+    lay: Sizes,
+    playing: bool,
+    pending_changed: bool,
+    speed: solara.Reactive[str],
+    actions: dict[str, Callable[[], None]],
+    on_key: Callable[[str], None],
+    on_viewport: Callable[[dict], None],
+    show_card: bool,
+    layer: str,
+) -> None:
+    """One row: lesson and mode, Reset / Play / Step, speed, day, presentation, export."""
+    titles = {lsn.title: lsn.name for lsn in LESSONS}
+    with solara.Div(classes=["cspsim-topbar"]):
+        if lay.width >= 1500 and not lay.presentation:
+            solara.HTML(tag="div", unsafe_innerHTML="cspsim trainer", classes=["cspsim-brand"])
+        if lay.presentation:
+            solara.HTML(tag="div", unsafe_innerHTML=lesson.title, classes=["cspsim-brand"])
+        else:
+            solara.Select(
+                "Lesson",
+                value=lesson.title,
+                values=list(titles),
+                on_value=lambda t: on_change({"lesson": titles[t]}),
+                classes=["cspsim-lesson-select"],
+            )
+            if lay.width >= 1600:
+                ModeToggle(settings, on_change)
+        with solara.Div(classes=["cspsim-controls"]):
+            solara.Button(
+                "Reset",
+                icon_name="mdi-restart",
+                on_click=actions["reset"],
+                color="warning" if pending_changed else None,
+                outlined=not pending_changed,
+                classes=["cspsim-reset"] + (["cspsim-reset-needed"] if pending_changed else []),
+                attributes={"title": "Rebuild the run with the levers (R)"},
+            )
+            solara.Button(
+                "❚❚ Pause" if playing else "▶ Play",
+                on_click=actions["play"],
+                color="primary",
+                disabled=not pair.running,
+                classes=["cspsim-play"],
+                attributes={"title": "Play or pause (Space)"},
+            )
+            solara.Button(
+                "Step",
+                icon_name="mdi-step-forward",
+                on_click=actions["step"],
+                outlined=True,
+                disabled=playing or not pair.running,
+                classes=["cspsim-step"],
+                attributes={"title": "One day (→)"},
+            )
+            solara.ToggleButtonsSingle(
+                value=speed.value,
+                values=list(SPEEDS),
+                on_value=speed.set,
+                dense=True,
+                classes=["cspsim-speed"],
+            )
+        DayCounter(pair, lesson)
+        if pending_changed:
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML="Preset changed — press Reset",
+                classes=["cspsim-chip", "cspsim-pending-chip"],
+            )
+        with solara.Div(classes=["cspsim-tools"]):
+            if show_card:
+                solara.Button(
+                    "What changed", on_click=actions["card"], text=True,
+                    classes=["cspsim-show-card"],
+                )  # fmt: skip
+            compact = lay.width < 1600 and not lay.presentation
+            solara.Button(
+                None if compact else ("Exit presentation" if lay.presentation else "Present"),
+                icon_name="mdi-projector-screen",
+                on_click=actions["presentation"],
+                text=True,
+                classes=["cspsim-present-toggle"],
+                attributes={"title": "Presentation mode: big fonts, big map (P)"},
+            )
+            Client(
+                title=f"{lesson.title} · day {pair.day}",
+                filename=f"cspsim-{lesson.name}-day{pair.day}.png",
+                large=lay.presentation,
+                label="" if compact else "PNG",
+                event_viewport=on_viewport,
+                event_key=on_key,
+            )
+            with solara.FileDownload(
+                lambda: handout_html(pair, lesson, layer),
+                filename=f"cspsim-{lesson.name}-day{pair.day}.html",
+                mime_type="text/html",
+            ):
+                solara.Button(
+                    None if compact else "Handout",
+                    icon_name="mdi-file-document-outline",
+                    text=True,
+                    classes=["cspsim-handout"],
+                    attributes={"title": "One-page handout of the lesson (HTML)"},
+                )
+            solara.lab.ThemeToggle(enable_auto=False)
+
+
+@solara.component
+def MapColumn(
+    pair: SideBySideModel,
+    lesson: Lesson,
+    lay: Sizes,
+    layer: solara.Reactive[str],
+    picked: solara.Reactive[int],
+    side_by_side: bool,
+    dark: bool,
+    stop: str,
+    actions: dict[str, Callable[[], None]],
+) -> None:
+    """Layer picker, the map (or two), the pause or end card over them, place details."""
+    tick = update_counter.get()
+    outlines = marked_places(pair, lesson.marks)
+    with solara.Div(classes=["cspsim-mapcol"]):
+        LayerPicker(layer.value, layer.set)
+        with solara.Div(classes=["cspsim-maps"]):
+            runs = [("A", pair.a), ("B", pair.b)] if side_by_side else [("", pair.a)]
+            for tag, m in runs:
+                with solara.Div(classes=["cspsim-map"] + ([f"cspsim-map-{tag}"] if tag else [])):
+                    if tag:
+                        solara.HTML(
+                            tag="div",
+                            unsafe_innerHTML=f"{tag}: {strategy_name(m.cfg.strategy.name)}",
+                            classes=["cspsim-map-title"],
+                        )
+                    CityMap(
+                        m,
+                        layer.value,
+                        picked.value,
+                        picked.set,
+                        width=lay.map_w,
+                        height=lay.map_h - (28 if tag else 0),
+                        outlines=outlines,
+                        font=lay.font,
+                        dark=dark,
+                        tick=tick,
+                    )
+            if stop.startswith("pause:"):
+                PauseCard(lesson, int(stop.split(":")[1]), actions["continue"])
+            elif stop == "end":
+                EndCard(pair, lesson, layer.value, actions["close"], actions["play_on"])
+        if not lay.presentation:
+            PlaceDetails(
+                [("A", pair.a), ("B", pair.b)] if side_by_side else [("", pair.a)],
+                picked.value,
+                tick=tick,
+            )
+
+
+@solara.component
+def ChartsColumn(pair: SideBySideModel, lesson: Lesson, lay: Sizes, side_by_side: bool) -> None:
+    """KPIs (or the A vs B table) and the charts, the lesson's indicator first."""
+    tick = update_counter.get()
+    passed = tuple(p.day for p in lesson.pauses if p.day <= pair.day)
+    with solara.Div(classes=["cspsim-chartcol"]):
+        if side_by_side:
+            ComparisonTable(pair, tick=tick)
+        else:
+            KpiStrip(pair.a, cols=3 if lay.presentation else lay.kpi_cols, tick=tick)
+        Charts(pair, lesson, lay, side_by_side, passed, tick=tick)
+
+
+@solara.component
+def Session(
+    settings: dict[str, object],
+    on_change: Callable[[dict[str, object]], None],
+    viewport: tuple[int, int],
+    on_viewport: Callable[[dict], None],
+    presentation: solara.Reactive[bool],
+    speed: solara.Reactive[str],
+) -> None:
+    """One setup's model, its controls and dashboard.
+
+    The page mounts a new ``Session`` (a new key) whenever the setup changes, so the
+    model, the levers and the play state always belong to the same setup.
+    """
+    lesson = get_lesson(str(settings["lesson"]))
+    first = solara.use_memo(lambda: build(settings), [])
+    pair = solara.use_reactive(first)
+    pending = solara.use_reactive(first.levers)
+    playing = solara.use_reactive(False)
+    stop = solara.use_reactive("")
+    layer = solara.use_reactive(lesson.layer)
+    picked = solara.use_reactive(-1)
+    seen = solara.use_memo(set, [])
+    lock = solara.use_memo(threading.RLock, [])
+    generation = solara.use_memo(lambda: [0], [])
+    dark = solara.lab.use_dark_effective()
+    side_by_side = settings["mode"] == MODES[1]
+    lay = layout(viewport[0], viewport[1], presentation.value, side_by_side)
+
+    def loop() -> None:
+        generation[0] += 1
+        mine = generation[0]
+        while playing.value and generation[0] == mine:
+            started = time.perf_counter()
+            interval, per_frame = SPEEDS.get(speed.value, SPEEDS[DEFAULT_SPEED])
+            with lock:
+                reason = advance(pair.value, lesson, seen, per_frame)
+            if reason or not pair.value.running:
+                playing.value = False
+                stop.value = reason
+            force_update()
+            rest = interval - (time.perf_counter() - started)
+            if rest > 0 and playing.value:
+                time.sleep(rest)
+
+    solara.lab.use_task(loop, dependencies=[playing.value], prefer_threaded=True)
+
+    def step_once() -> None:
+        if playing.value:
+            return
+        with lock:
+            stop.value = advance(pair.value, lesson, seen, 1)
+        force_update()
+
+    def toggle_play() -> None:
+        if playing.value:
+            playing.value = False
+        elif pair.value.running:
+            stop.value = ""
+            playing.value = True
+
+    def reset() -> None:
+        playing.value = False
+        with lock:
+            pair.value = build(settings, pending.value)
+            seen.clear()
+        stop.value = ""
+        picked.value = -1
+        force_update()
+
+    def close() -> None:
+        if stop.value:
+            stop.value = ""
+        elif presentation.value:
+            presentation.value = False
+
+    def play_on() -> None:
+        stop.value = ""
+        playing.value = True
+
+    actions = {
+        "reset": reset,
+        "play": toggle_play,
+        "step": step_once,
+        "continue": play_on,
+        "play_on": play_on,
+        "close": close,
+        "card": lambda: stop.set("end"),
+        "presentation": lambda: presentation.set(not presentation.value),
     }
 
+    def on_key(action: str) -> None:
+        fn = actions.get(action)
+        if fn is not None:
+            fn()
 
-@solara.component
-def Dashboard(
-    model: TrainerModel | SideBySideModel,
-    layer: str,
-    on_layer,
-    picked: int,
-    on_pick,
-) -> None:
-    """Map(s), KPIs, details and charts; re-rendered after every step."""
-    tick = update_counter.get()  # SolaraViz bumps this after each step
-    if isinstance(model, SideBySideModel):
-        a, b = model.a, model.b
-        name_a, name_b = a.cfg.strategy.name, b.cfg.strategy.name
-        KpiStrip(a, title=f"A: {name_a}", tick=tick)
-        KpiStrip(b, title=f"B: {name_b}", tick=tick)
-        LayerPicker(layer, on_layer)
-        with solara.Row(style={"flex-wrap": "wrap", "gap": "12px"}):
-            for tag, m in (("A", a), ("B", b)):
-                with solara.Column(gap="2px", classes=[f"cspsim-map-{tag}"]):
-                    solara.Text(f"{tag}: {m.cfg.strategy.name}", style={"font-weight": "bold"})
-                    CityMap(m, layer, picked, on_pick, width=460, tick=tick)
-            with solara.Column(style={"min-width": "320px"}):
-                ComparisonTable(a, b, name_a, name_b, tick=tick)
-                PlaceDetails([(f"A: {name_a}", a), (f"B: {name_b}", b)], picked, tick=tick)
-        Charts([("A", a), ("B", b)], width=440, tick=tick)
-        return
-    KpiStrip(model, tick=tick)
-    LayerPicker(layer, on_layer)
-    with solara.Row(style={"flex-wrap": "wrap", "gap": "12px", "align-items": "flex-start"}):
-        with solara.Column(gap="4px", classes=["cspsim-map"]):
-            CityMap(model, layer, picked, on_pick, width=560, tick=tick)
-            PlaceDetails([("", model)], picked, tick=tick)
-        with solara.Column(style={"width": "410px"}):
-            Charts([("", model)], width=400, tick=tick)
+    def on_lever(key: str, value: object) -> None:
+        pending.value = replace(pending.value, **{key: value})
 
-
-@solara.component
-def Session(settings: dict[str, object], layer: str, on_layer, picked: int, on_pick) -> None:
-    """The model of one setup with its SolaraViz controls and dashboard.
-
-    The page mounts a new ``Session`` (a new key) whenever the setup changes, so the model,
-    the lever controls and the Step/Play/Reset state always belong to the same setup.
-    """
-    first = solara.use_memo(lambda: build(settings), [])
-    model = solara.use_reactive(first)
-    params = solara.use_memo(lambda: viz_params(settings), [])
-    lesson = get_lesson(str(settings["lesson"]))
-    SolaraViz(
-        model,
-        components=[],
-        model_params=params,
-        name=f"cspsim trainer · {lesson.title}",
-        play_interval=PLAY_INTERVAL_MS,
-    )
-    Dashboard(model.value, layer, on_layer, picked, on_pick)
+    changed = pending.value != pair.value.levers
+    root = ["cspsim-page"] + (["cspsim-present"] if lay.presentation else [])
+    root += ["cspsim-stacked"] if lay.stacked else []
+    with solara.Div(classes=root, style={"--cspsim-text": f"{lay.text}px"}):
+        TopBar(
+            settings,
+            on_change,
+            pair.value,
+            lesson,
+            lay,
+            playing.value,
+            changed,
+            speed,
+            actions,
+            on_key,
+            on_viewport,
+            "end" in seen and stop.value != "end",
+            layer.value,
+        )
+        with solara.Div(
+            classes=["cspsim-main", "cspsim-dashboard"],
+            style={"grid-template-columns": lay.grid_columns},
+        ):
+            if lay.side:
+                with solara.Div(classes=["cspsim-side"]):
+                    LessonCard(lesson, pair.value.a, pair.value.day)
+                    SetupCard(settings, on_change, with_mode=lay.width < 1600)
+                    LeversCard(pending.value, pair.value.levers, on_lever, reset, side_by_side)
+            MapColumn(
+                pair.value, lesson, lay, layer, picked, side_by_side, dark, stop.value, actions
+            )
+            ChartsColumn(pair.value, lesson, lay, side_by_side)
 
 
 @solara.component
 def Page() -> None:
-    """One browser session: its own setup, model, layer and pinned place."""
+    """One browser session: its own setup, model, viewport, speed and presentation mode."""
     settings = solara.use_reactive(initial_settings())
-    layer = solara.use_reactive(get_lesson(DEFAULT_LESSON).layer)
-    picked = solara.use_reactive(-1)
+    viewport = solara.use_reactive(DEFAULT_VIEWPORT)
+    presentation = solara.use_reactive(False)
+    speed = solara.use_reactive(DEFAULT_SPEED)
 
     def change(update: dict[str, object]) -> None:
         new = {**settings.value, **update}
         if "lesson" in update:
             new = {**initial_settings(str(update["lesson"])), "mode": new["mode"]}
-            layer.set(get_lesson(str(update["lesson"])).layer)
         if new != settings.value:
-            picked.set(-1)
             settings.set(new)
 
+    def on_viewport(size: dict) -> None:
+        new = (int(size.get("width", 0)), int(size.get("height", 0)))
+        if new != viewport.value and new[0] > 0:
+            viewport.set(new)
+
     solara.Title("cspsim trainer")
-    with solara.Column(style={"padding": "4px 8px"}):
-        LessonCard(settings.value, change)
-        Session(settings.value, layer.value, layer.set, picked.value, picked.set).key(
-            f"session-{sorted(settings.value.items())}"
-        )
+    solara.Style(CSS)
+    Session(settings.value, change, viewport.value, on_viewport, presentation, speed).key(
+        f"session-{sorted(settings.value.items())}"
+    )
+
+
+@solara.component
+def Layout(children: list | None = None) -> None:  # noqa: D417
+    """The page without Solara's app bar and side drawer (the page has its own)."""
+    solara.Column(children=children or [], style={"padding": "0", "margin": "0"}, gap="0")

@@ -1,12 +1,16 @@
 """Live charts as small inline SVG line charts (cheap to rebuild every day).
 
-Each chart reads the recorder's daily rows (``Recorder.datacollector.model_vars``), smooths
-daily counts over a week, and draws one polyline per series; a second run (side by side) is
-drawn dashed in the same colours.
+Each chart reads the recorder's daily rows (``Recorder.datacollector.model_vars``) or a run's
+tracked numbers, smooths daily counts over a week, and draws one polyline per series; a
+comparison run is drawn dashed in the same colours. Charts of counts and money never go
+below zero; events (the misconduct case, reviews, program cohorts, meetings) are marked on
+the day axis. Text and axes use ``currentColor``, so a chart follows the page's light or
+dark theme, and the legend wraps onto as many lines as it needs instead of being clipped.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -16,6 +20,23 @@ import numpy as np
 MAX_POINTS = 300
 #: Days in the moving average of daily counts.
 WINDOW = 7
+#: Days in the moving window of rates (reporting rate, share recorded).
+RATE_WINDOW = 30
+#: Average glyph width as a share of the font size (sans-serif), for laying out legends.
+GLYPH = 0.58
+
+#: How each kind of event is marked: colour, dash pattern, label.
+EVENT_STYLE: dict[str, tuple[str, str, str]] = {
+    "misconduct": ("#d62728", "6,3", "misconduct case"),
+    "funding_cut": ("#8c564b", "6,3", "funding cut"),
+    "start": ("#7f7f7f", "2,2", "strategy starts"),
+    "review": ("#7f7f7f", "3,3", "review"),
+    "cohort_start": ("#2ca02c", "5,2", "program cohort starts"),
+    "cohort_end": ("#2ca02c", "1,3", "program cohort ends"),
+    "pause": ("#ff7f0e", "2,2", "pause point"),
+}
+#: Events drawn as short ticks along the day axis (too many for lines).
+RUG_EVENTS = {"meeting": ("#1f77b4", "meetings")}
 
 
 @dataclass(frozen=True)
@@ -39,13 +60,14 @@ def rolling_mean(values: np.ndarray, window: int = WINDOW) -> np.ndarray:
 
 
 def rolling_ratio(num: np.ndarray, den: np.ndarray, window: int = WINDOW) -> np.ndarray:
-    """Ratio of trailing sums (e.g. reports / victimizations over a week)."""
+    """Ratio of trailing sums (e.g. reports / victimizations over a month)."""
     n = rolling_mean(num, window)
     d = rolling_mean(den, window)
     return np.divide(n, d, out=np.full(len(n), np.nan), where=d > 0)
 
 
-def _fmt(v: float) -> str:
+def fmt(v: float) -> str:
+    """A number short enough for an axis label (1.2M, 35k, 291, 4.5, 0.593)."""
     if not np.isfinite(v):
         return "–"
     a = abs(v)
@@ -55,101 +77,255 @@ def _fmt(v: float) -> str:
         return f"{v / 1e3:.0f}k"
     if a >= 100:
         return f"{v:.0f}"
-    if a >= 1:
+    if a >= 10:
         return f"{v:.1f}"
+    if a >= 1:
+        return f"{v:.2f}"
     return f"{v:.3f}"
+
+
+def percent(v: float) -> str:
+    """A 0-1 share as a percentage."""
+    return f"{100 * v:.0f}%" if np.isfinite(v) else "–"
+
+
+def text_width(text: str, size: float) -> float:
+    """Approximate rendered width of ``text`` at font size ``size`` (pixels)."""
+    return GLYPH * size * len(text)
+
+
+def wrap(text: str, width: float, size: float) -> list[str]:
+    """``text`` broken into lines no wider than ``width`` at font size ``size``."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_width(f"{lines[-1]} {word}", size) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _legend_rows(items: list[str], width: float, size: float, swatch: float) -> list[list[int]]:
+    """Indices of legend items per row, wrapped to ``width``."""
+    rows: list[list[int]] = [[]]
+    x = 0.0
+    for i, label in enumerate(items):
+        w = swatch + 4 + text_width(label, size) + 14
+        if rows[-1] and x + w > width:
+            rows.append([])
+            x = 0.0
+        rows[-1].append(i)
+        x += w
+    return rows
+
+
+def _y_range(
+    series: Sequence[Series], floor: float | None, min_span: float, fixed: tuple | None
+) -> tuple[float, float]:
+    if fixed is not None:
+        return float(fixed[0]), float(fixed[1])
+    finite = [s.values[np.isfinite(s.values)] for s in series if len(s.values)]
+    finite = [f for f in finite if len(f)]
+    if not finite:
+        return (0.0 if floor is None else floor), 1.0
+    lo = min(float(f.min()) for f in finite)
+    hi = max(float(f.max()) for f in finite)
+    if hi - lo < max(min_span, 1e-9):
+        mid, half = 0.5 * (lo + hi), 0.5 * max(min_span, 1e-3 * max(abs(lo), abs(hi), 1e-3))
+        lo, hi = mid - half, mid + half
+    pad = 0.08 * (hi - lo)
+    lo, hi = lo - pad, hi + pad
+    if floor is not None and lo < floor:
+        lo = floor
+        hi = max(hi, floor + max(min_span, 1e-9))
+    if floor == 0.0 and hi < 1e-6:
+        hi = 1.0
+    return lo, hi
 
 
 def line_chart(
     title: str,
-    series: list[Series],
+    series: Sequence[Series],
     width: int = 420,
     height: int = 170,
-    percent: bool = False,
+    percent_axis: bool = False,
     min_span: float = 0.0,
+    floor: float | None = None,
+    events: Sequence[tuple[int, str]] = (),
+    fixed: tuple[float, float] | None = None,
+    font: int = 13,
+    key: str = "",
+    zero_line: bool = False,
+    start_day: int = 0,
 ) -> str:
-    """An SVG line chart with a title, y range labels, day axis and a legend.
+    """An SVG line chart with a title, y range labels, a day axis, events and a legend.
 
     Args:
         title: Chart title.
-        series: Lines to draw (all the same length: one value per day).
+        series: Lines to draw (one value per day from ``start_day``).
         width: Width in pixels.
-        height: Height in pixels.
-        percent: Show y labels as percentages.
-        min_span: Smallest y range shown (so noise in a flat 0-1 series does not look like
-            a trend).
+        height: Height in pixels of the plot area plus title and axis (the legend adds
+            rows below when it needs them).
+        percent_axis: Show y labels as percentages of a 0-1 value.
+        min_span: Smallest y range shown (so noise in a flat series does not look like a
+            trend).
+        floor: Lowest y shown (0 for counts and money: the axis never goes below it).
+        events: ``(day, kind)`` marks (kinds: :data:`EVENT_STYLE`, :data:`RUG_EVENTS`).
+        fixed: A fixed y range instead of one fitted to the data.
+        font: Font size of labels in pixels (the title is 1 px larger).
+        key: Identifier written on the SVG (``data-chart``) for the page and tests.
+        zero_line: Draw a line at y = 0.
+        start_day: Day of the first value.
     """
-    left, right, top, bottom = 44, 8, 22, 34
-    pw, ph = width - left - right, height - top - bottom
+    size = float(font)
+    left = max(44.0, text_width("00.000", size) + 8)
+    title_lines = wrap(title, width - 8, size + 1)
+    right, top = 10.0, (size + 4) * len(title_lines) + 8
+    axis = size + 8
+    plot_h = max(height - top - axis - (size + 8), 40.0)
+    pw = width - left - right
+    lo, hi = _y_range(series, floor, min_span, fixed)
     n = max((len(s.values) for s in series), default=0)
-    finite = [s.values[np.isfinite(s.values)] for s in series if len(s.values)]
-    finite = [f for f in finite if len(f)]
-    lo = min((float(f.min()) for f in finite), default=0.0)
-    hi = max((float(f.max()) for f in finite), default=1.0)
-    if hi - lo < max(min_span, 1e-9):
-        mid, half = 0.5 * (lo + hi), 0.5 * max(min_span, 1e-3 * max(abs(lo), abs(hi), 1e-3))
-        lo, hi = mid - half, mid + half
-    pad = 0.08 * (hi - lo) if finite else 0.0
-    lo, hi = lo - pad, hi + pad
-    fmt = (lambda v: f"{100 * v:.0f}%" if np.isfinite(v) else "–") if percent else _fmt
+    last_day = start_day + max(n - 1, 1)
+    span_days = max(last_day - start_day, 1)
+    fmt_y = percent if percent_axis else fmt
+
+    def x_of(day: float) -> float:
+        return left + (day - start_day) / span_days * pw
+
+    def y_of(v: np.ndarray | float) -> np.ndarray | float:
+        return top + (hi - np.asarray(v)) / (hi - lo) * plot_h
+
+    labels = []
+    for s in series:
+        last = s.values[np.isfinite(s.values)] if len(s.values) else np.array([])
+        labels.append(f"{s.label} {fmt_y(float(last[-1])) if len(last) else '–'}")
+    kinds = [k for k in {**EVENT_STYLE, **RUG_EVENTS} if any(e[1] == k for e in events)]
+    ev_labels = [EVENT_STYLE[k][2] if k in EVENT_STYLE else RUG_EVENTS[k][1] for k in kinds]
+    rows = _legend_rows(labels + ev_labels, width - 8, size, 18)
+    line_h = size + 6
+    total_h = int(np.ceil(top + plot_h + axis + len(rows) * line_h + 4))
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" style="font-family: sans-serif; font-size: 11px; '
-        f'background: #fff">',
-        f'<text x="{left}" y="14" font-size="13" font-weight="bold">{escape(title)}</text>',
-        f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="none" stroke="#ccc"/>',
-        f'<text x="{left - 4}" y="{top + 8}" text-anchor="end">{fmt(hi)}</text>',
-        f'<text x="{left - 4}" y="{top + ph}" text-anchor="end">{fmt(lo)}</text>',
-        f'<text x="{left}" y="{top + ph + 12}">day 0</text>',
-        f'<text x="{left + pw}" y="{top + ph + 12}" text-anchor="end">day {max(n - 1, 0)}</text>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{total_h}" '
+        f'viewBox="0 0 {width} {total_h}" class="cspsim-svg" data-chart="{escape(key)}" '
+        f'font-family="sans-serif" font-size="{size:g}" fill="currentColor">',
+        *(
+            f'<text class="title" x="4" y="{(size + 4) * (i + 1) - 2:g}" '
+            f'font-size="{size + 1:g}" font-weight="bold">{escape(line)}</text>'
+            for i, line in enumerate(title_lines)
+        ),
+        f'<rect x="{left:.1f}" y="{top:.1f}" width="{pw:.1f}" height="{plot_h:.1f}" fill="none" '
+        f'stroke="currentColor" stroke-opacity="0.3"/>',
+        f'<text x="{left - 4:.1f}" y="{top + size * 0.8:.1f}" text-anchor="end">{fmt_y(hi)}</text>',
+        f'<text x="{left - 4:.1f}" y="{top + plot_h:.1f}" text-anchor="end">{fmt_y(lo)}</text>',
+        f'<text x="{left:.1f}" y="{top + plot_h + size + 3:.1f}">day {start_day}</text>',
+        f'<text x="{left + pw:.1f}" y="{top + plot_h + size + 3:.1f}" text-anchor="end">'
+        f"day {start_day + max(n - 1, 0)}</text>",
     ]
+    if zero_line and lo < 0 < hi:
+        y0 = float(y_of(0.0))
+        parts.append(
+            f'<line x1="{left:.1f}" y1="{y0:.1f}" x2="{left + pw:.1f}" y2="{y0:.1f}" '
+            f'stroke="currentColor" stroke-opacity="0.45"/>'
+        )
+    for day, kind in events:
+        if not start_day <= day <= last_day:
+            continue
+        x = x_of(day)
+        if kind in RUG_EVENTS:
+            parts.append(
+                f'<line class="event ev-{kind}" x1="{x:.1f}" y1="{top + plot_h - 5:.1f}" '
+                f'x2="{x:.1f}" y2="{top + plot_h:.1f}" stroke="{RUG_EVENTS[kind][0]}" '
+                f'stroke-opacity="0.6"/>'
+            )
+        elif kind in EVENT_STYLE:
+            colour, dash, _ = EVENT_STYLE[kind]
+            parts.append(
+                f'<line class="event ev-{kind}" data-day="{day}" x1="{x:.1f}" y1="{top:.1f}" '
+                f'x2="{x:.1f}" y2="{top + plot_h:.1f}" stroke="{colour}" stroke-width="1.5" '
+                f'stroke-dasharray="{dash}"/>'
+            )
     for s in series:
         v = np.asarray(s.values, dtype=float)
         if len(v) == 0:
             continue
         idx = np.unique(np.linspace(0, len(v) - 1, min(len(v), MAX_POINTS)).astype(int))
-        xs = left + (idx / max(n - 1, 1)) * pw
-        ys = top + (hi - v[idx]) / (hi - lo) * ph
-        ok = np.isfinite(ys)
+        xs = x_of(start_day + idx)
+        ys = y_of(np.clip(v[idx], lo, hi))
+        ok = np.isfinite(v[idx])
         pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs[ok], ys[ok], strict=True))
-        dash = ' stroke-dasharray="5,3"' if s.dashed else ""
+        dash = ' stroke-dasharray="6,4"' if s.dashed else ""
         parts.append(
-            f'<polyline points="{pts}" fill="none" stroke="{s.colour}" stroke-width="2"{dash}/>'
+            f'<polyline points="{pts}" fill="none" stroke="{s.colour}" stroke-width="2.2"{dash}/>'
         )
-    x = left
-    for s in series:
-        last = s.values[-1] if len(s.values) else np.nan
-        label = f"{s.label} {fmt(float(last))}"
-        dash = ' stroke-dasharray="5,3"' if s.dashed else ""
-        y = height - 8
-        parts.append(
-            f'<line x1="{x}" y1="{y - 4}" x2="{x + 16}" y2="{y - 4}" stroke="{s.colour}" '
-            f'stroke-width="2"{dash}/><text x="{x + 19}" y="{y}">{escape(label)}</text>'
-        )
-        x += 26 + 6.2 * len(label)
+    swatches = [(s.colour, s.dashed, "line") for s in series]
+    for k in kinds:
+        if k in EVENT_STYLE:
+            swatches.append((EVENT_STYLE[k][0], True, "event"))
+        else:
+            swatches.append((RUG_EVENTS[k][0], False, "rug"))
+    all_labels = labels + ev_labels
+    y = top + plot_h + axis + size
+    for row in rows:
+        x = 4.0
+        for i in row:
+            colour, dashed, style = swatches[i]
+            if style == "rug":
+                parts.append(
+                    f'<line x1="{x + 8:.1f}" y1="{y - size * 0.9:.1f}" x2="{x + 8:.1f}" '
+                    f'y2="{y:.1f}" stroke="{colour}" stroke-width="2"/>'
+                )
+            else:
+                dash = ' stroke-dasharray="5,3"' if dashed else ""
+                parts.append(
+                    f'<line x1="{x:.1f}" y1="{y - size * 0.35:.1f}" x2="{x + 18:.1f}" '
+                    f'y2="{y - size * 0.35:.1f}" stroke="{colour}" stroke-width="2.2"{dash}/>'
+                )
+            parts.append(
+                f'<text class="legend" x="{x + 22:.1f}" y="{y:.1f}">{escape(all_labels[i])}</text>'
+            )
+            x += 18 + 4 + text_width(all_labels[i], size) + 14
+        y += line_h
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _col(rows: dict[str, list], key: str) -> np.ndarray:
+def column(rows: dict[str, list], key: str) -> np.ndarray:
+    """One daily column of the recorder's rows as an array (empty if absent)."""
     return np.asarray(rows.get(key, []), dtype=float)
 
 
+#: The standard charts: key -> title.
+CHART_TITLES: dict[str, str] = {
+    "crime": "Crime per day: true vs recorded (7-day mean)",
+    "trust": "Trust in police (mean, 0-1)",
+    "reporting": "Victimizations reported (30 days)",
+    "contacts": "Police contacts per day (7-day mean)",
+    "fear": "Fear of crime (mean, 0-1)",
+    "budget": "Budget spent so far (USD)",
+}
+
+
 def chart_svgs(
-    runs: list[tuple[str, dict[str, list]]], width: int = 420, height: int = 150
+    runs: Sequence[tuple[str, dict[str, list]]],
+    width: int = 420,
+    height: int = 170,
+    events: Sequence[tuple[int, str]] = (),
+    font: int = 13,
+    keys: Sequence[str] | None = None,
 ) -> dict[str, str]:
-    """The app's six charts for one run, or two runs (the second dashed).
+    """The app's standard charts for one run, or two runs (the second dashed).
 
     Args:
         runs: ``(name, rows)`` per run; ``rows`` maps a time-series column to its daily values.
         width: Chart width in pixels.
-        height: Chart height in pixels.
+        height: Chart height in pixels (without extra legend rows).
+        events: Events marked on every chart.
+        font: Label font size in pixels.
+        keys: Which charts (default: all of :data:`CHART_TITLES`, in order).
     """
     named = len(runs) > 1
-
-    def week(rows: dict[str, list], key: str) -> np.ndarray:
-        return rolling_mean(_col(rows, key))
-
+    week = lambda rows, key: rolling_mean(column(rows, key))  # noqa: E731
     crime, trust, fear, reporting, contacts, budget = [], [], [], [], [], []
     for k, (name, rows) in enumerate(runs):
         dashed = k == 1
@@ -158,37 +334,35 @@ def chart_svgs(
             Series("true" + tag, "#d62728", week(rows, "crimes_true"), dashed),
             Series("recorded" + tag, "#1f77b4", week(rows, "crimes_recorded"), dashed),
         ]
-        trust.append(Series("trust" + tag, "#1f77b4", _col(rows, "mean_trust"), dashed))
-        fear.append(Series("fear" + tag, "#9467bd", _col(rows, "mean_fear"), dashed))
+        trust.append(Series("trust" + tag, "#1f77b4", column(rows, "mean_trust"), dashed))
+        fear.append(Series("fear" + tag, "#9467bd", column(rows, "mean_fear"), dashed))
         reporting.append(
             Series(
                 "reported" + tag,
                 "#2ca02c",
-                rolling_ratio(_col(rows, "reports"), _col(rows, "victimizations"), 30),
+                rolling_ratio(column(rows, "reports"), column(rows, "victimizations"), 30),
                 dashed,
             )
         )
         contacts += [
-            Series("positive" + tag, "#2ca02c", week(rows, "contacts_positive"), dashed),
-            Series("negative" + tag, "#d62728", week(rows, "contacts_negative"), dashed),
+            Series("good" + tag, "#2ca02c", week(rows, "contacts_positive"), dashed),
+            Series("bad" + tag, "#d62728", week(rows, "contacts_negative"), dashed),
         ]
         budget.append(
-            Series("spent USD" + tag, "#ff7f0e", np.cumsum(_col(rows, "budget_spent")), dashed)
+            Series("spent" + tag, "#ff7f0e", np.cumsum(column(rows, "budget_spent")), dashed)
         )
-    return {
-        "crime": line_chart("Crime per day: true vs recorded (7-day mean)", crime, width, height),
-        "trust": line_chart("Trust in police (mean, 0-1)", trust, width, height, min_span=0.05),
-        "fear": line_chart("Fear of crime (mean, 0-1)", fear, width, height, min_span=0.05),
-        "reporting": line_chart(
-            "Reporting rate (victimizations reported, 30 days)",
-            reporting,
-            width,
-            height,
-            percent=True,
-            min_span=0.1,
-        ),
-        "contacts": line_chart(
-            "Police contacts per day: positive vs negative", contacts, width, height
-        ),
-        "budget": line_chart("Budget spent so far", budget, width, height),
+    specs = {
+        "crime": (crime, {"floor": 0.0}),
+        "trust": (trust, {"min_span": 0.05}),
+        "reporting": (reporting, {"percent_axis": True, "min_span": 0.1, "floor": 0.0}),
+        "contacts": (contacts, {"floor": 0.0}),
+        "fear": (fear, {"min_span": 0.05}),
+        "budget": (budget, {"floor": 0.0}),
     }
+    out = {}
+    for key in keys or CHART_TITLES:
+        series, opts = specs[key]
+        out[key] = line_chart(
+            CHART_TITLES[key], series, width, height, events=events, font=font, key=key, **opts
+        )
+    return out

@@ -44,13 +44,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def server_env(base: dict[str, str] | None = None) -> dict[str, str]:
-    """Environment for the server: cache directories out of $HOME unless set, no telemetry."""
+    """Environment for the server: caches out of $HOME unless set, no telemetry, no badge."""
     env = dict(os.environ if base is None else base)
     tmp = Path(tempfile.gettempdir()) / "cspsim-viz"
     for var in ("SOLARA_HOME", "MPLCONFIGDIR", "IPYTHONDIR", "JUPYTER_CONFIG_DIR"):
         env.setdefault(var, str(tmp / var.lower()))
     env.setdefault("MPLBACKEND", "Agg")
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")  # no calls home (offline)
+    env.setdefault("SOLARA_THEME_SHOW_BANNER", "False")  # no "runs on Solara" badge
+    env.setdefault("SOLARA_THEME_LOADER", "plain")
+    env.setdefault("SOLARA_THEME_TITLE", "cspsim trainer")
     return env
 
 

@@ -1,8 +1,13 @@
-"""Ready-made lessons: a preset (city, strategy, overrides, map layer) plus what to watch.
+"""Ready-made lessons: a preset, what to watch, pause points, an indicator and a finding.
 
-A lesson is data. The trainer picks one, presses Play and reads the text aloud; the
-``finding`` says which published result the run illustrates, and ``compare`` names the
-strategy shown next to it in the side-by-side view (same seed, so only the strategy differs).
+A lesson is data. The trainer picks one; the app opens it on the map layer and the chart
+(the lesson's *indicator*, :mod:`cspsim.viz.indicators`) that show its point, stops by
+itself at each pause point with a question for the room, and at the suggested day shows a
+"what changed" card (day 0 against now, and against the comparison strategy run on the same
+seed). Every sentence of ``text`` is something the lesson's own run shows on screen:
+``tests/test_viz_lessons.py`` runs each lesson for its days and checks each claim on the
+numbers the indicator and the card show. Change the text, not the model, when a claim stops
+holding.
 """
 
 from __future__ import annotations
@@ -11,21 +16,39 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class Pause:
+    """A pause point: the app stops when ``day`` days have run and asks ``question``.
+
+    Days count from 0, so the next day to run is day ``day`` (a pause at 30 comes just
+    before the events of day 30, such as a misconduct case set for day 30).
+    """
+
+    day: int
+    question: str
+
+
+@dataclass(frozen=True)
 class Lesson:
     """One lesson preset.
 
     Attributes:
-        name: Short identifier (used in the URL-free app state and in tests).
+        name: Short identifier (used in the app state and in tests).
         title: Title shown in the lesson picker.
-        text: What to watch while the model runs (a few sentences for the class).
+        text: What to watch while the model runs (read aloud; every claim holds in the run).
         finding: The research finding the run illustrates.
         citation: Where the finding comes from.
         city: A file in ``configs/city``.
         strategy: A file in ``configs/strategy``.
         overrides: Dotted config overrides applied on top (``make_config`` syntax).
         layer: Map layer shown first (a key of :data:`cspsim.viz.layers.LAYERS`).
-        compare: Strategy run next to it in the side-by-side view.
-        days: Suggested number of days to play (the effect is visible by then).
+        compare: Strategy run next to it on the same seed (card, indicator, side by side).
+        days: Suggested number of days; the app stops there and shows the card.
+        indicator: The lesson's own chart (a key of ``cspsim.viz.indicators.INDICATORS``).
+        pauses: Pause points with a question for the room (the app stops when ``day``
+            days have run, before day ``day`` itself).
+        marks: Places outlined on the map (``hot_spots``, ``ring``, ``low_trust``,
+            ``programs``).
+        card: Rows of the "what changed" card (keys of ``cspsim.viz.indicators.METRICS``).
     """
 
     name: str
@@ -39,6 +62,10 @@ class Lesson:
     layer: str = "true_crime"
     compare: str = "reactive"
     days: int = 180
+    indicator: str = "concentration"
+    pauses: tuple[Pause, ...] = ()
+    marks: tuple[str, ...] = ()
+    card: tuple[str, ...] = ("crimes_true", "crimes_recorded", "trust", "reporting")
 
 
 LESSONS: tuple[Lesson, ...] = (
@@ -46,11 +73,14 @@ LESSONS: tuple[Lesson, ...] = (
         name="feedback_loop",
         title="1. The runaway feedback loop",
         text=(
-            "60% of proactive patrol hours go where recorded crime is highest. Watch the "
-            "'patrol presence' and 'recorded crime' layers: patrols find offences nobody "
-            "reports (drugs, disorder), so the patrolled places record more crime, which keeps "
-            "the patrols there at every review. True crime (the other layer) is not "
-            "concentrated the same way."
+            "60% of proactive patrol hours go to the 5% of places with the most recorded "
+            "crime (outlined), re-ranked at a review every 30 days. Patrols find offences "
+            "nobody reports, so the patrolled places keep recording the most crime, and the "
+            "reviews keep sending the patrols back: most of the first hot spots are still hot "
+            "spots at the end. The concentration chart splits the story: the top 5% of places "
+            "keep their share of recorded crime while their share of true crime falls "
+            "steeply, so the gap between the two lines opens. Under random patrol (dashed) "
+            "neither share moves much."
         ),
         finding=(
             "Predictive and hot-spot deployment fed by the police's own records can lock onto "
@@ -63,18 +93,35 @@ LESSONS: tuple[Lesson, ...] = (
             "strategy.patrol.hotspot_places=0.05",
             "sim.review_period_days=30",
         ),
-        layer="patrol",
+        layer="recorded_crime",
         compare="reactive",
         days=180,
+        indicator="concentration",
+        pauses=(
+            Pause(
+                30,
+                "The first review re-ranks places by recorded crime. Will the patrols move "
+                "to new places, or stay where they are?",
+            ),
+            Pause(
+                90,
+                "The outlined places record a growing share of the city's crime. Are they "
+                "getting more dangerous? Switch the map to true crime and look again.",
+            ),
+        ),
+        marks=("hot_spots",),
+        card=("conc_recorded", "conc_true", "hot_kept", "found_by_patrol", "crimes_true"),
     ),
     Lesson(
         name="bad_contact",
         title="2. One bad contact outweighs many good ones",
         text=(
-            "Zero-tolerance order maintenance multiplies stops. Most contacts are still "
-            "positive (see the contacts chart), yet trust falls: a negative contact moves "
-            "trust several times more than a positive one. Watch trust on the map fade "
-            "where the stops concentrate, and the reporting rate follow it down."
+            "Zero-tolerance order maintenance at the hot spots triples stops. Most police "
+            "contacts are still good ones, about two in three (contacts chart), yet trust "
+            "falls: in the ledger, trust lost to bad contacts grows several times faster than "
+            "trust gained from good ones, because a bad contact costs about ten times what a "
+            "good one earns. City trust ends one to two points lower. With community policing "
+            "(dashed), officers make far more good contacts and fewer bad ones, and trust rises."
         ),
         finding=(
             "The impact of a bad police encounter on confidence is 4 to 14 times that of a "
@@ -82,45 +129,80 @@ LESSONS: tuple[Lesson, ...] = (
         ),
         citation="Skogan (2006), Policing & Society 16(2): 99-126.",
         strategy="zero_tolerance",
-        layer="trust",
+        layer="trust_change",
         compare="community_policing",
         days=180,
+        indicator="ledger",
+        pauses=(
+            Pause(
+                14,
+                "Two in three contacts are good ones. Is trust rising or falling? Why?",
+            ),
+            Pause(
+                90,
+                "Look at the ledger: how many good contacts would it take to make up for one "
+                "bad one?",
+            ),
+        ),
+        marks=("hot_spots",),
+        card=("contacts_good_share", "trust_gained", "trust_lost", "trust", "reporting"),
     ),
     Lesson(
         name="rebuilding_trust",
         title="3. Rebuilding trust after historical tension",
         text=(
-            "A third of the city's neighbourhoods (the most disadvantaged) start with low "
-            "trust after past abuses. Community policing with monthly beat meetings, "
-            "procedural-justice training and transparency reports works on it. Watch the "
-            "red areas on the trust layer: they recover slowly, over months, not days."
+            "A third of the city's neighbourhoods (the most disadvantaged, outlined) start "
+            "with trust about 30 points below the rest after past abuses. A full partnership "
+            "(community beats, two meetings a month, procedural-justice training, programs, "
+            "problem solving, transparency reports) works on it. Trust in the low-trust "
+            "neighbourhoods rises steadily, by about two points in nine months, while under "
+            "reactive policing (dashed) it does not move; the gap to the rest narrows a "
+            "little and is still about 30 points at the end. Their long-run belief in the "
+            "police has hardly moved: good experience is written into it over years."
         ),
         finding=(
-            "Community policing raises trust and satisfaction clearly while its effect on "
-            "crime is small; procedural justice in encounters builds legitimacy."
+            "Community policing raises trust and satisfaction clearly; legal cynicism, a "
+            "neighbourhood's shared distrust, outlasts the experiences that formed it and "
+            "changes slowly."
         ),
         citation="Gill, Weisburd, Telep, Vitter & Bennett (2014), J. Exp. Criminology; "
-        "Tyler (2004).",
+        "Kirk & Papachristos (2011), Am. J. Sociology.",
         strategy="full_partnership",
         overrides=(
             "modifiers.historical_tension.share=0.33",
             "modifiers.historical_tension.trust_drop=0.25",
             "strategy.meetings.per_month=2",
         ),
-        layer="trust",
+        layer="trust_change",
         compare="reactive",
         days=270,
+        indicator="low_trust",
+        pauses=(
+            Pause(
+                30,
+                "Meetings, good contacts and programs have started everywhere. How long "
+                "until the outlined neighbourhoods trust the police like the rest?",
+            ),
+            Pause(
+                150,
+                "Trust is rising in the low-trust neighbourhoods. Has their long-run belief "
+                "changed as much?",
+            ),
+        ),
+        marks=("low_trust",),
+        card=("trust_low", "trust_rest", "trust_gap", "belief_low", "crimes_true"),
     ),
     Lesson(
         name="root_causes",
         title="4. Root causes take time",
         text=(
             "New money pays for summer youth jobs and job training in the neighbourhoods with "
-            "the most recorded violence (program layer). Enrolment fills in the first days, "
-            "but a participant's offending falls only as the program works on them, over "
-            "weeks, and the effect fades after they leave. City-wide crime moves little and "
-            "late: participants are a small share of offenders. Compare with the baseline in "
-            "the side-by-side view."
+            "the most recorded violence (outlined; green squares are the programs). The "
+            "first cohort fills the programs on day 0, but its violent offending falls only "
+            "as the program works on them, over about a month, to roughly half of the same "
+            "people's without the program. After they finish, the effect fades slowly. "
+            "City-wide violent crime hardly moves: the participants are under 2% of the "
+            "city's at-risk residents."
         ),
         finding=(
             "A summer youth employment program cut violent-crime arrests of participants by "
@@ -138,16 +220,29 @@ LESSONS: tuple[Lesson, ...] = (
         layer="programs",
         compare="reactive",
         days=180,
+        indicator="cohort",
+        pauses=(
+            Pause(7, "The programs are full. Has anyone's offending changed yet?"),
+            Pause(
+                60,
+                "The first cohort has finished its eight weeks. What happens to their "
+                "offending now?",
+            ),
+        ),
+        marks=("programs",),
+        card=("cohort", "violent_true", "crimes_true", "participants_share", "budget"),
     ),
     Lesson(
         name="hot_spot",
         title="5. Around a patrolled hot spot",
         text=(
-            "Hot-spot patrol about doubles police presence at the top 5% of places by "
-            "recorded crime (the dosage of the trials). "
-            "Watch true crime at the patrolled places fall, then look at the places around "
-            "them: does crime move around the corner (displacement) or fall there too "
-            "(diffusion of benefits)? Click a hot spot and its neighbours to compare."
+            "Hot-spot patrol about doubles police presence at the 5% of places with the most "
+            "recorded crime (thick outlines), the dosage of the trials. Compared with random "
+            "patrol on the same seed, true crime at the hot spots is clearly lower (the chart "
+            "and the card say by how much). The places around them (thin outlines) get no "
+            "extra patrol, and their crime is about the same, not higher: crime is not pushed "
+            "around the corner. Nor is it in the rest of the city, which gave up the patrol "
+            "hours."
         ),
         finding=(
             "Hot-spot policing reduces crime at treated places by a modest amount and "
@@ -159,14 +254,26 @@ LESSONS: tuple[Lesson, ...] = (
         layer="true_crime",
         compare="reactive",
         days=180,
+        indicator="zones",
+        pauses=(
+            Pause(
+                30,
+                "Crime at the hot spots is falling. Where did it go: around the corner, or "
+                "nowhere?",
+            ),
+        ),
+        marks=("hot_spots", "ring"),
+        card=("zone_hot", "zone_ring", "zone_rest", "presence_hot", "crimes_true"),
     ),
     Lesson(
         name="misconduct",
         title="6. When trust falls, recorded crime falls too",
         text=(
-            "On day 30 a publicized misconduct case cuts trust city-wide. Victims report "
-            "less: recorded crime drops while true crime does not (crime chart). A planner "
-            "reading only the police data would think the city got safer."
+            "On day 30 a publicized misconduct case cuts trust city-wide. In the month after, "
+            "victims report less (the reporting line drops by several points), so police "
+            "record a smaller share of crime and recorded crime falls, while true crime does "
+            "not fall. A planner reading only the police data would think the city got "
+            "safer. By day 120 reporting has recovered only part of the way."
         ),
         finding=(
             "After a publicized police beating of a Black man in Milwaukee, 911 calls fell "
@@ -178,9 +285,56 @@ LESSONS: tuple[Lesson, ...] = (
             "modifiers.misconduct_shock.day=30",
             "modifiers.misconduct_shock.trust_drop=0.3",
         ),
-        layer="recorded_crime",
+        layer="trust_change",
         compare="procedural_justice",
         days=120,
+        indicator="recorded_share",
+        pauses=(
+            Pause(30, "Today a misconduct case makes the news. What will recorded crime do?"),
+            Pause(60, "Recorded crime fell after the case. Is the city safer?"),
+        ),
+        card=("month_reporting", "month_recorded", "month_true", "recorded_share", "trust"),
+    ),
+    Lesson(
+        name="scar",
+        title="7. The scar of a scandal",
+        text=(
+            "The same misconduct case on day 30, now under a full partnership (green), next "
+            "to reactive policing (grey). Trust falls by more than a quarter in one day in "
+            "both. Over the following months about half of the fall fades as trust climbs "
+            "back, a little faster with the partnership. But part of every bad experience is "
+            "written into residents' long-run belief (dashed lines), and that belief keeps "
+            "sinking for months after the case in both runs: the scar. Victims' reporting "
+            "recovers more with the partnership than under reactive policing."
+        ),
+        finding=(
+            "Confidence in the police fell sharply after publicized killings and recovered "
+            "only partly; trust is lost quickly and rebuilt slowly, through how people are "
+            "treated over time."
+        ),
+        citation="Tyler (1990, 2004); Gallup confidence in police 2020-2021; "
+        "Kirk & Papachristos (2011).",
+        strategy="full_partnership",
+        overrides=(
+            "modifiers.misconduct_shock.day=30",
+            "modifiers.misconduct_shock.trust_drop=0.3",
+        ),
+        layer="trust_change",
+        compare="reactive",
+        days=240,
+        indicator="scar",
+        pauses=(
+            Pause(
+                30,
+                "Today a misconduct case makes the news. Which will recover faster: the "
+                "partnership or reactive policing?",
+            ),
+            Pause(
+                120,
+                "Trust is climbing back. Has residents' long-run belief climbed back too?",
+            ),
+        ),
+        card=("trust", "belief", "reporting_deficit", "crimes_true"),
     ),
 )
 

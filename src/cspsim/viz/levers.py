@@ -2,15 +2,20 @@
 
 The levers are what a trainer changes on the projector: officers on the force, patrol mode,
 meetings per month, program places (budget share of youth jobs and job training),
-procedural-justice training level and the budget split (new components paid from the patrol
-budget, or added on top). Their defaults are the lesson's own strategy values, so a lesson
-with untouched levers runs exactly its preset.
+procedural-justice training level, the budget split (new components paid from the patrol
+budget, or added on top) and the seed. Their defaults are the lesson's own strategy values,
+so a lesson with untouched levers runs exactly its preset.
+
+The officers and the seed set the scenario, so they apply to both runs of a lesson (its
+strategy and the comparison); the other levers tune the lesson's own strategy (strategy A).
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from typing import Any
 
 from cspsim.api import make_config
 from cspsim.city import City, load_city
@@ -20,15 +25,23 @@ from cspsim.viz.lessons import Lesson
 
 #: The budget split choices (label -> ``strategy.equal_budget``).
 BUDGET_SPLITS = {"from patrol budget": True, "added on top": False}
+#: Patrol modes as the room reads them.
+PATROL_LABELS = {
+    "random": "random patrol",
+    "hotspot": "hot spots",
+    "community": "community beats (on foot)",
+}
 #: Days the app's models may run (a class never needs more; memory stays small).
 APP_DAYS = 3650
 #: Burn-in days run when a model is (re)built, before day 0 is shown.
 APP_BURN_IN = 60
+#: Cities kept built in memory (sessions share them; models only read a city).
+CITY_CACHE_SIZE = 6
 
 
 @dataclass(frozen=True)
 class Levers:
-    """Lever values (one per control in the app's "Model parameters" card).
+    """Lever values (one control each in the app's "Levers" card).
 
     Attributes:
         officers_pct: Police budget, as % of the baseline force (50-125; the reserve caps it).
@@ -51,6 +64,107 @@ class Levers:
     def as_dict(self) -> dict[str, object]:
         """The levers as keyword arguments."""
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class LeverSpec:
+    """How one lever is shown.
+
+    Attributes:
+        key: Field of :class:`Levers`.
+        label: What the room reads.
+        kind: ``int``, ``float`` or ``choice``.
+        low: Smallest value (sliders).
+        high: Largest value (sliders).
+        step: Slider step.
+        choices: Values of a choice.
+        show: The value as the room reads it (``100`` -> ``100% of today's force``).
+        scenario: Applies to both runs (scenario) rather than the lesson's strategy only.
+    """
+
+    key: str
+    label: str
+    kind: str
+    low: float = 0.0
+    high: float = 1.0
+    step: float = 1.0
+    choices: tuple[str, ...] = ()
+    show: Callable[[Any], str] = str
+    scenario: bool = False
+
+
+LEVERS: tuple[LeverSpec, ...] = (
+    LeverSpec(
+        "officers_pct",
+        "Officers",
+        "int",
+        50,
+        125,
+        5,
+        show=lambda v: f"{int(v)}% of today's force",
+        scenario=True,
+    ),
+    LeverSpec(
+        "patrol_mode",
+        "Patrol",
+        "choice",
+        choices=PATROL_MODES,
+        show=lambda v: PATROL_LABELS.get(str(v), str(v)),
+    ),
+    LeverSpec(
+        "meetings_per_month",
+        "Community meetings",
+        "float",
+        0.0,
+        4.0,
+        0.5,
+        show=lambda v: "none" if float(v) == 0 else f"{float(v):g} a month per neighbourhood",
+    ),
+    LeverSpec(
+        "program_share",
+        "Program places",
+        "float",
+        0.0,
+        0.3,
+        0.01,
+        show=lambda v: "none" if float(v) == 0 else f"{100 * float(v):.0f}% of the budget",
+    ),
+    LeverSpec(
+        "pj_skill",
+        "Procedural-justice training",
+        "float",
+        0.0,
+        1.0,
+        0.1,
+        show=lambda v: "none" if float(v) == 0 else f"level {float(v):.1f} of 1",
+    ),
+    LeverSpec(
+        "budget_split",
+        "New work paid",
+        "choice",
+        choices=tuple(BUDGET_SPLITS),
+        show=str,
+    ),
+    LeverSpec("seed", "Seed", "int", 0, 99, 1, show=lambda v: str(int(v)), scenario=True),
+)
+#: Lever specs by key.
+LEVERS_BY_KEY: dict[str, LeverSpec] = {spec.key: spec for spec in LEVERS}
+
+
+def describe(levers: Levers) -> dict[str, str]:
+    """Each lever's label and value as the room reads them."""
+    values = levers.as_dict()
+    return {spec.label: spec.show(values[spec.key]) for spec in LEVERS}
+
+
+def changes(old: Levers, new: Levers) -> list[str]:
+    """The levers that differ, as ``Officers: 100% -> 80% of today's force`` lines."""
+    a, b = old.as_dict(), new.as_dict()
+    return [
+        f"{spec.label}: {spec.show(a[spec.key])} → {spec.show(b[spec.key])}"
+        for spec in LEVERS
+        if a[spec.key] != b[spec.key]
+    ]
 
 
 def base_config(
@@ -90,20 +204,40 @@ def default_levers(cfg: RunConfig, seed: int = 0) -> Levers:
     )
 
 
-@lru_cache(maxsize=8)
-def _city(kind: str, seed: int) -> City:
-    cfg = make_config(city=kind, seed=seed)
-    return load_city(cfg.city, seed=seed)
+_CITIES: dict[str, City] = {}
+
+
+def city_key(cfg: RunConfig) -> str:
+    """What identifies a built city: the whole city config, plus the seed when it matters.
+
+    Two GIS cities share ``city.kind`` (``gis``) but not their files or columns, so the key
+    is every field of the city config; a synthetic city is drawn from the seed.
+    """
+    fields = asdict(cfg.city)
+    seed = cfg.seed if cfg.city.kind == "synthetic" else 0
+    return json.dumps({"city": fields, "seed": seed}, sort_keys=True, default=str)
 
 
 def city_for(cfg: RunConfig) -> City:
     """The (cached) city of ``cfg``; models only read it, so sessions may share it."""
-    seed = cfg.seed if cfg.city.kind == "synthetic" else 0
-    return _city(cfg.city.kind, seed)
+    key = city_key(cfg)
+    if key not in _CITIES:
+        if len(_CITIES) >= CITY_CACHE_SIZE:
+            _CITIES.pop(next(iter(_CITIES)))
+        seed = cfg.seed if cfg.city.kind == "synthetic" else 0
+        _CITIES[key] = load_city(cfg.city, seed=seed)
+    return _CITIES[key]
 
 
-def apply_levers(cfg: RunConfig, levers: Levers, city: City) -> RunConfig:
+def apply_levers(cfg: RunConfig, levers: Levers, city: City, strategy: bool = True) -> RunConfig:
     """Return ``cfg`` with the levers applied (``cfg`` itself is changed and returned).
+
+    Args:
+        cfg: The run config.
+        levers: Lever values.
+        city: The run's city (the officers lever scales the budget by its population).
+        strategy: Apply the strategy levers too (False: only the scenario's, officers and
+            seed; for the comparison run).
 
     Raises:
         ValueError: A lever out of range (the message names it).
@@ -112,8 +246,14 @@ def apply_levers(cfg: RunConfig, levers: Levers, city: City) -> RunConfig:
         raise ValueError(f"patrol_mode: expected one of {PATROL_MODES}, got {levers.patrol_mode!r}")
     if levers.budget_split not in BUDGET_SPLITS:
         raise ValueError(f"budget_split: expected one of {list(BUDGET_SPLITS)}")
-    s = cfg.strategy
     cfg.seed = int(levers.seed)
+    if levers.officers_pct != 100:
+        p = cfg.params
+        baseline = p.police.officer_hours_per_1000 * city.population.sum() / 1000.0
+        cfg.sim.daily_budget = float(levers.officers_pct) / 100.0 * baseline * p.costs.officer_hour
+    if not strategy:
+        return cfg
+    s = cfg.strategy
     s.patrol.mode = levers.patrol_mode
     s.meetings.per_month = float(levers.meetings_per_month)
     s.procedural_justice.skill = float(levers.pj_skill)
@@ -122,72 +262,4 @@ def apply_levers(cfg: RunConfig, levers: Levers, city: City) -> RunConfig:
     youth = s.programs.youth_jobs_share / total if total > 0 else 2.0 / 3.0
     s.programs.youth_jobs_share = float(levers.program_share) * youth
     s.programs.job_training_share = float(levers.program_share) * (1.0 - youth)
-    if levers.officers_pct != 100:
-        p = cfg.params
-        baseline = p.police.officer_hours_per_1000 * city.population.sum() / 1000.0
-        cfg.sim.daily_budget = float(levers.officers_pct) / 100.0 * baseline * p.costs.officer_hour
     return cfg
-
-
-def model_params(levers: Levers, fixed: dict[str, object]) -> dict[str, object]:
-    """SolaraViz ``model_params``: one control per lever plus fixed values.
-
-    Args:
-        levers: The values the controls start at.
-        fixed: Parameters passed through unchanged on Reset (lesson, city, strategy).
-    """
-    return {
-        **fixed,
-        "officers_pct": {
-            "type": "SliderInt",
-            "label": "Officers (% of today's force)",
-            "value": levers.officers_pct,
-            "min": 50,
-            "max": 125,
-            "step": 5,
-        },
-        "patrol_mode": {
-            "type": "Select",
-            "label": "Patrol mode",
-            "value": levers.patrol_mode,
-            "values": list(PATROL_MODES),
-        },
-        "meetings_per_month": {
-            "type": "SliderFloat",
-            "label": "Meetings per month",
-            "value": levers.meetings_per_month,
-            "min": 0.0,
-            "max": 4.0,
-            "step": 0.5,
-        },
-        "program_share": {
-            "type": "SliderFloat",
-            "label": "Program places (budget share)",
-            "value": levers.program_share,
-            "min": 0.0,
-            "max": 0.3,
-            "step": 0.01,
-        },
-        "pj_skill": {
-            "type": "SliderFloat",
-            "label": "Procedural-justice level",
-            "value": levers.pj_skill,
-            "min": 0.0,
-            "max": 1.0,
-            "step": 0.1,
-        },
-        "budget_split": {
-            "type": "Select",
-            "label": "Budget split",
-            "value": levers.budget_split,
-            "values": list(BUDGET_SPLITS),
-        },
-        "seed": {
-            "type": "SliderInt",
-            "label": "Seed",
-            "value": levers.seed,
-            "min": 0,
-            "max": 99,
-            "step": 1,
-        },
-    }

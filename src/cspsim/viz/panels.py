@@ -1,4 +1,8 @@
-"""The page's panels: lesson card, KPI strip, place details, charts and comparison table."""
+"""The page's panels: KPIs, lesson card, setup and levers, pause and end cards, charts.
+
+Components here only read the models; what to do on a click comes in as a callback from
+:mod:`cspsim.viz.app`.
+"""
 
 from __future__ import annotations
 
@@ -9,125 +13,233 @@ import numpy as np
 import solara
 
 from cspsim.paths import strategy_names
-from cspsim.viz.charts import chart_svgs, rolling_mean, rolling_ratio
+from cspsim.viz.charts import RATE_WINDOW, chart_svgs, rolling_mean, rolling_ratio
+from cspsim.viz.handout import handout_html
+from cspsim.viz.indicators import INDICATORS, events, indicator_svg, rows, what_changed
 from cspsim.viz.layers import LAYERS, layer_values
-from cspsim.viz.lessons import LESSONS, get_lesson
-from cspsim.viz.models import TrainerModel
+from cspsim.viz.layout import Layout
+from cspsim.viz.lessons import LESSONS, Lesson, get_lesson
+from cspsim.viz.levers import LEVERS, PATROL_LABELS, Levers, changes
+from cspsim.viz.models import SideBySideModel, TrainerModel
+from cspsim.viz.names import (
+    CITY_NAMES,
+    city_name,
+    neighbourhood_names,
+    org_name,
+    place_names,
+    strategy_name,
+)
 
-#: Cities offered in the app.
-CITIES = ("sf2012", "columbus", "synthetic")
+#: Cities offered in the app (config names).
+CITIES = ("sf2012", "columbus", "stl", "synthetic")
 #: Modes of the page.
 MODES = ("Lesson", "Side by side")
-
-
-def rows(model: TrainerModel) -> dict[str, list]:
-    """The model's daily time-series columns (live lists, not copies)."""
-    return model.recorder.datacollector.model_vars
+#: The KPI tiles, in order.
+KPI_LABELS = (
+    "True crime / day",
+    "Recorded / day",
+    "Victims reporting",
+    "Trust",
+    "Fear",
+    "Officers on duty",
+    "Spent so far",
+)
 
 
 def kpis(model: TrainerModel) -> dict[str, str]:
-    """Headline numbers: days run so far, then weekly means of daily counts and today's state."""
+    """Headline numbers: weekly means of daily counts and today's state."""
     r = rows(model)
     if not r.get("day"):
-        return {"Day": str(model.day), "Status": "press Step or Play"}
+        return dict.fromkeys(KPI_LABELS, "–")
 
     def week(key: str) -> float:
         return float(rolling_mean(np.asarray(r[key], dtype=float))[-1])
 
     rate = rolling_ratio(
-        np.asarray(r["reports"], dtype=float), np.asarray(r["victimizations"], dtype=float), 30
+        np.asarray(r["reports"], dtype=float),
+        np.asarray(r["victimizations"], dtype=float),
+        RATE_WINDOW,
     )[-1]
     return {
-        "Day": str(model.day),
         "True crime / day": f"{week('crimes_true'):.0f}",
         "Recorded / day": f"{week('crimes_recorded'):.0f}",
-        "Reporting rate": f"{100 * rate:.0f}%" if np.isfinite(rate) else "–",
+        "Victims reporting": f"{100 * rate:.0f}%" if np.isfinite(rate) else "–",
         "Trust": f"{r['mean_trust'][-1]:.3f}",
         "Fear": f"{r['mean_fear'][-1]:.3f}",
         "Officers on duty": f"{int(r['officers_on_duty'][-1])}",
-        "Spent": f"${sum(r['budget_spent']) / 1e6:.1f}M",
+        "Spent so far": f"${sum(r['budget_spent']) / 1e6:.1f}M",
     }
 
 
 @solara.component
-def KpiStrip(model: TrainerModel, title: str = "", tick: int = 0) -> None:  # noqa: ARG001
-    """Headline numbers in a row (``cspsim-kpi`` elements; ``tick`` changes after each step)."""
+def KpiStrip(model: TrainerModel, cols: int = 4, title: str = "", tick: int = 0) -> None:  # noqa: ARG001
+    """Headline numbers as tiles (``cspsim-kpi``; ``tick`` changes after each step)."""
     items = kpis(model)
-    with solara.Row(style={"flex-wrap": "wrap", "gap": "6px", "align-items": "center"}):
-        if title:
-            solara.Text(title, style={"font-weight": "bold", "min-width": "120px"})
-        for label, value in items.items():
-            css = "cspsim-kpi cspsim-day" if label == "Day" else "cspsim-kpi"
-            solara.HTML(
-                tag="div",
-                unsafe_innerHTML=(
-                    f'<div style="font-size:11px;color:#555">{label}</div>'
-                    f'<div style="font-size:20px;font-weight:bold">{value}</div>'
-                ),
-                classes=[css],
-                style={
-                    "padding": "2px 10px",
-                    "border": "1px solid #ddd",
-                    "border-radius": "4px",
-                    "background": "#fafafa",
-                },
-            )
+    tiles = "".join(
+        f'<div class="cspsim-kpi"><div class="lab">{escape(k)}</div>'
+        f'<div class="val">{escape(v)}</div></div>'
+        for k, v in items.items()
+    )
+    head = f'<div class="cspsim-kpi-title">{escape(title)}</div>' if title else ""
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=head
+        + f'<div class="cspsim-kpis" style="grid-template-columns: repeat({cols}, 1fr)">'
+        + tiles
+        + "</div>",
+        classes=["cspsim-kpi-strip"],
+    )
 
 
 @solara.component
-def LessonCard(settings: dict[str, object], on_change: Callable[[dict[str, object]], None]) -> None:
-    """Mode, lesson, city and strategy pickers, and the lesson's text and finding."""
-    lesson = get_lesson(str(settings["lesson"]))
-    titles = {lsn.title: lsn.name for lsn in LESSONS}
-    strategies = strategy_names()
+def LessonCard(lesson: Lesson, model: TrainerModel, days_run: int) -> None:
+    """What to watch, the pause points ahead, the finding; a notice when levers changed."""
+    changed = changes(model.preset_levers, model.levers)
+    upcoming = [p for p in lesson.pauses if p.day >= days_run]
     with solara.Card(margin=0, classes=["cspsim-lesson"]):
-        with solara.Row(style={"flex-wrap": "wrap", "gap": "12px", "align-items": "center"}):
+        solara.HTML(tag="h2", unsafe_innerHTML=escape(lesson.title), classes=["cspsim-h"])
+        if changed:
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML=(
+                    "<b>You changed the lesson's preset</b> ("
+                    + escape("; ".join(changed))
+                    + "). The text below describes the preset; this run may show otherwise."
+                ),
+                classes=["cspsim-notice", "cspsim-variant"],
+            )
+        stops = ", ".join(f"day {p.day}" for p in upcoming)
+        plan = f"Pauses at {stops}; ends" if stops else "Ends"
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=(
+                f"<p><b>What to watch.</b> {escape(lesson.text)}</p>"
+                f"<p class='cspsim-plan'>{plan} at day {lesson.days}. Map opens on "
+                f"<i>{escape(LAYERS[lesson.layer].label)}</i>; this lesson's chart is "
+                f"<i>{escape(INDICATORS[lesson.indicator].title)}</i>.</p>"
+                f"<p><b>Finding.</b> {escape(lesson.finding)} "
+                f"<i>{escape(lesson.citation)}</i></p>"
+            ),
+            classes=["cspsim-lesson-text"],
+        )
+
+
+@solara.component
+def SetupCard(
+    settings: dict[str, object],
+    on_change: Callable[[dict[str, object]], None],
+    with_mode: bool = False,
+) -> None:
+    """City and strategies of the session (readable names); the view too when asked."""
+    cities = {city_name(c): c for c in CITIES}
+    strategies = {strategy_name(s): s for s in strategy_names()}
+    side = settings["mode"] == MODES[1]
+    with solara.Card(margin=0, classes=["cspsim-setup"]):
+        if with_mode:
             solara.ToggleButtonsSingle(
                 value=str(settings["mode"]),
                 values=list(MODES),
                 on_value=lambda v: on_change({"mode": v}),
+                dense=True,
+                classes=["cspsim-mode"],
             )
-            solara.Select(
-                "Lesson",
-                value=lesson.title,
-                values=list(titles),
-                on_value=lambda t: on_change({"lesson": titles[t]}),
-                style={"min-width": "360px"},
-                classes=["cspsim-lesson-select"],
-            )
-            solara.Select(
-                "City",
-                value=str(settings["city"]),
-                values=list(CITIES),
-                on_value=lambda v: on_change({"city": v}),
-                style={"max-width": "140px"},
-            )
-            label_a = "Strategy" if settings["mode"] == MODES[0] else "Strategy A"
-            solara.Select(
-                label_a,
-                value=str(settings["strategy"]),
-                values=strategies,
-                on_value=lambda v: on_change({"strategy": v}),
-                style={"max-width": "220px"},
-            )
-            if settings["mode"] == MODES[1]:
-                solara.Select(
-                    "Strategy B",
-                    value=str(settings["strategy_b"]),
-                    values=strategies,
-                    on_value=lambda v: on_change({"strategy_b": v}),
-                    style={"max-width": "220px"},
-                )
+        solara.Select(
+            "City",
+            value=city_name(str(settings["city"])),
+            values=list(cities),
+            on_value=lambda v: on_change({"city": cities[v]}),
+            classes=["cspsim-city-select"],
+        )
+        solara.Select(
+            "Strategy A" if side else "Strategy",
+            value=strategy_name(str(settings["strategy"])),
+            values=list(strategies),
+            on_value=lambda v: on_change({"strategy": strategies[v]}),
+            classes=["cspsim-strategy-select"],
+        )
+        solara.Select(
+            "Strategy B" if side else "Compared with (same seed)",
+            value=strategy_name(str(settings["strategy_b"])),
+            values=list(strategies),
+            on_value=lambda v: on_change({"strategy_b": strategies[v]}),
+            classes=["cspsim-compare-select"],
+        )
+
+
+@solara.component
+def LeversCard(
+    pending: Levers,
+    current: Levers,
+    on_lever: Callable[[str, object], None],
+    on_reset: Callable[[], None],
+    side_by_side: bool,
+) -> None:
+    """One control per lever with its value in words; a "press Reset" state when changed."""
+    values = pending.as_dict()
+    todo = changes(current, pending)
+    with solara.Card(margin=0, classes=["cspsim-levers"]):
+        solara.HTML(tag="h3", unsafe_innerHTML="Levers", classes=["cspsim-h"])
+        scope = "strategy A" if side_by_side else "the lesson's strategy"
         solara.HTML(
             tag="div",
             unsafe_innerHTML=(
-                f"<p style='margin: 8px 0 4px'><b>What to watch.</b> {escape(lesson.text)}</p>"
-                f"<p style='margin: 0'><b>Finding.</b> {escape(lesson.finding)} "
-                f"<i>{escape(lesson.citation)}</i> Play about {lesson.days} days; change the "
-                "levers on the left, then press Reset.</p>"
+                f"Officers and seed apply to both runs; the others to {scope}. "
+                "Changes apply on Reset."
             ),
-            classes=["cspsim-lesson-text"],
+            classes=["cspsim-small"],
         )
+        if todo:
+            with solara.Div(classes=["cspsim-notice", "cspsim-pending"]):
+                solara.HTML(
+                    tag="div",
+                    unsafe_innerHTML="<b>Preset changed — press Reset</b><br>"
+                    + "<br>".join(escape(t) for t in todo),
+                )
+                solara.Button(
+                    "Reset now", on_click=on_reset, color="warning", small=True,
+                    classes=["cspsim-reset-now"],
+                )  # fmt: skip
+        for spec in LEVERS:
+            v = values[spec.key]
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML=f"<b>{escape(spec.label)}:</b> {escape(spec.show(v))}",
+                classes=["cspsim-lever-value", f"cspsim-lever-{spec.key}"],
+            )
+            if spec.kind == "choice":
+                labels = (
+                    {PATROL_LABELS[c]: c for c in spec.choices}
+                    if spec.key == "patrol_mode"
+                    else {c: c for c in spec.choices}
+                )
+                current_label = next((k for k, c in labels.items() if c == v), str(v))
+                solara.Select(
+                    spec.label,
+                    value=current_label,
+                    values=list(labels),
+                    on_value=lambda lab, k=spec.key, m=labels: on_lever(k, m[lab]),
+                    dense=True,
+                )
+            elif spec.kind == "int":
+                solara.SliderInt(
+                    "",
+                    value=int(v),
+                    min=int(spec.low),
+                    max=int(spec.high),
+                    step=int(spec.step),
+                    on_value=lambda x, k=spec.key: on_lever(k, int(x)),
+                    thumb_label=False,
+                )
+            else:
+                solara.SliderFloat(
+                    "",
+                    value=float(v),
+                    min=spec.low,
+                    max=spec.high,
+                    step=spec.step,
+                    on_value=lambda x, k=spec.key: on_lever(k, round(float(x), 3)),
+                    thumb_label=False,
+                )
 
 
 @solara.component
@@ -144,13 +256,13 @@ def LayerPicker(layer: str, on_layer: Callable[[str], None]) -> None:
 
 
 def place_details(model: TrainerModel, place: int) -> dict[str, str]:
-    """Details of one place for the side panel."""
+    """Details of one place for the side panel (readable names)."""
     city = model.city
     values = layer_values(model)
     neighbours = model.world.adjacency[place].indices
     out = {
-        "Place": str(city.place_ids[place]),
-        "Neighbourhood": str(city.neighbourhood_names[city.neighbourhood[place]]),
+        "Place": place_names(city)[place],
+        "Neighbourhood": neighbourhood_names(city)[int(city.neighbourhood[place])],
         "Residents": f"{int(city.population[place]):,}",
     }
     for key, layer in LAYERS.items():
@@ -165,7 +277,7 @@ def place_details(model: TrainerModel, place: int) -> dict[str, str]:
     out["Officers here today"] = str(
         int((model.police.force.on_duty & (model.police.force.place == place)).sum())
     )
-    orgs = [o.kind.replace("_", " ") for o in model.organizations if o.place == place]
+    orgs = [org_name(o.kind) for o in model.organizations if o.place == place]
     out["Organizations here"] = ", ".join(orgs) if orgs else "none"
     return out
 
@@ -177,36 +289,56 @@ def PlaceDetails(
     tick: int = 0,  # noqa: ARG001
 ) -> None:
     """Table of a clicked place's details (one column per run; ``tick``: see KpiStrip)."""
+    if place < 0 or place >= models[0][1].n_places:
+        return
     with solara.Card("Place details", margin=0, classes=["cspsim-details"]):
-        if place < 0:
-            solara.Text("Click a place on the map to pin its details here.")
-            return
         cols = [(name, place_details(m, place)) for name, m in models]
         keys = list(cols[0][1])
-        head = "".join(f"<th>{name}</th>" for name, _ in cols) if len(cols) > 1 else ""
+        head = "".join(f"<th>{escape(name)}</th>" for name, _ in cols) if len(cols) > 1 else ""
         body = "".join(
-            f"<tr><td>{k}</td>" + "".join(f"<td><b>{d[k]}</b></td>" for _, d in cols) + "</tr>"
+            f"<tr><td>{escape(k)}</td>"
+            + "".join(f"<td><b>{escape(d[k])}</b></td>" for _, d in cols)
+            + "</tr>"
             for k in keys
         )
-        solara.HTML(
-            tag="table",
-            unsafe_innerHTML=f"<tr><th></th>{head}</tr>{body}",
-            style={"font-size": "13px"},
-        )
+        solara.HTML(tag="table", unsafe_innerHTML=f"<tr><th></th>{head}</tr>{body}")
 
 
 @solara.component
 def Charts(
-    runs: list[tuple[str, TrainerModel]],
-    width: int = 420,
-    height: int = 150,
+    pair: SideBySideModel,
+    lesson: Lesson,
+    lay: Layout,
+    side_by_side: bool,
+    pause_days: tuple[int, ...] = (),
     tick: int = 0,  # noqa: ARG001
 ) -> None:
-    """The six live charts (two runs overlaid in the side-by-side view)."""
-    svgs = chart_svgs([(name, rows(m)) for name, m in runs], width=width, height=height)
-    with solara.Row(style={"flex-wrap": "wrap", "gap": "6px"}, classes=["cspsim-charts"]):
-        for key, svg in svgs.items():
-            solara.HTML(tag="div", unsafe_innerHTML=svg, classes=[f"cspsim-chart-{key}"])
+    """The lesson's indicator chart and the standard charts (both runs when side by side)."""
+    evs = events(pair)
+    marks = [(d, "pause") for d in pause_days]
+    ind = indicator_svg(
+        pair, lesson, lay.indicator_w, lay.indicator_h, lay.font, extra_events=marks
+    )
+    with solara.Div(classes=["cspsim-charts"]):
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=ind,
+            classes=["cspsim-chart", "cspsim-chart-indicator", "cspsim-indicator"],
+        )
+        if lay.presentation:
+            return
+        runs = [("A", rows(pair.a)), ("B", rows(pair.b))] if side_by_side else [
+            ("", rows(pair.a))
+        ]  # fmt: skip
+        svgs = chart_svgs(runs, lay.chart_w, lay.chart_h, evs, lay.font)
+        with solara.Div(
+            classes=["cspsim-chart-grid"],
+            style={"grid-template-columns": f"repeat({lay.chart_cols}, 1fr)"},
+        ):
+            for key, svg in svgs.items():
+                solara.HTML(
+                    tag="div", unsafe_innerHTML=svg, classes=["cspsim-chart", f"cspsim-chart-{key}"]
+                )
 
 
 def comparison(a: TrainerModel, b: TrainerModel) -> list[tuple[str, str, str, str]]:
@@ -217,8 +349,9 @@ def comparison(a: TrainerModel, b: TrainerModel) -> list[tuple[str, str, str, st
         ("True crimes", "crimes_true", "sum"),
         ("Recorded crimes", "crimes_recorded", "sum"),
         ("Victimizations reported", "reports", "sum"),
-        ("Negative contacts", "contacts_negative", "sum"),
+        ("Bad police contacts", "contacts_negative", "sum"),
         ("Arrests", "arrests", "sum"),
+        ("Complaints", "complaints", "sum"),
         ("Trust (mean, today)", "mean_trust", "last"),
         ("Fear (mean, today)", "mean_fear", "last"),
         ("Budget spent (USD)", "budget_spent", "sum"),
@@ -238,27 +371,113 @@ def comparison(a: TrainerModel, b: TrainerModel) -> list[tuple[str, str, str, st
 
 
 @solara.component
-def ComparisonTable(
-    a: TrainerModel,
-    b: TrainerModel,
-    name_a: str,
-    name_b: str,
-    tick: int = 0,  # noqa: ARG001
-) -> None:
+def ComparisonTable(pair: SideBySideModel, tick: int = 0) -> None:  # noqa: ARG001
     """Totals so far, A vs B: the difference only the strategy made (same seed)."""
+    a, b = pair.a, pair.b
+    name_a, name_b = strategy_name(a.cfg.strategy.name), strategy_name(b.cfg.strategy.name)
     table = comparison(a, b)
-    with solara.Card("Same seed, same city: what only the strategy changed", margin=0):
+    with solara.Card(margin=0, classes=["cspsim-compare-card"]):
+        solara.HTML(
+            tag="h3",
+            unsafe_innerHTML="Same seed, same city: what only the strategy changed",
+            classes=["cspsim-h"],
+        )
         if not table:
             solara.Text("Press Step or Play.")
             return
-        head = f"<tr><th></th><th>A: {name_a}</th><th>B: {name_b}</th><th>B vs A</th></tr>"
+        head = (
+            f"<tr><th></th><th>A: {escape(name_a)}</th><th>B: {escape(name_b)}</th>"
+            "<th>B vs A</th></tr>"
+        )
         body = "".join(
             f"<tr><td>{lab}</td><td>{x}</td><td>{y}</td><td><b>{d}</b></td></tr>"
             for lab, x, y, d in table
         )
+        solara.HTML(tag="table", unsafe_innerHTML=head + body, classes=["cspsim-compare"])
+
+
+@solara.component
+def PauseCard(lesson: Lesson, day: int, on_continue: Callable[[], None]) -> None:
+    """The pause point's question for the room, over the map."""
+    pause = next((p for p in lesson.pauses if p.day == day), None)
+    if pause is None:
+        return
+    with solara.Card(margin=0, classes=["cspsim-overlay", "cspsim-pause"]):
         solara.HTML(
-            tag="table",
-            unsafe_innerHTML=head + body,
-            classes=["cspsim-compare"],
-            style={"font-size": "13px"},
+            tag="div",
+            unsafe_innerHTML=(
+                f"<div class='cspsim-overlay-kicker'>Day {pause.day} · question for the room"
+                f"</div><div class='cspsim-question'>{escape(pause.question)}</div>"
+            ),
         )
+        solara.Button("Continue ▶", on_click=on_continue, color="primary",
+                      classes=["cspsim-continue"])  # fmt: skip
+
+
+@solara.component
+def EndCard(
+    pair: SideBySideModel,
+    lesson: Lesson,
+    layer: str,
+    on_close: Callable[[], None],
+    on_play_on: Callable[[], None],
+) -> None:
+    """The "what changed" card: day 0 against now, and against the comparison strategy."""
+    a, b = pair.a, pair.b
+    name_b = strategy_name(b.cfg.strategy.name)
+    table = what_changed(pair, lesson)
+    saw = INDICATORS[lesson.indicator].summary(pair)
+    head = (
+        "<tr><th></th><th>day 0 / before</th><th>now</th><th>change</th>"
+        f"<th>{escape(name_b)}</th><th>vs it</th></tr>"
+    )
+    body = "".join(
+        f"<tr data-row='{r.key}'><td>{escape(r.label)}</td>"
+        + "".join(f"<td>{escape(c)}</td>" for c in r.cells)
+        + "</tr>"
+        for r in table
+    )
+    changed = changes(a.preset_levers, a.levers)
+    note = (
+        "<p class='cspsim-variant'>Levers changed from the preset: "
+        + escape("; ".join(changed))
+        + ".</p>"
+        if changed
+        else ""
+    )
+    with solara.Card(margin=0, classes=["cspsim-overlay", "cspsim-end"]):
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=(
+                f"<div class='cspsim-overlay-kicker'>Day {a.days_run} · what changed</div>"
+                + "".join(f"<p class='cspsim-saw'>{escape(s)}</p>" for s in saw)
+                + note
+                + f"<table class='cspsim-end-table'>{head}{body}</table>"
+                + f"<p class='cspsim-small'><b>Finding.</b> {escape(lesson.finding)} "
+                f"<i>{escape(lesson.citation)}</i></p>"
+            ),
+        )
+        with solara.Row(style={"gap": "8px", "flex-wrap": "wrap"}):
+            solara.FileDownload(
+                lambda: handout_html(pair, lesson, layer),
+                filename=f"cspsim-{lesson.name}-day{a.days_run}.html",
+                label="Handout",
+                mime_type="text/html",
+            )
+            solara.Button("Play on", on_click=on_play_on, text=True, classes=["cspsim-play-on"])
+            solara.Button("Close", on_click=on_close, text=True, classes=["cspsim-close"])
+
+
+def lesson_titles() -> dict[str, str]:
+    """Lesson picker labels -> lesson names."""
+    return {lsn.title: lsn.name for lsn in LESSONS}
+
+
+def cities_by_label() -> dict[str, str]:
+    """City picker labels -> city config names."""
+    return {CITY_NAMES.get(c, c): c for c in CITIES}
+
+
+def lesson_of(name: str) -> Lesson:
+    """The lesson called ``name`` (for callers that hold names)."""
+    return get_lesson(name)

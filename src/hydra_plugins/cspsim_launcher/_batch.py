@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import getpass
 import hashlib
-import json
 import logging
 import math
 import os
@@ -245,16 +244,25 @@ def failed_return(overrides: Sequence[str], error: str) -> JobReturn:
 
 
 def read_status(run_dir: Path) -> tuple[str | None, str | None]:
-    """``status`` and ``error`` of a run's ``run.json`` (None, None when there is none)."""
-    try:
-        meta = json.loads((run_dir / "run.json").read_text())
-    except FileNotFoundError:
+    """``status`` and ``error`` of a run directory, checked against its ``run.json``.
+
+    ``complete`` only for a run whose tables match their recorded SHA-256 and whose inputs
+    and model are current (or a stale run a resume kept with ``reuse_stale``); a damaged
+    or stale run is ``damaged``/``stale`` with the reason as its error
+    (:func:`cspsim.output.integrity.inspect_run`). (None, None) when there is no run.json.
+    """
+    from cspsim.output.integrity import inspect_run
+
+    state = inspect_run(Path(run_dir))
+    if state.status == "missing":
         return None, None
-    except (OSError, ValueError) as exc:
-        return "unreadable", f"run.json unreadable: {exc}"
-    if not isinstance(meta, dict):
-        return "unreadable", "run.json is not an object"
-    return meta.get("status"), meta.get("error")
+    if state.status in ("running", "incomplete"):
+        return "running", None
+    if state.status == "stale" and state.reused_stale:
+        return "complete", None
+    if state.status == "complete":
+        return "complete", None
+    return state.status, state.reason or None
 
 
 # ----- the submitting side ------------------------------------------------------------------

@@ -23,6 +23,9 @@ class CspsimSweeperConf:
         arms: Named scenarios, each a list of overrides; crossed with the grid.
         design: ``grid`` (arms x params), ``frontier``, ``sensitivity`` or ``calibrate``.
         options: Options of the design (see :mod:`cspsim.experiments`).
+        reuse_stale: Keep complete runs whose input files or model version changed
+            (labelled ``reused_stale`` in their ``run.json`` and in the report) instead of
+            running them again (``hydra.sweeper.reuse_stale=true``).
     """
 
     _target_: str = "hydra_plugins.cspsim_sweeper.cspsim_sweeper.CspsimSweeper"
@@ -31,6 +34,7 @@ class CspsimSweeperConf:
     arms: Optional[dict[str, Any]] = None  # noqa: UP045
     design: str = "grid"
     options: dict[str, Any] = field(default_factory=dict)
+    reuse_stale: bool = False
 
 
 ConfigStore.instance().store(
@@ -48,11 +52,13 @@ class CspsimSweeper(BasicSweeper):
         arms: dict[str, Any] | None = None,
         design: str = "grid",
         options: dict[str, Any] | None = None,
+        reuse_stale: bool = False,
     ) -> None:
         super().__init__(max_batch_size=max_batch_size, params=params)
         self.arms = dict(arms or {})
         self.design = design
         self.options = dict(options or {})
+        self.reuse_stale = bool(reuse_stale)
 
     def sweep(self, arguments: list[str]) -> Any:
         """Run the design; returns the launcher's job returns, batch by batch."""

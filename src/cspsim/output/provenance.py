@@ -1,0 +1,120 @@
+"""What a run's results depend on, as hashes: its tables, its input files, the model's code.
+
+``run.json`` records them (:func:`cspsim.output.rundir.write_results`), and
+:mod:`cspsim.output.integrity` compares them when a sweep resumes or a report reads a run:
+a table whose SHA-256 does not match was damaged; an input file or model version that
+changed makes the run stale.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from cspsim.paths import CITY_DATA_DIR, PACKAGE_DIR
+
+#: Packages whose versions determine results (a different version may change the tables).
+RESULT_PACKAGES = ("cspsim", "mesa", "numpy", "scipy", "pandas", "pyarrow", "networkx")
+#: Packages recorded in ``run.json`` besides those (for the record only).
+OTHER_PACKAGES = ("hydra-core",)
+#: Source directories of the package whose code determines results.
+MODEL_SOURCES = ("config", "city", "model")
+_CHUNK = 1 << 20
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file's bytes (hex)."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_sha256(path: str, mtime_ns: int, size: int) -> str:
+    return sha256_file(Path(path))
+
+
+def sha256_cached(path: Path) -> str:
+    """:func:`sha256_file`, computed once per process for a file that did not change.
+
+    A report reads a thousand runs of one city file: the file is hashed once (keyed by
+    its path, modification time and size).
+    """
+    st = os.stat(path)
+    return _cached_sha256(str(Path(path).resolve()), st.st_mtime_ns, st.st_size)
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python and the packages that determine (or record) results."""
+    out = {"python": platform.python_version()}
+    for name in (*RESULT_PACKAGES, *OTHER_PACKAGES):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+@functools.cache
+def model_code() -> str:
+    """SHA-256 over the source of the config, city and model layers and the shipped data.
+
+    The model version that decides whether a complete run is still current: it changes
+    with any edit of the code that determines results (and only then, unlike the git
+    commit, which also changes with the docs), and works outside a git checkout.
+    """
+    digest = hashlib.sha256()
+    files = [p for d in MODEL_SOURCES for p in (PACKAGE_DIR / d).rglob("*.py")]
+    files += [p for p in CITY_DATA_DIR.glob("*") if p.is_file()]
+    for path in sorted(files):
+        digest.update(str(path.relative_to(PACKAGE_DIR)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def model_identity() -> dict[str, Any]:
+    """What identifies the model that made a run: code hash and result-determining versions."""
+    versions = package_versions()
+    return {
+        "code_sha256": model_code(),
+        "packages": {name: versions[name] for name in ("python", *RESULT_PACKAGES)},
+    }
+
+
+def _git(*args: str) -> str | None:
+    here = Path(__file__).resolve().parent
+    try:
+        out = subprocess.run(["git", *args], cwd=here, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+@functools.cache
+def git_commit() -> str | None:
+    """Commit of the source tree, if it is a git checkout."""
+    return _git("rev-parse", "HEAD") or None
+
+
+@functools.cache
+def git_dirty() -> bool | None:
+    """Whether the package's tracked files differ from the commit (None outside git)."""
+    out = _git("status", "--porcelain", "--untracked-files=no", "--", str(PACKAGE_DIR))
+    return None if out is None else bool(out)
+
+
+def hash_inputs(files: dict[str, Path]) -> dict[str, dict[str, str]]:
+    """``{role: {path, sha256}}`` of input files (absolute paths)."""
+    return {
+        role: {"path": str(Path(p).resolve()), "sha256": sha256_cached(Path(p))}
+        for role, p in files.items()
+        if Path(p).is_file()
+    }

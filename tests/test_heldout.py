@@ -1,0 +1,115 @@
+"""Held-back periods as a test (``cspsim-validate --city``): statistics, verdicts, the CLI.
+
+The fast checks use the tiny GIS grid of ``conftest.gis_files`` built from its ``early``
+counts with ``late`` held back; the St Louis example (``city=stl``, six years of days per
+period) is marked slow.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import gis_city_overrides
+from scipy import stats
+
+from cspsim.validation import heldout as ho
+from cspsim.validation.cli import main as validate_main
+
+
+def grid_overrides(files: dict[str, Path]) -> list[str]:
+    """The tiny GIS city built from ``early``, ``late`` (30 days) held back."""
+    return [
+        *gis_city_overrides(files),
+        "city.neighbourhood_column=beat",
+        "city.crime_types=[violent,property]",
+        "city.crime_periods={early: [v_early, p_early], late: [v_late, p_late]}",
+        "city.period_days={early: 30, late: 30}",
+        "city.calibration_periods=[early]",
+        "sim.burn_in_days=5",
+    ]
+
+
+def test_parse_city() -> None:
+    assert ho.parse_city("stl") == ("stl", [])
+    assert ho.parse_city("stl", ["seed=3"]) == ("stl", ["seed=3"])
+    name, lines = ho.parse_city("city=gis city.areas=a.gpkg 'city.crime_types=[violent]'")
+    assert name == "gis"
+    assert lines == ["city.areas=a.gpkg", "city.crime_types=[violent]"]
+    assert ho.parse_city("city.areas=x.shp") == ("gis", ["city.areas=x.shp"])
+
+
+def test_top_overlap_by_hand() -> None:
+    held = np.arange(20.0)  # top 10% = places 18, 19
+    assert ho.top_overlap(held, held) == 1.0
+    assert ho.top_overlap(-held, held) == 0.0
+    fore = held.copy()
+    fore[19] = -1  # the forecast misses place 19 and puts 17 in its top 2
+    assert ho.top_overlap(fore, held) == 0.5
+
+
+def test_compare_verdicts_and_statistics() -> None:
+    rng = np.random.default_rng(0)
+    held = rng.poisson(20, 60).astype(float)
+    naive = held + rng.normal(0, 6, 60)  # a fair forecast
+    good = np.stack([held + rng.normal(0, 0.5, 60) for _ in range(3)])  # near perfect
+    bad = np.stack([rng.permutation(held) for _ in range(3)])  # no information
+    row = ho.compare("late", "violent", 30, good, naive, held, n_boot=300)
+    assert row.verdict == "beats" and row.passed
+    assert row.model_rho == pytest.approx(stats.spearmanr(good.mean(axis=0), held).statistic)
+    assert row.naive_rho == pytest.approx(stats.spearmanr(naive, held).statistic)
+    assert row.diff == pytest.approx(row.model_rho - row.naive_rho)
+    assert row.model_low < row.model_rho < row.model_high
+    row = ho.compare("late", "violent", 30, bad, naive, held, n_boot=300)
+    assert row.verdict == "worse than" and not row.passed
+    assert "does NOT beat or match" in ho.sentence(row)
+    row = ho.compare("late", "violent", 30, naive[None, :], naive, held, n_boot=300)
+    assert row.verdict == "matches" and row.diff == pytest.approx(0.0)
+
+
+def test_heldout_on_a_tiny_gis_grid(gis_files: dict[str, Path], tmp_path: Path) -> None:
+    res = ho.heldout_check("gis", grid_overrides(gis_files), seeds=(1, 2), n_boot=200)
+    t = res.table()
+    assert list(t["period"].unique()) == ["late"]
+    assert list(t["crime_type"]) == ["violent", "property", "all"]
+    assert (t["days"] == 30).all() and (t["places"] == 16).all() and (t["seeds"] == 2).all()
+    # The naive statistics are those of the files' columns, by hand.
+    i = np.arange(16)
+    v_early, v_late = 5 + (7 * i) % 13, 5 + (11 * i) % 13
+    naive = t.set_index("crime_type").loc["violent", "naive_rho"]
+    assert naive == pytest.approx(stats.spearmanr(v_early, v_late).statistic)
+    assert set(t["verdict"]) <= {"beats", "matches", "worse than"}
+    assert res.passed == all(t["verdict"] != "worse than")
+    md = ho.write_heldout(res, tmp_path / "out", "test")
+    text = md.read_text()
+    assert "Held-back periods: gis" in text and "naive forecast" in text
+    assert (tmp_path / "out" / "heldout.csv").exists()
+    assert (tmp_path / "out" / "figures" / "heldout.png").stat().st_size > 1000
+
+
+def test_a_city_without_held_back_periods_is_an_error(tmp_path: Path) -> None:
+    from cspsim.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="no held-back period"):
+        ho.heldout_check("columbus", seeds=(1,))
+
+
+def test_validate_cli_city_option(gis_files: dict[str, Path], tmp_path: Path, capsys) -> None:
+    spec = " ".join(f"'{o}'" for o in grid_overrides(gis_files))
+    rc = validate_main(["--city", spec, "--seeds", "2", "--out", str(tmp_path), "--jobs", "1"])
+    assert rc == 0
+    out = capsys.readouterr().out
+    assert "late, violent" in out and "held-back test" in out
+    assert (tmp_path / "heldout.md").exists()
+
+
+@pytest.mark.slow
+def test_stl_held_back_periods(tmp_path: Path) -> None:
+    res = ho.heldout_check("stl", seeds=(1, 2, 3), jobs=2)
+    t = res.table()
+    assert list(t["period"]) == ["1984-88", "1988-93"]
+    assert (t["crime_type"] == "violent").all() and (t["places"] == 78).all()
+    # The naive forecast of the worked example in docs/cities.md.
+    assert t["naive_rho"].round(2).tolist() == [0.81, 0.77]
+    assert (t["model_rho"] > 0.5).all()
