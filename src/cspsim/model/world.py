@@ -215,7 +215,10 @@ class World:
         something to pass on.
         """
         n = self.residents.n
-        senders = np.unique(np.concatenate([np.flatnonzero(c) for c in columns]))
+        sending = columns[0] != 0
+        for c in columns[1:]:
+            sending |= c != 0
+        senders = np.flatnonzero(sending)
         if len(senders) == 0:
             return [np.zeros(n, dtype=np.float32) for _ in columns]
         lengths = self.ties.indptr[senders + 1] - self.ties.indptr[senders]

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from cspsim.model.agents import DUTY_MODES
+
+_COMMUNITY = DUTY_MODES.index("community")
+
 
 def _cdf(weights: np.ndarray) -> np.ndarray:
     total = weights.sum()
@@ -84,3 +88,22 @@ class DeploymentPlan:
             return out
         cdf = self._cdfs.get(mode, self._cdfs["random"])
         return np.minimum(np.searchsorted(cdf, uniforms, side="right"), self.n_places - 1)
+
+    def draw_many(self, modes: np.ndarray, beats: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+        """Places of many visits at once (what :meth:`draw` gives visit by visit).
+
+        Args:
+            modes: Duty mode of each visit (index into ``DUTY_MODES``).
+            beats: Beat of each visit's officer.
+            uniforms: One uniform number per visit.
+        """
+        out = np.empty(len(uniforms), dtype=np.int64)
+        for mode in np.unique(modes):  # at most four modes
+            sel = np.flatnonzero(modes == mode)
+            if mode == _COMMUNITY:
+                for beat in np.unique(beats[sel]):  # a search per beat walked today
+                    at = sel[beats[sel] == beat]
+                    out[at] = self.draw("community", int(beat), uniforms[at])
+            else:
+                out[sel] = self.draw(DUTY_MODES[mode], -1, uniforms[sel])
+        return out

@@ -235,7 +235,11 @@ class Police:
     def run_shifts(
         self, officer_hours: float, n_calls: float, orders: Orders, rng: np.random.Generator
     ) -> ShiftResult:
-        """Put funded officers on duty, answer calls, and send the rest of the hours on patrol."""
+        """Put funded officers on duty, answer calls, and send the rest of the hours on patrol.
+
+        Vectorized over officers: each officer's visits use its own row of uniforms (common
+        random numbers), in officer order.
+        """
         police_pars = self.params.police
         force = self.force
         n_on = orders.n_on
@@ -245,38 +249,37 @@ class Police:
         n_off = force.n
         u_round = rng.random(n_off)  # fixed layout: one row of uniforms per officer
         u_visits = rng.random((n_off, int(police_pars.shift_hours / VISIT_HOURS) + 1))
-        community = orders.problem_solvers + orders.community
-        visit_place: list[np.ndarray] = []
-        visit_officer: list[np.ndarray] = []
-        for officer in self.officers:
-            i = officer.index
-            rank = force.duty_rank[i]
-            hours = police_pars.shift_hours if rank < n_on else (partial if rank == n_on else 0.0)
-            force.on_duty[i] = hours > 0
-            if not force.on_duty[i]:
-                continue
-            force.mode[i] = self._mode(rank, int(force.beat[i]), orders, community)
-            patrol = hours * (1.0 - call_share) / VISIT_HOURS
-            visits = int(patrol) + int(u_round[i] < patrol - int(patrol))
-            places = officer.patrol(visits, u_visits[i], VISIT_HOURS)
-            visit_place.append(places)
-            visit_officer.append(np.full(len(places), i, dtype=np.int32))
-        vp = np.concatenate(visit_place) if visit_place else np.empty(0, np.int64)
-        vo = np.concatenate(visit_officer) if visit_officer else np.empty(0, np.int32)
+        rank = force.duty_rank
+        hours = np.where(rank < n_on, police_pars.shift_hours, np.where(rank == n_on, partial, 0.0))
+        on = hours > 0
+        force.on_duty[:] = on
+        force.mode[on] = self._modes(rank, force.beat, orders)[on]
+        patrol = hours * (1.0 - call_share) / VISIT_HOURS
+        whole = patrol.astype(np.int64)
+        visits = np.where(on, whole + (u_round < patrol - whole), 0)
+        taken = np.arange(u_visits.shape[1])[None, :] < visits[:, None]
+        vo = np.repeat(np.arange(n_off, dtype=np.int32), visits)
+        vp = self.plan.draw_many(force.mode[vo], force.beat[vo], u_visits[taken])
+        walked = np.flatnonzero(visits > 0)
+        force.place[walked] = vp[np.cumsum(visits)[walked] - 1]  # where each shift ended
+        force.hours[on] += visits[on] * VISIT_HOURS
         presence = np.bincount(vp, minlength=self.world.n_places) * VISIT_HOURS
         return ShiftResult(
             presence.astype(np.float64), float(len(vp) * VISIT_HOURS), call_hours, vp, vo
         )
 
     @staticmethod
-    def _mode(rank: int, beat: int, orders: Orders, community: int) -> int:
-        """Duty mode of the officer of duty rank ``rank`` on ``beat`` today."""
-        if rank < orders.problem_solvers:
-            return _PROBLEM_SOLVING
-        if rank < community:
-            beats = orders.community_beats
-            return _COMMUNITY if beats is not None and beats[beat] else 0
-        return 0 if orders.beat_mode is None else int(orders.beat_mode[beat])
+    def _modes(rank: np.ndarray, beat: np.ndarray, orders: Orders) -> np.ndarray:
+        """Duty mode of every officer today, from its duty rank and beat."""
+        community = orders.problem_solvers + orders.community
+        beats = orders.community_beats
+        foot = np.where(beats[beat], _COMMUNITY, 0) if beats is not None else np.zeros_like(beat)
+        other = np.zeros_like(beat) if orders.beat_mode is None else orders.beat_mode[beat]
+        return np.where(
+            rank < orders.problem_solvers,
+            _PROBLEM_SOLVING,
+            np.where(rank < community, foot, other),
+        ).astype(np.int64)
 
     def foot_patrol_mask(self, officers: np.ndarray) -> np.ndarray:
         """Which of the given officers (of visits or contacts) are on community foot patrol."""
