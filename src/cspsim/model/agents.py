@@ -175,25 +175,6 @@ class Officer(mesa.Agent):
         """Contacts with residents so far."""
         return int(self.model.police.force.contacts[self.index])
 
-    def patrol(self, visits: int, uniforms: np.ndarray, hours_per_visit: float) -> np.ndarray:
-        """Choose today's patrol places from the deployment plan of the officer's mode.
-
-        Args:
-            visits: Number of visits in the shift (proactive hours / hours per visit).
-            uniforms: This officer's uniform draws for the day (common random numbers).
-            hours_per_visit: Officer-hours spent per visit.
-
-        Returns:
-            The places visited (indices).
-        """
-        force = self.model.police.force
-        plan = self.model.police.plan
-        places = plan.draw(self.mode, int(force.beat[self.index]), uniforms[:visits])
-        if len(places):
-            force.place[self.index] = int(places[-1])
-        force.hours[self.index] += visits * hours_per_visit
-        return places
-
 
 for _name in ("beat", "skill", "contacts", "on_duty", "place", "hours", "complaints"):
     setattr(
