@@ -214,3 +214,35 @@ def test_invariants_under_extreme_settings():
         check_state(m)
     res = collect(m, 0.0, 0.0)
     check_tables(m, res.timeseries, res.places, res.events, res.survey, True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n_beats=st.integers(1, 6),
+    cross_beat=st.sampled_from([0.0, 0.3, 1.0]),
+    empty_beat=st.booleans(),
+)
+def test_vectorized_patrol_draws_equal_visit_by_visit_draws(seed, n_beats, cross_beat, empty_beat):
+    """Drawing all visits at once gives each visit the place its own draw would."""
+    from cspsim.model.agents import DUTY_MODES
+    from cspsim.model.processes.deployment import DeploymentPlan
+
+    rng = np.random.default_rng(seed)
+    n_places = 3 * n_beats
+    beat_of_place = np.repeat(np.arange(n_beats), 3)
+    if empty_beat and n_beats > 1:
+        beat_of_place[beat_of_place == n_beats - 1] = 0  # the last beat has no places
+    plan = DeploymentPlan(n_places, beat_of_place)
+    plan.set("hotspot", rng.random(n_places) * (rng.random(n_places) < 0.7))
+    plan.set("community", rng.random(n_places), cross_beat=cross_beat)
+    n = 200
+    modes = rng.integers(0, len(DUTY_MODES), n)
+    beats = rng.integers(0, n_beats, n)
+    u = rng.random(n)
+    many = plan.draw_many(modes, beats, u)
+    one = [
+        plan.draw(DUTY_MODES[m], int(b), u[i : i + 1])[0]
+        for i, (m, b) in enumerate(zip(modes, beats, strict=True))
+    ]
+    np.testing.assert_array_equal(many, one)

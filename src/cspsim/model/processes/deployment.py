@@ -37,6 +37,11 @@ class DeploymentPlan:
         order = np.argsort(neighbourhood, kind="stable")
         counts = np.bincount(neighbourhood)
         self._beat_places = np.split(order, np.cumsum(counts)[:-1])
+        # The same, flat: beat b's places are _by_beat[_beat_start[b]:][:counts[b]].
+        self._by_beat = order
+        self._beat_count = counts
+        self._beat_start = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        self._beat_flat_cdf = np.empty(0)
         self._weights: dict[str, np.ndarray] = {}
         self._cdfs: dict[str, np.ndarray] = {}
         self._beat_cdfs: dict[int, np.ndarray] = {}
@@ -63,6 +68,9 @@ class DeploymentPlan:
             self._beat_cdfs = {
                 b: _cdf(w[places]) for b, places in enumerate(self._beat_places) if len(places)
             }
+            self._beat_flat_cdf = np.concatenate(
+                [self._beat_cdfs.get(b, np.empty(0)) for b in range(len(self._beat_places))]
+            )
 
     def weights(self, mode: str) -> np.ndarray:
         """The normalized distribution of ``mode`` over places."""
@@ -100,10 +108,48 @@ class DeploymentPlan:
         out = np.empty(len(uniforms), dtype=np.int64)
         for mode in np.unique(modes):  # at most four modes
             sel = np.flatnonzero(modes == mode)
-            if mode == _COMMUNITY:
-                for beat in np.unique(beats[sel]):  # a search per beat walked today
-                    at = sel[beats[sel] == beat]
-                    out[at] = self.draw("community", int(beat), uniforms[at])
+            if mode == _COMMUNITY and self._beat_cdfs:
+                out[sel] = self._draw_community(beats[sel], uniforms[sel])
             else:
                 out[sel] = self.draw(DUTY_MODES[mode], -1, uniforms[sel])
         return out
+
+    def _draw_community(self, beats: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """Community visits of officers of many beats (vectorized :meth:`draw`)."""
+        cdf = self._cdfs["community"]
+        out = np.minimum(np.searchsorted(cdf, u, side="right"), self.n_places - 1)
+        count = self._beat_count
+        # Officers of a beat without places draw city-wide, as in :meth:`draw`.
+        in_beat = (beats < len(count)) & (count[np.minimum(beats, len(count) - 1)] > 0)
+        x = self.cross_beat
+        local = u
+        if x > 0:
+            wide = in_beat & (u < x)
+            out[wide] = np.minimum(
+                np.searchsorted(cdf, u[wide] / x, side="right"), self.n_places - 1
+            )
+            in_beat &= ~wide
+            local = (u - x) / (1.0 - x) if x < 1 else u
+        b = beats[in_beat]
+        start = self._beat_start[b]
+        pos = _search_right(self._beat_flat_cdf, start, start + self._beat_count[b], local[in_beat])
+        out[in_beat] = self._by_beat[pos]
+        return out
+
+
+def _search_right(values: np.ndarray, lo: np.ndarray, hi: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(values[lo:hi], x, side="right") + lo`` for many slices at once.
+
+    A vectorized bisection over sorted slices of one array (each element has its own slice),
+    making the same comparisons as ``searchsorted``, so the results are identical.
+    """
+    lo, hi = lo.astype(np.int64), hi.astype(np.int64)
+    last = max(len(values) - 1, 0)
+    while True:
+        open_ = lo < hi
+        if not open_.any():
+            return lo
+        mid = (lo + hi) // 2
+        right = open_ & (values[np.minimum(mid, last)] <= x)
+        lo = np.where(right, mid + 1, lo)
+        hi = np.where(open_ & ~right, mid, hi)

@@ -62,12 +62,11 @@ def word_of_mouth(world: World, legitimacy: Legitimacy, crime_ratio: np.ndarray)
     r = world.residents
     if r.n == 0:
         return
-    mean = world.ties_w @ np.column_stack([r.trust, r.fear])  # mean over each one's ties
-    # News of today's contacts and of recent victimization travels over the same ties; few
-    # residents have any, so these sums gather only their rows.
+    # Mean trust, fear and recent victimization over each one's ties: one sparse product.
+    mean = world.ties_w @ np.column_stack([r.trust, r.fear, r.victim_memory])
+    legitimacy.ties_victimization = mean[:, 2]
+    # News of today's police contacts travels over the same ties.
     heard_bad, heard_good = world.sum_over_ties(legitimacy.bad, legitimacy.good)
-    (memory,) = world.sum_over_ties(r.victim_memory)
-    legitimacy.ties_victimization = memory / np.maximum(world.degree, 1.0)
     s = social_pars.influence_rate
     peer_f = mean[:, 1] if world.everyone_has_ties else np.where(world.has_ties, mean[:, 1], r.fear)
     # Fear is anchored to the disposition shifted by local crime (Hale 1996).
