@@ -1,10 +1,14 @@
-"""``cspsim-demo`` (``make demo``): every strategy on San Francisco 2012 over several seeds.
+"""``cspsim-demo`` (``make demo``): every strategy on San Francisco 2012, with uncertainty.
 
-Runs the nine shipped strategies x N seeds in parallel (each run writes the output contract
-into ``OUT/runs/<strategy>/seed_<seed>``; complete runs are reused), prints the comparison
-table (differences from ``reactive`` with 95% CIs over paired seeds) and writes the report
-of ``cspsim-report`` for exactly these runs: ``OUT/report.md``, ``OUT/report.html``,
-``OUT/summary.csv`` and the figures under ``OUT/figures/``.
+Runs the nine shipped strategies x N seeds at the default parameters and x D parameter draws
+(an uncertainty ensemble: sourced and assumed parameters drawn from their plausible ranges,
+each draw with its own seed; :mod:`cspsim.config.draws`) in parallel. Each run writes the
+output contract into ``OUT/runs/<strategy>/seed_<seed>`` or ``.../draw_<i>`` (complete runs
+are reused); the draws are listed in ``OUT/runs/uncertainty/draws.csv``. Prints the
+comparison table (differences from ``reactive`` with 95% CIs over paired seeds) and the
+effects with parameter uncertainty, and writes the report of ``cspsim-report`` for exactly
+these runs: ``OUT/report.md``, ``OUT/report.html``, ``OUT/summary.csv``,
+``OUT/uncertainty.csv`` and the figures under ``OUT/figures/``.
 """
 
 from __future__ import annotations
@@ -22,21 +26,29 @@ from tqdm import tqdm
 
 from cspsim.analysis.runs import RunSet, collect_runs
 from cspsim.analysis.tables import comparison_table
+from cspsim.analysis.uncertainty import DRAWS_FILE, split
 from cspsim.api import make_config
+from cspsim.config.draws import Draws, draw, load_shipped_posterior
 from cspsim.errors import CityDataError, ConfigError
 from cspsim.output.runner import run_one
 from cspsim.paths import strategy_names
 from cspsim.report.build import ordered_summary, write_report
+from cspsim.report.uncertainty import tables as uncertainty_tables
 
 #: The strategy every other one is compared with.
 BASELINE = "reactive"
 
 
-def _run(strategy: str, seed: int, city: str, days: int, out: str, overrides: list[str]) -> dict:
+#: Seed of the hypercube that draws the demo's parameter sets.
+DRAW_SEED = 2026
+
+
+def _run(
+    strategy: str, seed: int, city: str, days: int, run_dir: str, overrides: list[str]
+) -> dict:
     cfg = make_config(city=city, strategy=strategy, seed=seed, days=days, overrides=overrides)
-    run_dir = Path(out) / "runs" / strategy / f"seed_{seed}"
-    meta = run_one(cfg, run_dir, raise_errors=False)
-    return {"strategy": strategy, "seed": seed, "run_dir": str(run_dir), **meta}
+    meta = run_one(cfg, Path(run_dir), raise_errors=False)
+    return {"strategy": strategy, "seed": seed, "run_dir": run_dir, **meta}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -44,7 +56,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="cspsim-demo", description=__doc__.splitlines()[0])
     ap.add_argument("--out", default="results/demo", help="output directory")
     ap.add_argument("--city", default="sf2012", help="city config (default sf2012)")
-    ap.add_argument("--seeds", type=int, default=5, help="seeds per strategy (default 5)")
+    ap.add_argument(
+        "--seeds", type=int, default=3, help="seeds per strategy at the default parameters (3)"
+    )
+    ap.add_argument(
+        "--draws",
+        type=int,
+        default=8,
+        help="parameter draws of the uncertainty ensemble, each its own seed (default 8; 0: none)",
+    )
     ap.add_argument("--days", type=int, default=365, help="days recorded after burn-in")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel runs")
     ap.add_argument("--strategies", default="all", help="comma-separated names or 'all'")
@@ -65,36 +85,78 @@ def _check(args: argparse.Namespace, names: list[str]) -> str | None:
         return str(exc)
     if args.seeds < 2:
         return "--seeds must be at least 2 for confidence intervals"
+    if args.draws < 0 or args.draws == 1:
+        return f"--draws: expected 0 (no ensemble) or an integer >= 2, got {args.draws}"
     return None
 
 
-def run_all(args: argparse.Namespace, names: list[str], out: Path) -> list[dict]:
-    """Every strategy x seed in parallel; the run.json of each (with its directory)."""
-    jobs = [(n, s) for s in range(args.seeds) for n in names]
+def ensemble(args: argparse.Namespace, out: Path) -> Draws | None:
+    """The ensemble's parameter draws, written to ``OUT/runs/uncertainty/draws.csv``.
+
+    Parameters the user sets on the command line are not drawn.
+    """
+    if args.draws == 0:
+        return None
+    posterior = load_shipped_posterior()
+    draws = draw(args.draws, DRAW_SEED, posterior=posterior)
+    fixed = {o.partition("=")[0].lstrip("+~") for o in args.overrides}
+    draws = draws.without(fixed)
+    path = out / "runs" / DRAWS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    draws.table.to_csv(tmp, index=False)
+    os.replace(tmp, path)
+    return draws
+
+
+def run_all(
+    args: argparse.Namespace, names: list[str], out: Path, draws: Draws | None = None
+) -> list[dict]:
+    """Every strategy x seed, then x draw, in parallel; the run.json of each."""
+    user = list(args.overrides)
+    jobs = [
+        (n, s, str(out / "runs" / n / f"seed_{s}"), user) for s in range(args.seeds) for n in names
+    ]
+    if draws is not None:
+        jobs += [
+            (n, draws.seed(i), str(out / "runs" / n / f"draw_{i}"), draws.overrides(i) + user)
+            for i in range(len(draws.table))
+            for n in names
+        ]
     results = []
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         futures = [
-            pool.submit(_run, n, s, args.city, args.days, str(out), list(args.overrides))
-            for n, s in jobs
+            pool.submit(_run, n, s, args.city, args.days, run_dir, over)
+            for n, s, run_dir, over in jobs
         ]
         for fut in tqdm(as_completed(futures), total=len(futures), desc="runs", unit="run"):
             results.append(fut.result())
-    order = {job: i for i, job in enumerate(jobs)}
-    return sorted(results, key=lambda r: order[(r["strategy"], r["seed"])])
+    order = {job[2]: i for i, job in enumerate(jobs)}
+    return sorted(results, key=lambda r: order[r["run_dir"]])
+
+
+def draws_done(draw_runs: pd.DataFrame) -> int:
+    """Parameter draws with a complete run of every strategy."""
+    per_draw = draw_runs.groupby("draw")["scenario"].nunique()
+    return int((per_draw == draw_runs["scenario"].nunique()).sum())
 
 
 def intro(args: argparse.Namespace, summary: pd.DataFrame, elapsed: float) -> list[str]:
     """The demo report's opening paragraphs."""
     cost = summary.loc[summary["scenario"] == BASELINE, "cost"].mean()
+    ensemble = f" and under {args.draws} parameter draws (each its own seed)" if args.draws else ""
     return [
-        f"{summary['scenario'].nunique()} strategies x {args.seeds} seeds on **{args.city}**, "
-        f"{args.days} days each after burn-in, at equal budget (the {BASELINE} baseline's "
-        f"cost, ${cost / 1e6:.1f}M per year). Runs took {elapsed:.0f} s.",
+        f"{summary['scenario'].nunique()} strategies x {args.seeds} seeds on **{args.city}** at "
+        f"the default parameters{ensemble}, {args.days} days each after burn-in, at equal "
+        f"budget (the {BASELINE} baseline's cost, ${cost / 1e6:.1f}M per year). Runs took "
+        f"{elapsed:.0f} s.",
         "Each difference is against the reactive baseline over paired seeds (common random "
-        "numbers: the two runs of a seed differ only by what the strategy changed). *True* "
-        "crime is what happened; *recorded* crime is what police know (reported or found by "
-        "patrols), so a strategy that raises trust can raise recorded crime while true "
-        "crime falls. Each run's tables are under `runs/`.",
+        "numbers: the two runs of a seed differ only by what the strategy changed); these "
+        "CIs are simulation noise at the default parameters only. The section *With parameter "
+        "uncertainty* gives the intervals a decision should use. *True* crime is what "
+        "happened; *recorded* crime is what police know (reported or found by patrols), so a "
+        "strategy that raises trust can raise recorded crime while true crime falls. Each "
+        "run's tables are under `runs/`.",
     ]
 
 
@@ -111,11 +173,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cspsim-demo: error: {problem}", file=sys.stderr)
         return 2
     print(
-        f"cspsim demo: {len(names)} strategies x {args.seeds} seeds on {args.city}, "
-        f"{args.days} days each, {args.jobs} parallel jobs -> {out}"
+        f"cspsim demo: {len(names)} strategies x ({args.seeds} seeds + {args.draws} parameter "
+        f"draws) on {args.city}, {args.days} days each, {args.jobs} parallel jobs -> {out}"
     )
     start = time.perf_counter()
-    results = run_all(args, names, out)
+    draws = ensemble(args, out)
+    results = run_all(args, names, out, draws)
     elapsed = time.perf_counter() - start
     failed = [r for r in results if r.get("status") != "complete"]
     for r in failed:
@@ -129,8 +192,17 @@ def main(argv: list[str] | None = None) -> int:
         write_report(rs, out, f"strategy comparison on {args.city}", tool="cspsim-demo")
         print("cspsim-demo: error: no run completed", file=sys.stderr)
         return 1
+    replicates, draw_runs = split(summary, None if draws is None else draws.table)
     print(f"\nDifference from {BASELINE} (same budget, {args.seeds} paired seeds, 95% CI):")
-    print(comparison_table(summary, BASELINE).to_string(index=False))
+    print(comparison_table(replicates, BASELINE).to_string(index=False))
+    if len(draw_runs):
+        _, effects, best = uncertainty_tables(replicates, draw_runs, BASELINE)
+        print(
+            f"\nWith parameter uncertainty ({draws_done(draw_runs)} parameter draws, each its own "
+            "seed; mean and 95% prediction interval):"
+        )
+        print(effects.to_string(index=False))
+        print(best.to_string(index=False))
     md = write_report(
         rs,
         out,
@@ -139,7 +211,10 @@ def main(argv: list[str] | None = None) -> int:
         "cspsim-demo",
         summary,
     )
-    print(f"\nReport: {md} and {md.with_suffix('.html')} (figures and summary.csv beside it)")
+    print(
+        f"\nReport: {md} and {md.with_suffix('.html')} (figures, summary.csv and "
+        "uncertainty.csv beside it)"
+    )
     return 1 if failed else 0
 
 

@@ -18,12 +18,21 @@ from pathlib import Path
 import pandas as pd
 
 from cspsim.analysis import outcomes as oc
+from cspsim.analysis import uncertainty as unc
 from cspsim.analysis.aggregate import monthly, place_totals, run_summaries, scenario_bands
 from cspsim.analysis.places import CityCache, place_frame
 from cspsim.analysis.plots import plot_bands, plot_change_map
 from cspsim.analysis.runs import RunSet, collect_runs
 from cspsim.analysis.tables import levels_table
-from cspsim.report import calibration, frontier, neighbourhoods, pilot, rollout, sensitivity, trial
+from cspsim.report import (
+    calibration,
+    frontier,
+    neighbourhoods,
+    pilot,
+    rollout,
+    sensitivity,
+    trial,
+)
 from cspsim.report.cities import city_dir, city_groups, paired_scenarios, unpaired_note
 from cspsim.report.compare import add_comparison
 from cspsim.report.document import Document
@@ -82,6 +91,11 @@ DESIGN_SECTIONS = (rollout, trial, frontier, sensitivity, calibration, pilot)
 def _sections(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path, design: str) -> None:
     """The outcome sections of the runs of one city (its comparison, or its levels)."""
     out.mkdir(parents=True, exist_ok=True)
+    # An uncertainty ensemble's draws are compared among themselves, apart from the runs at
+    # the default parameters (whose seeds the comparison's CIs are over).
+    summary, ensemble = unc.split(summary, unc.read_draws(rs.root))
+    if len(ensemble):
+        rs = replace(rs, runs=rs.runs[~rs.runs["seed"].isin(ensemble["seed"])])
     if design in SAMPLE_DESIGNS:
         _samples(doc, summary)
     elif _comparable(rs, summary):
@@ -91,7 +105,7 @@ def _sections(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path, desig
             doc.p(unpaired_note(unpaired, rs.baseline))
             doc.table(levels_table(summary[summary["scenario"].isin(unpaired)]))
         paired_rs = replace(rs, runs=rs.runs[rs.runs["scenario"].isin(paired["scenario"])])
-        add_comparison(doc, paired_rs, paired, out)
+        add_comparison(doc, paired_rs, paired, out, ensemble)
         neighbourhoods.report_section(doc, paired_rs, paired, out)
     else:
         _single(doc, rs, summary, out)

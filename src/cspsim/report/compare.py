@@ -28,6 +28,7 @@ from cspsim.analysis.runs import RunSet
 from cspsim.analysis.stats import paired_differences
 from cspsim.analysis.tables import comparison_table, fmt_ci, levels_table, outcome_legend
 from cspsim.city import CRIME_TYPES
+from cspsim.report import uncertainty
 from cspsim.report.cities import pairing_sentence
 from cspsim.report.costs import cost_section
 from cspsim.report.document import Document
@@ -46,11 +47,23 @@ def by_type_table(summary: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index().rename(columns={"scenario": "Scenario"})
 
 
-def key_findings(summary: pd.DataFrame, baseline: str) -> list[str]:
-    """One plain sentence per scenario: crime, trust, negative contacts, money moved."""
+def key_findings(
+    summary: pd.DataFrame, baseline: str, uncertain: pd.DataFrame | None = None
+) -> list[str]:
+    """One plain sentence per scenario: crime, trust, negative contacts, money moved.
+
+    Args:
+        summary: Run summaries at the default parameters.
+        baseline: The scenario compared with.
+        uncertain: Intervals with parameter uncertainty
+            (:func:`cspsim.analysis.uncertainty.intervals`, with ``p_best``); when given,
+            crime and trust are stated with them, and how often the scenario is best.
+    """
     d = paired_differences(
         summary, ["crimes_true", "trust", "contacts_negative", "reallocated"], baseline, "scenario"
     ).set_index(["strategy", "measure"])
+    if uncertain is not None:
+        return _findings_with_uncertainty(d, summary, baseline, uncertain)
     lines = []
     for name in summary["scenario"].drop_duplicates():
         if name == baseline:
@@ -75,8 +88,51 @@ def key_findings(summary: pd.DataFrame, baseline: str) -> list[str]:
     return lines
 
 
-def add_comparison(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) -> None:
-    """The comparison sections: differences, levels, fairness, displacement, cost, figures."""
+def _findings_with_uncertainty(
+    d: pd.DataFrame, summary: pd.DataFrame, baseline: str, iv: pd.DataFrame
+) -> list[str]:
+    """:func:`key_findings` stated with the intervals that include parameter uncertainty."""
+    iv = iv.set_index(["scenario", "outcome"])
+    lines = []
+    for name in summary["scenario"].drop_duplicates():
+        if name == baseline or (name, "crimes_true") not in iv.index:
+            continue
+        c, t = iv.loc[(name, "crimes_true")], iv.loc[(name, "trust")]
+        n, r = d.loc[(name, "contacts_negative")], d.loc[(name, "reallocated")]
+        sure = np.isfinite(c["low"]) and (c["high"] < 0 or c["low"] > 0)
+        verdict = ("fewer" if c["mean"] < 0 else "more") if sure else "no clear change in"
+        best = c.get("p_best", float("nan"))
+        text = (
+            f"**{name}**: {verdict} offences ({fmt_ci('pct', c['mean'], c['low'], c['high'])}), "
+            f"trust {fmt_ci('pts', t['mean'], t['low'], t['high'])} points, negative police "
+            f"contacts {n['pct']:+.0f}%"
+        )
+        if np.isfinite(best):
+            text += f"; fewest offences in {best:.0%} of the parameter draws"
+        if r["value"] > 1:
+            text += f"; ${r['value'] / 1e6:,.1f}M a year moved from patrol"
+        lines.append(text + ".")
+    return lines
+
+
+def add_comparison(
+    doc: Document,
+    rs: RunSet,
+    summary: pd.DataFrame,
+    out: Path,
+    ensemble: pd.DataFrame | None = None,
+) -> None:
+    """The comparison sections: differences, levels, fairness, displacement, cost, figures.
+
+    Args:
+        doc: The report.
+        rs: The runs at the default parameters.
+        summary: Their summaries.
+        out: Output directory (figures, CSV tables).
+        ensemble: Summaries of an uncertainty ensemble's runs (tagged ``draw``), or None:
+            then the key findings carry the intervals with parameter uncertainty and the
+            uncertainty section follows them.
+    """
     base = rs.baseline
     assert base is not None
     figs = out / "figures"
@@ -85,11 +141,25 @@ def add_comparison(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) 
     others = [s for s in scenarios if s != base]
     runs = rs.runs
     doc.h2("In short")
-    doc.p(
-        f"Against **{base}**, at the same budget, over {pairing_sentence(summary, base)}; "
-        "brackets: 95% confidence intervals. *Clear* means the interval excludes zero."
-    )
-    doc.items(key_findings(summary, base))
+    if ensemble is not None and len(ensemble):
+        iv, effects, best = uncertainty.tables(summary, ensemble, base)
+        p_best = uncertainty.best_crime(ensemble, base)
+        iv = iv.merge(p_best, on=["scenario", "outcome"], how="left")
+        doc.p(
+            f"Against **{base}**, at the same budget, under {ensemble['draw'].nunique()} "
+            "parameter draws (each its own seed); brackets: 95% intervals that include what "
+            "we do not know about the parameters. *Clear* means the interval excludes zero. "
+            "The tables below also give the narrower seeds-only CIs at the default parameters."
+        )
+        doc.items(key_findings(summary, base, iv))
+        uncertainty.add_section(doc, iv, effects, best, ensemble["draw"].nunique(), base)
+        iv.to_csv(out / "uncertainty.csv", index=False)
+    else:
+        doc.p(
+            f"Against **{base}**, at the same budget, over {pairing_sentence(summary, base)}; "
+            "brackets: 95% confidence intervals. *Clear* means the interval excludes zero."
+        )
+        doc.items(key_findings(summary, base))
     doc.h2(f"What each scenario changes, against {base}")
     doc.p(
         f"Each cell is the mean difference from **{base}** over paired seeds (common random "
