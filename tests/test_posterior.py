@@ -312,7 +312,7 @@ def test_shipped_posterior_loads_when_present() -> None:
 RUN = [sys.executable, "-m", "cspsim.cli.run"]
 
 
-@pytest.mark.slow  # about 20 s of CPU (a point fit of one trial and 14 posterior runs)
+@pytest.mark.slow  # about 20 s of CPU (a point fit of one trial and 16 posterior runs)
 def test_calibrate_with_posterior_on_the_tiny_city(tmp_path: Path) -> None:
     sweep = tmp_path / "calibrate"
     shipped = tmp_path / "shipped_posterior.csv"
@@ -330,7 +330,7 @@ def test_calibrate_with_posterior_on_the_tiny_city(tmp_path: Path) -> None:
             "hydra.sweeper.options.trials=1",
             "hydra.sweeper.options.confirm_seeds=1",
             f"hydra.sweeper.options.output={tmp_path / 'calibrated.yaml'}",
-            "hydra.sweeper.options.posterior.draws=14",
+            "hydra.sweeper.options.posterior.draws=16",
             "hydra.sweeper.options.posterior.populations=2",
             f"hydra.sweeper.options.posterior.output={shipped}",
         ],  # fmt: skip
@@ -344,16 +344,16 @@ def test_calibrate_with_posterior_on_the_tiny_city(tmp_path: Path) -> None:
     names = list(calibrate_options()["parameters"])
     post = ps.load_posterior(out / "posterior.csv")
     assert list(post.columns) == [*names, ps.WEIGHT]
-    assert len(post) == 14
+    assert len(post) == 16
     assert np.isfinite(post[ps.WEIGHT]).all() and post[ps.WEIGHT].sum() == pytest.approx(1)
     for key in ("method", "prior", "targets", "draws", "ess", "date", "seed"):
         assert key in post.attrs["header"], key
     pd.testing.assert_frame_equal(ps.load_posterior(shipped), post, check_like=True)
-    assert len(pd.read_csv(out / "posterior_sample.csv", comment="#")) == 14
+    assert len(pd.read_csv(out / "posterior_sample.csv", comment="#")) == 16
     draws = pd.read_csv(out / "draws.csv")
-    assert set(TARGETS) <= set(draws.columns) and draws["seed"].nunique() == 14
+    assert set(TARGETS) <= set(draws.columns) and draws["seed"].nunique() == 16
     pops = pd.read_csv(out / "populations.csv")
-    assert list(pops["proposal"]) == ["prior", "gaussian"]  # 7 draws fit the emulator
+    assert list(pops["proposal"]) == ["prior", "gaussian"]  # 8 draws fit the 6-parameter emulator
     report = (sweep / "report.md").read_text()
     assert "### Point fit" in report and "### Posterior" in report
     assert "Effective sample size" in report and "P(inside band)" in report

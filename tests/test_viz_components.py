@@ -368,3 +368,19 @@ def test_page_renders_without_a_browser() -> None:
     ):
         assert name in found, name
     rc.close()
+
+
+def test_a_fresh_pair_is_a_copy_that_runs_like_a_build() -> None:
+    from cspsim.viz.models import fresh_pair
+
+    built = SideBySideModel(lesson="bad_contact", city="columbus")
+    first = fresh_pair(lesson="bad_contact", city="columbus")
+    second = fresh_pair(lesson="bad_contact", city="columbus")
+    assert first is not second and first.a.city is second.a.city
+    assert first.a.world is not second.a.world
+    for p in (built, first, second):
+        for _ in range(8):
+            p.step()
+    for col in ("crimes_true", "mean_trust", "contacts_negative"):
+        assert built.a.recorder.timeseries()[col].equals(second.a.recorder.timeseries()[col])
+        assert built.b.recorder.timeseries()[col].equals(first.b.recorder.timeseries()[col])

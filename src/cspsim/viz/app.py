@@ -30,7 +30,7 @@ from cspsim.viz.layout import layout
 from cspsim.viz.lessons import DEFAULT_LESSON, LESSONS, Lesson, get_lesson
 from cspsim.viz.levers import Levers
 from cspsim.viz.mapview import CityMap, marked_places
-from cspsim.viz.models import SideBySideModel
+from cspsim.viz.models import SideBySideModel, fresh_pair
 from cspsim.viz.names import strategy_name
 from cspsim.viz.panels import (
     MODES,
@@ -51,7 +51,7 @@ from cspsim.viz.style import CSS
 SPEEDS: dict[str, tuple[float, int]] = {
     "Slow": (0.6, 1),
     "Normal": (0.15, 1),
-    "Fast": (0.0, 3),
+    "Fast": (0.0, 7),
 }
 #: Speed the page starts at.
 DEFAULT_SPEED = "Normal"
@@ -75,7 +75,7 @@ def build(settings: dict[str, object], levers: Levers | None = None) -> SideBySi
     """A fresh lesson run and its comparison for the page's setup (and levers)."""
     s = {k: str(v) for k, v in settings.items()}
     kwargs = levers.as_dict() if levers is not None else {}
-    return SideBySideModel(
+    return fresh_pair(
         lesson=s["lesson"],
         city=s["city"],
         strategy_a=s["strategy"],
@@ -171,7 +171,8 @@ def TopBar(
         if lay.width >= 1500 and not lay.presentation:
             solara.HTML(tag="div", unsafe_innerHTML="cspsim trainer", classes=["cspsim-brand"])
         if lay.presentation:
-            solara.HTML(tag="div", unsafe_innerHTML=lesson.title, classes=["cspsim-brand"])
+            if lay.width >= 1600:
+                solara.HTML(tag="div", unsafe_innerHTML=lesson.title, classes=["cspsim-brand"])
         else:
             solara.Select(
                 "Lesson",
@@ -229,7 +230,7 @@ def TopBar(
                     "What changed", on_click=actions["card"], text=True,
                     classes=["cspsim-show-card"],
                 )  # fmt: skip
-            compact = lay.width < 1600 and not lay.presentation
+            compact = lay.width < 1600
             solara.Button(
                 None if compact else ("Exit presentation" if lay.presentation else "Present"),
                 icon_name="mdi-projector-screen",
@@ -277,8 +278,12 @@ def MapColumn(
     tick = update_counter.get()
     outlines = marked_places(pair, lesson.marks)
     with solara.Div(classes=["cspsim-mapcol"]):
-        LayerPicker(layer.value, layer.set)
+        if not lay.presentation:
+            LayerPicker(layer.value, layer.set)
         with solara.Div(classes=["cspsim-maps"]):
+            if lay.presentation:  # over the map: the map gets the screen's height
+                with solara.Div(classes=["cspsim-layers-overlay"]):
+                    LayerPicker(layer.value, layer.set)
             runs = [("A", pair.a), ("B", pair.b)] if side_by_side else [("", pair.a)]
             for tag, m in runs:
                 with solara.Div(classes=["cspsim-map"] + ([f"cspsim-map-{tag}"] if tag else [])):
@@ -318,10 +323,12 @@ def ChartsColumn(pair: SideBySideModel, lesson: Lesson, lay: Sizes, side_by_side
     tick = update_counter.get()
     passed = tuple(p.day for p in lesson.pauses if p.day <= pair.day)
     with solara.Div(classes=["cspsim-chartcol"]):
+        if lay.presentation and lay.width < 1600:  # not in the top bar: no room there
+            solara.HTML(tag="div", unsafe_innerHTML=lesson.title, classes=["cspsim-brand"])
         if side_by_side:
             ComparisonTable(pair, tick=tick)
         else:
-            KpiStrip(pair.a, cols=3 if lay.presentation else lay.kpi_cols, tick=tick)
+            KpiStrip(pair.a, cols=lay.kpi_cols, tick=tick)
         Charts(pair, lesson, lay, side_by_side, passed, tick=tick)
 
 
@@ -362,10 +369,10 @@ def Session(
             interval, per_frame = SPEEDS.get(speed.value, SPEEDS[DEFAULT_SPEED])
             with lock:
                 reason = advance(pair.value, lesson, seen, per_frame)
+            force_update()  # the day on screen first, then the pause or end card
             if reason or not pair.value.running:
                 playing.value = False
                 stop.value = reason
-            force_update()
             rest = interval - (time.perf_counter() - started)
             if rest > 0 and playing.value:
                 time.sleep(rest)
@@ -376,8 +383,9 @@ def Session(
         if playing.value:
             return
         with lock:
-            stop.value = advance(pair.value, lesson, seen, 1)
+            reason = advance(pair.value, lesson, seen, 1)
         force_update()
+        stop.value = reason
 
     def toggle_play() -> None:
         if playing.value:
@@ -427,6 +435,10 @@ def Session(
     changed = pending.value != pair.value.levers
     root = ["cspsim-page"] + (["cspsim-present"] if lay.presentation else [])
     root += ["cspsim-stacked"] if lay.stacked else []
+    # what the page shows, for tests: the viewport it is laid out for, lesson, city and view
+    root.append(f"cspsim-vp-{viewport[0]}x{viewport[1]}")
+    root += [f"cspsim-on-{lesson.name}", f"cspsim-city-{settings['city']}"]
+    root.append("cspsim-view-side" if side_by_side else "cspsim-view-lesson")
     with solara.Div(classes=root, style={"--cspsim-text": f"{lay.text}px"}):
         TopBar(
             settings,
@@ -449,7 +461,7 @@ def Session(
         ):
             if lay.side:
                 with solara.Div(classes=["cspsim-side"]):
-                    LessonCard(lesson, pair.value.a, pair.value.day)
+                    LessonCard(lesson, pair.value.a, pair.value.day, str(settings["city"]))
                     SetupCard(settings, on_change, with_mode=lay.width < 1600)
                     LeversCard(pending.value, pair.value.levers, on_lever, reset, side_by_side)
             MapColumn(
@@ -469,7 +481,12 @@ def Page() -> None:
     def change(update: dict[str, object]) -> None:
         new = {**settings.value, **update}
         if "lesson" in update:
+            # another lesson: its preset, in the same view (and on a city the trainer chose)
+            old = settings.value
+            chosen = old["city"] != get_lesson(str(old["lesson"])).city
             new = {**initial_settings(str(update["lesson"])), "mode": new["mode"]}
+            if chosen:
+                new["city"] = old["city"]
         if new != settings.value:
             settings.set(new)
 

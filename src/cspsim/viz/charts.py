@@ -24,6 +24,8 @@ WINDOW = 7
 RATE_WINDOW = 30
 #: Average glyph width as a share of the font size (sans-serif), for laying out legends.
 GLYPH = 0.58
+#: Line height of chart titles as a multiple of their font size.
+TITLE_LEADING = 1.35
 
 #: How each kind of event is marked: colour, dash pattern, label.
 EVENT_STYLE: dict[str, tuple[str, str, str]] = {
@@ -157,6 +159,8 @@ def line_chart(
     key: str = "",
     zero_line: bool = False,
     start_day: int = 0,
+    event_legend: bool = True,
+    suffix: str = "",
 ) -> str:
     """An SVG line chart with a title, y range labels, a day axis, events and a legend.
 
@@ -176,11 +180,16 @@ def line_chart(
         key: Identifier written on the SVG (``data-chart``) for the page and tests.
         zero_line: Draw a line at y = 0.
         start_day: Day of the first value.
+        event_legend: Name the kinds of events in the legend (else see
+            :func:`events_legend`, one legend for several charts).
+        suffix: Unit written after every value (``%`` for values already in percent).
     """
     size = float(font)
     left = max(44.0, text_width("00.000", size) + 8)
-    title_lines = wrap(title, width - 8, size + 1)
-    right, top = 10.0, (size + 4) * len(title_lines) + 8
+    title_lines = wrap(title, width - 8, 1.1 * (size + 1))  # bold glyphs are wider
+    lead = round(TITLE_LEADING * (size + 1))
+    first = round(1.5 * (size + 1))  # baseline of the first title line: room for ascenders
+    right, top = 10.0, first + lead * (len(title_lines) - 1) + 8
     axis = size + 8
     plot_h = max(height - top - axis - (size + 8), 40.0)
     pw = width - left - right
@@ -188,7 +197,12 @@ def line_chart(
     n = max((len(s.values) for s in series), default=0)
     last_day = start_day + max(n - 1, 1)
     span_days = max(last_day - start_day, 1)
-    fmt_y = percent if percent_axis else fmt
+    if percent_axis:
+        fmt_y = percent
+    elif suffix:
+        fmt_y = lambda v: f"{v:+.0f}{suffix}" if np.isfinite(v) else "–"  # noqa: E731
+    else:
+        fmt_y = fmt
 
     def x_of(day: float) -> float:
         return left + (day - start_day) / span_days * pw
@@ -200,7 +214,7 @@ def line_chart(
     for s in series:
         last = s.values[np.isfinite(s.values)] if len(s.values) else np.array([])
         labels.append(f"{s.label} {fmt_y(float(last[-1])) if len(last) else '–'}")
-    kinds = [k for k in {**EVENT_STYLE, **RUG_EVENTS} if any(e[1] == k for e in events)]
+    kinds = event_kinds(events) if event_legend else []
     ev_labels = [EVENT_STYLE[k][2] if k in EVENT_STYLE else RUG_EVENTS[k][1] for k in kinds]
     rows = _legend_rows(labels + ev_labels, width - 8, size, 18)
     line_h = size + 6
@@ -210,9 +224,9 @@ def line_chart(
         f'viewBox="0 0 {width} {total_h}" class="cspsim-svg" data-chart="{escape(key)}" '
         f'font-family="sans-serif" font-size="{size:g}" fill="currentColor">',
         *(
-            f'<text class="title" x="4" y="{(size + 4) * (i + 1) - 2:g}" '
-            f'font-size="{size + 1:g}" font-weight="bold">{escape(line)}</text>'
-            for i, line in enumerate(title_lines)
+            f'<text class="title" x="4" y="{first + lead * i:g}" '
+            f'font-size="{size + 1:g}" font-weight="bold">{escape(part)}</text>'
+            for i, part in enumerate(title_lines)
         ),
         f'<rect x="{left:.1f}" y="{top:.1f}" width="{pw:.1f}" height="{plot_h:.1f}" fill="none" '
         f'stroke="currentColor" stroke-opacity="0.3"/>',
@@ -290,6 +304,57 @@ def line_chart(
     return "".join(parts)
 
 
+def event_kinds(events: Sequence[tuple[int, str]]) -> list[str]:
+    """Kinds of events present, in legend order."""
+    present = {kind for _, kind in events}
+    return [k for k in {**EVENT_STYLE, **RUG_EVENTS} if k in present]
+
+
+def events_legend(events: Sequence[tuple[int, str]], width: int, font: int = 13) -> str:
+    """One SVG legend line naming the kinds of events marked on several charts ("" if none)."""
+    kinds = event_kinds(events)
+    if not kinds:
+        return ""
+    size = float(font)
+    labels = ["Marked on the charts:"] + [
+        EVENT_STYLE[k][2] if k in EVENT_STYLE else RUG_EVENTS[k][1] for k in kinds
+    ]
+    rows = _legend_rows(labels, width - 8, size, 18)
+    parts, y = [], size + 2
+    for row in rows:
+        x = 4.0
+        for i in row:
+            if i > 0:
+                k = kinds[i - 1]
+                if k in RUG_EVENTS:
+                    parts.append(
+                        f'<line x1="{x + 8:.1f}" y1="{y - size * 0.9:.1f}" x2="{x + 8:.1f}" '
+                        f'y2="{y:.1f}" stroke="{RUG_EVENTS[k][0]}" stroke-width="2"/>'
+                    )
+                else:
+                    colour, dash, _ = EVENT_STYLE[k]
+                    parts.append(
+                        f'<line x1="{x:.1f}" y1="{y - size * 0.35:.1f}" x2="{x + 18:.1f}" '
+                        f'y2="{y - size * 0.35:.1f}" stroke="{colour}" stroke-width="2" '
+                        f'stroke-dasharray="{dash}"/>'
+                    )
+                tx = x + 22
+                x += 18 + 4 + text_width(labels[i], size) + 14
+            else:
+                tx = x
+                x += text_width(labels[i], size) + 14
+            parts.append(f'<text x="{tx:.1f}" y="{y:.1f}">{escape(labels[i])}</text>')
+        y += size + 6
+    h = int(y - size + 4)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{h}" '
+        f'viewBox="0 0 {width} {h}" class="cspsim-svg" data-chart="events" '
+        f'font-family="sans-serif" font-size="{size:g}" fill="currentColor">'
+        + "".join(parts)
+        + "</svg>"
+    )
+
+
 def column(rows: dict[str, list], key: str) -> np.ndarray:
     """One daily column of the recorder's rows as an array (empty if absent)."""
     return np.asarray(rows.get(key, []), dtype=float)
@@ -313,6 +378,7 @@ def chart_svgs(
     events: Sequence[tuple[int, str]] = (),
     font: int = 13,
     keys: Sequence[str] | None = None,
+    event_legend: bool = True,
 ) -> dict[str, str]:
     """The app's standard charts for one run, or two runs (the second dashed).
 
@@ -323,6 +389,7 @@ def chart_svgs(
         events: Events marked on every chart.
         font: Label font size in pixels.
         keys: Which charts (default: all of :data:`CHART_TITLES`, in order).
+        event_legend: Name the events in each chart's legend (else one shared legend).
     """
     named = len(runs) > 1
     week = lambda rows, key: rolling_mean(column(rows, key))  # noqa: E731
@@ -363,6 +430,14 @@ def chart_svgs(
     for key in keys or CHART_TITLES:
         series, opts = specs[key]
         out[key] = line_chart(
-            CHART_TITLES[key], series, width, height, events=events, font=font, key=key, **opts
+            CHART_TITLES[key],
+            series,
+            width,
+            height,
+            events=events,
+            font=font,
+            key=key,
+            event_legend=event_legend,
+            **opts,
         )
     return out

@@ -575,7 +575,7 @@ def _zones(pair: SideBySideModel) -> tuple[list[Series], dict]:
         Series("hot spots", "#d62728", diff[:, 0]),
         Series("ring around them", "#ff7f0e", diff[:, 1]),
         Series("rest of the city", "#1f77b4", diff[:, 2]),
-    ], {"min_span": 20.0, "zero_line": True}
+    ], {"min_span": 20.0, "zero_line": True, "suffix": "%"}
 
 
 def _zones_summary(pair: SideBySideModel) -> list[str]:

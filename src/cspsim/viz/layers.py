@@ -56,26 +56,26 @@ class Layer:
 LAYERS: dict[str, Layer] = {
     layer.key: layer
     for layer in (
-        Layer("true_crime", "True crime", "offences per day (recent)", "YlOrRd", 2, "sqrt"),
-        Layer("recorded_crime", "Recorded crime", "recorded per day (recent)", "YlOrRd", 2, "sqrt"),
-        Layer("trust", "Trust", "mean trust, 0-1", "RdYlBu", 2, "linear", (0.2, 0.8), (0, 1)),
+        Layer("true_crime", "True crime", "offences a day, recent", "YlOrRd", 2, "sqrt"),
+        Layer("recorded_crime", "Recorded crime", "a day, recent", "YlOrRd", 2, "sqrt"),
+        Layer("trust", "Trust", "mean, 0-1", "RdYlBu", 2, "linear", (0.2, 0.8), (0, 1)),
         Layer(
             "trust_change",
             "Trust change",
-            "since day 0, points of 0-1",
+            "since day 0",
             "RdBu",
             3,
             "diverging",
             (-0.03, 0.03),
             (-1, 1),
         ),
-        Layer("fear", "Fear", "mean fear, 0-1", "PuRd", 2, "linear", (0.0, 0.6), (0, 1)),
-        Layer("patrol", "Patrol", "officer-hours per day (recent)", "Blues", 1, "sqrt"),
+        Layer("fear", "Fear", "mean, 0-1", "PuRd", 2, "linear", (0.0, 0.6), (0, 1)),
+        Layer("patrol", "Patrol", "officer-hours a day", "Blues", 1, "sqrt"),
         Layer("programs", "Programs", "participants living here", "Greens", 0, "linear"),
         Layer(
             "cynicism",
             "Cynicism",
-            "neighbourhood's legal cynicism, 0-1",
+            "neighbourhood, 0-1",
             "Purples",
             2,
             "linear",

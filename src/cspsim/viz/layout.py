@@ -23,6 +23,10 @@ TOP_BAR = 64
 GAP = 12
 #: Padding around the page.
 PAD = 8
+#: Height over width assumed for a city when sharing the width in presentation mode.
+ASPECT = 0.9
+#: Room left for the charts column's scroll bar.
+SCROLLBAR = 16
 #: Standard charts besides the indicator.
 N_CHARTS = 6
 
@@ -98,8 +102,8 @@ def layout(
     stacked = width < 1100
     font = 18 if presentation else 13
     text = 20 if presentation else 15
-    layers_h = 56 if presentation else (44 if wide else 84)
-    legend_h = 64 if presentation else 50
+    layers_h = 0 if presentation else (44 if wide else 84)  # presentation: over the map
+    legend_h = 92 if presentation else 50
     body_h = height - TOP_BAR - 2 * PAD
     if stacked:
         col = width - 2 * PAD
@@ -108,33 +112,37 @@ def layout(
             col, max(body_h - layers_h - legend_h, 300), col, 200, 1, col, 240,
             font, text, 2, layers_h, legend_h,
         )  # fmt: skip
+    map_h = body_h - layers_h - legend_h
     if presentation:
         side = 0
-        charts = 720 if wide else 440
+        # the map is as tall as the screen allows: give the width it does not need to the
+        # charts (a city about as tall as wide, like San Francisco, needs about its height)
+        natural = int(map_h / ASPECT)
+        charts = min(max(width - 2 * PAD - 2 * GAP - natural, 440), 760)
     else:
         side = 330 if wide else 270
         charts = 620 if wide else 340
     n_gaps = 3 if side else 2
     map_col = width - side - charts - n_gaps * GAP - 2 * PAD
-    map_h = body_h - layers_h - legend_h
     map_w = (map_col - GAP) // 2 if side_by_side else map_col
     chart_cols = 2 if (wide and not presentation) else 1
-    chart_w = (charts - (chart_cols - 1) * GAP) // chart_cols - 4
-    framed = charts - 20  # the indicator's frame: border and padding
-    kpi_cols = 4 if wide else 2
+    inner = charts - SCROLLBAR
+    chart_w = (inner - (chart_cols - 1) * GAP) // chart_cols - 4
+    framed = inner - 16  # the indicator's frame: border and padding
+    kpi_cols = 4 if charts >= (720 if presentation else 560) else (3 if presentation else 2)
     kpi_rows = -(-7 // kpi_cols)
     kpi_h = kpi_rows * (70 if presentation else 56)
-    avail = body_h - kpi_h - GAP
+    avail = body_h - kpi_h - GAP - (font + 10)  # the shared legend of events
+    legend_rows = 2 * (font + 6)  # the indicator's legend wraps onto about three rows
     if presentation:
-        indicator_w, indicator_h = framed, min(480, avail - 40)
+        indicator_w, indicator_h = framed, min(480, avail - legend_rows - 16)
         chart_h = 220
     elif wide:
-        rows = 1 + -(-N_CHARTS // chart_cols)
-        per_row = avail // rows - GAP
-        indicator_w, indicator_h = framed, per_row - 14
-        chart_h = per_row - 14
+        chart_h = 180
+        std = -(-N_CHARTS // chart_cols) * (chart_h + 8)
+        indicator_w, indicator_h = framed, avail - std - 8 - legend_rows - 12
     else:
-        indicator_w, indicator_h = framed, min(260, avail - 30)
+        indicator_w, indicator_h = framed, min(260, avail - legend_rows - 16)
         chart_h = 190
     return Layout(
         width, height, presentation, side_by_side, False, side, charts,

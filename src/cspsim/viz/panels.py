@@ -13,7 +13,7 @@ import numpy as np
 import solara
 
 from cspsim.paths import strategy_names
-from cspsim.viz.charts import RATE_WINDOW, chart_svgs, rolling_mean, rolling_ratio
+from cspsim.viz.charts import RATE_WINDOW, chart_svgs, events_legend, rolling_mean, rolling_ratio
 from cspsim.viz.handout import handout_html
 from cspsim.viz.indicators import INDICATORS, events, indicator_svg, rows, what_changed
 from cspsim.viz.layers import LAYERS, layer_values
@@ -92,9 +92,11 @@ def KpiStrip(model: TrainerModel, cols: int = 4, title: str = "", tick: int = 0)
 
 
 @solara.component
-def LessonCard(lesson: Lesson, model: TrainerModel, days_run: int) -> None:
-    """What to watch, the pause points ahead, the finding; a notice when levers changed."""
+def LessonCard(lesson: Lesson, model: TrainerModel, days_run: int, city: str = "") -> None:
+    """What to watch, the pause points ahead, the finding; a notice off the preset."""
     changed = changes(model.preset_levers, model.levers)
+    if city and city != lesson.city:
+        changed = [f"City: {city_name(lesson.city)} → {city_name(city)}", *changed]
     upcoming = [p for p in lesson.pauses if p.day >= days_run]
     with solara.Card(margin=0, classes=["cspsim-lesson"]):
         solara.HTML(tag="h2", unsafe_innerHTML=escape(lesson.title), classes=["cspsim-h"])
@@ -330,7 +332,12 @@ def Charts(
         runs = [("A", rows(pair.a)), ("B", rows(pair.b))] if side_by_side else [
             ("", rows(pair.a))
         ]  # fmt: skip
-        svgs = chart_svgs(runs, lay.chart_w, lay.chart_h, evs, lay.font)
+        svgs = chart_svgs(runs, lay.chart_w, lay.chart_h, evs, lay.font, event_legend=False)
+        shared = events_legend(evs, lay.charts - 20, lay.font)
+        if shared:
+            solara.HTML(
+                tag="div", unsafe_innerHTML=shared, classes=["cspsim-chart", "cspsim-events"]
+            )
         with solara.Div(
             classes=["cspsim-chart-grid"],
             style={"grid-template-columns": f"repeat({lay.chart_cols}, 1fr)"},

@@ -40,6 +40,7 @@ html:has(.cspsim-stacked), body:has(.cspsim-stacked) { overflow: auto; }
 .cspsim-stacked .cspsim-side, .cspsim-stacked .cspsim-chartcol,
 .cspsim-stacked .cspsim-mapcol { max-height: none; overflow: visible; margin-bottom: 12px; }
 .cspsim-side { display: flex; flex-direction: column; gap: 10px; height: 100%; }
+.cspsim-lesson-text, .cspsim-notice, .cspsim-lever-value { font-size: var(--cspsim-text, 15px); }
 .cspsim-side .v-card { padding: 10px 12px; }
 .cspsim-h { font-size: 17px; margin: 0 0 6px; line-height: 1.25; }
 .cspsim-lesson-text p { margin: 0 0 8px; line-height: 1.4; }
@@ -47,7 +48,7 @@ html:has(.cspsim-stacked), body:has(.cspsim-stacked) { overflow: auto; }
 .cspsim-small { font-size: 13px; opacity: 0.85; margin-bottom: 4px; }
 .cspsim-notice { border-radius: 4px; padding: 6px 8px; margin: 4px 0 8px; font-size: 14px;
   border-left: 4px solid #ffb300; background: rgba(255,179,0,0.15); }
-.cspsim-lever-value { margin-top: 6px; font-size: 14px; }
+.cspsim-lever-value { margin-top: 6px; }
 .cspsim-levers .v-input--selection-controls, .cspsim-levers .v-input { margin-top: 0; }
 .cspsim-levers .v-slider { margin: 0; }
 .cspsim-levers .v-messages { display: none; }
@@ -55,6 +56,8 @@ html:has(.cspsim-stacked), body:has(.cspsim-stacked) { overflow: auto; }
 .cspsim-layers { flex-wrap: wrap; margin-bottom: 6px; }
 .cspsim-layers .v-btn { text-transform: none; font-size: 14px; letter-spacing: 0; }
 .cspsim-maps { position: relative; display: flex; gap: 12px; align-items: flex-start; }
+.cspsim-layers-overlay { position: absolute; left: 8px; top: 8px; z-index: 4; opacity: 0.92; }
+.cspsim-layers-overlay .cspsim-layers { margin: 0; }
 .cspsim-map-title { font-weight: bold; font-size: 15px; margin-bottom: 2px; }
 .cspsim-overlay { position: absolute !important; left: 12px; right: 12px; top: 12px; z-index: 10;
   padding: 14px 18px; border-left: 6px solid #ff8f00 !important; max-height: calc(100% - 24px);
@@ -69,6 +72,8 @@ html:has(.cspsim-stacked), body:has(.cspsim-stacked) { overflow: auto; }
 .cspsim-end-table th, .cspsim-end-table td, .cspsim-compare th, .cspsim-compare td,
 .cspsim-details td, .cspsim-details th { padding: 3px 6px; text-align: right;
   border-bottom: 1px solid rgba(128,128,128,0.3); }
+.cspsim-end-table td, .cspsim-end-table th { white-space: nowrap; }
+.cspsim-end-table td:first-child { white-space: normal; }
 .cspsim-end-table td:first-child, .cspsim-end-table th:first-child,
 .cspsim-compare td:first-child, .cspsim-details td:first-child { text-align: left; }
 .cspsim-details { margin-top: 8px; padding: 8px; }
