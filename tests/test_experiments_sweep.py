@@ -179,3 +179,30 @@ def test_report_of_a_small_sweep(tiny_sweep: Path, tmp_path: Path) -> None:
     assert {"crimes_true", "trust", "negative_per_1000_b", "satisfaction", "cost"} <= set(
         summary.columns
     )
+
+
+def test_uncertainty_design_runs_draws_and_seeds_and_reports_them(tmp_path: Path) -> None:
+    """``experiment=uncertainty``: draws x strategies and seed replicates, through the launcher,
+    then the report's intervals (the draws' table written before any run)."""
+    sweep = tmp_path / "unc"
+    cspsim_run(
+        "-m", "experiment=uncertainty", *TINY, "strategy=reactive,hotspot",
+        "hydra.sweeper.options.draws=3", "hydra.sweeper.options.seeds=2",
+        f"hydra.sweep.dir={sweep}", "hydra.launcher.n_jobs=2",
+    )  # fmt: skip
+    draws = pd.read_csv(sweep / "uncertainty" / "draws.csv")
+    assert list(draws["seed"]) == [1000, 1001, 1002]
+    manifest = read_manifest(sweep)
+    stages = pd.Series([j["stage"] for j in manifest["jobs"]]).value_counts().to_dict()
+    assert stages == {"seeds": 4, "draws": 6}
+    assert len(complete(sweep)) == 10
+    iv = pd.read_csv(sweep / "uncertainty.csv")
+    hot = iv[(iv["scenario"] == "hotspot") & (iv["outcome"] == "crimes_true")].iloc[0]
+    assert hot["n"] == 3
+    assert "## With parameter uncertainty" in (sweep / "report.md").read_text()
+    # A draw's run really used its parameters.
+    run = next(p for p in run_dirs(sweep).values() if "draws/0/hotspot" in str(p))
+    cfg = json.loads((run / "run.json").read_text())["config"]
+    assert cfg["params"]["crime"]["police_deterrence"] == pytest.approx(
+        draws.loc[0, "params.crime.police_deterrence"]
+    )

@@ -42,7 +42,7 @@ DESIGNS: dict[str, Callable[[SweepContext], None]] = {"grid": run_grid}
 
 def _designs() -> dict[str, Callable[[SweepContext], None]]:
     # Imported when a sweep starts: the designs pull in Optuna and SALib.
-    from cspsim.experiments import calibrate, frontier, pilot, sensitivity
+    from cspsim.experiments import calibrate, frontier, pilot, sensitivity, uncertainty
 
     return {
         **DESIGNS,
@@ -50,6 +50,7 @@ def _designs() -> dict[str, Callable[[SweepContext], None]]:
         "sensitivity": sensitivity.run_design,
         "calibrate": calibrate.run_design,
         "pilot_power": pilot.run_design,
+        "uncertainty": uncertainty.run_design,
     }
 
 

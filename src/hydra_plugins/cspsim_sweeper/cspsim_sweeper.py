@@ -21,7 +21,8 @@ class CspsimSweeperConf:
         max_batch_size: Jobs handed to the launcher at once (None: all of a stage).
         params: Grid sweep like Hydra's basic sweeper (``seed: range(0,10)``).
         arms: Named scenarios, each a list of overrides; crossed with the grid.
-        design: ``grid`` (arms x params), ``frontier``, ``sensitivity`` or ``calibrate``.
+        design: ``grid`` (arms x params), ``frontier``, ``sensitivity``, ``calibrate``,
+            ``pilot_power`` or ``uncertainty``.
         options: Options of the design (see :mod:`cspsim.experiments`).
         reuse_stale: Keep complete runs whose input files or model version changed
             (labelled ``reused_stale`` in their ``run.json`` and in the report) instead of
