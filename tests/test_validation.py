@@ -128,7 +128,13 @@ def test_coarse_sf_run_keeps_recorded_concentration_and_ranks():
 
 
 def test_tiny_validation_writes_a_complete_report(tmp_path):
-    result = validate([1], days=10, n_jobs=1, overrides=_TINY)
+    from cspsim.config.draws import draw
+
+    draws = draw(2, seed=0, only=["params.crime.police_deterrence"])
+    result = validate([1], days=10, n_jobs=1, overrides=_TINY, draws=draws)
+    assert all(len(r.draws) == 2 for r in result.rows)
+    hot = next(r for r in result.rows if r.fact.key == "contact_share")
+    assert np.isfinite(hot.with_parameters[0]) and 0 <= hot.draws_in_band <= 1
     assert [r.fact.key for r in result.rows] == [f.key for f in FACTS]
     out = tmp_path / "val"
     path = write_report(result, out, "cspsim-validate --test")
@@ -139,6 +145,7 @@ def test_tiny_validation_writes_a_complete_report(tmp_path):
     assert set(df["passed"]) <= {True, False}
     md = (out / "validation.md").read_text()
     assert "## Failed facts and why" in md and "## Columbus 1980" in md
+    assert "predictions passed" in md and "with parameter uncertainty (95% PI)" in md
     for name in ("sf_lorenz.png", "columbus_map.png", "interventions.png"):
         assert (out / "figures" / name).stat().st_size > 10_000
     assert not list(out.glob(".*tmp*"))  # no temporary files left behind

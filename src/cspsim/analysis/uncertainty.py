@@ -72,6 +72,20 @@ def paired_effects(
     return pd.DataFrame(rows, columns=["scenario", by, "outcome", "effect"])
 
 
+def prediction_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean of the finite values and a prediction interval for one more (t, sd * sqrt(1+1/n))."""
+    x = np.asarray(values, dtype=np.float64)
+    x = x[np.isfinite(x)]
+    n = len(x)
+    if n == 0:
+        return (float("nan"),) * 3
+    mean = float(x.mean())
+    if n < 2:
+        return mean, float("nan"), float("nan")
+    half = float(t_quantile(n, level)) * float(x.std(ddof=1)) * np.sqrt(1.0 + 1.0 / n)
+    return mean, mean - half, mean + half
+
+
 def intervals(
     draw_effects: pd.DataFrame, seed_effects: pd.DataFrame | None = None, level: float = 0.95
 ) -> pd.DataFrame:
@@ -96,9 +110,8 @@ def intervals(
         x = g["effect"].to_numpy(np.float64)
         x = x[np.isfinite(x)]
         n = len(x)
-        mean = float(x.mean()) if n else float("nan")
+        mean, low, high = prediction_interval(x, level)
         sd = float(x.std(ddof=1)) if n > 1 else float("nan")
-        half = float(t_quantile(n, level)) * sd * np.sqrt(1.0 + 1.0 / n) if n > 1 else np.nan
         seed_sd = float(seeds.get((scenario, outcome), np.nan))
         share = (
             float(np.clip(1.0 - seed_sd**2 / sd**2, 0.0, 1.0))
@@ -111,8 +124,8 @@ def intervals(
                 "outcome": outcome,
                 "n": n,
                 "mean": mean,
-                "low": mean - half,
-                "high": mean + half,
+                "low": low,
+                "high": high,
                 "sd": sd,
                 "seed_sd": seed_sd,
                 "parameter_share": share,

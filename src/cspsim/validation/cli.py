@@ -21,7 +21,9 @@ from cspsim.errors import CityDataError, ConfigError
 log = logging.getLogger("cspsim.validation")
 
 #: ``--quick``: a smoke run for development (not the reference numbers).
-QUICK = {"seeds": 2, "days": 180, "overrides": ("city.residents_per_agent=40",)}
+QUICK = {"seeds": 2, "days": 180, "draws": 2, "overrides": ("city.residents_per_agent=40",)}
+#: Seed of the Latin hypercube of the validation's parameter draws.
+DRAW_SEED = 2026
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -43,6 +45,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     ap.add_argument("--jobs", type=int, default=2, help="parallel worker processes (default 2)")
     ap.add_argument(
+        "--draws",
+        type=int,
+        default=8,
+        help="parameter draws (each its own seed) for intervals with parameter uncertainty "
+        "(default 8; 0: none)",
+    )
+    ap.add_argument(
         "--quick",
         action="store_true",
         help="2 seeds, 180 days, 1 agent per 40 residents: a smoke run only",
@@ -62,8 +71,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     args = ap.parse_args(argv)
     if args.quick:
-        args.seeds, args.days = QUICK["seeds"], QUICK["days"]
+        args.seeds, args.days, args.draws = QUICK["seeds"], QUICK["days"], QUICK["draws"]
         args.overrides = [*QUICK["overrides"], *args.overrides]
+    if args.draws < 0 or args.draws == 1:
+        ap.error(f"--draws: expected 0 or an integer >= 2, got {args.draws}")
     for name in ("seeds", "days", "jobs"):
         if getattr(args, name) < 1:
             ap.error(f"--{name}: expected an integer >= 1, got {getattr(args, name)}")
@@ -78,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of ``cspsim-validate``."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     args = parse_args(argv)
+    from cspsim.config.draws import draw, load_shipped_posterior
     from cspsim.validation.report import write_report
     from cspsim.validation.suite import tally, validate
 
@@ -89,7 +101,11 @@ def main(argv: list[str] | None = None) -> int:
         return run_cli(args.city, list(args.overrides), seeds, args.jobs, args.out, command)
     start = time.perf_counter()
     try:
-        result = validate(seeds, args.days, args.jobs, tuple(args.overrides))
+        draws = None
+        if args.draws:
+            fixed = {o.partition("=")[0].lstrip("+~") for o in args.overrides}
+            draws = draw(args.draws, DRAW_SEED, posterior=load_shipped_posterior()).without(fixed)
+        result = validate(seeds, args.days, args.jobs, tuple(args.overrides), draws)
         path = write_report(result, args.out, command.strip())
     except (ConfigError, CityDataError) as exc:
         print(f"cspsim-validate: error: {exc}", file=sys.stderr)

@@ -144,11 +144,21 @@ def facts_table(rows: list[Row], why: bool = False) -> pd.DataFrame:
             "passed": ["yes" if r.passed else "**no**" for r in rows],
         }
     )
+    if any(r.draws for r in rows):
+        table["with parameter uncertainty (95% PI)"] = [_with_parameters(r) for r in rows]
+        table["draws in band"] = [
+            "n/a" if r.draws_in_band != r.draws_in_band else f"{r.draws_in_band:.0%}" for r in rows
+        ]
     if why:
         table["why not evidence"] = [r.label.reason for r in rows]
     else:
         table["runs through"] = [runs_through(r) for r in rows]
     return table
+
+
+def _with_parameters(r: Row) -> str:
+    mean, low, high = r.with_parameters
+    return f"{fmt_value(mean)} ({fmt_value(low)} to {fmt_value(high)})"
 
 
 def table_markdown(rows: list[Row]) -> str:
@@ -302,6 +312,16 @@ def render(result: Validation, meta: dict[str, str], out: Path) -> str:
     doc.h1("cspsim validation report")
     doc.p(head)
     doc.p(summary_sentence(rows))
+    if len(result.draws):
+        doc.p(
+            f"Each fact is also measured under {len(result.draws)} parameter draws (the sourced "
+            "and assumed parameters from their plausible ranges, each draw with its own seed): "
+            "the 95% prediction interval says where the model's value may lie given what we "
+            "do not know about its parameters, and *draws in band* how often it meets the "
+            "fact. A prediction that passes at the default parameters but in few draws rests "
+            "on parameter values the evidence does not pin down. The pass/fail verdict is at "
+            "the default parameters."
+        )
     by = {kind: [r for r in rows if r.label.kind == kind] for kind in LABELS}
     doc.h2("Predictions: the evidence")
     doc.p(

@@ -28,6 +28,10 @@ CSV_COLUMNS = [
     "ci_low",
     "ci_high",
     "passed",
+    "draws_mean",
+    "draws_low",
+    "draws_high",
+    "draws_in_band",
     "depends",
     "label_reason",
 ]
@@ -74,6 +78,8 @@ def write_csv(rows: list[Row], path: Path) -> None:
                     fmt_value(r.ci_low, 4),
                     fmt_value(r.ci_high, 4),
                     r.passed,
+                    *(fmt_value(x, 4) for x in r.with_parameters),
+                    fmt_value(r.draws_in_band, 3),
                     " ".join(f.depends),
                     r.label.reason,
                 ]

@@ -15,6 +15,8 @@ import pandas as pd
 from joblib import Parallel, delayed
 
 from cspsim.analysis.aggregate import summarize_tables
+from cspsim.analysis.uncertainty import prediction_interval
+from cspsim.config.draws import Draws
 from cspsim.validation import realdata, trials
 from cspsim.validation.labels import Label, label
 from cspsim.validation.runs import RunSpec, Trace, run
@@ -34,6 +36,21 @@ class Row:
     value: float
     ci_low: float
     ci_high: float
+    draws: tuple[float, ...] = ()
+
+    @property
+    def with_parameters(self) -> tuple[float, float, float]:
+        """Mean and 95% prediction interval over the parameter draws (NaN without draws)."""
+        return prediction_interval(np.array(self.draws))
+
+    @property
+    def draws_in_band(self) -> float:
+        """Share of the parameter draws whose value lies in the fact's band (NaN: none)."""
+        x = np.array(self.draws, dtype=float)
+        x = x[np.isfinite(x)]
+        if len(x) == 0:
+            return float("nan")
+        return float(np.mean((x >= self.fact.low) & (x <= self.fact.high)))
 
     @property
     def passed(self) -> bool:
@@ -61,6 +78,7 @@ class Validation:
         overrides: Config overrides applied to every sf2012 run.
         summary: Run summaries of the San Francisco runs over their first year (one row
             per run: ``scenario`` is the trial's name, ``baseline`` for the baseline).
+        draws: The parameter draws of the uncertainty ensemble (empty without one).
     """
 
     rows: list[Row]
@@ -72,6 +90,7 @@ class Validation:
     seconds: float
     overrides: tuple[str, ...] = field(default_factory=tuple)
     summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+    draws: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def run_all(specs: list[RunSpec], n_jobs: int) -> list[Trace]:
@@ -87,21 +106,46 @@ def run_all(specs: list[RunSpec], n_jobs: int) -> list[Trace]:
     return out  # type: ignore[return-value]
 
 
+def values_of_runs(group: dict[str, Trace], days: int) -> dict[str, float]:
+    """Every fact's value from the runs of one seed (or one parameter draw)."""
+    base = group["baseline"]
+    values = {k: v[0] for k, v in realdata.calibration_values([base]).items()}
+    values |= {k: v[0] for k, v in realdata.sf_check([base]).values.items()}
+    columbus = realdata.columbus_check([group["columbus"]])
+    values["columbus_spearman"] = columbus.value[0]
+    values["columbus_beyond_input"] = columbus.beyond[0]
+    return values | trials.seed_effects(group, days)
+
+
 def validate(
-    seeds: list[int], days: int = 365, n_jobs: int = 2, overrides: tuple[str, ...] = ()
+    seeds: list[int],
+    days: int = 365,
+    n_jobs: int = 2,
+    overrides: tuple[str, ...] = (),
+    draws: Draws | None = None,
 ) -> Validation:
-    """Run the default model over ``seeds`` and evaluate every fact.
+    """Run the default model over ``seeds`` (and parameter draws) and evaluate every fact.
 
     Args:
         seeds: Root seeds (each runs the baseline, every trial and Columbus).
         days: Recorded days of a one-year run (the summer-jobs trial runs two years).
         n_jobs: Parallel worker processes.
         overrides: Config overrides for the San Francisco runs (e.g. a coarser scale).
+        draws: An uncertainty ensemble: every run again under each parameter draw (on the
+            draw's seed), giving each fact an interval with parameter uncertainty.
     """
     start = time.perf_counter()
     specs = [s for seed in seeds for s in trials.specs_for_seed(seed, days, overrides)]
+    n_draws = 0 if draws is None else len(draws.table)
+    for i in range(n_draws):
+        specs += trials.specs_for_seed(draws.seed(i), days, overrides, draws.overrides(i))
     log.info(
-        "validation: %d runs over %d seeds, %d days, %d jobs", len(specs), len(seeds), days, n_jobs
+        "validation: %d runs over %d seeds and %d parameter draws, %d days, %d jobs",
+        len(specs),
+        len(seeds),
+        n_draws,
+        days,
+        n_jobs,
     )
     traces = run_all(specs, n_jobs)
     by_seed: dict[int, dict[str, Trace]] = {}
@@ -116,8 +160,12 @@ def validate(
     values["columbus_beyond_input"] = columbus.beyond
     effects = trials.summarize([trials.seed_effects(by_seed[s], days) for s in seeds])
     values |= effects
+    per_draw = [values_of_runs(by_seed[draws.seed(i)], days) for i in range(n_draws)]
     nan = (float("nan"),) * 3
-    rows = [Row(f, *values.get(f.key, nan)) for f in FACTS]
+    rows = [
+        Row(f, *values.get(f.key, nan), tuple(d.get(f.key, float("nan")) for d in per_draw))
+        for f in FACTS
+    ]
     return Validation(
         rows,
         list(seeds),
@@ -127,7 +175,14 @@ def validate(
         effects,
         time.perf_counter() - start,
         tuple(overrides),
-        summarize([t for spec, t in zip(specs, traces, strict=True) if spec.city == "sf2012"]),
+        summarize(
+            [
+                t
+                for spec, t in zip(specs, traces, strict=True)
+                if spec.city == "sf2012" and spec.seed in seeds
+            ]
+        ),
+        pd.DataFrame() if draws is None else draws.table,
     )
 
 

@@ -11,6 +11,8 @@ by police, so their true count says more about the model's assumptions than abou
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from cspsim.analysis.stats import mean_ci
@@ -46,9 +48,19 @@ TRIALS: dict[str, tuple[str, tuple[str, ...], bool, bool]] = {
 }
 
 
-def specs_for_seed(seed: int, days: int, overrides: tuple[str, ...] = ()) -> list[RunSpec]:
-    """All runs of one seed: the (two-year) baseline, every trial, and Columbus."""
+def specs_for_seed(
+    seed: int, days: int, overrides: tuple[str, ...] = (), params: Sequence[str] = ()
+) -> list[RunSpec]:
+    """All runs of one seed: the (two-year) baseline, every trial, and Columbus.
+
+    Args:
+        seed: Root seed.
+        days: Recorded days of a one-year run.
+        overrides: Overrides of the San Francisco runs (e.g. a coarser scale).
+        params: Parameter overrides of every run, Columbus included (a parameter draw).
+    """
     long = 2 * days + FOLLOW_UP_SLACK
+    overrides = (*overrides, *params)
     specs = [RunSpec("baseline", "reactive", seed, long, days, overrides=overrides)]
     for name, (strategy, extra, two_years, participants) in TRIALS.items():
         specs.append(
@@ -62,7 +74,9 @@ def specs_for_seed(seed: int, days: int, overrides: tuple[str, ...] = ()) -> lis
                 participants=participants,
             )
         )
-    specs.append(RunSpec("columbus", "reactive", seed, days, days, city="columbus"))
+    specs.append(
+        RunSpec("columbus", "reactive", seed, days, days, city="columbus", overrides=tuple(params))
+    )
     return specs
 
 
