@@ -132,7 +132,8 @@ def check_tables(m, ts: pd.DataFrame, places, events, survey, equal_budget: bool
         assert (ts[f"crimes_recorded_{t}"] <= ts[f"crimes_true_{t}"]).all()
     assert (ts["reports"] + ts["discovered"] == ts["crimes_recorded"]).all()
     assert (ts["arrests"] <= ts["crimes_recorded"]).all()
-    assert (ts["arrests_group_a"] + ts["arrests_group_b"] == ts["arrests"]).all()
+    # Arrests of outsiders count as arrests but belong to no group of residents.
+    assert (ts["arrests_group_a"] + ts["arrests_group_b"] <= ts["arrests"]).all()
     assert (ts["victimizations"] <= ts["crimes_true"]).all()
     assert (ts["complaints"] <= ts["contacts_negative"]).all()
     assert (ts["complaints_group_a"] + ts["complaints_group_b"] == ts["complaints"]).all()
@@ -170,6 +171,12 @@ def check_tables(m, ts: pd.DataFrame, places, events, survey, equal_budget: bool
         assert (events["recorded"] == (events["reported"] | events["discovered"])).all()
         assert not (events["reported"] & events["discovered"]).any()
         assert not (events["arrest"] & ~events["recorded"]).any()
+        # Offenders are at-risk residents, or outsiders (-1).
+        local = events["offender"].to_numpy()
+        assert m.residents.at_risk[local[local >= 0]].all()
+        resident_arrests = (events["arrest"] & (events["offender"] >= 0)).groupby(events["day"])
+        by_group = ts.set_index("day")[["arrests_group_a", "arrests_group_b"]].sum(axis=1)
+        assert (resident_arrests.sum().reindex(range(DAYS), fill_value=0) == by_group).all()
     per_day = events.groupby("day").size().reindex(range(DAYS), fill_value=0)
     assert per_day.tolist() == ts["crimes_true"].tolist()
     rec_day = events.groupby("day")["recorded"].sum().reindex(range(DAYS), fill_value=0)

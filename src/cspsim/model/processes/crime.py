@@ -67,13 +67,19 @@ class CrimeProcess:
         # The self-exciting term adds offences on top of mu, and spreads them to adjacent
         # places: start the boost at its steady state and take it out of mu, so that each
         # place's expected crime at baseline is its target (not just the city's total).
-        self.boost = self.steady_state_boost(target_true_rate)
-        self.mu0 = np.maximum(target_true_rate - self.boost, MIN_OPPORTUNITY * target_true_rate)
+        boost = self.steady_state_boost(target_true_rate)
+        self.mu0 = np.maximum(target_true_rate - boost, MIN_OPPORTUNITY * target_true_rate)
+        # Where the floor binds (a quiet place next to busy ones, whose boost spreads to it)
+        # the place runs above its target: start every place at the equilibrium of its own
+        # opportunity, so that the baselines residents judge crime by (for fear, efficacy
+        # and what they see) are what the baseline produces, and nothing drifts from day 0.
+        equilibrium = self.equilibrium_rate(self.mu0)
+        self.boost = equilibrium - self.mu0
         self.pressure0 = self.offender_pressure()
-        self.recent = target_true_rate.sum(axis=1).copy()  # EWMA of true crime per place
+        self.recent = equilibrium.sum(axis=1)  # EWMA of true crime per place
         self.baseline_total = self.recent.copy()
         # What residents can see around them: disorder (and its baseline), as an EWMA.
-        self.recent_disorder = target_true_rate[:, DISORDER].copy()
+        self.recent_disorder = equilibrium[:, DISORDER].copy()
         self.baseline_disorder = self.recent_disorder.copy()
 
     def steady_state_boost(self, rate: np.ndarray) -> np.ndarray:
@@ -93,6 +99,23 @@ class CrimeProcess:
         spread = (1.0 - eta) * eye + eta * self.world.place_w_t
         system = sp.csc_matrix(eye - (1.0 - omega) * spread)
         return np.asarray(splu(system).solve(n * omega * np.asarray(rate, dtype=np.float64)))
+
+    def equilibrium_rate(self, mu: np.ndarray) -> np.ndarray:
+        """Expected offences (P, 4) in equilibrium with opportunity ``mu`` and its boost.
+
+        With ``A = I - (1 - omega) M`` the boost settles at ``B = n omega A^-1 rate``, so the
+        rate ``mu + B`` solves ``(A - n omega I) rate = A mu``.
+        """
+        crime_pars = self.params.crime
+        omega, eta, n = (
+            crime_pars.near_repeat_decay,
+            crime_pars.near_repeat_spread,
+            crime_pars.near_repeat_branching,
+        )
+        size = mu.shape[0]
+        eye = sp.identity(size, format="csc")
+        a = sp.csc_matrix(eye - (1.0 - omega) * ((1.0 - eta) * eye + eta * self.world.place_w_t))
+        return np.asarray(splu(sp.csc_matrix(a - n * omega * eye)).solve(a @ mu))
 
     def rebaseline(self) -> None:
         """Measure offending relative to now (called at the end of burn-in)."""
