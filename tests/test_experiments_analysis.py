@@ -254,3 +254,24 @@ def test_runs_are_counted_once_and_the_rest_reported(tiny_runs: Path, tmp_path: 
     assert sorted(rs.runs["rel"]) == ["seed=0,strategy=hotspot", "seed=0,strategy=reactive"]
     assert rs.missing == ["seed=2,strategy=reactive"]
     assert "copy" in rs.unlisted
+
+
+def test_sensitivity_parameters_take_their_declared_ranges() -> None:
+    """The shipped sensitivity experiment names parameters; their bounds are the declared
+    plausible ranges (the ones the uncertainty ensemble draws from)."""
+    from omegaconf import OmegaConf
+
+    from cspsim.config.evidence import by_key
+    from cspsim.experiments.sensitivity import declared_bounds
+    from cspsim.paths import CONFIG_DIR
+
+    cfg = OmegaConf.load(CONFIG_DIR / "experiment" / "sensitivity.yaml")
+    names = list(cfg.hydra.sweeper.options.parameters)
+    bounds = declared_bounds(names)
+    assert list(bounds) == names
+    for name, (low, high) in bounds.items():
+        d = by_key()[name.removeprefix("params.")]
+        assert (low, high) == (d.low, d.high) and low < high
+    assert declared_bounds({"params.x": [0, 1]}) == {"params.x": [0, 1]}
+    with pytest.raises(ValueError, match="declared range"):
+        declared_bounds(["params.crime.incapacitation_days"])  # a list-valued parameter

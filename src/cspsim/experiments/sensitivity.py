@@ -49,6 +49,33 @@ class GSAResult:
     runs: dict[str, int]
 
 
+def declared_bounds(parameters: Any) -> dict[str, Any]:
+    """``{name: [low, high]}`` of the parameters; a list of names takes declared ranges.
+
+    A name without bounds gets its plausible range from its declaration (``docs/ODD.md``
+    7.12), so the sensitivity analysis and the uncertainty ensemble vary parameters over the
+    same ranges.
+
+    Raises:
+        ValueError: A name is not a scalar parameter with a declared range.
+    """
+    from cspsim.config.evidence import by_key
+
+    if isinstance(parameters, dict):
+        return parameters
+    table = by_key()
+    out: dict[str, Any] = {}
+    for name in parameters:
+        d = table.get(str(name).removeprefix("params."))
+        if d is None or not d.has_range or isinstance(d.low, (list, tuple)):
+            raise ValueError(
+                f"hydra.sweeper.options.parameters: {name!r} is not a scalar parameter with a "
+                "declared range; give its bounds as {name: [low, high]}"
+            )
+        out[d.path] = [d.low, d.high]
+    return out
+
+
 def make_problem(parameters: dict[str, Any]) -> dict[str, Any]:
     """A SALib problem from ``{name: [low, high]}`` (or ``{name: {bounds: [low, high]}}``)."""
     names = list(parameters)
@@ -154,7 +181,7 @@ def run_design(ctx: SweepContext) -> None:
     from omegaconf import OmegaConf
 
     opts = ctx.options
-    params = opts["parameters"]
+    params = declared_bounds(opts["parameters"])
     problem = make_problem(params)
     ints = {n for n, v in params.items() if isinstance(v, dict) and v.get("int")}
     outputs = list(opts.get("outputs", ["crimes_true", "trust"]))
