@@ -35,7 +35,6 @@ from cspsim.viz.names import strategy_name
 from cspsim.viz.panels import (
     MODES,
     Charts,
-    ComparisonTable,
     EndCard,
     KpiStrip,
     LayerPicker,
@@ -325,9 +324,7 @@ def ChartsColumn(pair: SideBySideModel, lesson: Lesson, lay: Sizes, side_by_side
     with solara.Div(classes=["cspsim-chartcol"]):
         if lay.presentation and lay.width < 1600:  # not in the top bar: no room there
             solara.HTML(tag="div", unsafe_innerHTML=lesson.title, classes=["cspsim-brand"])
-        if side_by_side:
-            ComparisonTable(pair, tick=tick)
-        else:
+        if not side_by_side:
             KpiStrip(pair.a, cols=lay.kpi_cols, tick=tick)
         Charts(pair, lesson, lay, side_by_side, passed, tick=tick)
 

@@ -120,6 +120,13 @@ def marked_places(pair: SideBySideModel, marks: tuple[str, ...]) -> list[tuple[i
     return out
 
 
+def watched_places(model: TrainerModel, outlines: list[tuple[int, str]]) -> np.ndarray:
+    """Places the room is asked to watch: the outlined ones, else every place."""
+    if outlines:
+        return np.array(sorted({p for p, _ in outlines}), dtype=np.int64)
+    return np.arange(model.n_places)
+
+
 def legend_svg(
     model: TrainerModel,
     layer: str,
@@ -234,15 +241,16 @@ def map_props(
         layer: Layer key (see :data:`cspsim.viz.layers.LAYERS`).
         width: Width of the box the map fits in (pixels).
         height: Height of that box (default: 0.95 x width).
-        outlines: Places to outline, ``(place, kind)`` (kinds: :data:`OUTLINE_LABELS`);
-            they are also the places the colour scale never saturates at.
+        outlines: Places to outline, ``(place, kind)`` (kinds: :data:`OUTLINE_LABELS`):
+            the places the lesson asks the room to watch, where the colour scale never
+            saturates; with none, the room watches the whole city (every place).
         font: Legend font size.
         dark: Dark theme.
     """
     geo = map_geometry(model, width, height)
     values = layer_values(model)
     outlines = outlines or []
-    watched = np.array(sorted({p for p, _ in outlines}), dtype=np.int64)
+    watched = watched_places(model, outlines)
     low, high = layer_range(model, layer, values[layer], watched)
     spec = LAYERS[layer]
     table = np.column_stack(

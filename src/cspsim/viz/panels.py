@@ -327,6 +327,8 @@ def Charts(
             unsafe_innerHTML=ind,
             classes=["cspsim-chart", "cspsim-chart-indicator", "cspsim-indicator"],
         )
+        if side_by_side:
+            ComparisonTable(pair, short=lay.charts < 500, tick=tick)
         if lay.presentation:
             return
         runs = [("A", rows(pair.a)), ("B", rows(pair.b))] if side_by_side else [
@@ -378,10 +380,15 @@ def comparison(a: TrainerModel, b: TrainerModel) -> list[tuple[str, str, str, st
 
 
 @solara.component
-def ComparisonTable(pair: SideBySideModel, tick: int = 0) -> None:  # noqa: ARG001
-    """Totals so far, A vs B: the difference only the strategy made (same seed)."""
+def ComparisonTable(pair: SideBySideModel, short: bool = False, tick: int = 0) -> None:  # noqa: ARG001
+    """Totals so far, A vs B: the difference only the strategy made (same seed).
+
+    ``short``: column heads A and B only (the maps carry the strategies' names).
+    """
     a, b = pair.a, pair.b
     name_a, name_b = strategy_name(a.cfg.strategy.name), strategy_name(b.cfg.strategy.name)
+    if short:
+        name_a, name_b = "", ""
     table = comparison(a, b)
     with solara.Card(margin=0, classes=["cspsim-compare-card"]):
         solara.HTML(
@@ -393,8 +400,8 @@ def ComparisonTable(pair: SideBySideModel, tick: int = 0) -> None:  # noqa: ARG0
             solara.Text("Press Step or Play.")
             return
         head = (
-            f"<tr><th></th><th>A: {escape(name_a)}</th><th>B: {escape(name_b)}</th>"
-            "<th>B vs A</th></tr>"
+            f"<tr><th></th><th>A{': ' + escape(name_a) if name_a else ''}</th>"
+            f"<th>B{': ' + escape(name_b) if name_b else ''}</th><th>B vs A</th></tr>"
         )
         body = "".join(
             f"<tr><td>{lab}</td><td>{x}</td><td>{y}</td><td><b>{d}</b></td></tr>"
