@@ -29,7 +29,7 @@ from cspsim.viz.layout import Layout as Sizes
 from cspsim.viz.layout import layout
 from cspsim.viz.lessons import DEFAULT_LESSON, LESSONS, Lesson, get_lesson
 from cspsim.viz.levers import Levers
-from cspsim.viz.mapview import CityMap, marked_places
+from cspsim.viz.mapview import MODEL_LOCK, CityMap, marked_places
 from cspsim.viz.models import SideBySideModel, fresh_pair
 from cspsim.viz.names import strategy_name
 from cspsim.viz.panels import (
@@ -275,7 +275,8 @@ def MapColumn(
 ) -> None:
     """Layer picker, the map (or two), the pause or end card over them, place details."""
     tick = update_counter.get()
-    outlines = marked_places(pair, lesson.marks)
+    with solara.use_context(MODEL_LOCK):
+        outlines = marked_places(pair, lesson.marks)
     with solara.Div(classes=["cspsim-mapcol"]):
         if not lay.presentation:
             LayerPicker(layer.value, layer.set)
@@ -355,6 +356,7 @@ def Session(
     lock = solara.use_memo(threading.RLock, [])
     generation = solara.use_memo(lambda: [0], [])
     dark = solara.lab.use_dark_effective()
+    MODEL_LOCK.provide(lock)
     side_by_side = settings["mode"] == MODES[1]
     lay = layout(viewport[0], viewport[1], presentation.value, side_by_side)
 

@@ -9,6 +9,7 @@ kilobytes. The legend is an SVG too, so an exported picture carries it.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from html import escape
 
@@ -21,6 +22,9 @@ from cspsim.viz.layers import LAYERS, colours, layer_range, layer_values, legend
 from cspsim.viz.models import SideBySideModel, TrainerModel
 from cspsim.viz.names import neighbourhood_names, org_name, place_names
 
+#: The session's model lock: the play loop steps under it, and components read the models
+#: under it, so a render started by a click never sees a day half done.
+MODEL_LOCK = solara.create_context(threading.RLock(), "cspsim-model-lock")
 #: Order of the per-place details shown on hover.
 DETAIL_KEYS = tuple(LAYERS)
 #: Outline kinds: how the legend names them.
@@ -301,10 +305,12 @@ def CityMap(
     tick: int = 0,  # noqa: ARG001
 ) -> None:
     """The map of one model (``tick`` changes after each step, so it re-renders)."""
-    props = map_props(model, layer, width, height, outlines, font, dark)
+    with solara.use_context(MODEL_LOCK):
+        props = map_props(model, layer, width, height, outlines, font, dark)
+        names = place_titles(model)
     CityMapSvg(
         **props,
-        names=place_titles(model),
+        names=names,
         selected=selected,
         event_pick=on_pick or (lambda i: None),
     )
