@@ -35,8 +35,11 @@ ROWS = {
 }
 RUN_JSON = (
     "| `run.json` | run | `status` (`complete` is written last, atomically; `failed` with the "
-    "error), `seed`, `city`, `strategy`, resolved `config`, package `versions`, `git_commit`, "
-    "`wall_seconds`, `step_seconds`, `residents`, `days` |"
+    "error), `seed`, `city`, `strategy`, resolved `config`, `tables` (SHA-256, bytes and rows "
+    "of each table), `inputs` (path and SHA-256 of the city's data files and of user config "
+    "files), `model` (code SHA-256 and result-determining package versions), package "
+    "`versions`, `git_commit`, `git_dirty`, `wall_seconds`, `step_seconds`, `residents`, "
+    "`days` |"
 )
 #: How a timeseries column aggregates over a run, and a places column over months, in words.
 OVER_DAYS = {

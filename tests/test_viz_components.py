@@ -185,7 +185,7 @@ def test_line_chart_is_svg_with_legend_range_and_events() -> None:
 def test_counts_and_money_never_go_below_zero() -> None:
     flat = line_chart("c", [Series("n", "#000", np.array([0.0, 0.0, 1.0]))], floor=0.0)
     labels = re.findall(r'text-anchor="end">([^<]+)</text>', flat)
-    assert "0.000" in labels and not any(lab.startswith("-") for lab in labels)
+    assert "0" in labels and not any(lab.startswith("-") for lab in labels)
     money = line_chart("b", [Series("$", "#000", np.cumsum(np.full(50, 3e5)))], floor=0.0)
     assert not re.search(r'text-anchor="end">-', money)
 
@@ -305,11 +305,11 @@ def test_play_stops_at_pause_points(pair: SideBySideModel) -> None:
 def test_card_and_indicator_for_every_lesson_on_a_small_city() -> None:
     for lesson in LESSONS:
         p = SideBySideModel(lesson=lesson.name, city="columbus")
-        for _ in range(35):
+        for _ in range(12):
             p.step()
         rows = what_changed(p, lesson)
         assert [r.key for r in rows] == list(lesson.card)
-        assert all(len(r.cells) == 5 for r in rows)
+        assert all(len(r.cells) == 5 and all(isinstance(c, str) for c in r.cells) for r in rows)
         svg = indicator_svg(p, lesson, 400, 200)
         assert svg.startswith("<svg") and 'data-chart="indicator"' in svg
         first_word = INDICATORS[lesson.indicator].title.split()[0]

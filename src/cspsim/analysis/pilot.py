@@ -426,7 +426,8 @@ def analyse(rs: RunSet) -> dict[str, Any] | None:
 
     Returns:
         ``setup`` (:class:`PilotSetup`), ``replicates`` (:func:`replicate_estimates`),
-        ``power`` (:func:`power_table`), ``smallest`` and ``smallest_survey`` (rows of the
+        ``power`` (:func:`power_table`), ``smallest`` (recorded crime), ``smallest_true``
+        (the DiD on true crime) and ``smallest_survey`` (survey answer -> row) (rows of the
         power table, or None when no pilot of the grid reaches 80% power).
     """
     setup = PilotSetup.from_manifest(rs.manifest)
@@ -439,5 +440,10 @@ def analyse(rs: RunSet) -> dict[str, Any] | None:
         "replicates": rep,
         "power": power,
         "smallest": smallest_pilot(power, "rec"),
-        "smallest_survey": smallest_pilot(power, "trust"),
+        "smallest_true": smallest_pilot(power, "tdid"),
+        "smallest_survey": {
+            m.name: smallest_pilot(power, m.name)
+            for m in survey_outcomes()
+            if f"{m.name}_power" in power
+        },
     }

@@ -24,13 +24,7 @@ from cspsim.analysis.pilot import analyse
 from cspsim.analysis.runs import collect_runs
 from cspsim.experiments.pilot import SELECTIONS, list_override
 from cspsim.paths import CONFIG_DIR, strategy_names
-from cspsim.report.pilot import (
-    SURVEY_ANSWER,
-    bias_table,
-    false_alarms,
-    power_grid,
-    smallest_sentence,
-)
+from cspsim.report.pilot import bias_table, false_alarms, power_grid, smallest_sentences
 
 RUN = [sys.executable, "-m", "cspsim.cli.run"]
 
@@ -124,8 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     strip = re.compile(r"\*\*")
     print("\nPower of the DiD on recorded crime (Wilson 95% CI):")
     print(power_grid(power, "rec").to_string(index=False))
-    print(f"\nPower of the survey DiD ({SURVEY_ANSWER}):")
-    print(power_grid(power, SURVEY_ANSWER).to_string(index=False))
+    for answer in res["smallest_survey"]:
+        print(f"\nPower of the survey DiD ({answer}):")
+        print(power_grid(power, answer).to_string(index=False))
     print("\nFalse positives of the recorded-crime evaluation (placebo: no strategy):")
     print(power_grid(power, "rec", "false").to_string(index=False))
     alarm = false_alarms(power)
@@ -134,12 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\nEstimate against truth:")
     print(bias_table(power).to_string(index=False))
     print()
-    print(strip.sub("", smallest_sentence(res["smallest"], power, "rec", "Recorded crime")))
-    print(
-        strip.sub(
-            "", smallest_sentence(res["smallest_survey"], power, SURVEY_ANSWER, "Survey trust")
-        )
-    )
+    for line in smallest_sentences(res):
+        print(strip.sub("", line))
     print(f"\nReport: {args.out / 'report.md'} (figures/pilot_power.png, pilot_power.csv)")
     return 0
 

@@ -13,7 +13,7 @@ from cspsim.analysis.runs import RunSet
 from cspsim.analysis.tables import fmt_ci
 from cspsim.report.document import Document
 
-#: Survey answer shown beside recorded crime (the others are in ``pilot_power.csv``).
+#: Survey answer drawn in the figure beside recorded crime.
 SURVEY_ANSWER = "trust"
 
 
@@ -99,6 +99,23 @@ def smallest_sentence(row: pd.Series | None, power: pd.DataFrame, prefix: str, w
     )
 
 
+def smallest_sentences(res: dict) -> list[str]:
+    """The smallest pilot with 80% power for recorded crime and each survey answer."""
+    power = res["power"]
+    lines = [smallest_sentence(res["smallest"], power, "rec", "Recorded crime")]
+    lines.append(
+        smallest_sentence(
+            res["smallest_true"],
+            power,
+            "tdid",
+            "True crime, were it measured (e.g. by a victimization survey)",
+        )
+    )
+    for answer, row in res["smallest_survey"].items():
+        lines.append(smallest_sentence(row, power, answer, f"Survey {answer}"))
+    return lines
+
+
 def false_alarms(power: pd.DataFrame) -> str:
     """A warning when the placebo rejects more often than :data:`FALSE_ALARM`."""
     bad = power[power["rec_false"] > FALSE_ALARM]
@@ -118,7 +135,11 @@ def plot_pilot(power: pd.DataFrame, path: Path, answer: str = SURVEY_ANSWER) -> 
     """Power against pilot size, one line per duration; and the recorded estimate's bias."""
     fig, axes = plt.subplots(1, 3, figsize=(14, 4.2))
     durations = sorted(power["duration"].unique())
+    sizes = sorted(power["size"].unique())
     colours = plt.cm.viridis(np.linspace(0.1, 0.85, len(durations)))
+    # Durations side by side around each size, so that their intervals do not hide.
+    step = 0.15 * (min(np.diff(sizes)) if len(sizes) > 1 else 1.0)
+    shift = {d: (k - (len(durations) - 1) / 2) * step for k, d in enumerate(durations)}
     panels = (("rec", "DiD on recorded crime"), (answer, f"Survey DiD: {answer}"))
     for ax, (prefix, title) in zip(axes[:2], panels, strict=True):
         stat = "power" if power[f"{prefix}_power"].notna().any() else "reject"
@@ -126,10 +147,12 @@ def plot_pilot(power: pd.DataFrame, path: Path, answer: str = SURVEY_ANSWER) -> 
             g = power[power["duration"] == d].sort_values("size")
             y = g[f"{prefix}_{stat}"]
             err = np.nan_to_num([y - g[f"{prefix}_{stat}_low"], g[f"{prefix}_{stat}_high"] - y])
-            ax.errorbar(g["size"], y, yerr=err, marker="o", capsize=3, color=c, label=f"{d} mo")
+            x = g["size"] + shift[d]
+            ax.errorbar(x, y, yerr=err, marker="o", capsize=3, color=c, label=f"{d} mo")
         ax.axhline(TARGET_POWER, color="tab:red", ls="--", lw=0.8, label="80%")
         ax.axhline(0.05, color="grey", ls=":", lw=0.8, label="5%")
         ax.set_ylim(-0.02, 1.02)
+        ax.set_xticks(sizes)
         ax.set_xlabel("treated neighbourhoods")
         ax.set_ylabel("power" if stat == "power" else "rejection rate (no true effect)")
         ax.set_title(title, fontsize=10)
@@ -137,9 +160,9 @@ def plot_pilot(power: pd.DataFrame, path: Path, answer: str = SURVEY_ANSWER) -> 
     ax = axes[2]
     for d, c in zip(durations, colours, strict=True):
         g = power[power["duration"] == d].sort_values("size")
-        ax.plot(g["size"], g["true_pct"], color=c, ls="--", marker="s", ms=4)
+        ax.plot(g["size"] + shift[d], g["true_pct"], color=c, ls="--", marker="s", ms=4)
         ax.errorbar(
-            g["size"],
+            g["size"] + shift[d],
             g["rec_pct"],
             yerr=np.nan_to_num([g["bias_pct"] - g["bias_low"], g["bias_high"] - g["bias_pct"]]),
             marker="o",
@@ -148,6 +171,7 @@ def plot_pilot(power: pd.DataFrame, path: Path, answer: str = SURVEY_ANSWER) -> 
             label=f"{d} mo",
         )
     ax.axhline(0, color="grey", lw=0.8)
+    ax.set_xticks(sizes)
     ax.set_xlabel("treated neighbourhoods")
     ax.set_ylabel("effect at treated places, %")
     ax.set_title("Recorded-crime DiD (o, CI of the bias) vs true effect (s, dashed)", fontsize=9)
@@ -176,8 +200,8 @@ def describe(setup: PilotSetup) -> str:
         f"(`{setup.outcome}`, place x month fixed effects, 95% CI clustered by "
         "neighbourhood) and of the monthly survey (respondents, 2x2). The same seed without "
         "the strategy (common random numbers) gives the true effect. *Power* is the share "
-        "of replicates whose 95% CI excludes zero on the side of the true effect on true "
-        "crime (brackets: Wilson 95% intervals)."
+        "of replicates whose 95% CI excludes zero on the side of the true effect (on true "
+        "crime; for a survey answer, on that answer); brackets: Wilson 95% intervals."
     )
 
 
@@ -194,16 +218,12 @@ def report_section(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) 
         return
     power.to_csv(out / "pilot_power.csv", index=False)
     res["replicates"].to_csv(out / "pilot_replicates.csv", index=False)
-    doc.items(
-        [
-            smallest_sentence(res["smallest"], power, "rec", "Recorded crime"),
-            smallest_sentence(res["smallest_survey"], power, SURVEY_ANSWER, "Survey trust"),
-        ]
-    )
+    doc.items(smallest_sentences(res))
     doc.h3("Power: difference-in-differences on recorded crime")
     doc.table(power_grid(power, "rec"))
-    doc.h3(f"Power: survey ({SURVEY_ANSWER}), respondent-level DiD")
-    doc.table(power_grid(power, SURVEY_ANSWER))
+    for answer in res["smallest_survey"]:
+        doc.h3(f"Power: survey ({answer}), respondent-level DiD")
+        doc.table(power_grid(power, answer))
     doc.h3("False positives: the same evaluation without the strategy (placebo)")
     doc.p(
         "Each replicate's pilot evaluated, with the same treated and control "

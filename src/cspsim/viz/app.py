@@ -29,13 +29,12 @@ from cspsim.viz.layout import Layout as Sizes
 from cspsim.viz.layout import layout
 from cspsim.viz.lessons import DEFAULT_LESSON, LESSONS, Lesson, get_lesson
 from cspsim.viz.levers import Levers
-from cspsim.viz.mapview import CityMap, marked_places
+from cspsim.viz.mapview import MODEL_LOCK, CityMap, marked_places
 from cspsim.viz.models import SideBySideModel, fresh_pair
 from cspsim.viz.names import strategy_name
 from cspsim.viz.panels import (
     MODES,
     Charts,
-    ComparisonTable,
     EndCard,
     KpiStrip,
     LayerPicker,
@@ -276,7 +275,8 @@ def MapColumn(
 ) -> None:
     """Layer picker, the map (or two), the pause or end card over them, place details."""
     tick = update_counter.get()
-    outlines = marked_places(pair, lesson.marks)
+    with solara.use_context(MODEL_LOCK):
+        outlines = marked_places(pair, lesson.marks)
     with solara.Div(classes=["cspsim-mapcol"]):
         if not lay.presentation:
             LayerPicker(layer.value, layer.set)
@@ -325,9 +325,7 @@ def ChartsColumn(pair: SideBySideModel, lesson: Lesson, lay: Sizes, side_by_side
     with solara.Div(classes=["cspsim-chartcol"]):
         if lay.presentation and lay.width < 1600:  # not in the top bar: no room there
             solara.HTML(tag="div", unsafe_innerHTML=lesson.title, classes=["cspsim-brand"])
-        if side_by_side:
-            ComparisonTable(pair, tick=tick)
-        else:
+        if not side_by_side:
             KpiStrip(pair.a, cols=lay.kpi_cols, tick=tick)
         Charts(pair, lesson, lay, side_by_side, passed, tick=tick)
 
@@ -358,6 +356,7 @@ def Session(
     lock = solara.use_memo(threading.RLock, [])
     generation = solara.use_memo(lambda: [0], [])
     dark = solara.lab.use_dark_effective()
+    MODEL_LOCK.provide(lock)
     side_by_side = settings["mode"] == MODES[1]
     lay = layout(viewport[0], viewport[1], presentation.value, side_by_side)
 

@@ -72,6 +72,8 @@ def fmt(v: float) -> str:
     """A number short enough for an axis label (1.2M, 35k, 291, 4.5, 0.593)."""
     if not np.isfinite(v):
         return "–"
+    if v == 0:
+        return "0"
     a = abs(v)
     if a >= 1e6:
         return f"{v / 1e6:.1f}M"
@@ -182,7 +184,8 @@ def line_chart(
         start_day: Day of the first value.
         event_legend: Name the kinds of events in the legend (else see
             :func:`events_legend`, one legend for several charts).
-        suffix: Unit written after every value (``%`` for values already in percent).
+        suffix: Unit written after every value (``%`` for values already in percent;
+            signed when the chart has a zero line).
     """
     size = float(font)
     left = max(44.0, text_width("00.000", size) + 8)
@@ -200,7 +203,8 @@ def line_chart(
     if percent_axis:
         fmt_y = percent
     elif suffix:
-        fmt_y = lambda v: f"{v:+.0f}{suffix}" if np.isfinite(v) else "–"  # noqa: E731
+        sign = "+" if zero_line else ""
+        fmt_y = lambda v: f"{v:{sign}.0f}{suffix}" if np.isfinite(v) else "–"  # noqa: E731
     else:
         fmt_y = fmt
 

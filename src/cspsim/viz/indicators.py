@@ -551,7 +551,7 @@ def _cohort_series(pair: SideBySideModel) -> tuple[list[Series], dict]:
     return [
         Series("with the program", "#2ca02c", v[:, 0]),
         Series("same people without it", "#7f7f7f", v[:, 1], True),
-    ], {"floor": 0.0, "fixed": (0.0, 110.0)}
+    ], {"floor": 0.0, "fixed": (0.0, 110.0), "suffix": "%"}
 
 
 def _cohort_summary(pair: SideBySideModel) -> list[str]:

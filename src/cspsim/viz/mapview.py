@@ -9,6 +9,7 @@ kilobytes. The legend is an SVG too, so an exported picture carries it.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from html import escape
 
@@ -21,6 +22,9 @@ from cspsim.viz.layers import LAYERS, colours, layer_range, layer_values, legend
 from cspsim.viz.models import SideBySideModel, TrainerModel
 from cspsim.viz.names import neighbourhood_names, org_name, place_names
 
+#: The session's model lock: the play loop steps under it, and components read the models
+#: under it, so a render started by a click never sees a day half done.
+MODEL_LOCK = solara.create_context(threading.RLock(), "cspsim-model-lock")
 #: Order of the per-place details shown on hover.
 DETAIL_KEYS = tuple(LAYERS)
 #: Outline kinds: how the legend names them.
@@ -118,6 +122,13 @@ def marked_places(pair: SideBySideModel, marks: tuple[str, ...]) -> list[tuple[i
     if "hot_spots" in marks or "ring" in marks:
         out += [(int(p), "hot") for p in hot]
     return out
+
+
+def watched_places(model: TrainerModel, outlines: list[tuple[int, str]]) -> np.ndarray:
+    """Places the room is asked to watch: the outlined ones, else every place."""
+    if outlines:
+        return np.array(sorted({p for p, _ in outlines}), dtype=np.int64)
+    return np.arange(model.n_places)
 
 
 def legend_svg(
@@ -234,15 +245,16 @@ def map_props(
         layer: Layer key (see :data:`cspsim.viz.layers.LAYERS`).
         width: Width of the box the map fits in (pixels).
         height: Height of that box (default: 0.95 x width).
-        outlines: Places to outline, ``(place, kind)`` (kinds: :data:`OUTLINE_LABELS`);
-            they are also the places the colour scale never saturates at.
+        outlines: Places to outline, ``(place, kind)`` (kinds: :data:`OUTLINE_LABELS`):
+            the places the lesson asks the room to watch, where the colour scale never
+            saturates; with none, the room watches the whole city (every place).
         font: Legend font size.
         dark: Dark theme.
     """
     geo = map_geometry(model, width, height)
     values = layer_values(model)
     outlines = outlines or []
-    watched = np.array(sorted({p for p, _ in outlines}), dtype=np.int64)
+    watched = watched_places(model, outlines)
     low, high = layer_range(model, layer, values[layer], watched)
     spec = LAYERS[layer]
     table = np.column_stack(
@@ -293,10 +305,12 @@ def CityMap(
     tick: int = 0,  # noqa: ARG001
 ) -> None:
     """The map of one model (``tick`` changes after each step, so it re-renders)."""
-    props = map_props(model, layer, width, height, outlines, font, dark)
+    with solara.use_context(MODEL_LOCK):
+        props = map_props(model, layer, width, height, outlines, font, dark)
+        names = place_titles(model)
     CityMapSvg(
         **props,
-        names=place_titles(model),
+        names=names,
         selected=selected,
         event_pick=on_pick or (lambda i: None),
     )

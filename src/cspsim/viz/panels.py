@@ -20,6 +20,7 @@ from cspsim.viz.layers import LAYERS, layer_values
 from cspsim.viz.layout import Layout
 from cspsim.viz.lessons import LESSONS, Lesson, get_lesson
 from cspsim.viz.levers import LEVERS, PATROL_LABELS, Levers, changes
+from cspsim.viz.mapview import MODEL_LOCK
 from cspsim.viz.models import SideBySideModel, TrainerModel
 from cspsim.viz.names import (
     CITY_NAMES,
@@ -74,7 +75,8 @@ def kpis(model: TrainerModel) -> dict[str, str]:
 @solara.component
 def KpiStrip(model: TrainerModel, cols: int = 4, title: str = "", tick: int = 0) -> None:  # noqa: ARG001
     """Headline numbers as tiles (``cspsim-kpi``; ``tick`` changes after each step)."""
-    items = kpis(model)
+    with solara.use_context(MODEL_LOCK):
+        items = kpis(model)
     tiles = "".join(
         f'<div class="cspsim-kpi"><div class="lab">{escape(k)}</div>'
         f'<div class="val">{escape(v)}</div></div>'
@@ -291,10 +293,12 @@ def PlaceDetails(
     tick: int = 0,  # noqa: ARG001
 ) -> None:
     """Table of a clicked place's details (one column per run; ``tick``: see KpiStrip)."""
+    lock = solara.use_context(MODEL_LOCK)
     if place < 0 or place >= models[0][1].n_places:
         return
-    with solara.Card("Place details", margin=0, classes=["cspsim-details"]):
+    with lock:
         cols = [(name, place_details(m, place)) for name, m in models]
+    with solara.Card("Place details", margin=0, classes=["cspsim-details"]):
         keys = list(cols[0][1])
         head = "".join(f"<th>{escape(name)}</th>" for name, _ in cols) if len(cols) > 1 else ""
         body = "".join(
@@ -316,24 +320,29 @@ def Charts(
     tick: int = 0,  # noqa: ARG001
 ) -> None:
     """The lesson's indicator chart and the standard charts (both runs when side by side)."""
-    evs = events(pair)
     marks = [(d, "pause") for d in pause_days]
-    ind = indicator_svg(
-        pair, lesson, lay.indicator_w, lay.indicator_h, lay.font, extra_events=marks
-    )
+    runs = [("A", rows(pair.a)), ("B", rows(pair.b))] if side_by_side else [("", rows(pair.a))]
+    with solara.use_context(MODEL_LOCK):
+        evs = events(pair)
+        ind = indicator_svg(
+            pair, lesson, lay.indicator_w, lay.indicator_h, lay.font, extra_events=marks
+        )
+        svgs = (
+            {}
+            if lay.presentation
+            else chart_svgs(runs, lay.chart_w, lay.chart_h, evs, lay.font, event_legend=False)
+        )
+    shared = events_legend(evs, lay.charts - 20, lay.font)
     with solara.Div(classes=["cspsim-charts"]):
         solara.HTML(
             tag="div",
             unsafe_innerHTML=ind,
             classes=["cspsim-chart", "cspsim-chart-indicator", "cspsim-indicator"],
         )
+        if side_by_side:
+            ComparisonTable(pair, short=lay.charts < 500, tick=tick)
         if lay.presentation:
             return
-        runs = [("A", rows(pair.a)), ("B", rows(pair.b))] if side_by_side else [
-            ("", rows(pair.a))
-        ]  # fmt: skip
-        svgs = chart_svgs(runs, lay.chart_w, lay.chart_h, evs, lay.font, event_legend=False)
-        shared = events_legend(evs, lay.charts - 20, lay.font)
         if shared:
             solara.HTML(
                 tag="div", unsafe_innerHTML=shared, classes=["cspsim-chart", "cspsim-events"]
@@ -378,11 +387,17 @@ def comparison(a: TrainerModel, b: TrainerModel) -> list[tuple[str, str, str, st
 
 
 @solara.component
-def ComparisonTable(pair: SideBySideModel, tick: int = 0) -> None:  # noqa: ARG001
-    """Totals so far, A vs B: the difference only the strategy made (same seed)."""
+def ComparisonTable(pair: SideBySideModel, short: bool = False, tick: int = 0) -> None:  # noqa: ARG001
+    """Totals so far, A vs B: the difference only the strategy made (same seed).
+
+    ``short``: column heads A and B only (the maps carry the strategies' names).
+    """
     a, b = pair.a, pair.b
     name_a, name_b = strategy_name(a.cfg.strategy.name), strategy_name(b.cfg.strategy.name)
-    table = comparison(a, b)
+    if short:
+        name_a, name_b = "", ""
+    with solara.use_context(MODEL_LOCK):
+        table = comparison(a, b)
     with solara.Card(margin=0, classes=["cspsim-compare-card"]):
         solara.HTML(
             tag="h3",
@@ -393,8 +408,8 @@ def ComparisonTable(pair: SideBySideModel, tick: int = 0) -> None:  # noqa: ARG0
             solara.Text("Press Step or Play.")
             return
         head = (
-            f"<tr><th></th><th>A: {escape(name_a)}</th><th>B: {escape(name_b)}</th>"
-            "<th>B vs A</th></tr>"
+            f"<tr><th></th><th>A{': ' + escape(name_a) if name_a else ''}</th>"
+            f"<th>B{': ' + escape(name_b) if name_b else ''}</th><th>B vs A</th></tr>"
         )
         body = "".join(
             f"<tr><td>{lab}</td><td>{x}</td><td>{y}</td><td><b>{d}</b></td></tr>"
@@ -432,8 +447,9 @@ def EndCard(
     """The "what changed" card: day 0 against now, and against the comparison strategy."""
     a, b = pair.a, pair.b
     name_b = strategy_name(b.cfg.strategy.name)
-    table = what_changed(pair, lesson)
-    saw = INDICATORS[lesson.indicator].summary(pair)
+    with solara.use_context(MODEL_LOCK):
+        table = what_changed(pair, lesson)
+        saw = INDICATORS[lesson.indicator].summary(pair)
     head = (
         "<tr><th></th><th>day 0 / before</th><th>now</th><th>change</th>"
         f"<th>{escape(name_b)}</th><th>vs it</th></tr>"
