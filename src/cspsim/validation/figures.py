@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from scipy import stats  # noqa: E402
 
-from cspsim.validation.metrics import gini, lorenz, top_share  # noqa: E402
+from cspsim.analysis.concentration import gini, lorenz, top_share  # noqa: E402
 
 #: Facts drawn as relative changes (share) and as changes in shares (points).
 RELATIVE = (

@@ -19,7 +19,7 @@ from cspsim.analysis.stats import bootstrap_ci, mean_ci, spearman_ci
 from cspsim.city import CRIME_TYPES
 from cspsim.city.shipped import COLUMBUS_POPULATION_PER_PLACE, SF_CRIME_COLUMNS, SF_PERIOD_DAYS
 from cspsim.model.types import PROPERTY
-from cspsim.validation.metrics import gini, top_share
+from cspsim.analysis.concentration import gini, top_share
 from cspsim.validation.runs import Trace
 
 SF_DAYS = int(SF_PERIOD_DAYS)

@@ -17,7 +17,7 @@ import numpy as np
 
 from cspsim.analysis.stats import mean_ci
 from cspsim.model.types import DISORDER, DRUGS, PROPERTY, VIOLENT
-from cspsim.validation.metrics import relative_change
+from cspsim.analysis.concentration import relative_change
 from cspsim.validation.runs import RunSpec, Trace
 
 VICTIM = (VIOLENT, PROPERTY, DISORDER)

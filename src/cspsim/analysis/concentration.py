@@ -1,4 +1,4 @@
-"""Statistics of the validation report: concentration of crime and relative change.
+"""Statistics of crime concentration and relative change (used by calibration and validation).
 
 All functions are plain numpy/scipy on 1-D arrays, so they can be checked against
 hand-computed values (``tests/test_validation.py``). Confidence intervals (means over seeds,
