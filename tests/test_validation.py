@@ -15,11 +15,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cspsim.analysis.concentration import gini, lorenz, relative_change, top_share
 from cspsim.analysis.stats import bootstrap_ci, fisher_ci, mean_ci, spearman_ci
 from cspsim.city.shipped import load_sf2012
 from cspsim.config.city import CityConfig
 from cspsim.validation import cli, realdata, trials
-from cspsim.analysis.concentration import gini, lorenz, relative_change, top_share
 from cspsim.validation.report import CSV_COLUMNS, write_report
 from cspsim.validation.runs import RunSpec, run
 from cspsim.validation.suite import validate

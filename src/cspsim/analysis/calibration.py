@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from cspsim.analysis.aggregate import READ, run_summaries
+from cspsim.analysis.concentration import gini, top_share
 from cspsim.analysis.places import CityCache
 from cspsim.analysis.runs import RunSet
-from cspsim.analysis.concentration import gini, top_share
 
 #: Directory (in the sweep directory) of the calibration's ``trials.csv`` and ``fit.csv``.
 OUT_DIR = "calibration"

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cspsim.analysis.concentration import gini, top_share
 from cspsim.analysis.stats import bootstrap_ci, mean_ci, spearman_ci
 from cspsim.city import CRIME_TYPES
 from cspsim.city.shipped import COLUMBUS_POPULATION_PER_PLACE, SF_CRIME_COLUMNS, SF_PERIOD_DAYS
 from cspsim.model.types import PROPERTY
-from cspsim.analysis.concentration import gini, top_share
 from cspsim.validation.runs import Trace
 
 SF_DAYS = int(SF_PERIOD_DAYS)

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from cspsim.analysis.concentration import relative_change
 from cspsim.analysis.stats import mean_ci
 from cspsim.model.types import DISORDER, DRUGS, PROPERTY, VIOLENT
-from cspsim.analysis.concentration import relative_change
 from cspsim.validation.runs import RunSpec, Trace
 
 VICTIM = (VIOLENT, PROPERTY, DISORDER)
