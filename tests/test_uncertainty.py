@@ -80,6 +80,25 @@ def test_only_and_posterior():
         draw(2, seed=0, posterior=pd.DataFrame({"params.crime.police_deterrence": [0.3]}))
 
 
+def test_posterior_list_elements_become_whole_list_overrides():
+    """A posterior of list elements (``base_probability.0``) overrides the whole list,
+    keeping the unfitted elements at their calibrated values."""
+    post = pd.DataFrame(
+        {
+            "params.reporting.base_probability.0": [0.41, 0.52],
+            "params.reporting.base_probability.1": [0.29, 0.31],
+            "params.residents.trust_mean": [0.6, 0.7],
+            "weight": [0.0, 1.0],
+        }
+    )
+    t = draw(3, seed=0, posterior=post, only=["params.crime.police_deterrence"])
+    assert "params.reporting.base_probability.0" not in t.table
+    assert all(v == [0.52, 0.31, 0.28, 0.02] for v in t.table["params.reporting.base_probability"])
+    cfg = make_config(city="columbus", strategy="reactive", days=5, overrides=t.overrides(0))
+    assert list(cfg.params.reporting.base_probability) == [0.52, 0.31, 0.28, 0.02]
+    assert cfg.params.residents.trust_mean == 0.7
+
+
 def _ensemble(theta: np.ndarray, noise: float, seed: int) -> pd.DataFrame:
     """Summaries of a toy ensemble: crime = 100 * (1 - theta) under 'treated', 100 otherwise."""
     rng = np.random.default_rng(seed)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from omegaconf import OmegaConf
 from scipy.stats import qmc
 
 from cspsim.config.evidence import Declared, uncertain
@@ -26,6 +27,8 @@ from cspsim.paths import CONFIG_DIR
 
 #: The posterior sample ``experiment=calibrate`` ships (fitted parameters; optional).
 POSTERIOR = CONFIG_DIR / "params" / "posterior.csv"
+#: The shipped point fit (values of fitted parameters the posterior does not hold).
+CALIBRATED = CONFIG_DIR / "params" / "calibrated.yaml"
 
 #: A range spanning this factor or more is drawn log-uniformly.
 LOG_RATIO = 10.0
@@ -162,9 +165,44 @@ def draw(
         weight = posterior["weight"].to_numpy(np.float64) if "weight" in posterior else None
         p = None if weight is None else weight / weight.sum()
         take = rng.choice(len(posterior), size=n, p=p)
-        for c in cols:
-            table[c] = posterior[c].to_numpy()[take]
+        for path, values in _whole_lists(posterior.iloc[take][cols]).items():
+            table[path] = values
     return Draws(table, tuple(kinds), posterior is not None and len(posterior) > 0)
+
+
+def _configured(path: str):
+    """A fitted parameter's value: ``calibrated.yaml`` if it sets it, else the default."""
+    calibrated = OmegaConf.load(CALIBRATED)
+    value = OmegaConf.select(calibrated, path.removeprefix("params."))
+    if value is None:
+        value = next(d.default for d in uncertain(("fitted",)) if d.path == path)
+    return OmegaConf.to_container(value) if OmegaConf.is_config(value) else value
+
+
+def _whole_lists(rows: pd.DataFrame) -> dict[str, list]:
+    """Posterior columns as whole parameters: list elements (``a.b.0``) merge into one list.
+
+    An element the posterior does not hold keeps its configured value, so a draw overrides
+    the whole list (Hydra cannot override one element) without moving the unfitted ones.
+    """
+    out: dict[str, list] = {}
+    elements: dict[str, dict[int, np.ndarray]] = {}
+    for c in rows.columns:
+        head, _, idx = c.rpartition(".")
+        if idx.isdigit():
+            elements.setdefault(head, {})[int(idx)] = rows[c].to_numpy(np.float64)
+        else:
+            out[c] = list(rows[c].to_numpy())
+    for path, cols in elements.items():
+        base = list(_configured(path))
+        lists = []
+        for i in range(len(rows)):
+            value = list(base)
+            for k, v in cols.items():
+                value[k] = float(v[i])
+            lists.append(value)
+        out[path] = lists
+    return out
 
 
 def load_shipped_posterior() -> pd.DataFrame | None:
