@@ -88,6 +88,54 @@ def test_heldout_on_a_tiny_gis_grid(gis_files: dict[str, Path], tmp_path: Path) 
     assert (tmp_path / "out" / "figures" / "heldout.png").stat().st_size > 1000
 
 
+def test_withheld_city_is_compared_with_its_input_index(
+    gis_files: dict[str, Path], tmp_path: Path
+) -> None:
+    """city.withhold_crime: built from population and disadvantage, every period held back."""
+    from cspsim.api import make_config
+    from cspsim.city import load_city
+
+    lines = [*grid_overrides(gis_files), "city.withhold_crime=true"]
+    cfg = make_config(city="gis", overrides=lines)
+    city = load_city(cfg.city, seed=0)
+    assert city.observed_crime is None and set(city.heldout) == {"early", "late"}
+    res = ho.heldout_check("gis", lines, seeds=(1, 2), n_boot=200)
+    t = res.table()
+    assert res.withheld and (t["reference"] == "index").all()
+    assert set(t["period"]) == {"early", "late"}
+    # The reference is population x exp(beta x disadvantage), by hand.
+    beta = cfg.params.crime.disadvantage_rate_effect
+    index = city.population * np.exp(beta * city.disadvantage)
+    i = np.arange(16)
+    row = t[(t["period"] == "late") & (t["crime_type"] == "violent")].iloc[0]
+    assert row["naive_rho"] == pytest.approx(stats.spearmanr(index, 5 + (11 * i) % 13).statistic)
+    # Passing needs the dynamics to add information: matching the index is not enough.
+    assert (t["passed"] == (t["verdict"] == "beats")).all()
+    text = ho.write_heldout(res, tmp_path, "test").read_text()
+    assert "input index alone" in text and "naive forecast" not in text
+
+
+def test_matching_the_input_index_does_not_pass() -> None:
+    rng = np.random.default_rng(1)
+    held = rng.poisson(20, 60).astype(float)
+    index = held + rng.normal(0, 6, 60)
+    row = ho.compare("p", "violent", 30, index[None, :], index, held, 200, "index")
+    assert row.verdict == "matches" and not row.passed
+    assert "add no information" in ho.sentence(row)
+
+
+def test_withhold_needs_crime_data(gis_files: dict[str, Path]) -> None:
+    from cspsim.api import make_config
+    from cspsim.city import load_city
+    from cspsim.errors import ConfigError
+
+    cfg = make_config(
+        city="gis", overrides=[*gis_city_overrides(gis_files), "city.withhold_crime=true"]
+    )
+    with pytest.raises(ConfigError, match="withhold_crime needs crime data"):
+        load_city(cfg.city, seed=0)
+
+
 def test_a_city_without_held_back_periods_is_an_error(tmp_path: Path) -> None:
     from cspsim.errors import ConfigError
 

@@ -320,12 +320,17 @@ def _assemble(
 
 
 def _add_crime(parts: GisParts, crime: CrimePeriods) -> None:
-    """Rates over the calibration periods; counts kept in ``extra``; the rest held back."""
-    parts.observed = crime.observed_rates()
-    calibration = sum(crime.counts[p] for p in crime.calibration)
-    for t, kind in enumerate(CRIME_TYPES):
-        if not np.isnan(calibration[:, t]).all():
-            parts.extra[f"observed_{kind}"] = calibration[:, t]
+    """Rates over the calibration periods; counts kept in ``extra``; the rest held back.
+
+    With no calibration period (``city.withhold_crime``) the city has no observed crime:
+    its rates come from population and disadvantage, and every period is held back.
+    """
+    if crime.calibration:
+        parts.observed = crime.observed_rates()
+        calibration = sum(crime.counts[p] for p in crime.calibration)
+        for t, kind in enumerate(CRIME_TYPES):
+            if not np.isnan(calibration[:, t]).all():
+                parts.extra[f"observed_{kind}"] = calibration[:, t]
     for period in crime.heldout():
         counts = crime.counts[period]
         parts.heldout[period] = counts

@@ -61,6 +61,11 @@ def check_gis_config(cfg: CityConfig) -> None:
         if not str(name).strip().lstrip("-"):
             raise ConfigError(f"city.disadvantage_columns: empty column name in {name!r}")
     _check_crime_source(cfg)
+    if cfg.withhold_crime and not (cfg.incidents or cfg.crime_periods or cfg.crime_columns):
+        raise ConfigError(
+            "city.withhold_crime needs crime data to hold back (city.incidents, "
+            "city.crime_periods or city.crime_columns)"
+        )
     if cfg.incidents:
         _check_incidents(cfg)
     elif cfg.calibration_years:

@@ -75,7 +75,7 @@ def column_periods(
         counts[period] = arr
     days = {p: float(cfg.period_days.get(p, cfg.crime_period_days)) for p in sets}
     calibration = [str(p) for p in cfg.calibration_periods] or list(sets)
-    return CrimePeriods(counts, days, calibration)
+    return CrimePeriods(counts, days, [] if cfg.withhold_crime else calibration)
 
 
 # --------------------------------------------------------------------------- incidents
@@ -93,6 +93,8 @@ def _year_days(dates: pd.Series) -> dict[str, float]:
 
 
 def _calibration_years(cfg: CityConfig, years: list[str], label: str) -> list[str]:
+    if cfg.withhold_crime:
+        return []
     chosen = [str(y) for y in cfg.calibration_years] or years
     unknown = [y for y in chosen if y not in years]
     if unknown:
@@ -133,7 +135,7 @@ def incident_periods(
     else:
         days = {ALL: float(cfg.crime_period_days)}
         year = np.zeros(len(codes), dtype=np.int64)
-        calibration = [ALL]
+        calibration = [] if cfg.withhold_crime else [ALL]
     mapped = codes >= 0
     place = locate(incidents.take(mapped), areas, ids, blog)
     inside = place >= 0

@@ -99,6 +99,10 @@ class CityConfig:
             ``ignore`` drops its incidents (counted and logged).
         calibration_years: ``gis`` only: years of dated incidents the city is built from
             (default: all); the others are held back for validation.
+        withhold_crime: ``gis`` only: build the city from population and disadvantage
+            alone and hold back every period (or year) of crime data, to test whether the
+            simulation ranks places better than its input index (``cspsim-validate --city``);
+            ``calibration_periods`` and ``calibration_years`` are then ignored.
         neighbourhoods: ``gis`` only: optional polygon layer of neighbourhoods (beats,
             tracts) assigned to the areas by spatial overlay.
         neighbourhood_name_column: ``gis`` only: name column of ``neighbourhoods``
@@ -153,6 +157,7 @@ class CityConfig:
     type_keywords: bool = True
     unmapped: str = "error"
     calibration_years: list[int] = field(default_factory=list)
+    withhold_crime: bool = False
     neighbourhoods: str | None = None
     neighbourhood_name_column: str | None = None
     neighbourhood_method: str = "overlap"
