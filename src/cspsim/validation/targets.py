@@ -228,7 +228,12 @@ FACTS: tuple[Fact, ...] = (
         "hotspot vs reactive",
         -0.16,
         -0.08,
-        depends=(*_DETERRENCE, "crime.near_repeat_branching", "crime.offender_travel"),
+        depends=(
+            *_DETERRENCE,
+            "crime.incapacitation_days",
+            "crime.near_repeat_branching",
+            "crime.offender_travel",
+        ),
     ),
     Fact(
         "hotspot_surrounding",
