@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import signal
@@ -24,7 +25,8 @@ import pytest
 from conftest import TABLES, file_city_overrides, tiny_config
 
 from cspsim.analysis.runs import collect_runs
-from cspsim.output import integrity
+from cspsim.errors import ResourceError
+from cspsim.output import integrity, resources
 from cspsim.output.integrity import inspect_run
 from cspsim.output.rundir import read_run_json
 from cspsim.output.runner import PREVIOUS, run_one
@@ -88,6 +90,38 @@ def test_run_json_records_tables_inputs_and_model(user_city, tmp_path: Path) -> 
     assert "git_commit" in meta and "git_dirty" in meta
     assert inspect_run(run_dir).status == "complete"
     assert not list(run_dir.glob("*.tmp")) and not (run_dir / ".cspsim.lock").exists()
+
+
+def test_run_json_records_the_runs_estimate(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: the memory and time the run logs before building are in its run.json
+    (``estimate``), a refused run's too: what a cluster's mem_gb and time limit come from."""
+    cfg = tiny_config()
+    est = resources.estimate_config(cfg)
+    assert est is not None
+    expected = {"memory_mb": round(est.memory_bytes / 1e6, 1), "seconds": round(est.seconds, 1)}
+    with caplog.at_level(logging.INFO, logger="cspsim"):
+        meta = run_one(cfg, tmp_path / "run")
+    assert meta["status"] == "complete" and meta["estimate"] == expected
+    assert read_run_json(tmp_path / "run")["estimate"] == expected  # type: ignore[index]
+    logged = [r.getMessage() for r in caplog.records if "estimated run:" in r.getMessage()]
+    assert logged and f"about {resources.fmt_bytes(est.memory_bytes)} of memory" in logged[0]
+    assert inspect_run(tmp_path / "run").status == "complete"  # an extra key, still intact
+
+    # a loaded city is estimated from its data, after loading
+    columbus = tiny_config(overrides=["city.kind=columbus", "city.residents_per_agent=200"])
+    meta = run_one(columbus, tmp_path / "columbus")
+    assert meta["estimate"]["memory_mb"] > 0 and meta["estimate"]["seconds"] > 0
+    assert meta["estimate"] != expected
+
+    # refused as too large (a machine with 1 MB free): failed, with the estimate it needed
+    monkeypatch.setattr(resources, "available_memory", lambda: 1e6)
+    with pytest.raises(ResourceError):
+        run_one(tiny_config(seed=1), tmp_path / "refused")
+    refused = read_run_json(tmp_path / "refused")
+    assert refused is not None and refused["status"] == "failed"
+    assert "run too large" in refused["error"] and refused["estimate"] == expected
 
 
 def test_shipped_city_data_are_inputs(tmp_path: Path) -> None:

@@ -79,6 +79,14 @@ class RunEstimate:
     memory_bytes: float
     seconds: float
 
+    def record(self) -> dict[str, float]:
+        """What ``run.json`` keeps (``estimate``): the memory and time of the log line.
+
+        ``memory_mb`` is the model's peak beyond Python and the imported packages (about
+        0.25 GB more for the whole process); ``seconds`` is build and step time.
+        """
+        return {"memory_mb": round(self.memory_bytes / 1e6, 1), "seconds": round(self.seconds, 1)}
+
     def describe(self) -> str:
         """One line: sizes, memory and time."""
         return (

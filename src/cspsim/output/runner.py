@@ -13,7 +13,8 @@ directory holds (:func:`cspsim.output.integrity.inspect_run`):
 * nothing, a failed or an incomplete run: run.
 
 Before building, the config is checked leaf by leaf and the run's memory and time are
-estimated (:mod:`cspsim.output.resources`); a run the machine cannot hold is refused.
+estimated (:mod:`cspsim.output.resources`); a run the machine cannot hold is refused. The
+estimate is recorded in ``run.json`` (``estimate``: ``memory_mb``, ``seconds``), refused runs too.
 """
 
 from __future__ import annotations
@@ -32,7 +33,13 @@ from cspsim.errors import ConfigError, RunDirError
 from cspsim.model import CommunitySafetyModel
 from cspsim.output.integrity import RunState, inspect_run
 from cspsim.output.lock import RunDirBusy, RunLock
-from cspsim.output.resources import check_fits, estimate_city, estimate_config, fmt_seconds
+from cspsim.output.resources import (
+    RunEstimate,
+    check_fits,
+    estimate_city,
+    estimate_config,
+    fmt_seconds,
+)
 from cspsim.output.results import collect, run_model
 from cspsim.output.rundir import (
     RUN_JSON,
@@ -96,8 +103,8 @@ def _conflict(run_dir: Path, state: RunState) -> RunDirConflict:
     )
 
 
-def _preflight(cfg: RunConfig) -> Any:
-    """Check every setting and the run's size; return the loaded city (None: synthetic).
+def _estimate(cfg: RunConfig) -> tuple[Any, RunEstimate]:
+    """Check every setting and estimate the run; the loaded city (None: synthetic) and estimate.
 
     A synthetic city is estimated from its config before it is built (a billion residents
     must be refused before their places are made); other cities are loaded first.
@@ -108,6 +115,11 @@ def _preflight(cfg: RunConfig) -> Any:
     if est is None:
         city = load_city(cfg.city, seed=cfg.seed)
         est = estimate_city(city, cfg)
+    return city, est
+
+
+def _preflight(cfg: RunConfig, est: RunEstimate) -> None:
+    """Refuse a run the machine cannot hold; log its estimate."""
     check_fits(est, bool(cfg.sim.allow_large))
     level = logging.WARNING if est.seconds > LONG_RUN_S else logging.INFO
     log.log(level, "estimated run: %s", est.describe())
@@ -115,7 +127,6 @@ def _preflight(cfg: RunConfig) -> Any:
         log.warning(
             "a long run (about %s): sim.progress=true shows progress", fmt_seconds(est.seconds)
         )
-    return city
 
 
 def _fail(
@@ -196,16 +207,23 @@ def _run(
     progress: bool,
 ) -> dict[str, Any]:
     start = time.perf_counter()
+    est: RunEstimate | None = None
     try:
-        city = _preflight(cfg)
+        city, est = _estimate(cfg)
+        _preflight(cfg, est)
     except Exception as exc:
         if _holds_results(state):  # an invalid rerun must not replace a finished run
             return _fail(exc, raise_errors, run_dir)
-        return _fail(exc, raise_errors, run_dir, write_failure(run_dir, cfg, exc, lock=lock))
+        # A run refused as too large keeps its estimate: what mem_gb it needs.
+        meta = None if est is None else {**base_meta(cfg, files), "estimate": est.record()}
+        failed = write_failure(run_dir, cfg, exc, lock=lock, meta=meta)
+        return _fail(exc, raise_errors, run_dir, failed)
     if _holds_results(state):
         archive(run_dir, state)
     created: list[Path] = []
-    meta = base_meta(cfg, files)
+    # The estimate (memory and time) is in run.json from the start: for mem_gb and the
+    # time limit of a cluster's tasks (docs/cluster.md), and to compare with wall_seconds.
+    meta = {**base_meta(cfg, files), "estimate": est.record()}
     try:
         model = CommunitySafetyModel(cfg, city=city)
         step = run_model(model, progress=progress)
