@@ -49,3 +49,35 @@ def safe_component(name: object, max_len: int = MAX_COMPONENT) -> str:
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     head = safe.encode("utf-8", "replace")[: max(max_len, 16) - 9]
     return f"{head.decode('utf-8', 'ignore')}-{digest}"
+
+
+#: Longest run directory name a Hydra override dirname may give (most file systems' limit).
+MAX_DIRNAME = 255
+
+
+def safe_dirname(name: object) -> str:
+    """Hydra's ``hydra.job.override_dirname`` made one safe path component.
+
+    Like :func:`safe_component` with the file system's limit (:data:`MAX_DIRNAME` bytes), so
+    every name that worked before stays as it is; an empty name (no overrides) stays empty:
+    the run is the sweep directory itself, as in Hydra.
+    """
+    text = str(name)
+    return safe_component(text, MAX_DIRNAME) if text else ""
+
+
+def register_resolvers() -> None:
+    """Register cspsim's OmegaConf resolvers (once; safe to call again).
+
+    ``${safe:...}`` (:func:`safe_component`) and ``${safe_dirname:...}`` (:func:`safe_dirname`)
+    keep names from configs out of parent directories in ``hydra.run.dir`` and
+    ``hydra.sweep.subdir`` (``configs/config.yaml``). Called when :mod:`cspsim` is imported,
+    so every process that composes or resolves cspsim's Hydra config (the command, sweep
+    workers that unpickle a cspsim task, the launchers in ``hydra_plugins``) has them.
+    """
+    from omegaconf import OmegaConf
+
+    if not OmegaConf.has_resolver("safe"):
+        OmegaConf.register_new_resolver("safe", lambda name: safe_component(name))
+    if not OmegaConf.has_resolver("safe_dirname"):
+        OmegaConf.register_new_resolver("safe_dirname", safe_dirname)

@@ -33,15 +33,15 @@ from cspsim.errors import CityDataError, ConfigError, RunDirError, error_text
 from cspsim.model import run_schema
 from cspsim.output.results import show_progress
 from cspsim.output.runner import record_failure, run_one
-from cspsim.paths import CONFIG_DIR, safe_component
+from cspsim.paths import CONFIG_DIR, register_resolvers
 
 log = logging.getLogger("cspsim")
 
 ConfigStore.instance().store(name="run_schema", node=run_schema())
 guard.install()
-# Names from configs become one safe path component in hydra.run.dir (configs/config.yaml).
-if not OmegaConf.has_resolver("safe"):
-    OmegaConf.register_new_resolver("safe", lambda name: safe_component(name))
+# Names from configs become one safe path component in hydra.run.dir and hydra.sweep.subdir
+# (configs/config.yaml); importing cspsim registered the resolvers already (kept explicit).
+register_resolvers()
 
 #: Environment variable: set ``1`` to keep stale runs when a sweep or run resumes.
 REUSE_STALE_ENV = "CSPSIM_REUSE_STALE"

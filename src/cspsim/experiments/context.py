@@ -176,7 +176,11 @@ class SweepContext:
         if skipped:
             log.info("%d of %d runs already complete (skipped)", skipped, len(jobs))
         if self._cannot_start:
-            log.error("%d of %d runs cannot start (see run.json)", self._cannot_start, len(jobs))
+            log.error(
+                "%d of %d runs cannot start (see their run.json, or sweep.json's notes)",
+                self._cannot_start,
+                len(jobs),
+            )
             self.write_manifest()  # with the notes of runs of another config
         batch_size = self.sweeper.max_batch_size or len(todo) or 1
         for start in range(0, len(todo), batch_size):
@@ -212,8 +216,36 @@ class SweepContext:
         return dirname(keep) if keep else ""
 
     def subdir(self, *parts: str) -> str:
-        """A run directory under the variant directory."""
-        return "/".join(p for p in (self.variant, *parts) if p)
+        """A run directory under the variant directory, each part one safe path component.
+
+        Parts come from configs (a strategy's name in the uncertainty design, an arm's
+        name): each passes through :func:`cspsim.paths.safe_component` (the identity on
+        safe names, so ``seeds/3/hotspot`` stays as it is), so none can hold a separator
+        or ``..`` and the run directory stays inside the sweep directory.
+        """
+        return "/".join(safe_component(p, MAX_NAME) for p in (self.variant, *parts) if p)
+
+    def inside(self, run_dir: Path) -> bool:
+        """Whether ``run_dir`` resolves (symbolic links followed) inside the sweep directory."""
+        root = self.sweep_dir.resolve()
+        target = run_dir.resolve()
+        return target != root and target.is_relative_to(root)
+
+    def _outside(self, run_dir: Path) -> bool:
+        """Refuse (note and log) a run directory outside the sweep directory; True if so.
+
+        Designs make run directories with :meth:`subdir`, which keeps them inside; this is
+        the last check before anything is written, for a design or an override
+        (``hydra.sweep.subdir``) that does not: nothing is written there, not even the
+        failure record.
+        """
+        if self.inside(run_dir):
+            return False
+        reason = "resolves outside the sweep directory: not run, nothing written there"
+        self.notes.setdefault("outside", {})[str(run_dir)] = reason
+        log.error("run %s not launched: %s (%s)", run_dir, reason, self.sweep_dir.resolve())
+        self._cannot_start += 1
+        return True
 
     @staticmethod
     def _lines(job: Job) -> list[str]:
@@ -226,11 +258,14 @@ class SweepContext:
         config (the run would skip itself; this saves the launch), or a stale one when the
         sweep reuses stale runs (``hydra.sweeper.reuse_stale``), which is labelled; and a
         job whose overrides do not compose (a wrong type): its ``run.json`` records the
-        error at once. A refused user config file stops the whole sweep.
+        error at once. A refused user config file stops the whole sweep. A job whose run
+        directory resolves outside the sweep directory is refused (:meth:`_outside`).
         """
         from cspsim.output.integrity import inspect_run
         from cspsim.output.runner import keep_stale, record_failure, run_inputs
 
+        if self._outside(self.sweep_dir / _subdir_of(lines)):
+            return True
         loader = self.sweeper.hydra_context.config_loader
         try:
             cfg = loader.load_sweep_config(self.config, lines)
@@ -243,6 +278,8 @@ class SweepContext:
             self._cannot_start += 1
             return True
         run_dir = Path(str(cfg.hydra.sweep.dir)) / str(cfg.hydra.sweep.subdir)
+        if self._outside(run_dir):  # the composed config moved it (e.g. hydra.sweep.dir)
+            return True
         if not (run_dir / "run.json").exists():
             return False
         with open_dict(cfg):
