@@ -17,19 +17,24 @@ import pytest
 from conftest import gis_city_overrides, tiny_config
 
 from cspsim.analysis import costs
+from cspsim.analysis import outcomes as oc
+from cspsim.analysis import uncertainty as unc
 from cspsim.analysis.neighbourhoods import (
     group_fairness,
     group_measures,
     hit_rates,
     least_helped,
+    neighbourhood_draw_effects,
     neighbourhood_effects,
     neighbourhood_panel,
+    with_draws,
 )
 from cspsim.analysis.runs import collect_runs
 from cspsim.analysis.stats import mean_ci, ratio_ci
 from cspsim.analysis.tables import comparison_table
 from cspsim.api import make_config
 from cspsim.city import load_city
+from cspsim.config.draws import draw
 from cspsim.output.runner import run_one
 from cspsim.report.build import build_report, ordered_summary
 from cspsim.report.neighbourhoods import neighbourhood_shapes, plot_choropleth
@@ -230,6 +235,8 @@ def test_report_has_maps_least_helped_fairness_and_costs(sweep: Path, tmp_path: 
         assert (tmp_path / "figures" / fig).stat().st_size > 5000
     eff = pd.read_csv(tmp_path / "neighbourhood_effects.csv")
     assert set(eff["scenario"]) == {"neighbourhood_watch", "root_causes"}
+    # No ensemble: seeds only, as before.
+    assert "pi_crime_pct" not in eff and "With parameter uncertainty" not in text
 
 
 # ----------------------------------------------------------------- maps
@@ -277,3 +284,148 @@ def test_choropleth_of_san_francisco_from_points(tmp_path: Path) -> None:
     path = tmp_path / "sf.png"
     plot_choropleth(_values(list(shapes["neighbourhood"])), shapes, path, ["x"], "t", "v", "higher")
     assert path.stat().st_size > 5000
+
+
+# ----------------------------------------------------------------- with parameter draws
+
+
+def test_draw_effects_by_hand() -> None:
+    """Per draw: the paired percent change and trust difference; over draws: the mean and
+    the prediction interval of :mod:`cspsim.analysis.uncertainty`; seeds give the share."""
+    base_c = {"N": [10.0, 20.0, 40.0], "S": [50.0, 50.0, 50.0]}
+    strat_c = {"N": [9.0, 16.0, 30.0], "S": [59.0, 60.0, 61.0]}  # N: -10/-20/-25%; S: up
+    base_t = {"N": [0.5, 0.5, 0.5], "S": [0.4, 0.4, 0.4]}
+    strat_t = {"N": [0.52, 0.55, 0.56], "S": [0.37, 0.365, 0.375]}
+    rows, runs = [], []
+    for d in range(3):
+        for scen, crime, trust in (("base", base_c, base_t), ("strat", strat_c, strat_t)):
+            run = f"{scen}{d}"
+            runs.append({"run_dir": run, "scenario": scen, "draw": d})
+            for nb in ("N", "S"):
+                rows.append(
+                    {
+                        "run_dir": run,
+                        "neighbourhood": nb,
+                        "population": 100.0,
+                        "crimes_true": crime[nb][d],
+                        "trust": trust[nb][d],
+                    }
+                )
+    panel, runs = pd.DataFrame(rows), pd.DataFrame(runs)
+    fx = neighbourhood_draw_effects(panel, runs, "base").set_index("neighbourhood")
+    assert list(fx["scenario"]) == ["strat", "strat"] and (fx["draws"] == 3).all()
+    m, lo, hi = unc.prediction_interval(np.array([-10.0, -20.0, -25.0]))
+    n = fx.loc["N"]
+    assert (n["pi_crime_pct"], n["pi_crime_low"], n["pi_crime_high"]) == pytest.approx((m, lo, hi))
+    m, lo, hi = unc.prediction_interval(np.array([0.02, 0.05, 0.06]))
+    assert (n["pi_trust_diff"], n["pi_trust_low"], n["pi_trust_high"]) == pytest.approx((m, lo, hi))
+    # A prediction interval is wider than the t-CI of the same values (sqrt(n + 1)).
+    _, clo, chi = mean_ci(np.array([-10.0, -20.0, -25.0]))
+    assert n["pi_crime_high"] - n["pi_crime_low"] == pytest.approx(2.0 * (chi - clo))
+    s = fx.loc["S"]
+    assert s["pi_crime_pct"] == pytest.approx(20.0) and s["pi_crime_low"] > 0
+    assert s["verdict_draws"] == "more crime, less trust"
+    assert np.isnan(s["parameter_share_crime"])  # no seed replicates
+    # Seed replicates at the default parameters: the share of variance from parameters.
+    seed_runs = runs.rename(columns={"draw": "seed"}).assign(run_dir=lambda r: "s" + r["run_dir"])
+    seed_panel = panel.assign(run_dir="s" + panel["run_dir"])
+    seed_panel.loc[seed_panel["run_dir"] == "sstrat1", "crimes_true"] = [17.0, 60.0]
+    seed_panel.loc[seed_panel["run_dir"] == "sstrat2", "crimes_true"] = [36.0, 60.0]
+    with_seeds = neighbourhood_draw_effects(panel, runs, "base", seed_panel, seed_runs)
+    north = with_seeds.set_index("neighbourhood").loc["N"]
+    seed_sd = np.std([-10.0, -15.0, -10.0], ddof=1)
+    draw_sd = np.std([-10.0, -20.0, -25.0], ddof=1)
+    assert north["parameter_share_crime"] == pytest.approx(1 - seed_sd**2 / draw_sd**2)
+    assert 0.5 < north["parameter_share_crime"] < 1
+    # Least helped: ranked by the mean over draws; a harm over the draws is listed even
+    # where the seeds (two here) say nothing.
+    seeds = pd.DataFrame(
+        {
+            "scenario": "strat",
+            "neighbourhood": ["N", "S"],
+            "crime_pct": [5.0, -1.0],  # seeds alone would rank N first
+            "crime_low": [np.nan, np.nan],
+            "crime_high": [np.nan, np.nan],
+            "trust_diff": [0.0, 0.0],
+            "trust_low": [np.nan, np.nan],
+            "trust_high": [np.nan, np.nan],
+            "seeds": [2, 2],
+        }
+    )
+    both = with_draws(seeds, fx.reset_index())
+    assert list(least_helped(both, k=1)["neighbourhood"]) == ["S"]
+    assert list(least_helped(seeds, k=1)["neighbourhood"]) == ["N"]
+    assert list(least_helped(both, k=0)["neighbourhood"]) == ["S"]
+    assert least_helped(both.assign(pi_crime_low=-1.0, pi_trust_high=1.0), k=0).empty
+
+
+#: The ensemble: seeds at the default parameters and parameter draws, each its own seed.
+ENSEMBLE_DRAWS = 3
+
+
+@pytest.fixture(scope="module")
+def ensemble(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Reactive and a watch on three seeds and under three parameter draws, laid out as
+    ``cspsim-demo`` lays them out (``<strategy>/seed_<k>``, ``<strategy>/draw_<i>``)."""
+    root = tmp_path_factory.mktemp("nb_ensemble")
+    draws = draw(ENSEMBLE_DRAWS, seed=11)
+    for strategy in ("reactive", "neighbourhood_watch"):
+        for seed in SEEDS:
+            run_one(tiny_config(strategy, seed), root / strategy / f"seed_{seed}")
+        for i in range(ENSEMBLE_DRAWS):
+            cfg = tiny_config(strategy, draws.seed(i), draws.overrides(i))
+            run_one(cfg, root / strategy / f"draw_{i}")
+    (root / unc.DRAWS_FILE).parent.mkdir(parents=True)
+    draws.table.to_csv(root / unc.DRAWS_FILE, index=False)
+    return root
+
+
+def test_report_gives_neighbourhood_effects_with_parameter_uncertainty(
+    ensemble: Path, tmp_path: Path
+) -> None:
+    text = build_report(ensemble, tmp_path).read_text()
+    section = text.split("## By neighbourhood")[1].split("\n## ")[0]
+    assert f"{ENSEMBLE_DRAWS} parameter draws" in section
+    assert "With parameter uncertainty (PI)" in section and "(seeds, CI)" in section
+    eff = pd.read_csv(tmp_path / "neighbourhood_effects.csv")
+    assert (eff["seeds"] == len(SEEDS)).all() and (eff["draws"] == ENSEMBLE_DRAWS).all()
+    # The seeds-only effects are those of the default-parameter runs alone ...
+    rs = collect_runs(ensemble)
+    seed_runs = rs.runs[rs.runs["run_dir"].map(lambda d: Path(d).name.startswith("seed_"))]
+    draw_runs = rs.runs[rs.runs["run_dir"].map(lambda d: Path(d).name.startswith("draw_"))]
+    seeds_only = neighbourhood_effects(
+        neighbourhood_panel(replace_runs(rs, seed_runs)), seed_runs, "reactive"
+    )
+    got = eff.set_index(["scenario", "neighbourhood"])
+    want = seeds_only.set_index(["scenario", "neighbourhood"])
+    for col in ("crime_diff", "crime_low", "crime_high", "trust_diff", "trust_low"):
+        assert got[col].to_numpy() == pytest.approx(want.loc[got.index, col].to_numpy())
+    # ... and the draws' intervals are those of each draw paired with the baseline's draw.
+    draw_of = {f"draw_{i}": i for i in range(ENSEMBLE_DRAWS)}
+    panel = neighbourhood_panel(replace_runs(rs, draw_runs)).merge(
+        draw_runs[["run_dir", "scenario"]], on="run_dir"
+    )
+    panel["draw"] = panel["run_dir"].map(lambda d: draw_of[Path(d).name])
+    wide = panel.pivot_table(
+        index=["neighbourhood", "draw"], columns="scenario", values=["crimes_true", "trust"]
+    )
+    for nb in got.loc["neighbourhood_watch"].index:
+        w = wide.loc[nb]
+        b = w[("crimes_true", "reactive")].to_numpy()
+        pct = 100 * (w[("crimes_true", "neighbourhood_watch")].to_numpy() - b) / b
+        row = got.loc[("neighbourhood_watch", nb)]
+        want_pi = unc.prediction_interval(pct)
+        assert (row["pi_crime_pct"], row["pi_crime_low"], row["pi_crime_high"]) == pytest.approx(
+            want_pi
+        )
+        dt = (w[("trust", "neighbourhood_watch")] - w[("trust", "reactive")]).to_numpy()
+        assert row["pi_trust_diff"] == pytest.approx(dt.mean())
+        assert 0.0 <= row["parameter_share_crime"] <= 1.0
+    assert oc.outcome("crimes_true").compare == "pct"  # the unit the PI is in
+
+
+def replace_runs(rs, runs: pd.DataFrame):
+    """``rs`` with only the given runs."""
+    from dataclasses import replace
+
+    return replace(rs, runs=runs.reset_index(drop=True))

@@ -4,6 +4,9 @@
   the end of the run (resident-weighted mean of its places), with the residents;
 * :func:`neighbourhood_effects`: per scenario and neighbourhood, the paired difference from
   the baseline on the same seed (common random numbers), averaged over seeds with a t-CI;
+* :func:`neighbourhood_draw_effects`: the same effects over an uncertainty ensemble's
+  parameter draws (each draw paired with the baseline's run of the same draw), with the
+  95% prediction intervals and parameter shares of :mod:`cspsim.analysis.uncertainty`;
 * :func:`least_helped`: the neighbourhoods where a scenario helps least or harms;
 * :func:`group_fairness`: every measure declared per demographic group (rates per 1,000
   residents of the group, trust, survey answers, stop hit rates), with the gap between the
@@ -18,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from cspsim.analysis import outcomes as oc
+from cspsim.analysis import uncertainty as unc
 from cspsim.analysis.aggregate import READ, connect, place_months, query
 from cspsim.analysis.places import CityCache, place_frame
 from cspsim.analysis.runs import RunSet
@@ -124,30 +128,157 @@ def neighbourhood_effects(
     return out
 
 
+#: The panel's outcomes as the ensemble compares them: true crime in percent of the
+#: baseline's (per draw), trust as a difference of the 0-1 mean (reports show points).
+DRAW_OUTCOMES = ("crimes_true", "trust")
+#: Columns :func:`neighbourhood_draw_effects` adds to :func:`neighbourhood_effects`.
+DRAW_COLUMNS = (
+    "draws",
+    "pi_crime_pct",
+    "pi_crime_low",
+    "pi_crime_high",
+    "pi_trust_diff",
+    "pi_trust_low",
+    "pi_trust_high",
+    "parameter_share_crime",
+    "parameter_share_trust",
+    "verdict_draws",
+)
+
+
+def neighbourhood_draw_effects(
+    panel: pd.DataFrame,
+    runs: pd.DataFrame,
+    baseline: str,
+    seed_panel: pd.DataFrame | None = None,
+    seed_runs: pd.DataFrame | None = None,
+    label: str = "scenario",
+) -> pd.DataFrame:
+    """Each scenario's effect by neighbourhood over an uncertainty ensemble's draws.
+
+    Per neighbourhood, :func:`cspsim.analysis.uncertainty.paired_effects` pairs every
+    scenario's run of a draw with the baseline's run of the same draw (true crime in
+    percent of that draw's baseline, trust as a difference) and
+    :func:`cspsim.analysis.uncertainty.intervals` gives the mean over the draws, the 95%
+    prediction interval for a new draw (parameter and simulation uncertainty together) and,
+    with seed replicates at the default parameters, the parameters' share of the variance.
+
+    Args:
+        panel: :func:`neighbourhood_panel` of the draws' runs.
+        runs: ``run_dir``, ``label`` and ``draw`` of the draws' runs.
+        baseline: The scenario compared with (same draws).
+        seed_panel: :func:`neighbourhood_panel` of the runs at the default parameters (for
+            the parameter share), or None.
+        seed_runs: ``run_dir``, ``label`` and ``seed`` of those runs.
+        label: Column naming the scenarios.
+
+    Returns:
+        One row per scenario (other than the baseline) and neighbourhood: ``label,
+        neighbourhood`` and :data:`DRAW_COLUMNS` (``draws``: paired draws; ``pi_crime_*``
+        in percent; ``pi_trust_*`` 0-1; ``parameter_share_*`` 0-1 or NaN without seed
+        replicates; ``verdict_draws`` in words).
+    """
+    cols = [label, "neighbourhood", *DRAW_COLUMNS]
+    outcomes = [oc.outcome(name) for name in DRAW_OUTCOMES]
+    keep = ["neighbourhood", *DRAW_OUTCOMES]
+    df = panel[["run_dir", *keep]].merge(runs[["run_dir", label, "draw"]], on="run_dir")
+    df = df.rename(columns={label: "scenario"})
+    seeds = None
+    if seed_panel is not None and seed_runs is not None and len(seed_panel):
+        seeds = seed_panel[["run_dir", *keep]].merge(
+            seed_runs[["run_dir", label, "seed"]], on="run_dir"
+        )
+        seeds = seeds.rename(columns={label: "scenario"})
+        if seeds["seed"].nunique() < 2:
+            seeds = None
+    frames = []
+    for nb, g in df.groupby("neighbourhood", sort=False):
+        fx = unc.paired_effects(g, outcomes, baseline, "draw")
+        sfx = None
+        if seeds is not None:
+            sfx = unc.paired_effects(
+                seeds[seeds["neighbourhood"] == nb], outcomes, baseline, "seed"
+            )
+        if len(fx):
+            frames.append(unc.intervals(fx, sfx).assign(neighbourhood=nb))
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    iv = pd.concat(frames, ignore_index=True)
+    iv = iv[iv["scenario"] != baseline]
+    keys = ["scenario", "neighbourhood"]
+    crime = iv[iv["outcome"] == "crimes_true"].set_index(keys)
+    trust = iv[iv["outcome"] == "trust"].set_index(keys).reindex(crime.index)
+    out = pd.DataFrame(
+        {
+            "draws": crime["n"].astype(int),
+            "pi_crime_pct": crime["mean"],
+            "pi_crime_low": crime["low"],
+            "pi_crime_high": crime["high"],
+            "pi_trust_diff": trust["mean"],
+            "pi_trust_low": trust["low"],
+            "pi_trust_high": trust["high"],
+            "parameter_share_crime": crime["parameter_share"],
+            "parameter_share_trust": trust["parameter_share"],
+        },
+        index=crime.index,
+    ).reset_index()
+    out["verdict_draws"] = [
+        _words(r.pi_crime_low, r.pi_crime_high, r.pi_trust_low, r.pi_trust_high, r.draws, "draws")
+        for r in out.itertuples()
+    ]
+    return out.rename(columns={"scenario": label})[cols]
+
+
+def with_draws(
+    effects: pd.DataFrame, draw_effects: pd.DataFrame, label: str = "scenario"
+) -> pd.DataFrame:
+    """:func:`neighbourhood_effects` with the columns of :func:`neighbourhood_draw_effects`."""
+    if effects.empty or draw_effects.empty:
+        return effects
+    return effects.merge(draw_effects, on=[label, "neighbourhood"], how="left")
+
+
 def clear(low: float, high: float, seeds: int) -> bool:
     """A change is clear when its 95% CI excludes zero over at least :data:`MIN_SEEDS`."""
     return bool(seeds >= MIN_SEEDS and (low > 0 or high < 0))
 
 
-def verdict(r: Any) -> str:
-    """In words: does the scenario clearly help or harm this neighbourhood?"""
-    if r.seeds < MIN_SEEDS:
-        return f"fewer than {MIN_SEEDS} seeds"
+def _words(
+    crime_low: float, crime_high: float, trust_low: float, trust_high: float, n: int, what: str
+) -> str:
+    if n < MIN_SEEDS:
+        return f"fewer than {MIN_SEEDS} {what}"
     parts = []
-    if r.crime_low > 0:
+    if crime_low > 0:
         parts.append("more crime")
-    elif r.crime_high < 0:
+    elif crime_high < 0:
         parts.append("less crime")
-    if r.trust_high < 0:
+    if trust_high < 0:
         parts.append("less trust")
-    elif r.trust_low > 0:
+    elif trust_low > 0:
         parts.append("more trust")
     return ", ".join(parts) if parts else "no clear change"
 
 
+def verdict(r: Any) -> str:
+    """In words: does the scenario clearly help or harm this neighbourhood?"""
+    return _words(r.crime_low, r.crime_high, r.trust_low, r.trust_high, r.seeds, "seeds")
+
+
 def harms(r: Any) -> bool:
-    """Crime clearly up or trust clearly down (the 95% CI excludes zero)."""
-    return bool(r.seeds >= MIN_SEEDS and (r.crime_low > 0 or r.trust_high < 0))
+    """Crime clearly up or trust clearly down.
+
+    Clearly: the 95% CI over seeds excludes zero or, with an ensemble's columns, the 95%
+    prediction interval over the draws does (:func:`harms_over_draws`).
+    """
+    seeds = bool(r.seeds >= MIN_SEEDS and (r.crime_low > 0 or r.trust_high < 0))
+    return seeds or harms_over_draws(r)
+
+
+def harms_over_draws(r: Any) -> bool:
+    """Crime up or trust down even with parameter uncertainty (prediction interval)."""
+    n = getattr(r, "draws", np.nan)
+    return bool(np.isfinite(n) and n >= MIN_SEEDS and (r.pi_crime_low > 0 or r.pi_trust_high < 0))
 
 
 def least_helped(
@@ -157,12 +288,16 @@ def least_helped(
 
     Helping least means the highest change in true crime in percent (the smallest fall or
     a rise); clear harms (crime up or trust down, CI excluding zero) are always listed.
+    With an ensemble's columns (:func:`with_draws`), the ranking is by the mean change over
+    the parameter draws, and a harm clear over the draws (prediction interval excluding
+    zero) is listed as well as one clear over seeds.
     """
     if effects.empty:
         return effects
+    by = "pi_crime_pct" if "pi_crime_pct" in effects else "crime_pct"
     rows = []
     for _, g in effects.groupby(label, sort=False):
-        g = g.sort_values("crime_pct", ascending=False, na_position="last")
+        g = g.sort_values(by, ascending=False, na_position="last")
         bad = np.array([harms(r) for r in g.itertuples()], dtype=bool)
         keep = bad | (np.arange(len(g)) < k)
         rows.append(g[keep])

@@ -92,10 +92,15 @@ def _sections(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path, desig
     """The outcome sections of the runs of one city (its comparison, or its levels)."""
     out.mkdir(parents=True, exist_ok=True)
     # An uncertainty ensemble's draws are compared among themselves, apart from the runs at
-    # the default parameters (whose seeds the comparison's CIs are over).
+    # the default parameters (whose seeds the comparison's CIs are over); the comparison and
+    # the neighbourhood section get both.
     summary, ensemble = unc.split(summary, unc.read_draws(rs.root))
+    draw_rs = None
     if len(ensemble):
-        rs = replace(rs, runs=rs.runs[~rs.runs["seed"].isin(ensemble["seed"])])
+        in_draws = rs.runs["seed"].isin(ensemble["seed"])
+        tags = ensemble[["run_dir", "draw"]]
+        draw_rs = replace(rs, runs=rs.runs[in_draws].merge(tags, on="run_dir"))
+        rs = replace(rs, runs=rs.runs[~in_draws])
     if design in SAMPLE_DESIGNS:
         _samples(doc, summary)
     elif _comparable(rs, summary):
@@ -106,7 +111,7 @@ def _sections(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path, desig
             doc.table(levels_table(summary[summary["scenario"].isin(unpaired)]))
         paired_rs = replace(rs, runs=rs.runs[rs.runs["scenario"].isin(paired["scenario"])])
         add_comparison(doc, paired_rs, paired, out, ensemble)
-        neighbourhoods.report_section(doc, paired_rs, paired, out)
+        neighbourhoods.report_section(doc, paired_rs, paired, out, draw_rs)
     else:
         _single(doc, rs, summary, out)
     for module in DESIGN_SECTIONS:

@@ -3,8 +3,12 @@
 The maps draw each neighbourhood's paired effect (against the baseline on the same seeds) on
 true crime and on trust: with the city's polygons when it has them (``city=gis``), else with
 cells around the places' points (Voronoi cells clipped near the points), dissolved into
-neighbourhoods. Everything is drawn locally with geopandas and matplotlib (no tiles, no
-network).
+neighbourhoods. When the directory holds an uncertainty ensemble, the effects are also
+computed over its parameter draws
+(:func:`~cspsim.analysis.neighbourhoods.neighbourhood_draw_effects`): the least-helped table
+gives the 95% prediction interval beside the seeds-only CI, and the maps draw the mean over
+the draws, outlined where the prediction interval excludes zero. Everything is drawn locally
+with geopandas and matplotlib (no tiles, no network).
 """
 
 from __future__ import annotations
@@ -26,8 +30,10 @@ from cspsim.analysis.neighbourhoods import (
     group_fairness,
     hit_rates,
     least_helped,
+    neighbourhood_draw_effects,
     neighbourhood_effects,
     neighbourhood_panel,
+    with_draws,
 )
 from cspsim.analysis.places import CityCache
 from cspsim.analysis.plots import plt, save_png
@@ -170,23 +176,50 @@ def _comparable(rs: RunSet, summary: pd.DataFrame) -> bool:
 
 
 def least_helped_table(effects: pd.DataFrame) -> pd.DataFrame:
-    """The neighbourhoods each scenario helps least or harms, formatted."""
+    """The neighbourhoods each scenario helps least or harms, formatted.
+
+    With an ensemble's columns (:func:`~cspsim.analysis.neighbourhoods.with_draws`), each
+    change over seeds (95% CI) has the change over the parameter draws (95% prediction
+    interval) beside it.
+    """
     rows = least_helped(effects)
+    crime = [
+        fmt_ci("pct", r.crime_pct, r.crime_pct_low, r.crime_pct_high) for r in rows.itertuples()
+    ]
+    trust = [fmt_ci("pts", r.trust_diff, r.trust_low, r.trust_high) for r in rows.itertuples()]
+    head = {
+        "Scenario": rows["scenario"],
+        "Neighbourhood": rows["neighbourhood"],
+        "Residents": rows["population"].map(lambda v: f"{v:,.0f}"),
+        "True crime/yr (baseline)": rows["base_crime"].map(lambda v: f"{v:,.0f}"),
+    }
+    if "pi_crime_pct" not in rows:
+        return pd.DataFrame(
+            {
+                **head,
+                "Change in true crime": crime,
+                "Change in trust, pts": trust,
+                "Verdict": rows["verdict"],
+                "Seeds": rows["seeds"],
+            }
+        )
     return pd.DataFrame(
         {
-            "Scenario": rows["scenario"],
-            "Neighbourhood": rows["neighbourhood"],
-            "Residents": rows["population"].map(lambda v: f"{v:,.0f}"),
-            "True crime/yr (baseline)": rows["base_crime"].map(lambda v: f"{v:,.0f}"),
-            "Change in true crime": [
-                fmt_ci("pct", r.crime_pct, r.crime_pct_low, r.crime_pct_high)
+            **head,
+            "Change in true crime (seeds, CI)": crime,
+            "With parameter uncertainty (PI)": [
+                fmt_ci("pct", r.pi_crime_pct, r.pi_crime_low, r.pi_crime_high)
                 for r in rows.itertuples()
             ],
-            "Change in trust, pts": [
-                fmt_ci("pts", r.trust_diff, r.trust_low, r.trust_high) for r in rows.itertuples()
+            "Change in trust, pts (seeds, CI)": trust,
+            "Trust with parameter uncertainty (PI)": [
+                fmt_ci("pts", r.pi_trust_diff, r.pi_trust_low, r.pi_trust_high)
+                for r in rows.itertuples()
             ],
-            "Verdict": rows["verdict"],
+            "Verdict (seeds)": rows["verdict"],
+            "Verdict with parameter uncertainty": rows["verdict_draws"].fillna("no draws"),
             "Seeds": rows["seeds"],
+            "Draws": rows["draws"].map(lambda v: f"{v:.0f}" if np.isfinite(v) else "0"),
         }
     )
 
@@ -253,8 +286,59 @@ def fairness_tables(doc: Document, rs: RunSet, summary: pd.DataFrame, baseline: 
         )
 
 
-def report_section(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) -> None:
-    """Effects by neighbourhood: two choropleth maps and the least-helped table."""
+def draw_effects(
+    rs: RunSet, draws: RunSet, baseline: str, cities: CityCache, seed_panel: pd.DataFrame
+) -> pd.DataFrame:
+    """Effects by neighbourhood over the ensemble's draws (``draws.runs`` has ``draw``)."""
+    panel = neighbourhood_panel(draws, cities)
+    if panel.empty:
+        return panel
+    return neighbourhood_draw_effects(panel, draws.runs, baseline, seed_panel, rs.runs)
+
+
+def _map_values(effects: pd.DataFrame, over_draws: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The maps' values: over seeds (CI), or over the draws (prediction interval)."""
+    if not over_draws:
+        crime = effects.assign(
+            value=effects["crime_pct"],
+            clear=[clear(r.crime_low, r.crime_high, r.seeds) for r in effects.itertuples()],
+        )
+        trust = effects.assign(
+            value=100 * effects["trust_diff"],
+            clear=[clear(r.trust_low, r.trust_high, r.seeds) for r in effects.itertuples()],
+        )
+        return crime, trust
+    n = effects["draws"].fillna(0).astype(int)
+    crime = effects.assign(
+        value=effects["pi_crime_pct"],
+        clear=[
+            clear(lo, hi, k)
+            for lo, hi, k in zip(effects["pi_crime_low"], effects["pi_crime_high"], n, strict=True)
+        ],
+    )
+    trust = effects.assign(
+        value=100 * effects["pi_trust_diff"],
+        clear=[
+            clear(lo, hi, k)
+            for lo, hi, k in zip(effects["pi_trust_low"], effects["pi_trust_high"], n, strict=True)
+        ],
+    )
+    return crime, trust
+
+
+def report_section(
+    doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path, draws: RunSet | None = None
+) -> None:
+    """Effects by neighbourhood: two choropleth maps and the least-helped table.
+
+    Args:
+        doc: The report.
+        rs: The runs at the default parameters (paired by seed).
+        summary: Their summaries.
+        out: Output directory.
+        draws: The runs of an uncertainty ensemble (``runs`` with a ``draw`` column), or
+            None: then every effect is over seeds only, as without an ensemble.
+    """
     if not _comparable(rs, summary):
         return
     base = rs.baseline
@@ -264,6 +348,12 @@ def report_section(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) 
     effects = neighbourhood_effects(panel, rs.runs, base)
     if effects.empty:
         return
+    n_draws = 0
+    if draws is not None and len(draws.runs):
+        by_draw = draw_effects(rs, draws, base, cities, panel)
+        if len(by_draw):
+            effects = with_draws(effects, by_draw)
+            n_draws = int(draws.runs["draw"].nunique())
     effects.to_csv(out / "neighbourhood_effects.csv", index=False)
     scenarios = [s for s in summary["scenario"].drop_duplicates() if s != base]
     doc.h2("By neighbourhood: where each scenario helps, and where it harms")
@@ -277,25 +367,31 @@ def report_section(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) 
         "change by chance alone. Every neighbourhood's effects are in "
         "`neighbourhood_effects.csv`."
     )
+    if n_draws:
+        doc.p(
+            f"**With parameter uncertainty.** The same effects were also computed over the "
+            f"uncertainty ensemble's {n_draws} parameter draws, each scenario's run of a draw "
+            f"paired with {base}'s run of the same draw: the maps draw the mean over the "
+            "draws and outline a change whose 95% prediction interval (where the effect may "
+            "lie under a new draw: what we do not know about the parameters and simulation "
+            "noise together) excludes zero; the table gives that interval beside the "
+            "seeds-only CI at the default parameters, and lists a neighbourhood as harmed "
+            "when either shows it. The parameters' share of each effect's variance is in "
+            "the CSV (`parameter_share_crime`, `parameter_share_trust`)."
+        )
     city = cities.get(rs.runs[rs.runs["scenario"] == base].iloc[0]["meta"])
     shapes = neighbourhood_shapes(city)
     figs = out / "figures"
     figs.mkdir(parents=True, exist_ok=True)
-    crime = effects.assign(
-        value=effects["crime_pct"],
-        clear=[clear(r.crime_low, r.crime_high, r.seeds) for r in effects.itertuples()],
-    )
-    trust = effects.assign(
-        value=100 * effects["trust_diff"],
-        clear=[clear(r.trust_low, r.trust_high, r.seeds) for r in effects.itertuples()],
-    )
+    crime, trust = _map_values(effects, bool(n_draws))
     kind = "polygons" if city.geometry is not None else "cells around the places"
+    over = f", mean over {n_draws} parameter draws" if n_draws else ""
     plot_choropleth(
         crime,
         shapes,
         figs / "neighbourhoods_crime.png",
         scenarios,
-        f"Change in true crime by neighbourhood against {base} ({kind})",
+        f"Change in true crime by neighbourhood against {base} ({kind}{over})",
         "change in true crime, % (blue: fewer)",
         "lower",
     )
@@ -305,14 +401,21 @@ def report_section(doc: Document, rs: RunSet, summary: pd.DataFrame, out: Path) 
         shapes,
         figs / "neighbourhoods_trust.png",
         scenarios,
-        f"Change in trust by neighbourhood against {base} ({kind})",
+        f"Change in trust by neighbourhood against {base} ({kind}{over})",
         "change in trust, points of 100 (blue: more)",
         "higher",
     )
     doc.img(figs / "neighbourhoods_trust.png", "Change in trust by neighbourhood")
     doc.h3("Where each scenario helps least or harms")
-    doc.p(
-        "Per scenario, every neighbourhood where crime clearly rises or trust clearly falls, "
-        "and the five with the highest change in true crime (the least helped)."
-    )
+    if n_draws:
+        doc.p(
+            "Per scenario, every neighbourhood where crime clearly rises or trust clearly "
+            "falls (over seeds, or over the parameter draws), and the five with the highest "
+            "mean change in true crime over the draws (the least helped)."
+        )
+    else:
+        doc.p(
+            "Per scenario, every neighbourhood where crime clearly rises or trust clearly "
+            "falls, and the five with the highest change in true crime (the least helped)."
+        )
     doc.table(least_helped_table(effects))
