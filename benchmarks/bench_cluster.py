@@ -182,6 +182,20 @@ def bench_memory(env: dict, work: Path) -> dict:
     return out
 
 
+def per_task_seconds(cases: dict) -> float | None:
+    """Core-seconds one more task costs, from the ``short`` case's 4- and 1-per-task sweeps.
+
+    The same 8 runs as 2 tasks and as 8 tasks: the difference of their wall times times the
+    cores, over the 6 extra tasks (Python's start-up and imports in a task, unpickling, the
+    scheduler's latency). None when the ``short`` case did not run both.
+    """
+    short = cases.get("short", {})
+    if "slurm_1" not in short or "slurm_4" not in short:
+        return None
+    a, b = short["slurm_4"], short["slurm_1"]
+    return (b["wall_seconds"] - a["wall_seconds"]) * CORES / (b["tasks"] - a["tasks"])
+
+
 def render(res: dict) -> str:
     """The Markdown results page."""
     lines = [
@@ -215,10 +229,20 @@ def render(res: dict) -> str:
                 f"{100 * r['outside_runs_seconds_per_run'] / r['mean_run_seconds']:.0f}% |"
             )
     short, default = res["cases"].get("short", {}), res["cases"].get("default", {})
-    if "slurm_1" in short and "slurm_4" in short:
+    per_task = per_task_seconds(res["cases"])
+    if per_task is not None:
         a, b = short["slurm_4"], short["slurm_1"]
-        per_task = (b["wall_seconds"] - a["wall_seconds"]) * CORES / (b["tasks"] - a["tasks"])
         mean = default.get("slurm_16", {}).get("mean_run_seconds", a["mean_run_seconds"])
+        batched = [r for c in res["cases"].values() for k, r in c.items()
+                   if k.startswith("slurm_") and r["runs_per_task"] > 1]  # fmt: skip
+        if batched and all(r["overhead_seconds_per_run"] < 0 for r in batched):
+            versus = (
+                "within the noise of this shared machine (negative: the SLURM sweeps were the "
+                "faster ones)."
+            )
+        else:
+            worst = max((r["overhead_pct_of_run"] for r in batched), default=float("nan"))
+            versus = f"at most {worst:.0f}% of the run time in the batched rows above."
         lines += [
             "",
             f"One more task costs about **{per_task:.1f} core-seconds** (from the two `short`",
@@ -227,8 +251,8 @@ def render(res: dict) -> str:
             f"{100 * per_task / b['mean_run_seconds']:.0f}% of a {b['mean_run_seconds']:.1f} s "
             f"run; with 16 default runs per task ({mean:.1f} s each here) it is",
             f"**{100 * per_task / (16 * mean):.1f}%** of the run time. Against joblib, whose",
-            "workers pay the same start-up once, the batched launcher's overhead is within the",
-            "noise of this shared machine (negative: the SLURM sweeps were the faster ones).",
+            "workers pay the same start-up once, the batched launcher's overhead is",
+            versus,
         ]
     if res.get("memory"):
         lines += [
@@ -251,6 +275,55 @@ def render(res: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def measure(cases: list[str], repeats: int, memory: bool = True, note: str = "") -> dict:
+    """Start a local cluster, run ``cases`` on joblib and SLURM (and the memory runs), stop it.
+
+    Also what ``benchmarks/bench_experiments.py --slurm`` runs.
+
+    Args:
+        cases: Names in :data:`CASES`.
+        repeats: Sweeps per setting (the fastest is kept).
+        memory: Also measure the peak memory of single runs (:data:`MEMORY`).
+        note: Free text for the results page.
+
+    Returns:
+        The results (what ``results/cluster.json`` holds).
+    """
+    res: dict = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "load_average_at_start": os.getloadavg()[0],
+        "note": note,
+        "repeats": repeats,
+        "cases": {},
+    }
+    git = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT)
+    res["git_commit"] = git.stdout.strip() or None
+    local = Path(tempfile.mkdtemp(prefix="cspsim-slurm-bench-", dir="/tmp"))
+    env = {
+        **os.environ,
+        "SLURM_LOCAL_DIR": str(local),
+        "SLURM_LOCAL_PORT": str(free_port()),
+        "SLURM_CONF": str(local / "etc" / "slurm.conf"),
+        "OMP_NUM_THREADS": "1",
+    }
+    subprocess.run([str(SCRIPT), "start"], env=env, check=True)
+    try:
+        version = subprocess.run(["sinfo", "--version"], capture_output=True, text=True, env=env)
+        res["slurm_version"] = version.stdout.split()[-1] if version.stdout else "?"
+        with tempfile.TemporaryDirectory(prefix="cspsim-bench-cluster-") as tmp:
+            for name in cases:
+                res["cases"][name] = bench_case(env, Path(tmp), name, repeats)
+                print(json.dumps({name: res["cases"][name]}, indent=2), flush=True)
+            if memory:
+                res["memory"] = bench_memory(env, Path(tmp))
+    finally:
+        subprocess.run([str(SCRIPT), "stop"], env=env, check=False)
+        shutil.rmtree(local, ignore_errors=True)
+    return res
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cases", nargs="*", default=list(CASES), choices=list(CASES))
@@ -269,38 +342,7 @@ def main() -> int:
         res = json.loads((RESULTS / "cluster.json").read_text())
         (RESULTS / "cluster.md").write_text(render(res))
         return 0
-    res: dict = {
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-        "date": dt.datetime.now().isoformat(timespec="seconds"),
-        "load_average_at_start": os.getloadavg()[0],
-        "note": args.note,
-        "repeats": args.repeats,
-        "cases": {},
-    }
-    git = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT)
-    res["git_commit"] = git.stdout.strip() or None
-    local = Path(tempfile.mkdtemp(prefix="cspsim-slurm-bench-", dir="/tmp"))
-    env = {
-        **os.environ,
-        "SLURM_LOCAL_DIR": str(local),
-        "SLURM_LOCAL_PORT": str(free_port()),
-        "SLURM_CONF": str(local / "etc" / "slurm.conf"),
-        "OMP_NUM_THREADS": "1",
-    }
-    subprocess.run([str(SCRIPT), "start"], env=env, check=True)
-    try:
-        version = subprocess.run(["sinfo", "--version"], capture_output=True, text=True, env=env)
-        res["slurm_version"] = version.stdout.split()[-1] if version.stdout else "?"
-        with tempfile.TemporaryDirectory(prefix="cspsim-bench-cluster-") as tmp:
-            for name in args.cases:
-                res["cases"][name] = bench_case(env, Path(tmp), name, args.repeats)
-                print(json.dumps({name: res["cases"][name]}, indent=2), flush=True)
-            if not args.no_memory:
-                res["memory"] = bench_memory(env, Path(tmp))
-    finally:
-        subprocess.run([str(SCRIPT), "stop"], env=env, check=False)
-        shutil.rmtree(local, ignore_errors=True)
+    res = measure(args.cases, args.repeats, memory=not args.no_memory, note=args.note)
     print(json.dumps(res, indent=2))
     if not args.no_write:
         RESULTS.mkdir(exist_ok=True)

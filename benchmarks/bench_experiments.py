@@ -1,4 +1,4 @@
-"""Experiments benchmark: sweep throughput, and aggregating 1,000 runs.
+"""Experiments benchmark: sweep throughput, aggregating 1,000 runs, joblib against SLURM.
 
 1. Runs per hour of the default run (San Francisco 2012, reactive, 60-day burn-in + 365
    days) through ``cspsim-run -m`` on the joblib launcher with 2 workers: wall time of a
@@ -8,11 +8,22 @@
    hard-linked since no aggregate reads them); then, in a child process, the counted-run
    inventory, the DuckDB per-run summaries, and the whole report (``cspsim-report``), with
    the child's peak resident memory.
+3. With ``--slurm`` (or ``--only slurm``): the scheduling overhead per run of SLURM against
+   joblib, on a single-node SLURM on this machine (``tools/slurm-local.sh``), measured by
+   ``benchmarks/bench_cluster.py`` (its :func:`bench_cluster.measure`, without its memory
+   runs), and issue 14's bar: scheduling cost per run under 10% of the run time of San
+   Francisco runs, met or NOT MET, computed two ways: the cost of one more task divided by
+   (runs per task x mean run time), and directly, (SLURM wall - joblib wall) x cores / runs
+   over the mean run time of the default runs at the launcher's default runs per task.
 
 Usage::
 
     .venv/bin/python benchmarks/bench_experiments.py            # writes benchmarks/results/
     .venv/bin/python benchmarks/bench_experiments.py --runs 4 --n-agg 200 --no-write
+    .venv/bin/python benchmarks/bench_experiments.py --slurm    # all three (about 25 min)
+    .venv/bin/python benchmarks/bench_experiments.py --only slurm   # only the SLURM part
+    .venv/bin/python benchmarks/bench_experiments.py --only slurm --slurm-cases short \
+        --slurm-repeats 1 --no-write                            # a quick check (no bar verdict)
 """
 
 from __future__ import annotations
@@ -34,6 +45,12 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
 PY = sys.executable
+
+sys.path.insert(0, str(HERE))
+import bench_cluster  # noqa: E402  (benchmarks/bench_cluster.py: the cluster comparison)
+
+#: Issue 14's bar: scheduling cost per run below this share of a San Francisco run's time.
+SCHEDULING_BAR_PCT = 10.0
 
 
 def bench_sweep(runs: int, workdir: Path) -> dict:
@@ -158,6 +175,107 @@ def find_sources(given: str | None, workdir: Path) -> list[Path]:
     return runs
 
 
+def default_runs_per_task() -> int:
+    """``hydra.launcher.runs_per_task`` of ``hydra/launcher=slurm`` (configs/, else the schema)."""
+    from omegaconf import OmegaConf
+
+    yaml = ROOT / "configs" / "hydra" / "launcher" / "slurm.yaml"
+    value = OmegaConf.load(yaml).get("runs_per_task") if yaml.exists() else None
+    if value is None:
+        from hydra_plugins.cspsim_launcher.cspsim_launcher import CspsimSlurmConf
+
+        value = CspsimSlurmConf().runs_per_task
+    return int(value)
+
+
+def scheduling_bar(cluster: dict, runs_per_task: int | None = None) -> dict:
+    """Issue 14's bar on the results of :func:`bench_cluster.measure`.
+
+    Two readings of "scheduling cost per run < 10% of run time for San Francisco runs":
+
+    * **per task**: the core-seconds one more task costs (:func:`bench_cluster.per_task_seconds`,
+      from the ``short`` case) / (runs per task x mean run time of the default San Francisco
+      runs, as they ran under SLURM), at the launcher's default runs per task;
+    * **direct**: the ``default`` case's (SLURM wall - joblib wall) x cores / runs, over the
+      mean run time (``overhead_pct_of_run``), at that runs per task. Noisy on a shared
+      machine (it can be negative).
+
+    The bar is met when both readings are below :data:`SCHEDULING_BAR_PCT`; a reading that
+    could not be made (a case not run) leaves the verdict "not measured".
+
+    Returns:
+        ``runs_per_task``, ``per_task_seconds``, ``mean_run_seconds``, ``per_task_pct``,
+        ``direct_pct``, ``direct_seconds_per_run``, ``met`` (True, False or None) and
+        ``verdict`` (``met``, ``NOT MET`` or ``not measured``).
+    """
+    rpt = runs_per_task or default_runs_per_task()
+    cases = cluster.get("cases", {})
+    row = cases.get("default", {}).get(f"slurm_{rpt}")
+    per_task = bench_cluster.per_task_seconds(cases)
+    out: dict = {"runs_per_task": rpt, "bar_pct": SCHEDULING_BAR_PCT, "per_task_seconds": per_task}
+    out["mean_run_seconds"] = row["mean_run_seconds"] if row else None
+    out["per_task_pct"] = (
+        100.0 * per_task / (rpt * row["mean_run_seconds"]) if row and per_task is not None else None
+    )
+    out["direct_pct"] = row["overhead_pct_of_run"] if row else None
+    out["direct_seconds_per_run"] = row["overhead_seconds_per_run"] if row else None
+    readings = [out["per_task_pct"], out["direct_pct"]]
+    if any(r is None for r in readings):
+        out["met"], out["verdict"] = None, "not measured"
+    else:
+        out["met"] = all(r < SCHEDULING_BAR_PCT for r in readings)
+        out["verdict"] = "met" if out["met"] else "NOT MET"
+    return out
+
+
+def _mark(pct: float | None) -> str:
+    if pct is None:
+        return "not measured"
+    return "met" if pct < SCHEDULING_BAR_PCT else "NOT MET"
+
+
+def render_slurm(cluster: dict) -> str:
+    """The SLURM section: the bar's verdict, then bench_cluster's table (headings demoted)."""
+    bar = cluster.get("bar") or scheduling_bar(cluster)
+    rpt, pct = bar["runs_per_task"], bar["bar_pct"]
+    lines = [
+        "## Scheduling overhead: joblib against SLURM (batched tasks)",
+        "",
+        f"**Bar (issue 14): scheduling cost per run < {pct:.0f}% of run time for San Francisco "
+        f"runs: {bar['verdict']}** (met when both readings below are under {pct:.0f}%, at the "
+        f"launcher's default of {rpt} runs per task).",
+        "",
+    ]
+    if bar["per_task_pct"] is not None:
+        lines.append(
+            f"- per task: {bar['per_task_seconds']:.2f} core-seconds a task / ({rpt} runs x "
+            f"{bar['mean_run_seconds']:.2f} s a run) = **{bar['per_task_pct']:.1f}%**: "
+            f"{_mark(bar['per_task_pct'])}"
+        )
+    else:
+        lines.append(
+            "- per task: not measured (needs the `short` case's 4- and 1-per-task sweeps and "
+            f"the `default` case at {rpt} runs per task)"
+        )
+    if bar["direct_pct"] is not None:
+        lines.append(
+            f"- direct: (SLURM wall - joblib wall) x {bench_cluster.CORES} cores / runs = "
+            f"{bar['direct_seconds_per_run']:.2f} s per run = **{bar['direct_pct']:.1f}%** of "
+            f"a {bar['mean_run_seconds']:.2f} s run (`default` case, {rpt} runs per task): "
+            f"{_mark(bar['direct_pct'])}"
+            + (
+                " (negative: the SLURM sweep was the faster one, the noise of a shared machine)"
+                if bar["direct_pct"] < 0
+                else ""
+            )
+        )
+    else:
+        lines.append(f"- direct: not measured (needs the `default` case at {rpt} runs per task)")
+    page = bench_cluster.render(cluster).splitlines()
+    body = ["#" + line if line.startswith("#") else line for line in page[1:]]  # demoted
+    return "\n".join([*lines, *body]).rstrip() + "\n"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=6, help="sf2012 runs in the throughput sweep")
@@ -165,9 +283,18 @@ def main() -> int:
     ap.add_argument("--sources", default=None, help="directory of sf2012 runs to copy")
     ap.add_argument("--no-write", action="store_true", help="print only")
     ap.add_argument(
-        "--only", choices=("sweep", "aggregate"), default=None,
-        help="run one part; the other is kept from benchmarks/results/experiments.json",
+        "--only", choices=("sweep", "aggregate", "slurm"), default=None,
+        help="run one part; the others are kept from benchmarks/results/experiments.json",
     )  # fmt: skip
+    ap.add_argument(
+        "--slurm", action="store_true",
+        help="also compare joblib with SLURM on a local cluster (bench_cluster.py; ~20 min)",
+    )  # fmt: skip
+    ap.add_argument(
+        "--slurm-cases", nargs="*", default=list(bench_cluster.CASES),
+        choices=list(bench_cluster.CASES), help="bench_cluster cases (the bar needs both)",
+    )  # fmt: skip
+    ap.add_argument("--slurm-repeats", type=int, default=3, help="sweeps per setting (fastest)")
     ap.add_argument("--child-aggregate", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child_aggregate:
@@ -178,9 +305,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="cspsim-bench-exp-") as tmp:
         work = Path(tmp)
         load = os.getloadavg()[0]
-        if args.only != "aggregate":
+        if args.only is None or args.only == "sweep":
             res["sweep"] = {**bench_sweep(args.runs, work), "load_average_at_start": load}
-        if args.only != "sweep":
+        if args.only is None or args.only == "aggregate":
             sources = find_sources(args.sources, work) or [
                 p.parent for p in (work / "sweep").rglob("run.json")
             ]
@@ -190,6 +317,10 @@ def main() -> int:
                 "load_average_at_start": os.getloadavg()[0],
             }
             shutil.rmtree(work / "agg", ignore_errors=True)
+    if args.only == "slurm" or (args.slurm and args.only is None):
+        cluster = bench_cluster.measure(args.slurm_cases, args.slurm_repeats, memory=False)
+        res["slurm"] = {**cluster, "bar": scheduling_bar(cluster)}
+        print(render_slurm(res["slurm"]), flush=True)
     res.update(cpus=os.cpu_count(), python=platform.python_version(),
                date=dt.datetime.now().isoformat(timespec="seconds"))  # fmt: skip
     print(json.dumps(res, indent=2))
@@ -201,15 +332,26 @@ def main() -> int:
 
 
 def render(res: dict) -> str:
-    """The Markdown results page."""
-    s, a = res["sweep"], res["aggregate"]
-    mean = s["mean_run_seconds"]
-    return f"""# Experiments benchmark
+    """The Markdown results page (the parts that ran, or were kept)."""
+    head = f"""# Experiments benchmark
 
 `benchmarks/bench_experiments.py`, {res["date"]}, {res["cpus"]} cores shared with other
 developers' work, Python {res["python"]}.
+"""
+    parts = [head]
+    if "sweep" in res:
+        parts.append(render_sweep(res["sweep"]))
+    if "aggregate" in res:
+        parts.append(render_aggregate(res["aggregate"]))
+    if "slurm" in res:
+        parts.append(render_slurm(res["slurm"]))
+    return "\n".join(parts)
 
-## Sweep throughput: the default run on 2 cores
+
+def render_sweep(s: dict) -> str:
+    """The sweep-throughput section."""
+    mean = s["mean_run_seconds"]
+    return f"""## Sweep throughput: the default run on 2 cores
 
 `cspsim-run -m seed=range(0,{s["runs"]})` with the default config (San Francisco 2012,
 reactive, 60-day burn-in + 365 days, 40,262 resident agents) on the joblib launcher with
@@ -219,8 +361,12 @@ reactive, 60-day burn-in + 365 days, 40,262 resident agents) on the joblib launc
 | runs | wall time | runs per hour | mean time per run (in the worker) |
 |---:|---:|---:|---:|
 | {s["runs"]} | {s["wall_seconds"]:.0f} s | **{s["runs_per_hour"]:.0f}** | {mean:.1f} s |
+"""
 
-## Aggregating {a["runs"]:,} runs
+
+def render_aggregate(a: dict) -> str:
+    """The aggregation section."""
+    return f"""## Aggregating {a["runs"]:,} runs
 
 {a["runs"]:,} run directories made from {a["sources"]} real sf2012 runs (copied with
 perturbed counts; {a["tables_mb_read"]:.0f} MB of Parquet tables read, events not read),
