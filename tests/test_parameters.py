@@ -233,6 +233,17 @@ SCENARIOS: dict[str, tuple[str, list[str]]] = {
         "reactive",
         ["@gis", "city.neighbourhoods=@beats", "city.neighbourhood_name_column=beat"],
     ),
+    # Partners at work in the GIS city (as "partners"): business associations sit at the
+    # most commercial places and, as their partnership grows, guard them (process 6b).
+    "gis_partners": (
+        "full_partnership",
+        [
+            "@gis",
+            "strategy.community_events.per_month=10",
+            "sim.days=60",
+            "city.base_crime_per_1000=330",
+        ],
+    ),
 }
 
 #: Where each parameter acts: exact path or a prefix ending in "." or "_"; the longest match wins;
@@ -275,6 +286,7 @@ SCENARIO: dict[str, str] = {
     "city.neighbourhoods": "gis_beats",
     "city.neighbourhood_name_column": "gis_beats",
     "city.neighbourhood_method": "gis_beats",
+    "city.commercial_column": "gis_partners",
     "strategy.equal_budget": "full",
     "strategy.patrol.hotspot_share": "hotspot",
     "strategy.patrol.hotspot_places": "hotspot",
@@ -385,6 +397,8 @@ PERTURB: dict[str, Any] = {
     "city.neighbourhoods": "@beats2",  # three strips
     "city.neighbourhood_name_column": "code",
     "city.neighbourhood_method": "point",  # r1c1's centre is in the Core beat
+    # The areas' own commercial shares instead of the crime-per-resident proxy.
+    "city.commercial_column": "shop",
     "strategy.patrol.mode": "hotspot",
     "strategy.patrol.hotspot_places": 0.1,  # 4 -> 2 of 16 places
     "strategy.programs.targeting": "concerns",
@@ -430,19 +444,13 @@ EXEMPT: dict[str, str] = {
     # A label: it is written to run.json (test_cli) and, by design, a renamed baseline must
     # reproduce the baseline exactly (test_reproducibility).
     "strategy.name": "label only",
-    # test_exempt_gis_options_change_no_output checks these three: a cached build and a
-    # build with the bar shown give the outputs of a fresh one; City.commercial (the
-    # column's values) is read by no model, viz or report code.
+    # test_exempt_gis_options_change_no_output checks these two: a cached build and a
+    # build with the bar shown give the outputs of a fresh one.
     "city.cache": "speed only: reuses a cached build of the same city",
     "city.progress": "display only: a progress bar of the build stages on standard error",
     # How a run is carried out (issue 9): not part of a run's identity (sim.NOT_IN_IDENTITY).
     "sim.allow_large": "permission only: skips the memory check before building",
     "sim.progress": "display only: a progress bar of the days on standard error",
-    "city.commercial_column": (
-        "read by no mechanism yet (pending: a model reading City.commercial, e.g. "
-        "place_manager_guardianship of docs/sources/legitimacy.md); the gis files have a "
-        "'shop' column to perturb once one does"
-    ),
 }
 
 
@@ -673,8 +681,7 @@ def test_exempt_gis_options_change_no_output(request, tmp_path, monkeypatch, cap
     """The ``city=gis`` options in EXEMPT do change nothing (else they need a perturbation).
 
     A build with the progress bar shown and stored in the cache, and the same city read
-    from the cache, give the outputs of a fresh build; so does reading the commercial
-    column, which no mechanism uses yet.
+    from the cache, give the outputs of a fresh build.
     """
     from cspsim.city import gis as gis_module
 
@@ -690,8 +697,3 @@ def test_exempt_gis_options_change_no_output(request, tmp_path, monkeypatch, cap
     cached = outputs(cfg)  # read from the cache
     assert (stats["builds"], stats["cache_hits"]) == (builds + 1, hits + 1)
     assert same(built, base) and same(cached, base)
-    cfg = scenario_config("gis", files)
-    cfg.city.commercial_column = "shop"
-    assert same(outputs(cfg), base), (
-        "city.commercial_column now changes an output: move it from EXEMPT to PERTURB"
-    )
