@@ -14,6 +14,7 @@ import copy
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 import typing
@@ -194,6 +195,107 @@ def test_each_leaf_refuses_non_finite_or_wrong_type(path: str) -> None:
         check_config(cfg)
 
 
+def _has_upper_bound(path: str, f: Field, value: Any) -> bool:
+    b = bounds_of(path, f)
+    return any(k in b for k in ("high", "high_open", "choices"))
+
+
+NUMERIC_LEAVES = [
+    (path, f, value, hint)
+    for path, f, value, hint in LEAVES
+    if _numeric(hint)
+    or (isinstance(value, list) and value and all(isinstance(v, (int, float)) for v in value))
+]
+
+
+def test_every_number_has_an_upper_bound() -> None:
+    """Declared, from the unit or path (multipliers, counts per month, dollars, days...)."""
+    assert len(NUMERIC_LEAVES) > 150
+    missing = [p for p, f, v, _ in NUMERIC_LEAVES if not _has_upper_bound(p, f, v)]
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("path", [p for p, *_ in NUMERIC_LEAVES])
+def test_each_number_refuses_a_huge_value(path: str) -> None:
+    """1e300 (finite, of the right type) is refused for every number, named with its range."""
+    _, f, value, hint = next(leaf for leaf in NUMERIC_LEAVES if leaf[0] == path)
+    huge: Any = int(1e300) if _base(hint) is int else 1e300
+    if isinstance(value, list):
+        huge = [huge if isinstance(value[0], float) else int(1e300), *value[1:]]
+    cfg = copy.deepcopy(DEFAULT)
+    set_leaf(cfg, path, huge)
+    with pytest.raises(ConfigError, match=path.replace(".", r"\.") + ": expected") as info:
+        check_config(cfg)
+    assert re.search(r"(in \[|<=? )-?\d", str(info.value)), str(info.value)  # the range
+
+
+@pytest.fixture(scope="module")
+def compose_run_config() -> Any:
+    """Overrides -> the checked run config, as ``cspsim-run`` makes it (no run)."""
+    from hydra import compose, initialize_config_dir
+
+    from cspsim.cli.run import to_run_config
+    from cspsim.paths import CONFIG_DIR
+
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+
+        def make(line: str) -> None:
+            cfg = to_run_config(compose("config", overrides=[*TINY, line]))
+            check_config(cfg)
+
+        yield make
+
+
+#: The issue's invalid values (defect 6) and the audit's unbounded ones: (override, range).
+ISSUE_VALUES = [
+    ("modifiers.funding_cut.fraction=2", "in [0, 1]"),
+    ("modifiers.misconduct_shock.trust_drop=-3", "in [0, 1]"),
+    ("modifiers.historical_tension.share=1.5", "in [0, 1]"),
+    ("modifiers.rollout.treated_share=3", "in [0, 1]"),
+    ("sim.daily_budget=nan", "finite"),
+    ("sim.daily_budget=-100", "in [0, 1000000000]"),
+    ("sim.daily_budget=inf", "finite"),
+    ("sim.daily_budget=1e300", "in [0, 1000000000]"),
+    ("sim.survey_period_days=-5", "in [1, 36525]"),
+    ("strategy.meetings.per_month=nan", "finite"),
+    ("strategy.meetings.per_month=1e9", "in [0, 100]"),
+    ("strategy.community_events.per_month=101", "in [0, 100]"),
+    ("sim.review_period_days=0", "in [1, 36525]"),
+    ("strategy.patrol.stop_multiplier=inf", "finite"),
+    ("strategy.patrol.stop_multiplier=1e300", "in [0, 100]"),
+    ("strategy.patrol.trial_dosage=1000", "in [0, 100]"),
+    ("strategy.procedural_justice.training_hours=9000", "in [0, 8760]"),
+    ("params.police.officer_hours_per_1000=inf", "finite"),
+    ("params.police.officer_hours_per_1000=1e300", ">= 0 and <= 1000"),
+    ("params.costs.meeting=1e12", ">= 0 and <= 1000000000"),
+    ("params.contacts.group_stop_bias=-50", ">= -20 and <= 20"),
+    ("modifiers.funding_cut.day=100000", "in [-1, 36525]"),
+    ("seed=10000000000000000000", "in [0, 9223372036854775807]"),
+]
+
+
+@pytest.mark.parametrize(("line", "allowed"), ISSUE_VALUES)
+def test_issue_values_are_refused_naming_field_and_range(
+    line: str, allowed: str, compose_run_config: Any
+) -> None:
+    path = line.partition("=")[0]
+    with pytest.raises(ConfigError) as info:
+        compose_run_config(line)
+    message = str(info.value)
+    assert message.startswith(f"{path}: expected"), message
+    assert allowed in message, message
+
+
+def test_ceilings_keep_every_shipped_value(compose_run_config: Any) -> None:
+    """The bounds refuse typos, not scenarios: shipped strategies and sizes still pass."""
+    from cspsim.paths import strategy_names
+
+    for name in strategy_names():
+        compose_run_config(f"strategy={name}")
+    for line in ("city.residents=1000000000", "sim.days=10000000", "seed=4294967295"):
+        compose_run_config(line)  # what a machine can hold is the resource check's
+
+
 # ----- through cspsim-run: run.json with status failed -----------------------------------
 
 
@@ -266,6 +368,8 @@ def test_cli_out_of_range_and_non_finite_write_a_failed_run_json(
     [
         ("modifiers.funding_cut.fraction", "2"),
         ("sim.daily_budget", "inf"),
+        ("sim.daily_budget", "1e300"),
+        ("strategy.patrol.stop_multiplier", "1e300"),  # was: ValueError lam value too large
         ("strategy.meetings.per_month", "nan"),
         ("params.reporting.base_probability", "[0.4,0.3,0.2,0.02,0.1]"),
         ("city.base_crime_per_1000", "nan"),

@@ -13,6 +13,13 @@ One walk over the config tree (:func:`check_config`) checks each leaf, in this o
    probabilities and 0-1 levels must also be at most 1; a few must be strictly positive
    because the model divides by them. A per-type list keeps the length of its default
    (one value per crime type).
+5. **Ceilings** for every number without a declared upper bound (:func:`ceiling`), from
+   its unit (multipliers and ratios at most 100, counts per month at most 100, US dollars
+   at most 10^9, log-scale coefficients at most 20, days at most 100 years, rates per
+   1,000 residents at most one per resident, ...) or, for unitless city settings, its
+   path; anything else at most :data:`CEILING`. Run length, residents and ties have no
+   tighter ceiling: what a machine can hold is the resource check's
+   (:mod:`cspsim.output.resources`, ``sim.allow_large``).
 
 A failure raises :class:`~cspsim.errors.ConfigError` naming the dotted path, what is
 allowed and the value found. The model checks ``sim``, ``params`` and the components again
@@ -28,7 +35,7 @@ import math
 import numbers
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from cspsim.errors import ConfigError
@@ -61,6 +68,47 @@ STRICT = {
 BELOW_ONE = {"params.crime.near_repeat_branching"}
 #: Metadata keys that declare a valid range.
 BOUND_KEYS = ("low", "high", "low_open", "high_open", "choices")
+#: Metadata keys that declare an upper bound (a leaf with none gets a :func:`ceiling`).
+UPPER_KEYS = ("high", "high_open", "choices")
+#: Longest span in days of anything but the run itself (100 years).
+MAX_DAYS = 36525
+#: Highest value of a number with no declared bound and no ceiling from its unit or path:
+#: beyond any city or run (a typo or an overflow, not a scenario).
+CEILING = 1e9
+#: Ceilings of leaves whose unit does not say (city settings without a unit, the seed).
+PATH_CEILINGS: dict[str, tuple[float, str]] = {
+    "seed": (2**63 - 1, "tables store it as a 64-bit integer"),
+    "city.residents": (1e10, "more than the world's population"),
+    "city.base_crime_per_1000": (1000.0, "offences per 1,000 residents a year: one each"),
+    "city.crime_period_days": (MAX_DAYS, "100 years"),
+    "city.places": (1e6, "a million places"),
+}
+#: Leaves kept to :data:`CEILING` although their unit has a ceiling: their cost is what the
+#: machine can hold, checked by the resource estimate (``sim.allow_large`` lifts it).
+RESOURCE_LEAVES = {"sim.days", "sim.burn_in_days"}
+
+
+def _level(unit: str) -> bool:
+    """A unit of a 0-1 level or of a change of one (``trust lost per ... (share of ...)``)."""
+    return "(0-1)" in unit or "share of" in unit or unit.startswith(("trust", "fear", "engagement"))
+
+
+#: Ceilings from a unit, first match wins: ``(test on the unit, ceiling, why)``.
+UNIT_CEILINGS: tuple[tuple[Callable[[str], bool], float, str], ...] = (
+    (lambda u: u.startswith("USD"), 1e9, "at most a billion dollars"),
+    (lambda u: "log" in u, 20.0, "log scale: a factor of e^20 (5 x 10^8)"),
+    (lambda u: "per month" in u, 100.0, "over three a day"),
+    (lambda u: "hours per officer per year" in u, 8760.0, "the hours of a year"),
+    (lambda u: "officer-hours per place per day" in u, 240.0, "ten officers all day"),
+    (lambda u: "per 1,000 residents" in u, 1000.0, "one per resident"),
+    (lambda u: "per 10,000 residents" in u, 10000.0, "one per resident"),
+    (lambda u: u.startswith("1/day"), 1.0, "a rate per day: gone (or closed) within a day"),
+    (lambda u: "ratio" in u or "relative" in u, 100.0, "a multiplier of at most 100"),
+    (lambda u: u.startswith("weight"), 100.0, "a weight of at most 100"),
+    (_level, 1.0, "a change of a 0-1 level (trust, fear, engagement, a share)"),
+    (lambda u: u.startswith("day") or "days" in u, MAX_DAYS, "100 years"),
+    (lambda u: u.startswith("places"), 1e6, "a million places"),
+)
 
 
 # ----- the walk ---------------------------------------------------------------------------
@@ -160,14 +208,22 @@ def check_leaf(path: str, f: dataclasses.Field, value: Any, hint: Any) -> None:
         raise ConfigError(f"{path}: expected {wanted}, got {value!r} ({type(value).__name__})")
     if any(not math.isfinite(v) for v in _numbers(value)):
         raise ConfigError(f"{path}: expected finite numbers (no NaN or infinity), got {value}")
-    meta = dict(f.metadata)
-    if not any(k in meta for k in BOUND_KEYS):
+    bounds, why = _bounds(path, f)
+    if not bounds:
         return
+    declared = any(k in f.metadata for k in BOUND_KEYS) or not path.startswith("params.")
     for v in value if isinstance(value, (list, tuple)) else [value]:
-        if not _within(v, meta):
-            if "choices" in meta:
-                raise ConfigError(f"{path}: expected one of {list(meta['choices'])}, got {v!r}")
-            raise ConfigError(f"{path}: expected {_number_range(meta)}, got {value}")
+        if not _within(v, bounds):
+            if "choices" in bounds:
+                raise ConfigError(f"{path}: expected one of {list(bounds['choices'])}, got {v!r}")
+            unit = f.metadata.get("unit", "")
+            above = why if why and v > bounds["high"] else ""  # why the ceiling is there
+            note = ": ".join(t for t in (unit, above) if t)
+            if declared:  # declared bounds name the unit only with a ceiling's reason
+                note = f" ({note})" if above else ""
+                raise ConfigError(f"{path}: expected {_number_range(bounds)}{note}, got {value}")
+            allowed = _number_range(bounds, interval=False)
+            raise ConfigError(f"{path}: expected {allowed} ({note}), got {value}")
 
 
 def _within(value: Any, meta: dict[str, Any]) -> bool:
@@ -189,17 +245,24 @@ def _number_range(meta: dict[str, Any], interval: bool = True) -> str:
     low, high = meta.get("low"), meta.get("high")
     low_open, high_open = meta.get("low_open"), meta.get("high_open")
     if interval and low is not None and high is not None:
-        return f"a number in [{low:g}, {high:g}]"
+        return f"a number in [{_num(low)}, {_num(high)}]"
     parts = []
     if low is not None:
-        parts.append(f">= {low:g}")
+        parts.append(f">= {_num(low)}")
     if low_open is not None:
-        parts.append(f"> {low_open:g}")
+        parts.append(f"> {_num(low_open)}")
     if high is not None:
-        parts.append(f"<= {high:g}")
+        parts.append(f"<= {_num(high)}")
     if high_open is not None:
-        parts.append(f"< {high_open:g}")
+        parts.append(f"< {_num(high_open)}")
     return "a number " + " and ".join(parts) if parts else "a number"
+
+
+def _num(v: float) -> str:
+    """A bound as text: whole numbers exactly (``9223372036854775807``), else ``%g``."""
+    if float(v).is_integer() and abs(v) < 2**63:
+        return str(int(v))
+    return f"{v:g}"
 
 
 # ----- model parameters -------------------------------------------------------------------
@@ -217,7 +280,7 @@ def unit_bounds(name: str, unit: str) -> dict[str, Any]:
     :data:`BELOW_ONE`).
     """
     if name in SIGNED:
-        return {}
+        return {"low": -20.0, "high": 20.0}  # log ratios: a factor of e^20 either way
     at_most_one = unit.startswith(_UNIT_PREFIXES_AT_MOST_ONE) or name in BELOW_ONE
     out: dict[str, Any] = {"low_open": 0} if name in STRICT else {"low": 0}
     if at_most_one:
@@ -225,34 +288,65 @@ def unit_bounds(name: str, unit: str) -> dict[str, Any]:
     return out
 
 
+def ceiling(path: str, unit: str) -> tuple[float, str]:
+    """The highest value of a number without a declared upper bound, and why.
+
+    :data:`PATH_CEILINGS` first (unitless city settings, the seed), then the first of
+    :data:`UNIT_CEILINGS` that matches the unit (except for :data:`RESOURCE_LEAVES`), else
+    :data:`CEILING`.
+    """
+    if path in PATH_CEILINGS:
+        return PATH_CEILINGS[path]
+    if path not in RESOURCE_LEAVES:
+        for matches, high, why in UNIT_CEILINGS:
+            if matches(unit):
+                return high, why
+    return CEILING, "beyond any city or run"
+
+
+def _is_numeric_default(value: Any) -> bool:
+    if isinstance(value, (list, tuple)):
+        return bool(value) and all(_is_number(v) for v in value)
+    return _is_number(value)
+
+
 def bounds_of(path: str, f: dataclasses.Field) -> dict[str, Any]:
-    """The range a leaf is checked against: its declared bounds, else (parameters) its unit's."""
-    declared = {k: f.metadata[k] for k in BOUND_KEYS if k in f.metadata}
-    if declared or not path.startswith("params."):
-        return declared
-    return unit_bounds(path, f.metadata.get("unit", ""))
+    """The range a leaf is checked against.
+
+    Its declared bounds, else (parameters) its unit's (:func:`unit_bounds`); a number (or
+    list of numbers) without an upper bound among them gets its :func:`ceiling`.
+    """
+    return _bounds(path, f)[0]
+
+
+def _bounds(path: str, f: dataclasses.Field) -> tuple[dict[str, Any], str | None]:
+    """:func:`bounds_of` and, when the upper bound is a :func:`ceiling`, why."""
+    bounds = {k: f.metadata[k] for k in BOUND_KEYS if k in f.metadata}
+    if not bounds and path.startswith("params."):
+        bounds = unit_bounds(path, f.metadata.get("unit", ""))
+    if _is_numeric_default(_default_of(f)) and not any(k in bounds for k in UPPER_KEYS):
+        bounds["high"], why = ceiling(path, f.metadata.get("unit", ""))
+        return bounds, why
+    return bounds, None
 
 
 def check_param(name: str, f: dataclasses.Field, value: Any, hint: Any) -> None:
-    """One model parameter: type, finite, declared bounds or else its unit's rule, length.
+    """One model parameter: length, type, finite, declared bounds or its unit's, ceiling.
 
     Raises:
         ConfigError: Naming the parameter, its unit, what is allowed and the value.
     """
-    check_leaf(name, f, value, hint)
     unit = f.metadata.get("unit", "")
     default = _default_of(f)
-    if isinstance(default, (list, tuple)) and len(value) != len(default):
+    if (
+        isinstance(default, (list, tuple))
+        and isinstance(value, (list, tuple))
+        and len(value) != len(default)
+    ):
         raise ConfigError(
             f"{name}: expected {len(default)} values ({unit}), got {len(value)}: {value}"
         )
-    if any(k in f.metadata for k in BOUND_KEYS):
-        return  # declared bounds were checked by check_leaf
-    bounds = unit_bounds(name, unit)
-    values = value if isinstance(value, (list, tuple)) else [value]
-    if not all(_within(v, bounds) for v in values):
-        allowed = _number_range(bounds, interval=False)
-        raise ConfigError(f"{name}: expected {allowed} ({unit}), got {value}")
+    check_leaf(name, f, value, hint)  # type, finite, bounds (declared, unit's, ceiling)
 
 
 def check_params(params: Any, prefix: str = "params") -> None:
