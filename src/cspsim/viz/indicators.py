@@ -1,13 +1,14 @@
 """Each lesson's own chart (its *indicator*) and the numbers of its "what changed" card.
 
-An indicator is made for one lesson's point: the share of crime at the top 5% of places,
-recorded vs true (the feedback loop); the trust moved by good and bad contacts (Skogan's
-asymmetry); trust in the low-trust neighbourhoods vs the rest; a program cohort's offending
-with and without the program; crime at the hot spots, the ring around them and the rest;
-the share of crime police see; trust and long-run belief after a scandal. Indicators and
-card rows are computed here from a :class:`~cspsim.viz.models.SideBySideModel` (the
-lesson's run A and its comparison B), and the lesson tests assert the lessons' claims on
-these same functions, so what the test checks is what the room sees.
+An indicator is made for one lesson's point: the share of the city's crime at the hot spots
+(the places outlined on the map), recorded vs true (the feedback loop); the trust moved by
+good and bad contacts (Skogan's asymmetry); trust in the low-trust neighbourhoods vs the
+rest; a program cohort's offending with and without the program; crime at the hot spots,
+the ring around them and the rest; the share of crime police see; trust and long-run
+belief after a scandal. Indicators and card rows are computed here from a
+:class:`~cspsim.viz.models.SideBySideModel` (the lesson's run A and its comparison B), and
+the lesson tests assert the lessons' claims on these same functions, so what the test
+checks is what the room sees.
 """
 
 from __future__ import annotations
@@ -145,6 +146,27 @@ def _level(col: str) -> Callable:
     return values
 
 
+def _hot_share(k: int) -> Callable:
+    """Share of the run's recorded (``k=0``) or true (``k=1``) crime at A's hot spots."""
+
+    def values(pair: SideBySideModel, m: TrainerModel) -> tuple[float, float]:
+        if not pair.hot_share:
+            return np.nan, np.nan
+        v = np.asarray(pair.hot_share)[:, 0 if m is pair.a else 1, k]
+        return float(v[0]), float(v[-1])
+
+    return values
+
+
+def hot_share_series(pair: SideBySideModel, run: int, k: int) -> np.ndarray:
+    """Daily share of a run's recorded or true crime at A's hot spots of the day.
+
+    ``run``: 0 for A, 1 for B; ``k``: 0 for recorded, 1 for true crime (recent, smoothed).
+    """
+    v = np.asarray(pair.hot_share, dtype=float).reshape(-1, 2, 2)
+    return v[:, run, k]
+
+
 def _tracked(name: str) -> Callable:
     def values(pair: SideBySideModel, m: TrainerModel) -> tuple[float, float]:
         v = m.track.series(name)
@@ -276,14 +298,14 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             "conc_recorded",
-            "Recorded crime at the top 5% of places (day 0 → now)",
-            _tracked("conc_recorded"),
+            "Share of recorded crime at the hot spots (day 0 → now)",
+            _hot_share(0),
             "share",
         ),
         Metric(
             "conc_true",
-            "True crime at the top 5% of places (day 0 → now)",
-            _tracked("conc_true"),
+            "Share of true crime at the hot spots (day 0 → now)",
+            _hot_share(1),
             "share",
         ),
         Metric("hot_kept", "Hot spots of day 0 still hot spots", _hot_kept, "number", own=True),
@@ -470,23 +492,26 @@ def _names(pair: SideBySideModel) -> tuple[str, str]:
 
 def _concentration(pair: SideBySideModel) -> tuple[list[Series], dict]:
     out = []
-    for m, dashed in ((pair.a, False), (pair.b, True)):
+    for run, dashed in ((0, False), (1, True)):
         tag = " (comparison)" if dashed else ""
         out += [
-            Series("recorded" + tag, "#1f77b4", m.track.series("conc_recorded"), dashed),
-            Series("true" + tag, "#d62728", m.track.series("conc_true"), dashed),
+            Series("recorded" + tag, "#1f77b4", hot_share_series(pair, run, 0), dashed),
+            Series("true" + tag, "#d62728", hot_share_series(pair, run, 1), dashed),
         ]
     return out, {"percent_axis": True, "min_span": 0.2, "floor": 0.0}
 
 
 def _concentration_summary(pair: SideBySideModel) -> list[str]:
-    rec, tru = pair.a.track.series("conc_recorded"), pair.a.track.series("conc_true")
+    rec, tru = hot_share_series(pair, 0, 0), hot_share_series(pair, 0, 1)
     if not len(rec):
         return []
     kept = pair.hot_kept[-1] if pair.hot_kept else np.nan
+    rec_b, tru_b = hot_share_series(pair, 1, 0), hot_share_series(pair, 1, 1)
     lines = [
-        f"The top 5% of places held {rec[0]:.0%} of recorded crime on day 0 and {rec[-1]:.0%} "
-        f"now; their share of true crime went from {tru[0]:.0%} to {tru[-1]:.0%}.",
+        f"The hot spots (outlined) held {rec[0]:.0%} of the city's recorded crime on day 0 and "
+        f"{rec[-1]:.0%} now; their share of true crime went from {tru[0]:.0%} to {tru[-1]:.0%}.",
+        f"The same places under {_names(pair)[1].split(' (')[0].lower()}: {rec_b[-1]:.0%} of "
+        f"recorded crime and {tru_b[-1]:.0%} of true crime now.",
     ]
     if np.isfinite(kept):
         lines.append(
@@ -664,7 +689,7 @@ INDICATORS: dict[str, Indicator] = {
     for i in (
         Indicator(
             "concentration",
-            "Share of crime at the top 5% of places: recorded vs true",
+            "Share of the city's crime at the hot spots: recorded vs true",
             _concentration,
             _concentration_summary,
         ),

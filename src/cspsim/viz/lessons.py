@@ -77,10 +77,11 @@ LESSONS: tuple[Lesson, ...] = (
             "crime (outlined), re-ranked at a review every 30 days. Patrols find offences "
             "nobody reports, so the patrolled places keep recording the most crime, and the "
             "reviews keep sending the patrols back: most of the first hot spots are still hot "
-            "spots at the end. The concentration chart splits the story: the top 5% of places "
-            "keep their share of recorded crime while their share of true crime falls "
-            "steeply, so the gap between the two lines opens. Under random patrol (dashed) "
-            "neither share moves much."
+            "spots at the end. The lesson's chart follows the outlined places: their share of "
+            "the city's recorded crime rises in the first month, then drifts back to about "
+            "where it started, while their share of true crime falls to less than half of "
+            "what it was, so the gap between the two lines opens. Under random patrol "
+            "(dashed), the same places' shares move little."
         ),
         finding=(
             "Predictive and hot-spot deployment fed by the police's own records can lock onto "
@@ -105,8 +106,9 @@ LESSONS: tuple[Lesson, ...] = (
             ),
             Pause(
                 90,
-                "The outlined places record a growing share of the city's crime. Are they "
-                "getting more dangerous? Switch the map to true crime and look again.",
+                "The outlined places still record more than a third of the city's recorded "
+                "crime. Are they as dangerous as their records say? Switch the map to true "
+                "crime and look again.",
             ),
         ),
         marks=("hot_spots",),

@@ -7,8 +7,10 @@ day 0.
 Besides the model's own state, a :class:`TrainerModel` keeps what only the app shows, all
 read from the model, never written to it: smoothed recorded crime and patrol presence for
 the map, and a :class:`Track` of per-day numbers the lessons' indicators are drawn from
-(crime concentration, trust moved by police contacts, trust in the low-trust
-neighbourhoods, program participants' offending) and the events marked on the charts.
+(trust moved by police contacts, trust in the low-trust neighbourhoods) and the events
+marked on the charts. A :class:`SideBySideModel` adds what compares its two runs at the
+same places: the share of the city's crime at the lesson run's hot spots, crime at the hot
+spots, the ring and the rest, and a program cohort's offending with and without it.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ from cspsim.viz.levers import Levers, apply_levers, base_config, city_for, defau
 RECORDED_SMOOTHING = 0.05
 #: Smoothing of the map's patrol-presence layer (officer-hours per place per day).
 PRESENCE_SMOOTHING = 0.1
-#: Share of places whose share of crime measures concentration ("the top 5% of places").
+#: Share of places watched when the lesson's run has no hot spots (the top 5% of places by
+#: recorded crime on day 0, the places a hot-spot patrol would treat).
 TOP_SHARE = 0.05
 #: Share of neighbourhoods counted as "low trust" (lowest mean trust on day 0).
 LOW_TRUST_SHARE = 1.0 / 3.0
@@ -63,13 +66,25 @@ def top_share(values: np.ndarray, share: float = TOP_SHARE) -> float:
     return float(v[:n].sum() / total) if total > 0 else float("nan")
 
 
+def top_places(values: np.ndarray, share: float = TOP_SHARE) -> np.ndarray:
+    """Indices of the top ``share`` of places by ``values`` (at least one), sorted."""
+    v = np.asarray(values, dtype=float)
+    n = max(1, int(round(len(v) * share)))
+    return np.sort(np.argsort(-v, kind="stable")[:n])
+
+
+def share_at(values: np.ndarray, places: np.ndarray) -> float:
+    """Share of the total of ``values`` held by ``places`` (0-1; NaN with none)."""
+    v = np.asarray(values, dtype=float)
+    total = float(v.sum())
+    return float(v[places].sum() / total) if total > 0 and len(places) else float("nan")
+
+
 @dataclass
 class Track:
     """Per-day numbers of one run (index = day) and the events of its days.
 
     Attributes:
-        conc_true: Share of true crime (recent, smoothed) at the top 5% of places.
-        conc_recorded: Share of recorded crime (recent, smoothed) at the top 5% of places.
         trust_gained: City trust gained from good police contacts today (points, 0-100).
         trust_lost: City trust lost to bad police contacts today (points, positive).
         trust_low: Mean trust in the low-trust neighbourhoods.
@@ -80,8 +95,6 @@ class Track:
         events: ``(day, kind)`` pairs (kinds: :data:`EVENT_KINDS`).
     """
 
-    conc_true: list[float] = field(default_factory=list)
-    conc_recorded: list[float] = field(default_factory=list)
     trust_gained: list[float] = field(default_factory=list)
     trust_lost: list[float] = field(default_factory=list)
     trust_low: list[float] = field(default_factory=list)
@@ -207,8 +220,6 @@ class TrainerModel(CommunitySafetyModel):
     def _track(self, d: Day) -> None:
         t = self.track
         r = self.residents
-        t.conc_true.append(top_share(self.crime.recent))
-        t.conc_recorded.append(top_share(self.recorded_recent))
         low = self.low_trust_resident
         for name, values in (("trust", r.trust), ("belief", r.trust_belief)):
             getattr(t, f"{name}_low").append(float(values[low].mean()) if low.any() else np.nan)
@@ -319,6 +330,9 @@ class SideBySideModel(mesa.Model):
         self.hot_history: list[np.ndarray] = []
         self.first_hot_spots = np.empty(0, dtype=np.int64)
         self.hot_kept: list[float] = []
+        # places a hot-spot patrol would treat, watched when A has no hot spots
+        self.top_places = top_places(self.a.recorded_recent)
+        self.hot_share: list[np.ndarray] = []  # per day, runs x (recorded, true) at A's spots
         r, idx = self.a.residents, self.a.world.at_risk_index
         self._offending_start = (r.propensity[idx] * (1.0 - r.jailed[idx])).astype(np.float64)
         self.cohort = np.empty(0, dtype=np.int64)
@@ -342,6 +356,15 @@ class SideBySideModel(mesa.Model):
         self._follow_cohort()
         self.running = self.a.running and self.b.running
 
+    def watched_spots(self) -> np.ndarray:
+        """A's hot spots today (outlined on the map).
+
+        Without any (another strategy), the top 5% of places by recorded crime on day 0
+        (:data:`TOP_SHARE`), the places a hot-spot patrol would have treated.
+        """
+        hot = self.a.hot_spots
+        return hot if len(hot) else self.top_places
+
     def zones(self) -> tuple[np.ndarray, np.ndarray]:
         """Strategy A's hot spots and the ring of places adjacent to them."""
         hot = self.a.hot_spots
@@ -352,7 +375,20 @@ class SideBySideModel(mesa.Model):
         return hot, ring
 
     def _tally_hot_spots(self) -> None:
-        """True crime today at A's hot spots, their ring and the rest, in both runs."""
+        """True crime today at A's hot spots, their ring and the rest, in both runs.
+
+        Also the share of each run's recorded and true crime (recent, smoothed) at the
+        places :meth:`watched_spots` names today.
+        """
+        spots = self.watched_spots()
+        self.hot_share.append(
+            np.array(
+                [
+                    [share_at(m.recorded_recent, spots), share_at(m.crime.recent, spots)]
+                    for m in (self.a, self.b)
+                ]
+            )
+        )
         hot, ring = self.zones()
         if len(self.first_hot_spots) == 0:
             self.first_hot_spots = hot.copy()
