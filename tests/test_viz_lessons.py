@@ -4,11 +4,16 @@ Each lesson is run headless for its suggested number of days, next to its compar
 same seed, through the app's own play loop (``cspsim.viz.app.advance``: it must stop at each
 pause point and at the last day). Each claim of the lesson's text is then checked on the
 numbers the screen shows: the lesson's indicator (``cspsim.viz.indicators``), the "what
-changed" card (``what_changed``) and the standard charts' columns. A claim that fails here
-means the text must change, not the model.
+changed" card (``what_changed``) and the standard charts' columns. The loop keeps a
+snapshot of those numbers at each pause point, and each pause question's claim is checked
+on the snapshot of its own day. A claim that fails here means the text must change, not the
+model.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pytest
@@ -33,21 +38,86 @@ from cspsim.viz.levers import APP_DAYS, base_config, default_levers
 from cspsim.viz.mapview import marked_places, watched_places
 from cspsim.viz.models import SideBySideModel, TrainerModel
 
-_RUNS: dict[str, tuple[SideBySideModel, list[tuple[int, str]]]] = {}
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the screen shows at a pause point, kept when the play loop stops there.
+
+    Daily series are copies of the runs' columns so far (index = day); the rest are the
+    numbers of the lesson's indicator, card and charts on that day.
+    """
+
+    day: int
+    card: dict[str, tuple[float, float, float]]
+    ledgers: tuple[dict[str, float], dict[str, float]]
+    zone_change: np.ndarray
+    zone_presence: np.ndarray
+    zone_history: np.ndarray
+    hot_share: np.ndarray
+    hot_spots: np.ndarray
+    cohort: np.ndarray
+    events: list[tuple[int, str]]
+    columns: tuple[dict[str, np.ndarray], dict[str, np.ndarray]]
+    tracked: tuple[dict[str, np.ndarray], dict[str, np.ndarray]]
+
+    def series(self, run: int, col: str) -> np.ndarray:
+        """A standard chart's daily column of run A (0) or B (1) so far."""
+        return self.columns[run][col]
+
+    def track(self, run: int, name: str) -> np.ndarray:
+        """A tracked series (``TrainerModel.track``) of run A (0) or B (1) so far."""
+        return self.tracked[run][name]
 
 
-def lesson_run(name: str) -> tuple[SideBySideModel, list[tuple[int, str]]]:
-    """The lesson played to its last day by the app's loop; the stops it made on the way."""
+TRACKED = ("trust_gained", "trust_lost", "trust_low", "trust_rest", "belief_low", "enrolled")
+
+
+def snapshot(pair: SideBySideModel, name: str) -> Snapshot:
+    """The numbers on screen now (at a pause point)."""
+    runs = (pair.a, pair.b)
+    return Snapshot(
+        day=pair.day,
+        card=card(pair, name),
+        ledgers=(ledger(pair.a), ledger(pair.b)),
+        zone_change=zone_change(pair).copy(),
+        zone_presence=zone_presence(pair).copy(),
+        zone_history=np.asarray(pair.hot_history, dtype=float).reshape(-1, 2, 3).copy(),
+        hot_share=np.asarray(pair.hot_share, dtype=float).reshape(-1, 2, 2).copy(),
+        hot_spots=np.sort(pair.a.hot_spots),
+        cohort=np.asarray(pair.cohort_offending, dtype=float).reshape(-1, 2).copy(),
+        events=list(pair.a.track.events),
+        columns=tuple({k: column(rows(m), k) for k in rows(m)} for m in runs),
+        tracked=tuple({k: m.track.series(k).copy() for k in TRACKED} for m in runs),
+    )
+
+
+@dataclass
+class LessonRun:
+    """A lesson played to its last day by the app's loop."""
+
+    pair: SideBySideModel
+    stops: list[tuple[int, str]]
+    pauses: dict[int, Snapshot]
+
+
+_RUNS: dict[str, LessonRun] = {}
+
+
+def lesson_run(name: str) -> LessonRun:
+    """The lesson played to its last day by the app's loop: the stops it made on the way,
+    and a snapshot of the screen at each pause point."""
     if name not in _RUNS:
         lesson = get_lesson(name)
         pair = SideBySideModel(lesson=name)
         seen: set[str] = set()
-        stops = []
+        stops, pauses = [], {}
         while pair.day < lesson.days:
             reason = advance(pair, lesson, seen, lesson.days)
             stops.append((pair.day, reason))
             check_colours(pair, name)  # at each pause and at the end, as on screen
-        _RUNS[name] = (pair, stops)
+            if reason.startswith("pause:"):
+                pauses[pair.day] = snapshot(pair, name)
+        _RUNS[name] = LessonRun(pair, stops, pauses)
     return _RUNS[name]
 
 
@@ -110,10 +180,12 @@ def test_lesson_builds_at_day_zero_and_levers_reproduce_preset() -> None:
 # ----- one test per lesson: run it, check each claim of its text --------------------------
 def check_stops(name: str) -> SideBySideModel:
     """The play loop stopped at every pause point, then at the last day (nowhere else)."""
-    pair, stops = lesson_run(name)
+    run = lesson_run(name)
+    pair = run.pair
     lesson = get_lesson(name)
     expected = [(p.day, f"pause:{p.day}") for p in lesson.pauses] + [(lesson.days, "end")]
-    assert stops == expected
+    assert run.stops == expected
+    assert sorted(run.pauses) == [p.day for p in lesson.pauses]
     assert pair.a.days_run == pair.b.days_run == lesson.days
     svg = indicator_svg(pair, lesson)
     assert svg.startswith("<svg") and "<polyline" in svg
@@ -158,7 +230,8 @@ def test_lesson_feedback_loop() -> None:
     # "so the gap between the two lines opens"
     assert rec[-1] - tru[-1] > rec[0] - tru[0] + 0.1
     # the day-90 question: "the outlined places still record more than a third of the
-    # city's recorded crime" (its answer: far less of the true crime is there)
+    # city's recorded crime" (its answer: far less of the true crime is there; the pause
+    # claims below check it on the screen of that day too)
     assert rec[89] > 1 / 3 and tru[89] < rec[89] - 0.1
     # "under random patrol (dashed), the same places' shares move little"
     for k in (0, 1):
@@ -295,3 +368,161 @@ def test_lesson_scar() -> None:
         for m in (pair.a, pair.b)
     ]
     assert deficit[0] < deficit[1]
+
+
+# ----- each pause question: its claim holds on the screen of its own day -----------------
+#: (lesson, pause day) -> check of what the question says, on the snapshot of that day.
+PAUSE_CLAIMS: dict[tuple[str, int], Callable[[LessonRun, Snapshot], None]] = {}
+
+
+def claim(name: str, day: int) -> Callable:
+    def register(check: Callable[[LessonRun, Snapshot], None]) -> Callable:
+        PAUSE_CLAIMS[(name, day)] = check
+        return check
+
+    return register
+
+
+def case_is_today(run: LessonRun, snap: Snapshot) -> None:
+    """The case "makes the news today": not yet on screen, on the next day run."""
+    assert run.pair.a.cfg.modifiers.misconduct_shock.day == snap.day
+    assert not any(kind == "misconduct" for _, kind in snap.events)
+    assert (snap.day, "misconduct") in run.pair.a.track.events
+    trust = snap.series(0, "mean_trust")
+    assert len(trust) == snap.day and abs(trust[-1] - trust[0]) < 0.01
+
+
+@claim("feedback_loop", 30)
+def _feedback_loop_30(run: LessonRun, snap: Snapshot) -> None:
+    # "The first review re-ranks places by recorded crime": none yet, the next day has it
+    assert not any(kind == "review" for _, kind in snap.events)
+    assert (30, "review") in run.pair.a.track.events
+    assert np.array_equal(snap.hot_spots, np.sort(run.pair.first_hot_spots))
+
+
+@claim("feedback_loop", 90)
+def _feedback_loop_90(run: LessonRun, snap: Snapshot) -> None:
+    rec, tru = snap.hot_share[:, 0, 0], snap.hot_share[:, 0, 1]
+    # "The outlined places still record more than a third of the city's recorded crime"
+    assert rec[-1] > 1 / 3 and snap.card["conc_recorded"][1] == rec[-1]
+    # the answer on the true-crime map: no, far less of the city's true crime is there
+    assert tru[-1] < rec[-1] - 0.1 and tru[-1] < tru[0]
+
+
+@claim("bad_contact", 14)
+def _bad_contact_14(run: LessonRun, snap: Snapshot) -> None:
+    la = snap.ledgers[0]
+    # "Two in three contacts are good ones"
+    assert 0.6 < la["good_share"] < 0.72
+    assert snap.card["contacts_good_share"][1] == pytest.approx(la["good_share"])
+    # the answer: trust is falling, and the ledger shows why
+    trust = snap.series(0, "mean_trust")
+    assert trust[-1] < trust[0]
+    assert la["lost"] > 3 * la["gained"]
+
+
+@claim("bad_contact", 90)
+def _bad_contact_90(run: LessonRun, snap: Snapshot) -> None:
+    la = snap.ledgers[0]
+    # "trust lost runs about five times trust gained, from half as many bad contacts as
+    # good ones"
+    assert 4 < la["lost"] / la["gained"] < 6.5
+    assert 0.45 < la["bad"] / la["good"] < 0.55
+    # the answer (the card at the end says it): about ten
+    assert 7 < la["ratio"] < 13
+
+
+@claim("rebuilding_trust", 30)
+def _rebuilding_trust_30(run: LessonRun, snap: Snapshot) -> None:
+    # "Meetings, good contacts and programs have started"
+    assert any(kind == "meeting" for _, kind in snap.events)
+    assert snap.series(0, "meetings").sum() > 0
+    assert snap.series(0, "contacts_positive").sum() > 0
+    assert snap.series(0, "program_enrolled")[-1] > 0
+    # "and trust in the outlined neighbourhoods is edging up"
+    low, rest = snap.track(0, "trust_low"), snap.track(0, "trust_rest")
+    assert 0 < low[-1] - low[0] < 0.01
+    assert rest[-1] - low[-1] > 0.25  # far from the rest
+
+
+@claim("rebuilding_trust", 150)
+def _rebuilding_trust_150(run: LessonRun, snap: Snapshot) -> None:
+    low, belief = snap.track(0, "trust_low"), snap.track(0, "belief_low")
+    # "Trust is rising in the low-trust neighbourhoods"
+    assert low[-1] > low[-31] > low[-61] and low[-1] > low[0] + 0.01
+    # the answer: their long-run belief has not changed as much
+    assert abs(belief[-1] - belief[0]) < 0.1 * (low[-1] - low[0])
+
+
+@claim("root_causes", 7)
+def _root_causes_7(run: LessonRun, snap: Snapshot) -> None:
+    a = run.pair.a
+    # "The programs are full"
+    capacity = sum(o.capacity for o in a.organizations) * a.residents_per_agent
+    assert snap.track(0, "enrolled")[-1] == capacity > 0
+    # the answer on the chart: only a little so far
+    ratio = snap.cohort[:, 0] / snap.cohort[:, 1]
+    assert 0.8 < ratio[-1] < 0.97
+
+
+@claim("root_causes", 60)
+def _root_causes_60(run: LessonRun, snap: Snapshot) -> None:
+    # "The first cohort has finished its eight weeks"
+    assert run.pair.a.params.programs.duration_days == 56
+    assert (56, "cohort_end") in snap.events
+
+
+@claim("hot_spot", 30)
+def _hot_spot_30(run: LessonRun, snap: Snapshot) -> None:
+    h = snap.zone_history
+    line = 100.0 * (h[:, 0, 0] / h[:, 1, 0] - 1)  # the chart's red line (% vs random)
+    # "Crime at the hot spots fell well below random patrol's in the first week"
+    assert line[6] < -8 and snap.zone_change[0] < -0.08
+    # the answer (ring and rest lines): not around the corner, within a few percent
+    assert abs(snap.zone_change[1]) < 0.04 and abs(snap.zone_change[2]) < 0.03
+
+
+@claim("misconduct", 30)
+def _misconduct_30(run: LessonRun, snap: Snapshot) -> None:
+    case_is_today(run, snap)
+
+
+@claim("misconduct", 60)
+def _misconduct_60(run: LessonRun, snap: Snapshot) -> None:
+    c = snap.card
+    # "Recorded crime fell after the case"
+    assert c["month_recorded"][1] < c["month_recorded"][0]
+    # the answer: no, true crime did not fall
+    assert c["month_true"][1] >= c["month_true"][0]
+
+
+@claim("scar", 30)
+def _scar_30(run: LessonRun, snap: Snapshot) -> None:
+    case_is_today(run, snap)
+
+
+@claim("scar", 120)
+def _scar_120(run: LessonRun, snap: Snapshot) -> None:
+    for r in (0, 1):
+        trust, belief = snap.series(r, "mean_trust"), snap.series(r, "mean_trust_belief")
+        # "Trust is climbing back" (in both runs)
+        assert trust[-1] > trust[-31] > trust[31]
+        # the answer: the long-run belief has not; it is still sinking
+        assert belief[-1] < belief[-31] < belief[29]
+
+
+@pytest.mark.parametrize(
+    ("lesson", "day"), [(lesson.name, p.day) for lesson in LESSONS for p in lesson.pauses]
+)
+def test_pause_question_holds_on_its_day(lesson: str, day: int) -> None:
+    """Each pause question's claim, checked on the numbers on screen at that pause."""
+    assert (lesson, day) in PAUSE_CLAIMS, f"{lesson} day {day}: add a check of its question"
+    run = lesson_run(lesson)
+    snap = run.pauses[day]
+    assert snap.day == day and list(snap.card) == list(get_lesson(lesson).card)
+    PAUSE_CLAIMS[(lesson, day)](run, snap)
+
+
+def test_every_pause_claim_names_a_pause() -> None:
+    pauses = {(lesson.name, p.day) for lesson in LESSONS for p in lesson.pauses}
+    assert set(PAUSE_CLAIMS) == pauses

@@ -138,12 +138,14 @@ LESSONS: tuple[Lesson, ...] = (
         pauses=(
             Pause(
                 14,
-                "Two in three contacts are good ones. Is trust rising or falling? Why?",
+                "Two in three contacts are good ones. Is trust rising or falling? Look at the "
+                "ledger: why?",
             ),
             Pause(
                 90,
-                "Look at the ledger: how many good contacts would it take to make up for one "
-                "bad one?",
+                "On the ledger, trust lost runs about five times trust gained, from half as "
+                "many bad contacts as good ones. How many good contacts would it take to make "
+                "up for one bad one?",
             ),
         ),
         marks=("hot_spots",),
@@ -182,8 +184,9 @@ LESSONS: tuple[Lesson, ...] = (
         pauses=(
             Pause(
                 30,
-                "Meetings, good contacts and programs have started everywhere. How long "
-                "until the outlined neighbourhoods trust the police like the rest?",
+                "Meetings, good contacts and programs have started, and trust in the "
+                "outlined neighbourhoods is edging up. How long until they trust the police "
+                "like the rest?",
             ),
             Pause(
                 150,
@@ -260,8 +263,8 @@ LESSONS: tuple[Lesson, ...] = (
         pauses=(
             Pause(
                 30,
-                "Crime at the hot spots is falling. Where did it go: around the corner, or "
-                "nowhere?",
+                "Crime at the hot spots fell well below random patrol's in the first week "
+                "(red line). Where did it go: around the corner, or nowhere?",
             ),
         ),
         marks=("hot_spots", "ring"),
