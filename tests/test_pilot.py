@@ -186,6 +186,67 @@ def test_overrides_and_options() -> None:
     with pytest.raises(ConfigError, match="unknown option"):
         design.PilotOptions.from_options({"size": [2]})
     assert design.PilotOptions.from_options({"sizes": [5, 2, 5]}).sizes == [2, 5]
+    assert design.PilotOptions.from_options({}).parameter_draws is True
+    assert design.PilotOptions.from_options({"parameter_draws": False}).parameter_draws is False
+    with pytest.raises(ConfigError, match="true or false"):
+        design.PilotOptions.from_options({"parameter_draws": "yes"})
+    with pytest.raises(ConfigError, match="draw_seed"):
+        design.PilotOptions.from_options({"draw_seed": 1.5})
+
+
+def _plan(draws) -> design.PilotPlan:
+    names = [f"n{i}" for i in range(6)]
+    return design.PilotPlan(
+        opts=design.PilotOptions([2], [1]),
+        strategy="hotspot",
+        start_day=START,
+        replicates=[(s, [f"seed={s}", "params.crime.displacement=0.2"]) for s in (4, 5, 6)],
+        names=lambda seed: names,
+        subdir=lambda arm, seed: f"{arm}/seed={seed}",
+        draws=draws,
+    )
+
+
+def test_replicates_take_their_own_parameter_draw() -> None:
+    """With ``parameter_draws``, replicate i runs under draw i: both arms alike, replicates
+    apart; the command line's parameters are not drawn; without, no parameter overrides."""
+    replicates = _plan(None).replicates
+    draws = design.replicate_draws(replicates, 3, {"params.crime.displacement", "seed"})
+    assert list(draws.table["seed"]) == [4, 5, 6]  # the replicates' own seeds
+    assert "params.crime.displacement" not in draws.parameters
+    assert "params.crime.police_deterrence" in draws.parameters
+    plan = _plan(draws)
+    cf = plan.counterfactual_jobs()
+    pilots = {j.point["seed"]: j for j in plan.pilot_jobs(lambda seed: None)}
+
+    def drawn(job) -> list[str]:
+        return [o for o in job.overrides if o.startswith("params.") and "displacement" not in o]
+
+    per_replicate = []
+    for i, (seed, _) in enumerate(replicates):
+        assert drawn(cf[seed]) == drawn(pilots[seed]) == draws.overrides(i)
+        assert cf[seed].point["draw"] == pilots[seed].point["draw"] == i
+        assert "params.crime.displacement=0.2" in cf[seed].overrides
+        per_replicate.append(tuple(drawn(cf[seed])))
+    assert len(set(per_replicate)) == 3  # distinct parameter sets
+    values = [
+        dict(o.split("=", 1) for o in r)["params.crime.police_deterrence"] for r in per_replicate
+    ]
+    assert len(set(values)) == 3
+    # A drawn job's overrides compose into a valid config carrying its draw.
+    cfg = _config(cf[5].overrides, "reactive")
+    assert cfg.params.crime.police_deterrence == pytest.approx(
+        float(draws.table.loc[1, "params.crime.police_deterrence"])
+    )
+    assert plan.notes()["parameter_draws"] == len(draws.parameters)
+    # Off: seeds only, as before.
+    off = _plan(None)
+    assert not any(
+        o.startswith("params.") and "displacement" not in o
+        for j in [*off.counterfactual_jobs().values(), *off.pilot_jobs(lambda seed: None)]
+        for o in j.overrides
+    )
+    assert off.notes()["parameter_draws"] == 0
 
 
 def test_smallest_pilot_counts_neighbourhood_months() -> None:
@@ -313,8 +374,17 @@ def test_pilot_power_sweep_and_cspsim_pilot(tmp_path: Path) -> None:
     assert manifest["design"] == "pilot_power"
     assert manifest["notes"]["pilot"]["sizes"] == [2, 4]
     assert len(manifest["jobs"]) == 2 * 3
+    # Parameter draws by default: one per replicate, shared by its arms.
+    drawn = pd.read_csv(out / design.DRAWS_FILE)
+    assert list(drawn["seed"]) == [0, 1] and manifest["notes"]["pilot"]["parameter_draws"] > 0
+    by_seed: dict[int, set] = {}
+    for job in manifest["jobs"]:
+        params = tuple(o for o in job["overrides"] if o.startswith("params."))
+        by_seed.setdefault(job["point"]["seed"], set()).add(params)
+    assert all(len(v) == 1 for v in by_seed.values()) and by_seed[0] != by_seed[1]
     text = (out / "report.md").read_text()
     assert "Pilot design: will the evaluation detect the effect?" in text
+    assert "its own draw of" in text
     assert (out / "figures" / "pilot_power.png").exists()
     power = pd.read_csv(out / "pilot_power.csv")
     assert sorted(zip(power["size"], power["duration"], strict=True)) == [

@@ -111,6 +111,8 @@ class PilotSetup:
         start_day: Day the pilot starts (after burn-in).
         neighbourhoods: Neighbourhoods of the city.
         replicates: Replicates (seeds) launched.
+        parameter_draws: Parameters drawn per replicate (0: every replicate at the
+            configured parameters).
     """
 
     strategy: str
@@ -121,6 +123,7 @@ class PilotSetup:
     start_day: int
     neighbourhoods: int
     replicates: int
+    parameter_draws: int = 0
 
     @property
     def start_month(self) -> int:
@@ -142,6 +145,7 @@ class PilotSetup:
             start_day=int(notes["start_day"]),
             neighbourhoods=int(notes["neighbourhoods"]),
             replicates=int(notes["replicates"]),
+            parameter_draws=int(notes.get("parameter_draws") or 0),
         )
 
 

@@ -25,12 +25,25 @@ neighbourhoods) and durations (months after the start):
 The evaluation, power, bias and the smallest pilot reaching 80% power are the analysis
 layer's (:mod:`cspsim.analysis.pilot`); the report section is :mod:`cspsim.report.pilot`.
 Options (``hydra.sweeper.options``): ``sizes``, ``durations`` (months), ``selection``,
-``treated``, ``outcome`` (a recorded-crime column of the places table).
+``treated``, ``outcome`` (a recorded-crime column of the places table),
+``parameter_draws`` (default true) and ``draw_seed``.
 
-Uncertainty comes from seeds (each replicate is another world and, for random and matched
-selections, another assignment). :func:`replicate_overrides` is the hook for a parameter
-ensemble: it returns the overrides of replicate ``seed`` (none today), given to both arms
-of the replicate so that their comparison stays on common random numbers.
+**Parameter uncertainty.** Each replicate is another world (its seed) and, for random and
+matched selections, another assignment. With ``parameter_draws: true`` (the default) it is
+also another parameter set: replicate ``i`` takes draw ``i`` of
+:func:`cspsim.config.draws.draw` (the sourced and assumed parameters from their declared
+plausible ranges by a Latin hypercube seeded with ``draw_seed``, the fitted ones from the
+shipped posterior when there is one; parameters set on the command line are not drawn).
+Both arms of a replicate get the same draw (:func:`replicate_overrides`), so their
+comparison stays on common random numbers and the replicate's true effect is the effect
+under its draw. Power is then the probability that the evaluation detects the effect given
+what we do not know about the parameters (what trial designers call *assurance*), not the
+power at one parameter set that may be wrong. The default is true because issue 11 asks for
+parameter uncertainty "everywhere a planner reads a number", and the power, the bias and
+the smallest pilot with 80% power are the numbers a planner of a pilot reads; set
+``parameter_draws: false`` for the power at the configured parameters (seeds only). The
+draw's own seed is not used: replicate ``i`` keeps the grid's seed, and the draws are written
+to ``pilot_draws.csv`` in the sweep directory with the seed of the replicate each one went to.
 """
 
 from __future__ import annotations
@@ -58,6 +71,7 @@ from cspsim.analysis.pilot import (
     pre_period_crime,
 )
 from cspsim.city import load_city
+from cspsim.config.draws import Draws, draw, load_shipped_posterior
 from cspsim.errors import ConfigError
 from cspsim.experiments.context import Job, override_key
 from cspsim.output import read_run_json
@@ -74,6 +88,10 @@ SELECTIONS = ("random", "list", "matched")
 _STREAM = zlib.crc32(b"pilot_power")
 #: Overrides the design sets itself (removed from the command line's, with a warning).
 _OWN_KEYS = ("sim.days", "modifiers.rollout.treated", "modifiers.rollout.treated_share")
+#: Seed of the Latin hypercube of the replicates' parameter draws (``draw_seed``).
+DRAW_SEED = 2026
+#: Where the replicates' parameter draws are written, in the sweep directory.
+DRAWS_FILE = "pilot_draws.csv"
 
 
 @dataclass
@@ -88,6 +106,9 @@ class PilotOptions:
         treated: The planner's list of neighbourhood names (``selection: list``).
         outcome: Recorded-crime column of the places table the evaluation estimates on
             (``crimes_recorded`` or one type, e.g. ``crimes_recorded_violent``).
+        parameter_draws: Whether each replicate runs under its own parameter draw (see
+            the module's docstring for why this is the default).
+        draw_seed: Seed of the draws' Latin hypercube.
     """
 
     sizes: list[int] = field(default_factory=lambda: [2, 5, 10])
@@ -95,6 +116,8 @@ class PilotOptions:
     selection: str = "random"
     treated: list[str] = field(default_factory=list)
     outcome: str = "crimes_recorded"
+    parameter_draws: bool = True
+    draw_seed: int = DRAW_SEED
 
     @classmethod
     def from_options(cls, raw: dict[str, Any]) -> PilotOptions:
@@ -103,7 +126,16 @@ class PilotOptions:
         Raises:
             ConfigError: Naming the option and what it expects.
         """
-        known = {"sizes", "durations", "selection", "treated", "outcome", "baseline"}
+        known = {
+            "sizes",
+            "durations",
+            "selection",
+            "treated",
+            "outcome",
+            "baseline",
+            "parameter_draws",
+            "draw_seed",
+        }
         unknown = sorted(set(raw) - known)
         if unknown:
             raise ConfigError(
@@ -116,6 +148,8 @@ class PilotOptions:
             selection=str(raw.get("selection", "random")),
             treated=[str(t) for t in (raw.get("treated") or [])],
             outcome=str(raw.get("outcome", "crimes_recorded")),
+            parameter_draws=_flag(raw.get("parameter_draws", True), "parameter_draws"),
+            draw_seed=_int(raw.get("draw_seed", DRAW_SEED), "draw_seed"),
         )
         if opts.selection not in SELECTIONS:
             raise ConfigError(
@@ -133,6 +167,18 @@ class PilotOptions:
                 f"table (crimes_recorded or crimes_recorded_<type>), got {opts.outcome!r}"
             )
         return opts
+
+
+def _flag(value: Any, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ConfigError(f"hydra.sweeper.options.{name}: expected true or false, got {value!r}")
+
+
+def _int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"hydra.sweeper.options.{name}: expected an integer, got {value!r}")
+    return value
 
 
 def _ints(values: Any, name: str) -> list[int]:
@@ -251,14 +297,31 @@ def list_override(key: str, names: Sequence[str]) -> str:
     return f"{key}=[{','.join(quote(n) for n in names)}]"
 
 
-def replicate_overrides(seed: int) -> list[str]:
-    """Overrides of replicate ``seed`` beyond its seed (both arms get the same).
+def replicate_overrides(draws: Draws | None, i: int) -> list[str]:
+    """Overrides of replicate ``i`` beyond its seed (both arms get the same).
 
-    The hook for parameter uncertainty: with an ensemble of parameter draws (issue 11),
-    return the draw of this replicate here, and the power and bias tables carry parameter
-    uncertainty as well as the world's randomness. Today replicates differ by seed only.
+    Args:
+        draws: The replicates' parameter draws (one per replicate, in order), or None
+            (``parameter_draws: false``: replicates differ by seed only).
+        i: The replicate's position in the plan.
     """
-    return []
+    return [] if draws is None else draws.overrides(i)
+
+
+def replicate_draws(
+    replicates: Sequence[tuple[int, Sequence[str]]],
+    seed: int,
+    fixed: set[str],
+    posterior: Any = None,
+) -> Draws:
+    """One parameter draw per replicate; parameters in ``fixed`` are not drawn.
+
+    The table's ``seed`` column is replaced by the seed of the replicate each draw goes
+    to (the draws' own seeds are not used).
+    """
+    draws = draw(len(replicates), seed, posterior=posterior).without(fixed)
+    table = draws.table.assign(seed=[int(s) for s, _ in replicates])
+    return Draws(table, draws.kinds, draws.posterior)
 
 
 def _without(point: Sequence[str], prefixes: Sequence[str]) -> list[str]:
@@ -367,6 +430,7 @@ class PilotPlan:
         replicates: ``(seed, grid point overrides)`` of each replicate.
         names: Neighbourhood names of a replicate's city, by seed.
         subdir: Run directory (relative to the sweep) of an arm and a seed.
+        draws: One parameter draw per replicate (in the order of ``replicates``), or None.
     """
 
     opts: PilotOptions
@@ -375,6 +439,7 @@ class PilotPlan:
     replicates: list[tuple[int, list[str]]]
     names: Callable[[int], list[str]]
     subdir: Callable[[str, int], str]
+    draws: Draws | None = None
 
     @property
     def days(self) -> int:
@@ -398,6 +463,8 @@ class PilotPlan:
             "neighbourhoods": len(self.names(self.replicates[0][0])),
             "replicates": len(self.replicates),
             "planned": self.opts.treated,
+            "parameter_draws": 0 if self.draws is None else len(self.draws.parameters),
+            "draw_seed": self.opts.draw_seed if self.draws is not None else None,
         }
 
     def all_subdirs(self) -> list[str]:
@@ -413,14 +480,18 @@ class PilotPlan:
                 overrides=[
                     *counterfactual_overrides(point),
                     f"sim.days={self.days}",
-                    *replicate_overrides(seed),
+                    *replicate_overrides(self.draws, i),
                 ],
                 stage=COUNTERFACTUAL,
                 arm=COUNTERFACTUAL,
-                point={"seed": seed},
+                point=self._point(i, {"seed": seed}),
             )
-            for seed, point in self.replicates
+            for i, (seed, point) in enumerate(self.replicates)
         }
+
+    def _point(self, i: int, point: dict[str, Any]) -> dict[str, Any]:
+        """A job's point, with the replicate's draw when there are draws."""
+        return point if self.draws is None else {**point, "draw": i}
 
     def assignment(
         self, seed: int, baseline: dict[str, float] | None = None
@@ -443,7 +514,7 @@ class PilotPlan:
     def pilot_jobs(self, baseline_of: Callable[[int], dict[str, float] | None]) -> list[Job]:
         """The pilot runs of every replicate and size (``baseline_of`` for matching)."""
         jobs = []
-        for seed, point in self.replicates:
+        for i, (seed, point) in enumerate(self.replicates):
             base = baseline_of(seed) if self.opts.selection == "matched" else None
             if self.opts.selection == "matched" and base is None:
                 log.error("counterfactual of seed %d did not complete: no matched pilot", seed)
@@ -455,11 +526,13 @@ class PilotPlan:
                         overrides=[
                             *pilot_overrides(point, treated),
                             f"sim.days={self.days}",
-                            *replicate_overrides(seed),
+                            *replicate_overrides(self.draws, i),
                         ],
                         stage=PILOT,
                         arm=arm_name(n),
-                        point={"seed": seed, "size": n, "treated": treated, "controls": controls},
+                        point=self._point(
+                            i, {"seed": seed, "size": n, "treated": treated, "controls": controls}
+                        ),
                     )
                 )
         return jobs
@@ -498,13 +571,28 @@ def run_design(ctx: SweepContext) -> None:
             cities[key] = [str(n) for n in load_city(cfg.city, seed=key).neighbourhood_names]
         return cities[key]
 
+    replicates = [(seed_of(p, int(cfg.seed)), list(p)) for p in points]
+    draws = None
+    if opts.parameter_draws:
+        fixed = {override_key(o) for o in [*ctx.arguments, *(o for p in points for o in p)]}
+        draws = replicate_draws(replicates, opts.draw_seed, fixed, load_shipped_posterior())
+        path = ctx.sweep_dir / DRAWS_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draws.table.to_csv(path, index=False)
+        log.info(
+            "pilot_power: each of %d replicates under its own draw of %d parameters (%s)",
+            len(replicates),
+            len(draws.parameters),
+            path,
+        )
     plan = PilotPlan(
         opts=opts,
         strategy=cfg.strategy.name,
         start_day=start,
-        replicates=[(seed_of(p, int(cfg.seed)), list(p)) for p in points],
+        replicates=replicates,
         names=names,
         subdir=lambda arm, seed: ctx.subdir(arm, f"seed={seed}"),
+        draws=draws,
     )
     ctx.notes["pilot"] = plan.notes()
     cf_jobs = plan.counterfactual_jobs()

@@ -201,7 +201,26 @@ def describe(setup: PilotSetup) -> str:
         "neighbourhood) and of the monthly survey (respondents, 2x2). The same seed without "
         "the strategy (common random numbers) gives the true effect. *Power* is the share "
         "of replicates whose 95% CI excludes zero on the side of the true effect (on true "
-        "crime; for a survey answer, on that answer); brackets: Wilson 95% intervals."
+        "crime; for a survey answer, on that answer); brackets: Wilson 95% intervals. "
+        + parameters_sentence(setup)
+    )
+
+
+def parameters_sentence(setup: PilotSetup) -> str:
+    """Whether the replicates carry parameter uncertainty, in words."""
+    if setup.parameter_draws:
+        return (
+            f"Each replicate also runs under its own draw of {setup.parameter_draws} sourced "
+            "and assumed parameters from their plausible ranges (Latin hypercube; both runs of "
+            "a replicate share the draw), so the power and the bias include what we do not "
+            "know about the parameters: power is the chance that the evaluation detects the "
+            "effect given that uncertainty, and the true effect itself varies across "
+            "replicates."
+        )
+    return (
+        "Every replicate runs at the configured parameters (`parameter_draws: false`): the "
+        "power is that of a world whose parameters are exactly these, and leaves out what "
+        "we do not know about them."
     )
 
 
