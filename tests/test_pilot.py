@@ -3,8 +3,8 @@
 The power checks run the design's own plan (:class:`cspsim.experiments.pilot.PilotPlan`)
 in worker processes on a tiny city of 36 neighbourhoods: a strong problem-solving pilot (a
 large effect: detected nearly always; its placebo, the same evaluation of the runs without
-the strategy, rejects about 5% of the time) and, marked slow, the baseline piloted against
-itself on 24 replicates (no effect: about 5% rejections). One small sweep goes
+the strategy, rejects about 5% of the time) and the baseline piloted against itself (no
+effect: about 5% rejections) on 12 replicates, and on 24 marked slow. One small sweep goes
 through ``cspsim-run -m experiment=pilot_power`` and ``cspsim-pilot`` (Hydra, the manifest,
 the report).
 """
@@ -289,6 +289,31 @@ def test_no_effect_gives_about_five_percent_rejections(null_pilots: dict) -> Non
     assert row["rec_false"] == row["rec_reject"]
     assert row["trust_reject"] <= 4 / 24
     assert null_pilots["smallest"] is None
+
+
+@pytest.fixture(scope="module")
+def null_pilots_fast(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The baseline piloted against itself, small: 16 of 36 neighbourhoods, 12 replicates
+    of one month (24 runs of two months, about 15 s on two cores)."""
+    root = tmp_path_factory.mktemp("pilot_null_fast")
+    run_plan(root, "reactive", [], range(100, 112), [16], [1])
+    return analyse(collect_runs(root))
+
+
+def test_no_effect_rarely_rejects_fast(null_pilots_fast: dict) -> None:
+    """The no-effect check of the default suite: at most 3 of 12 rejections.
+
+    At a true 5% rate, 4 or more of 12 happen with probability 0.002; an evaluation whose
+    intervals are too narrow (a 25% false-positive rate) fails it with probability 0.35,
+    and one at 40% with probability 0.77 (binomial tails).
+    """
+    rep, power = null_pilots_fast["replicates"], null_pilots_fast["power"]
+    assert len(rep) == 12
+    assert (rep["true_coef"] == 0).all() and (rep["rec_low"] == rep["plc_low"]).all()
+    row = power.iloc[0]
+    assert np.isnan(row["rec_power"])
+    assert row["rec_reject"] <= 3 / 12
+    assert row["trust_reject"] <= 3 / 12
 
 
 @pytest.fixture(scope="module")
