@@ -314,9 +314,12 @@ def test_lesson_hot_spot() -> None:
     assert pair.a.cfg.strategy.patrol.hotspot_places == 0.05
     # "true crime at the hot spots is clearly lower"
     assert change[0] < -0.08
-    # "the places around them get no extra patrol, and their crime is about the same, not
-    # higher"; "nor is it in the rest of the city"
-    assert presence[1] <= 1.05 and change[1] < 0.02
+    # "the places around them get no extra patrol, and their crime is about the same as
+    # under random patrol (within a few percent, a small fraction of what the hot spots
+    # lost)"; "nor is it pushed into the rest of the city"; "no clear change there"
+    assert presence[1] <= 1.05 and abs(change[1]) < 0.04
+    (hot_a, ring_a, _), (hot_b, ring_b, _) = pair.hot_true
+    assert ring_a - ring_b < 0.1 * (hot_b - hot_a)
     assert abs(change[2]) < 0.03
 
 

@@ -245,9 +245,11 @@ LESSONS: tuple[Lesson, ...] = (
             "recorded crime (thick outlines), the dosage of the trials. Compared with random "
             "patrol on the same seed, true crime at the hot spots is clearly lower (the chart "
             "and the card say by how much). The places around them (thin outlines) get no "
-            "extra patrol, and their crime is about the same, not higher: crime is not pushed "
-            "around the corner. Nor is it in the rest of the city, which gave up the patrol "
-            "hours."
+            "extra patrol, and their crime is about the same as under random patrol (within "
+            "a few percent, a small fraction of what the hot spots lost): crime is not pushed "
+            "around the corner. Nor is it pushed into the rest of the city, which gave up the "
+            "patrol hours. The trials more often found a small drop nearby (diffusion of "
+            "benefits); this model shows no clear change there."
         ),
         finding=(
             "Hot-spot policing reduces crime at treated places by a modest amount and "
