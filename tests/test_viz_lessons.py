@@ -206,7 +206,7 @@ def test_lesson_feedback_loop() -> None:
     assert pair.hot_kept[-1] > 0.5 * len(pair.first_hot_spots)
     # "patrols find offences nobody reports": more of what they record is found by patrol
     found = card(pair, "feedback_loop")["found_by_patrol"]
-    assert found[1] > found[2] + 0.02
+    assert found[1] > found[2] + 0.05
     # "the patrolled places keep recording the most crime": the top recorded are hot spots
     top = np.argsort(-a.recorded_recent)[: len(a.hot_spots)]
     assert np.isin(top, a.hot_spots).mean() > 0.7
