@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import TABLES, TINY_CITY, TINY_SIM
+from conftest import TABLES, TINY_CITY, TINY_SIM, gis_city_overrides
 
 from cspsim.api import make_config, simulate
 from cspsim.city import CRIME_TYPES
@@ -196,6 +196,37 @@ def test_bad_override_fails_naming_the_field(case, tmp_path):
     if meta.exists():
         assert json.loads(meta.read_text())["status"] == "failed"
     assert not list(out.glob("*.parquet"))
+
+
+def test_bad_gis_input_fails_naming_the_file(gis_files, tmp_path):
+    """``city=gis`` with a shapefile that declares no CRS (no ``.prj``, no ``city.crs``):
+    a non-zero exit, a message naming the file and the fix, no table written."""
+    nocrs = gis_files["areas_nocrs"]
+    out = tmp_path / "run"
+    args = [
+        "city=gis",
+        "sim=short",
+        *TINY_SIM,
+        *gis_city_overrides(gis_files),
+        f"city.areas={nocrs}",
+        "city.layer=null",
+        f"hydra.run.dir={out}",
+    ]
+    proc = cspsim_run(args, tmp_path)
+    message = proc.stderr + proc.stdout
+    assert proc.returncode != 0, message
+    assert nocrs.name in message, message
+    assert "CRS" in message and "city.crs" in message, message
+    assert "Traceback" not in message, message
+    meta = out / "run.json"
+    if meta.exists():
+        assert json.loads(meta.read_text())["status"] == "failed"
+    assert not list(out.glob("*.parquet"))
+    # The same files with city.crs set: the run completes (the error was the CRS alone).
+    proc = cspsim_run([*args, "city.crs=EPSG:32610", "sim.days=5"], tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert json.loads(meta.read_text())["status"] == "complete"
+    assert sorted(p.stem for p in out.glob("*.parquet")) == sorted(TABLES)
 
 
 def test_multirun_sweep_over_seeds(tmp_path):
