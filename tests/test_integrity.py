@@ -204,6 +204,98 @@ def test_runs_without_hashes_are_stale(tmp_path: Path) -> None:
     assert not run_one(cfg, run_dir).get("skipped")
 
 
+@pytest.fixture
+def shipped_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A copy of the shipped configs that the model's hash reads (tests edit it)."""
+    from cspsim.output import provenance
+    from cspsim.paths import CONFIG_DIR
+
+    conf = Path(shutil.copytree(CONFIG_DIR, tmp_path / "conf"))
+    monkeypatch.setattr(provenance, "CONFIG_DIR", conf)
+    provenance.clear_caches()
+    yield conf
+    provenance.clear_caches()  # the real configs again once monkeypatch restores them
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    from cspsim.output import provenance
+
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    provenance.clear_caches()  # a new process would hash the files again
+
+
+def test_an_edited_shipped_config_makes_runs_stale(shipped_copy: Path, tmp_path: Path) -> None:
+    """Shipped run configs (configs/{city,strategy,sim,params}/*.yaml) are the model's.
+
+    Editing one makes every run made before stale (redone; the old files moved aside), not
+    silently current; edits that cannot change a run do not: comments, experiment and
+    launcher configs, files that are not configs.
+    """
+    from cspsim.output import provenance
+
+    cfg, run_dir = tiny_config(), tmp_path / "run"
+    run_one(cfg, run_dir)
+    meta = read_run_json(run_dir)
+    assert meta is not None and "strategy/hotspot.yaml" in meta["model"]["configs"]
+    hotspot = shipped_copy / "strategy" / "hotspot.yaml"
+    code = provenance.model_code()
+    _edit(hotspot, "name: hotspot", "# a reworded comment\nname: hotspot")
+    (shipped_copy / "experiment" / "uncertainty.yaml").write_text("hydra: {}\n")
+    (shipped_copy / "params" / "posterior.csv").write_text("x\n1\n")
+    (shipped_copy / "strategy" / "notes.txt").write_text("not a config")
+    (shipped_copy / "multirun" / "x").mkdir(parents=True)
+    (shipped_copy / "multirun" / "x" / "config.yaml").write_text("seed: 3\n")
+    provenance.clear_caches()
+    assert provenance.model_code() == code
+    assert inspect_run(run_dir, cfg).status == "complete"
+
+    _edit(hotspot, "name: hotspot", "name: hotspot\nequal_budget: false")
+    assert provenance.model_code() != code
+    state = inspect_run(run_dir, cfg)
+    assert state.status == "stale" and state.same_config is True
+    assert "configs/strategy/hotspot.yaml" in state.reason, state.reason
+    assert read_status(run_dir)[0] == "stale"  # the launcher does not count it either
+    assert collect_runs(tmp_path).stale  # nor does a report
+    again = run_one(cfg, run_dir)
+    assert not again.get("skipped") and again["status"] == "complete"
+    assert [p.name.endswith("-stale") for p in (run_dir / PREVIOUS).iterdir()] == [True]
+    assert inspect_run(run_dir, cfg).status == "complete"
+
+
+def test_a_run_whose_shipped_strategy_changed_is_redone_not_refused(
+    shipped_copy: Path, tmp_path: Path
+) -> None:
+    """The edit changed the composed config too: the same run, stale (not another config's)."""
+    run_dir = tmp_path / "run"
+    run_one(tiny_config(overrides=["strategy.patrol.hotspot_share=0.05"]), run_dir)
+    edited = tiny_config(overrides=["strategy.patrol.hotspot_share=0.1"])  # as if shipped
+    assert inspect_run(run_dir, edited).same_config is False  # no edit: another config's run
+    _edit(shipped_copy / "strategy" / "hotspot.yaml", "name: hotspot", "name: hotspot\n#x")
+    assert inspect_run(run_dir, edited).same_config is False  # a comment explains nothing
+    _edit(shipped_copy / "sim" / "short.yaml", "days: 90", "days: 91")
+    state = inspect_run(run_dir, edited)
+    assert state.status == "stale" and state.same_config is True
+    assert "configs/sim/short.yaml" in state.reason
+    meta = run_one(edited, run_dir)
+    assert not meta.get("skipped") and meta["config"]["strategy"]["patrol"]["hotspot_share"] == 0.1
+
+
+def test_model_hash_does_not_depend_on_where_the_configs_lie(
+    shipped_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cspsim.output import provenance
+
+    here = provenance.model_code()
+    elsewhere = Path(shutil.copytree(shipped_copy, tmp_path / "a" / "b" / "conf"))
+    monkeypatch.setattr(provenance, "CONFIG_DIR", elsewhere)
+    provenance.clear_caches()
+    assert provenance.model_code() == here
+    assert set(provenance.shipped_configs()) >= {"strategy/reactive.yaml", "params/calibrated.yaml"}
+    assert not any(k.startswith(("experiment/", "hydra/")) for k in provenance.shipped_configs())
+
+
 def test_launcher_read_status_checks_hashes(tmp_path: Path) -> None:
     run_dir = tmp_path / "run"
     run_one(tiny_config(), run_dir)

@@ -10,8 +10,8 @@
 ``damaged``    ``run.json`` unreadable or of the wrong shape, or a table missing or not
                matching its recorded SHA-256 (truncated, edited)
 ``stale``      complete and intact, but an input file changed (or is gone) or the model
-               (its code or a result-determining package) is not the one that made it,
-               or it predates table hashes
+               (its code, a shipped run config or a result-determining package) is not
+               the one that made it, or it predates table hashes
 ``complete``   complete, intact and current
 =============  ==========================================================================
 
@@ -45,7 +45,7 @@ class RunState:
         same_config: For a complete, stale or damaged run checked against a config:
             whether it is a run of that config (None when no config was given). A run
             whose config differs because one of its input files changed (a user's strategy
-            file edited) is the same run, stale.
+            file edited) or a shipped run config changed is the same run, stale.
         reused_stale: ``run.json`` says a resume kept it although stale (``--reuse-stale``).
     """
 
@@ -136,11 +136,34 @@ def stale_reason(meta: dict[str, Any], inputs: dict[str, Path] | None = None) ->
         return "written before run.json recorded table hashes (cannot be verified)"
     model = meta.get("model")
     now = model_identity()
+    changed = shipped_config_change(model)
+    if changed:
+        return f"shipped config changed since the run: {changed}"
     if not isinstance(model, dict) or model.get("code_sha256") != now["code_sha256"]:
         return "made by another version of the model code"
     if model.get("packages") != now["packages"]:
         return f"made with other package versions ({model.get('packages')} now {now['packages']})"
     return input_change(meta, inputs)
+
+
+def shipped_config_change(model: Any) -> str | None:
+    """Which shipped run configs (``configs/<group>/*.yaml``) changed since a run.
+
+    Args:
+        model: The run's recorded ``model`` (:func:`cspsim.output.provenance.model_identity`).
+
+    Returns:
+        The changed, added or removed files (``strategy/hotspot.yaml``), None when none
+        did or the run did not record them (its code hash then says it is stale).
+    """
+    if not isinstance(model, dict) or not isinstance(model.get("configs"), dict):
+        return None
+    old, now = model["configs"], model_identity()["configs"]
+    changed = sorted(k for k in {*old, *now} if old.get(k) != now.get(k))
+    if not changed:
+        return None
+    more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+    return ", ".join(f"configs/{k}" for k in changed[:3]) + more
 
 
 def input_change(meta: dict[str, Any], inputs: dict[str, Path] | None = None) -> str | None:
@@ -199,8 +222,11 @@ def inspect_run(
     if status != "complete":
         return RunState("damaged", f"run.json: unknown status {status!r}", meta)
     same = None if cfg is None else identity(meta["config"]) == identity(config_dict(cfg))
-    if same is False and input_change(meta, inputs):
-        same = True  # its config changed with an input file (a user's strategy file): redo it
+    if same is False and (input_change(meta, inputs) or shipped_config_change(meta.get("model"))):
+        # Its config changed with an input file (a user's strategy file) or a shipped config
+        # (configs/strategy/hotspot.yaml edited): the same run, stale; redoing it moves the
+        # old one aside (.previous/), so nothing is lost.
+        same = True
     reused = isinstance(meta.get("reused_stale"), dict)
     error = _table_error(run_dir, meta.get("tables"))
     if error:

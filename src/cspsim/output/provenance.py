@@ -3,13 +3,16 @@
 ``run.json`` records them (:func:`cspsim.output.rundir.write_results`), and
 :mod:`cspsim.output.integrity` compares them when a sweep resumes or a report reads a run:
 a table whose SHA-256 does not match was damaged; an input file or model version that
-changed makes the run stale.
+changed makes the run stale. The model version covers the shipped YAML files that become a
+run's config (``configs/{city,strategy,sim,params}/*.yaml``): editing a shipped strategy or
+the calibrated parameters makes the runs made before stale, as editing the code does.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import platform
 import subprocess
@@ -17,7 +20,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from cspsim.paths import CITY_DATA_DIR, PACKAGE_DIR
+from cspsim.paths import CITY_DATA_DIR, CONFIG_DIR, PACKAGE_DIR
 
 #: Packages whose versions determine results (a different version may change the tables).
 RESULT_PACKAGES = ("cspsim", "mesa", "numpy", "scipy", "pandas", "pyarrow", "networkx")
@@ -25,6 +28,11 @@ RESULT_PACKAGES = ("cspsim", "mesa", "numpy", "scipy", "pandas", "pyarrow", "net
 OTHER_PACKAGES = ("hydra-core",)
 #: Source directories of the package whose code determines results.
 MODEL_SOURCES = ("config", "city", "model")
+#: Config groups whose shipped YAML files become a run's config (``configs/<group>/*.yaml``).
+#: Not ``experiment/``, ``hydra/`` or ``config.yaml``'s Hydra settings: they decide which
+#: runs a sweep makes, where and how they are launched, never what a run computes (a run's
+#: overrides from an experiment are in its recorded config).
+RUN_CONFIG_GROUPS = ("city", "strategy", "sim", "params")
 _CHUNK = 1 << 20
 
 
@@ -63,13 +71,51 @@ def package_versions() -> dict[str, str]:
     return out
 
 
+def config_digest(path: Path) -> str:
+    """SHA-256 of a YAML config's content: its data and its ``# @package`` line.
+
+    Comments, blank lines, key order and quoting do not count (a reworded comment in a
+    shipped strategy must not make every run stale); a file that is not valid YAML is
+    hashed as bytes.
+    """
+    from omegaconf import OmegaConf
+
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        data = OmegaConf.to_container(OmegaConf.create(text), resolve=False)
+    except Exception:  # not valid YAML (or not a mapping or list): its bytes
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    package = [ln.strip() for ln in text.splitlines() if ln.strip().startswith("# @package")]
+    canonical = json.dumps({"package": package[:1], "data": data}, sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def shipped_configs() -> dict[str, str]:
+    """``{group/file.yaml: content SHA-256}`` of the shipped run configs.
+
+    The ``*.yaml`` files directly in the :data:`RUN_CONFIG_GROUPS` of the package's own
+    config directory (:data:`cspsim.paths.CONFIG_DIR`): nothing generated (``multirun/``,
+    ``outputs/`` and ``results/`` lie outside it) and no user file.
+    """
+    out = {}
+    for group in RUN_CONFIG_GROUPS:
+        for path in sorted((CONFIG_DIR / group).glob("*.yaml")):
+            if path.is_file():
+                out[f"{group}/{path.name}"] = config_digest(path)
+    return out
+
+
 @functools.cache
 def model_code() -> str:
-    """SHA-256 over the source of the config, city and model layers and the shipped data.
+    """SHA-256 over the model's source, shipped data and shipped run configs.
 
-    The model version that decides whether a complete run is still current: it changes
-    with any edit of the code that determines results (and only then, unlike the git
-    commit, which also changes with the docs), and works outside a git checkout.
+    The source of the config, city and model layers, the shipped city data and the
+    shipped run configs (:func:`shipped_configs`): the model version that decides whether
+    a complete run is still current. It changes with any edit of the code or shipped
+    configs that determine results (and only then, unlike the git commit, which also
+    changes with the docs), and works outside a git checkout. File names are relative (to
+    the package, ``conf/`` for configs), so the hash does not depend on where it lies.
     """
     digest = hashlib.sha256()
     files = [p for d in MODEL_SOURCES for p in (PACKAGE_DIR / d).rglob("*.py")]
@@ -77,15 +123,29 @@ def model_code() -> str:
     for path in sorted(files):
         digest.update(str(path.relative_to(PACKAGE_DIR)).encode())
         digest.update(path.read_bytes())
+    for name, sha in shipped_configs().items():
+        digest.update(f"conf/{name}".encode())
+        digest.update(sha.encode())
     return digest.hexdigest()
 
 
+def clear_caches() -> None:
+    """Forget the hashes of code and configs (a process that edits them, e.g. a test)."""
+    shipped_configs.cache_clear()
+    model_code.cache_clear()
+
+
 def model_identity() -> dict[str, Any]:
-    """What identifies the model that made a run: code hash and result-determining versions."""
+    """What identifies the model that made a run.
+
+    Its code hash (:func:`model_code`), result-determining package versions, and the
+    content hash of each shipped run config (``configs``: says which one changed).
+    """
     versions = package_versions()
     return {
         "code_sha256": model_code(),
         "packages": {name: versions[name] for name in ("python", *RESULT_PACKAGES)},
+        "configs": dict(shipped_configs()),
     }
 
 
