@@ -5,11 +5,12 @@ sweeper, ``sweep.json`` (the manifest) lists the runs the sweep expects: those a
 ones counted; complete runs under the directory that it does not list are *unlisted* (left by
 an earlier sweep with other options). Each run is checked against its ``run.json``
 (:func:`cspsim.output.integrity.inspect_run`): only complete, intact and current runs are
-counted (and stale ones a resume kept with ``--reuse-stale``, labelled); failed, damaged
-(a table that does not match its SHA-256, a truncated or malformed ``run.json``), stale
-(an input file or the model changed), incomplete (killed while running) and missing runs
-are listed, never read. A bad run directory never stops the listing. Two complete runs of
-the same resolved config are one run: the second is listed as a duplicate.
+counted (and stale ones a resume kept with ``hydra.sweeper.reuse_stale=true`` or
+``CSPSIM_REUSE_STALE=1``, labelled); failed, damaged (a table that does not match its
+SHA-256, a truncated or malformed ``run.json``), stale (an input file or the model changed),
+incomplete (killed while running) and missing runs are listed, never read. A bad run
+directory never stops the listing. Two complete runs of the same resolved config are one
+run: the second is listed as a duplicate.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ class RunSet:
         damaged: Runs whose ``run.json`` or tables are damaged, and why (not counted).
         stale: Complete runs made from other input files or another model, and why (not
             counted; a resume runs them again).
-        reused_stale: Stale runs a resume kept (``--reuse-stale``), and why they are stale
+        reused_stale: Stale runs a resume kept (``hydra.sweeper.reuse_stale``,
+            ``CSPSIM_REUSE_STALE``), and why they are stale
             (counted, and labelled in the report).
         other_config: Runs the manifest expects whose directory holds a run of another
             config (never overwritten, not counted), and why.

@@ -46,7 +46,8 @@ class RunState:
             whether it is a run of that config (None when no config was given). A run
             whose config differs because one of its input files changed (a user's strategy
             file edited) or a shipped run config changed is the same run, stale.
-        reused_stale: ``run.json`` says a resume kept it although stale (``--reuse-stale``).
+        reused_stale: ``run.json`` says a resume kept it although stale
+            (``hydra.sweeper.reuse_stale=true`` or ``CSPSIM_REUSE_STALE=1``).
     """
 
     status: str

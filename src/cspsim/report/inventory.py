@@ -27,7 +27,11 @@ def summary_lines(rs: RunSet) -> list[str]:
         (rs.other_config, "**{} of another config** (not overwritten, not counted)."),
         (rs.missing, "**{} missing** (never started or killed before writing)."),
         (rs.incomplete, "**{} incomplete** (killed or still running; not counted)."),
-        (rs.reused_stale, "{} stale run(s) kept with --reuse-stale (counted; listed below)."),
+        (
+            rs.reused_stale,
+            "{} stale run(s) kept with `hydra.sweeper.reuse_stale=true` or "
+            "`CSPSIM_REUSE_STALE=1` (counted; listed below).",
+        ),
         (rs.duplicates, "{} duplicate(s) of a counted config (not counted)."),
         (rs.unlisted, "{} run(s) from an earlier sweep in this directory (ignored)."),
     )
@@ -55,7 +59,10 @@ def inventory(doc: Document, rs: RunSet) -> None:
         ("Failed runs", [f"`{k}`: {v}" for k, v in rs.failed.items()]),
         ("Damaged runs", [f"`{k}`: {v}" for k, v in rs.damaged.items()]),
         ("Stale runs", [f"`{k}`: {v}" for k, v in rs.stale.items()]),
-        ("Stale runs kept (--reuse-stale)", [f"`{k}`: {v}" for k, v in rs.reused_stale.items()]),
+        (
+            "Stale runs kept (`hydra.sweeper.reuse_stale` / `CSPSIM_REUSE_STALE`)",
+            [f"`{k}`: {v}" for k, v in rs.reused_stale.items()],
+        ),
         ("Runs of another config", [f"`{k}`: {v}" for k, v in rs.other_config.items()]),
         ("Missing runs", [f"`{k}`" for k in rs.missing]),
         ("Incomplete runs", [f"`{k}`" for k in rs.incomplete]),
