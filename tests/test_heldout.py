@@ -161,3 +161,56 @@ def test_stl_held_back_periods(tmp_path: Path) -> None:
     # The naive forecast of the worked example in docs/cities.md.
     assert t["naive_rho"].round(2).tolist() == [0.81, 0.77]
     assert (t["model_rho"] > 0.5).all()
+
+
+def test_validate_cli_city_built_from_dated_incidents(
+    gis_files: dict[str, Path], tmp_path: Path, capsys
+) -> None:
+    """``cspsim-validate --city``: the GIS grid built from the December 2019 incidents
+    (``city.calibration_years``), 2020 and the start of 2021 held back; the naive forecast
+    and the periods' lengths checked by hand from the incidents file."""
+    import shlex
+
+    import pandas as pd
+    from conftest import GIS_N, GIS_SIDE, GIS_X0, GIS_Y0
+
+    lines = [
+        *gis_city_overrides(gis_files),
+        f"city.incidents={gis_files['incidents']}",
+        "city.incident_type_column=category",
+        "city.incident_date_column=date",
+        "city.incident_date_format='%d/%m/%Y'",
+        "city.type_map={CODE 10: violent}",
+        "city.unmapped=ignore",
+        "city.calibration_years=[2019]",
+        "sim.burn_in_days=5",
+    ]
+    out = tmp_path / "out"
+    argv = ["--city", shlex.join(lines), "--seeds", "2", "--out", str(out), "--jobs", "1"]
+    assert validate_main(argv) == 0
+    printed = capsys.readouterr().out
+    assert "2020, all" in printed and "held-back test" in printed
+    t = pd.read_csv(out / "heldout.csv", dtype={"period": str})
+    assert list(t["period"].unique()) == ["2020", "2021"]
+    assert (t["places"] == 16).all() and (t["seeds"] == 2).all()
+    assert "built from **2019**" in (out / "heldout.md").read_text()
+    # By hand: each incident in its 1 km square, counted per year ("LOST PROPERTY" unmapped).
+    inc = pd.read_csv(gis_files["incidents"])
+    inc = inc[inc["category"] != "LOST PROPERTY"]
+    date = pd.to_datetime(inc["date"], format="%d/%m/%Y")
+    col = ((inc["east"] - GIS_X0) // GIS_SIDE).astype(int)
+    row = ((inc["north"] - GIS_Y0) // GIS_SIDE).astype(int)
+    place = row * GIS_N + col
+    per_year = {
+        y: np.bincount(place[date.dt.year == y], minlength=GIS_N * GIS_N) for y in (2019, 2020)
+    }
+    days = t.drop_duplicates("period").set_index("period")["days"]
+    assert days["2020"] == 366  # a leap year inside the export
+    last_2021 = date[date.dt.year == 2021].max()
+    assert days["2021"] == last_2021.day_of_year  # the export ends there
+    both = t.set_index(["period", "crime_type"]).loc[("2020", "all")]
+    assert both["naive_rho"] == pytest.approx(
+        stats.spearmanr(per_year[2019], per_year[2020]).statistic
+    )
+    # The model, built from one month, still ranks the next year's places.
+    assert both["model_rho"] > 0.3
