@@ -316,6 +316,19 @@ def test_card_and_indicator_for_every_lesson_on_a_small_city() -> None:
         assert f">{first_word}" in svg
 
 
+def test_programs_at_one_place_stand_side_by_side() -> None:
+    """Lesson 4 names both programs' squares (green, purple): both must show on the map."""
+    p = SideBySideModel(lesson="root_causes", city="columbus")
+    p.step()
+    places = [o.place for o in p.a.organizations]
+    assert len(places) == 2 and len(set(places)) == 1  # both open in the same place
+    orgs = map_props(p.a, "true_crime", width=500, height=500)["orgs"]
+    assert {c for _, _, c in orgs} == {"#2ca02c", "#9467bd"}
+    assert abs(orgs[0][0] - orgs[1][0]) >= 10 and orgs[0][1] == orgs[1][1]  # 10 px squares
+    html = handout_html(p, get_lesson("root_causes"))
+    assert html.count('fill="#2ca02c"') >= 2 and html.count('fill="#9467bd"') >= 2  # map, legend
+
+
 def test_card_formats() -> None:
     assert show(0.355, "share") == "35.5%" and change(0.355, 0.312, "share") == "-4.3 pts"
     assert show(0.5925, "level") == "0.593" and change(0.59, 0.58, "level") == "-1.0 pts"

@@ -20,6 +20,7 @@ import pytest
 
 from cspsim.viz.app import advance
 from cspsim.viz.charts import RATE_WINDOW, column
+from cspsim.viz.geometry import ORG_COLOURS
 from cspsim.viz.indicators import (
     INDICATORS,
     METRICS,
@@ -284,8 +285,19 @@ def test_lesson_root_causes() -> None:
     """Heller 2014: participants' offending falls with a lag; the city's moves little."""
     pair = check_stops("root_causes")
     a, b = pair.a, pair.b
+    lesson = get_lesson("root_causes")
     assert not a.cfg.strategy.equal_budget  # "new money"
     assert series(a, "budget_spent").sum() > series(b, "budget_spent").sum()
+    # "summer youth jobs (green square) and job training (purple square) ... outlined on the
+    # true-crime map": the map opens on true crime, the programs' neighbourhoods outlined
+    assert lesson.layer == "true_crime" and "programs" in lesson.marks
+    kinds = {o.kind for o in a.organizations}
+    assert kinds == {"youth_jobs", "job_training"}
+    assert (ORG_COLOURS["youth_jobs"], ORG_COLOURS["job_training"]) == ("#2ca02c", "#9467bd")
+    outlined = {p for p, k in marked_places(pair, lesson.marks) if k == "programs"}
+    assert {o.place for o in a.organizations} <= outlined
+    # "where recorded violent and property crime is highest": programs open there
+    # (Programs.open_organizations ranks neighbourhoods by recorded violent + property crime)
     # "the first cohort fills the programs on day 0"
     assert len(pair.cohort) > 0 and (0, "cohort_start") in a.track.events
     v = np.asarray(pair.cohort_offending)
@@ -294,9 +306,13 @@ def test_lesson_root_causes() -> None:
     assert ratio[1] > 0.95 and ratio[7] > 0.8 and ratio[30] < 0.7
     # "to roughly half of the same people's without the program"
     assert 0.45 < ratio.min() < 0.65
-    # "after they finish, the effect fades slowly"
+    # "after their eight weeks the effect fades slowly"
+    assert a.params.programs.duration_days == 56
     low = int(np.argmin(v[:, 0]))
     assert low < 90 and v[-1, 0] > v[low, 0] + 5 and ratio[-1] < 0.85
+    # "in the model it comes while the youths are in the program and fades afterwards"
+    # (the difference from the trials the text names): most of the drop by day 56
+    assert (1 - ratio[56]) > 0.8 * (1 - ratio.min()) and ratio[-1] > ratio[56] + 0.1
     # "city-wide violent crime hardly moves"
     va, vb = series(a, "crimes_true_violent"), series(b, "crimes_true_violent")
     assert abs(va.sum() / vb.sum() - 1) < 0.05

@@ -54,6 +54,9 @@ def map_svg(pair: SideBySideModel, lesson: Lesson, layer: str, width: int = 340)
             x, y, r = shapes["points"][place]
             parts.append(f'<circle cx="{x}" cy="{y}" r="{r + 1}" fill="none" stroke="{colour}" '
                          f'stroke-width="{w}"{dash_attr}/>')  # fmt: skip
+    for x, y, c in props["orgs"]:
+        parts.append(f'<rect x="{x - 5}" y="{y - 5}" width="10" height="10" fill="{c}" '
+                     'stroke="#000" stroke-width="1"/>')  # fmt: skip
     parts.append("</svg>")
     return "".join(parts) + str(props["legend_svg"])
 

@@ -27,6 +27,8 @@ from cspsim.viz.names import neighbourhood_names, org_name, place_names
 MODEL_LOCK = solara.create_context(threading.RLock(), "cspsim-model-lock")
 #: Order of the per-place details shown on hover.
 DETAIL_KEYS = tuple(LAYERS)
+#: Offset between organizations at the same place (their 10 px squares side by side).
+ORG_STEP = 11.0
 #: Outline kinds: how the legend names them.
 OUTLINE_LABELS = {
     "hot": "hot spot",
@@ -267,14 +269,18 @@ def map_props(
     on_duty = np.flatnonzero(force.on_duty)
     where = force.place[on_duty]
     keep = where >= 0
-    orgs = [
-        [
-            round(float(geo.x[o.place]), 1),
-            round(float(geo.y[o.place]), 1),
-            ORG_COLOURS.get(o.kind, "#ff7f0e"),
-        ]
-        for o in model.organizations
-    ]
+    orgs = []
+    at_place: dict[int, int] = {}  # organizations at the same place stand side by side
+    for o in model.organizations:
+        k = at_place.get(o.place, 0)
+        at_place[o.place] = k + 1
+        orgs.append(
+            [
+                round(float(geo.x[o.place]) + ORG_STEP * k, 1),
+                round(float(geo.y[o.place]), 1),
+                ORG_COLOURS.get(o.kind, "#ff7f0e"),
+            ]
+        )
     kinds = tuple(k for k in OUTLINE_LABELS if any(kind == k for _, kind in outlines))
     return {
         "width": geo.width,
