@@ -193,7 +193,7 @@ def _reuse(run_dir: Path, state: RunState, lock: RunLock) -> dict[str, Any]:
     meta = dict(state.meta or {})
     meta["reused_stale"] = {"reason": state.reason, "at": time.strftime("%Y-%m-%dT%H:%M:%S")}
     write_json_atomic(run_dir / RUN_JSON, meta, lock.tmp(RUN_JSON))
-    log.warning("keeping stale run %s (--reuse-stale): %s", run_dir, state.reason)
+    log.warning("keeping stale run %s (hydra.sweeper.reuse_stale): %s", run_dir, state.reason)
     return {**meta, "skipped": True}
 
 
@@ -255,7 +255,7 @@ def record_failure(run_dir: Path, cfg: RunConfig | None, exc: BaseException) -> 
 
 
 def keep_stale(run_dir: Path, state: RunState) -> bool:
-    """Keep a stale run (``--reuse-stale``): label its ``run.json`` under the lock.
+    """Keep a stale run (``hydra.sweeper.reuse_stale``): label its ``run.json`` under the lock.
 
     Returns:
         Whether it was labelled (False: another writer holds the directory).
