@@ -9,11 +9,17 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from conftest import file_city_overrides, gis_city_overrides, tiny_config
 
 from cspsim.api import make_config
+from cspsim.city import gis as gis_module
+from cspsim.city import load_city
+from cspsim.city.files import PLACE_NAME
+from cspsim.errors import CityDataError
 from cspsim.model import CommunitySafetyModel
 from cspsim.viz.app import SPEEDS, advance, initial_settings, stop_reason
 from cspsim.viz.charts import (
@@ -42,7 +48,7 @@ from cspsim.viz.levers import (
     city_key,
     describe,
 )
-from cspsim.viz.mapview import legend_svg, map_props, marked_places
+from cspsim.viz.mapview import legend_svg, map_props, marked_places, place_titles
 from cspsim.viz.models import SideBySideModel, TrainerModel, top_share
 from cspsim.viz.names import neighbourhood_names, place_names, strategy_name
 
@@ -86,6 +92,33 @@ def test_a_city_name_column_wins() -> None:
     named = replace(city, extra={**city.extra, "name": np.array([f"N{i}" for i in range(49)])})
     assert place_names(named)[3] == "N3"
     assert neighbourhood_names(city)[0] == "Neighbourhood 1"
+
+
+def test_city_name_column_names_places(gis_files, city_files, tmp_path, monkeypatch) -> None:
+    """``city.name_column`` of a GIS or file city is what the app names places by."""
+    pytest.importorskip("geopandas")
+    monkeypatch.setenv("CSPSIM_CACHE", str(tmp_path / "cache"))
+    gis = gis_city_overrides(gis_files)
+    plain = load_city(tiny_config(overrides=gis).city)
+    assert PLACE_NAME not in plain.extra and place_names(plain)[0] == "Place r0c0"
+    hits = gis_module.STATS["cache_hits"]
+    for cache in ("false", "true", "true"):  # built, built and cached, read from the cache
+        cfg = tiny_config(overrides=[*gis, "city.name_column=code", f"city.cache={cache}"])
+        city = load_city(cfg.city)
+        assert place_names(city) == [f"P{k + 1:02d}" for k in range(16)]
+        title = json.loads(place_titles(SimpleNamespace(city=city)))[0]
+        assert title.startswith("P01 · r0c0 · ")  # name, neighbourhood (its id), residents
+    assert gis_module.STATS["cache_hits"] == hits + 1
+    cfg = tiny_config(overrides=[*gis, "city.name_column=no_such_column"])
+    with pytest.raises(CityDataError, match="no_such_column"):
+        load_city(cfg.city)
+    # a file city: the nodes CSV's column, kept through city.disconnected=largest
+    files = file_city_overrides(city_files)
+    cfg = tiny_config(overrides=[*files, "city.name_column=code"])
+    assert place_names(load_city(cfg.city))[:3] == ["101", "102", "103"]
+    island = [*files, f"city.nodes={city_files['nodes_island']}", "city.disconnected=largest"]
+    city = load_city(tiny_config(overrides=[*island, "city.name_column=code"]).city)
+    assert len(place_names(city)) == city.n_places == 9 and "110" not in place_names(city)
 
 
 # ----- levers -----------------------------------------------------------------------------

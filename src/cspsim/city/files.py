@@ -37,6 +37,9 @@ from cspsim.city.inputs import (
 from cspsim.config.city import CityConfig
 from cspsim.errors import CityDataError
 
+#: Key of ``City.extra`` holding the place names of ``city.name_column`` (``file`` and
+#: ``gis`` cities), where the trainer app looks for them.
+PLACE_NAME = "place_name"
 #: Below this many places missing coordinates come from a spectral layout, above it from
 #: the (cheap, deterministic) index lattice.
 SPECTRAL_LAYOUT_MAX = 500
@@ -100,7 +103,8 @@ def load_file(cfg: CityConfig) -> City:
 
     Observed counts in ``crime_columns`` become per-day rates in the matching
     ``crime_types`` columns of ``observed_crime`` (other types NaN); the raw counts are kept
-    in ``extra['observed_<column>']`` and the raw disadvantage inputs in ``extra[<column>]``.
+    in ``extra['observed_<column>']``, the raw disadvantage inputs in ``extra[<column>]`` and
+    the place names of ``name_column`` in ``extra['place_name']``.
     """
     if cfg.graphml:
         frame, label, ids, u, v = _read_graphml(cfg)
@@ -110,7 +114,9 @@ def load_file(cfg: CityConfig) -> City:
         row_word = "row"
     dis_names = [c.strip() for c in cfg.disadvantage_columns]
     wanted = [cfg.population_column, *cfg.crime_columns, *[c.lstrip("-") for c in dis_names]]
-    wanted += [c for c in (cfg.neighbourhood_column, cfg.x_column, cfg.y_column) if c]
+    wanted += [
+        c for c in (cfg.neighbourhood_column, cfg.name_column, cfg.x_column, cfg.y_column) if c
+    ]
     require_columns(frame, wanted, label)
 
     def number(column: str, non_negative: bool) -> np.ndarray:
@@ -125,6 +131,7 @@ def load_file(cfg: CityConfig) -> City:
         nb = text_column(frame, cfg.neighbourhood_column, label, ids, row_word)
     else:
         nb = ids
+    names = text_column(frame, cfg.name_column, label, ids, row_word) if cfg.name_column else None
     has_xy = bool(cfg.x_column and cfg.y_column)
     x = number(cfg.x_column, False) if has_xy else None
     y = number(cfg.y_column, False) if has_xy else None
@@ -132,6 +139,7 @@ def load_file(cfg: CityConfig) -> City:
     keep, new_index = select_component(len(ids), u, v, cfg.disconnected, label)
     if keep is not None:
         ids, population, nb = ids[keep], population[keep], nb[keep]
+        names = names[keep] if names is not None else None
         counts = {k: a[keep] for k, a in counts.items()}
         raw_dis = {k: a[keep] for k, a in raw_dis.items()}
         x, y = (x[keep], y[keep]) if has_xy else (None, None)
@@ -146,6 +154,8 @@ def load_file(cfg: CityConfig) -> City:
             observed[:, CRIME_TYPES.index(kind)] = counts[column] / float(cfg.crime_period_days)
     signed = [-raw_dis[c[1:]] if c.startswith("-") else raw_dis[c] for c in dis_names]
     extra = {f"observed_{k}": a for k, a in counts.items()} | raw_dis
+    if names is not None:
+        extra[PLACE_NAME] = names.astype(str)
     return make_city(
         name=Path(cfg.graphml or cfg.nodes).stem,
         label=label,

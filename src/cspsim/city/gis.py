@@ -29,6 +29,7 @@ import pandas as pd
 from cspsim.city import gis_cache
 from cspsim.city.build import disadvantage_index, make_city, reindex_edges
 from cspsim.city.city import CRIME_TYPES, City, HeldOutPeriod
+from cspsim.city.files import PLACE_NAME
 from cspsim.city.gis_common import BuildLog, Progress, log, related_files, resolve_path
 from cspsim.city.gis_crime import CrimePeriods, column_periods, incident_periods
 from cspsim.city.gis_incidents import read_incidents
@@ -248,7 +249,7 @@ def build_parts(cfg: CityConfig) -> GisParts:
 def _area_attributes(
     cfg: CityConfig, text: pd.DataFrame, label: str, ids: np.ndarray
 ) -> dict[str, np.ndarray | None]:
-    """Population, raw disadvantage columns, commercial share, neighbourhood column."""
+    """Population, raw disadvantage columns, commercial share, neighbourhood and name."""
     attrs: dict[str, np.ndarray | None] = {
         "population": population(cfg, text, label, ids),
         "commercial": commercial(cfg, text, label, ids),
@@ -261,6 +262,8 @@ def _area_attributes(
         attrs["neighbourhood"] = text_column(text, column, label, ids, "feature")
     else:
         attrs["neighbourhood"] = ids
+    if cfg.name_column:
+        attrs["name"] = text_column(text, cfg.name_column, label, ids, "feature")
     return attrs
 
 
@@ -299,6 +302,8 @@ def _assemble(
     signed = [-a if k.startswith("-") else a for k, a in raw.items()]
     extra = {k.lstrip("-"): a for k, a in raw.items()}
     extra["area_km2"] = metric.geometry.area.to_numpy() / 1e6
+    if attrs.get("name") is not None:
+        extra[PLACE_NAME] = np.asarray(attrs["name"], dtype=str)
     parts = GisParts(
         name=Path(str(cfg.areas)).stem,
         label=label,

@@ -103,7 +103,7 @@ def area_columns(cfg: CityConfig) -> list[str]:
     if not cfg.population_table:
         wanted.append(cfg.population_column)
     wanted += [c.strip().lstrip("-") for c in cfg.disadvantage_columns]
-    wanted += [c for c in (cfg.commercial_column, cfg.neighbourhood_column) if c]
+    wanted += [c for c in (cfg.commercial_column, cfg.neighbourhood_column, cfg.name_column) if c]
     wanted += list(cfg.crime_columns)
     for columns in cfg.crime_periods.values():
         wanted += list(columns)

@@ -49,6 +49,8 @@ class CityConfig:
         crime_period_days: Days covered by the observed counts (SF 2012: 184).
         neighbourhood_column: ``file`` and ``gis``: optional column grouping places into
             neighbourhoods (default: each place its own neighbourhood).
+        name_column: ``file`` and ``gis``: optional column of place names, shown by the
+            trainer app instead of ids (stored in ``City.extra['place_name']``).
         x_column: ``file`` only: optional x/longitude column for maps.
         y_column: ``file`` only: optional y/latitude column for maps.
         disadvantage_columns: ``file`` and ``gis``: optional columns averaged (as z-scores)
@@ -131,6 +133,7 @@ class CityConfig:
     crime_types: list[str] = field(default_factory=list)
     crime_period_days: float = _bounded(365.0, low_open=0)
     neighbourhood_column: str | None = None
+    name_column: str | None = None
     x_column: str | None = None
     y_column: str | None = None
     disadvantage_columns: list[str] = field(default_factory=list)

@@ -12,6 +12,7 @@ import re
 import numpy as np
 
 from cspsim.city import City
+from cspsim.city.files import PLACE_NAME
 
 #: Strategy config name -> what the room reads.
 STRATEGY_NAMES: dict[str, str] = {
@@ -41,8 +42,9 @@ ORG_NAMES: dict[str, str] = {
     "school": "school",
     "business_association": "business association",
 }
-#: Columns of ``City.extra`` read as a place's name when a city has one.
-NAME_COLUMNS = ("name", "place_name", "NAME", "Name", "label")
+#: Keys of ``City.extra`` read as a place's name when a city has one: ``city.name_column``
+#: of a ``file`` or ``gis`` city is stored under the first.
+NAME_COLUMNS = (PLACE_NAME, "name", "NAME", "Name", "label")
 
 
 def tidy(code: str) -> str:
@@ -97,7 +99,8 @@ def neighbourhood_names(city: City) -> list[str]:
 def place_names(city: City) -> list[str]:
     """Readable name of each place.
 
-    A name column of the city (``City.extra``, see :data:`NAME_COLUMNS`) wins; San
+    A name column of the city (``city.name_column``, kept in ``City.extra``; see
+    :data:`NAME_COLUMNS`) wins; San
     Francisco's block-group GEOIDs become ``Tract 314, block group 5``; other places are
     ``Place <id>`` followed by their neighbourhood when it has a name of its own.
     """
