@@ -190,7 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     summary = ordered_summary(rs)
     if summary.empty:
         write_report(rs, out, f"strategy comparison on {args.city}", tool="cspsim-demo")
-        print("cspsim-demo: error: no run completed", file=sys.stderr)
+        why = f"{len(rs.stale)} stale (the model changed while it ran), " if rs.stale else ""
+        why += f"{len(rs.damaged)} damaged, {len(rs.failed)} failed"
+        print(
+            f"cspsim-demo: error: no run counted ({why}; see {out / 'report.md'})", file=sys.stderr
+        )
         return 1
     replicates, draw_runs = split(summary, None if draws is None else draws.table)
     print(f"\nDifference from {BASELINE} (same budget, {args.seeds} paired seeds, 95% CI):")
