@@ -446,6 +446,9 @@ EXEMPT: dict[str, str] = {
     # A label: it is written to run.json (test_cli) and, by design, a renamed baseline must
     # reproduce the baseline exactly (test_reproducibility).
     "strategy.name": "label only",
+    # Place names are shown by the trainer app and reports (test_city_gis, test_viz_*), never
+    # read by a mechanism.
+    "city.name_column": "label only: names of places for the trainer app and reports",
     # test_exempt_gis_options_change_no_output checks these two: a cached build and a
     # build with the bar shown give the outputs of a fresh one.
     "city.cache": "speed only: reuses a cached build of the same city",
