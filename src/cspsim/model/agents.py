@@ -13,7 +13,8 @@ are the way to inspect and drive residents from a notebook with Mesa's ``AgentSe
     model.resident_agents.where(model.residents.trust < 0.2).set("engagement", 0.5)
 
 Officers' state likewise lives in one place (:class:`Force`); an :class:`Officer` agent is a
-view onto its row and does its own patrol (it draws its visits from the deployment plan).
+view onto its row. Patrol is run for the whole force at once (the policing process draws every
+shift's visits from the deployment plan in one vectorized pass).
 Organizations act per agent (each enrols residents from its catchment).
 """
 
