@@ -236,6 +236,51 @@ def test_unanswered_calls_share():
     assert len(missed) == 0
 
 
+def test_response_time_grows_with_load_by_hand():
+    cfg = tiny_config()
+    cfg.params.police.response_base_minutes = 10.0
+    lp = cfg.params.legitimacy
+    lp.response_expected_minutes, lp.slow_response_loss = 12.0, 0.03
+    p = cfg.params
+    # Load 3 call-hours / 8 officer-hours: 10 / (1 - 0.375) = 16 minutes.
+    assert policing.response_minutes(p, 3.0, 8.0) == pytest.approx(16.0)
+    assert policing.response_minutes(p, 0.0, 8.0) == pytest.approx(10.0)
+    # Beyond the cap (0.95) the queue stops growing: the rest go unanswered.
+    assert policing.response_minutes(p, 20.0, 8.0) == pytest.approx(200.0)
+    # 16 minutes against 12 expected: 1/3 late, 0.03 / 3 of trust lost; capped at twice.
+    assert policing.slow_response_share(p, 16.0) == pytest.approx(0.01)
+    assert policing.slow_response_share(p, 11.0) == 0.0
+    assert policing.slow_response_share(p, 60.0) == pytest.approx(0.03)
+
+
+def test_slow_response_costs_answered_callers_trust_by_hand():
+    """The contacts stage: answered callers lose trust in proportion to the lateness."""
+    from cspsim.model.budget import DailyBudget
+
+    cfg = quiet(tiny_config())
+    cfg.params.contacts.negative_trust_loss = 0.0  # the contact itself moves nothing
+    cfg.params.police.call_hours = 1.0
+    cfg.params.police.response_base_minutes = 10.0
+    lp = cfg.params.legitimacy
+    lp.response_expected_minutes, lp.slow_response_loss = 10.0, 0.03
+    m = path_model(cfg)
+    r = m.residents
+    callers = np.array([0, 5, 40])
+    trust0 = r.trust.copy()
+    d = Day(0)
+    d.offences, d.other_calls, d.arrestees = no_offences(), callers, np.empty(0, np.int64)
+    d.budget = DailyBudget(1000.0, 8.0, 100.0)
+    empty = np.empty(0, np.int64)
+    d.shift = policing.ShiftResult(np.zeros(3), 0.0, 3.0, empty, empty)
+    m.run_stage("contacts", d)
+    # 3 call-hours on 8 officer-hours: 16 minutes, 0.6 late: each loses 0.018 / k of trust.
+    assert d.response_minutes == pytest.approx(16.0)
+    k = m.residents_per_agent
+    np.testing.assert_allclose(r.trust[callers], trust0[callers] * (1 - 0.018 / k), rtol=F32)
+    others = np.setdiff1d(np.arange(r.n), callers)
+    np.testing.assert_array_equal(r.trust[others], trust0[others])
+
+
 # --------------------------------------------------------------------------- voice
 
 

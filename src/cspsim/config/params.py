@@ -234,6 +234,16 @@ class PoliceParams:
         kind="assumed",
         range=(0.5, 2.0),
     )
+    response_base_minutes: float = p(
+        10.0,
+        "minutes from a call to an officer on scene when officers are free",
+        "BJS 2008 (NCVS, Criminal Victimization in the United States, table 107: police came "
+        "within 10 minutes for about 58% of violent crimes reported, within 5 minutes for "
+        "28%); city averages 8-14 minutes for top-priority calls (Denver Auditor 2014; "
+        "reported national average about 11 minutes in 2013)",
+        kind="sourced",
+        range=(7.0, 14.0),
+    )
     other_calls_per_1000: float = p(
         0.26,
         "non-crime calls per 1,000 residents per day",
@@ -800,6 +810,25 @@ class VoiceParams:
     )
     meeting_trust_gain: float = p(
         0.02,
+    response_expected_minutes: float = p(
+        10.0,
+        "minutes a caller expects the police to take",
+        "assumption; direction: Percy 1980 and Kansas City Police Department 1977 (response "
+        "time analysis: satisfaction follows response time relative to what the caller "
+        "expected more than response time itself); scale: the typical response (BJS 2008)",
+        kind="assumed",
+        range=(5.0, 20.0),
+    )
+    slow_response_loss: float = p(
+        0.03,
+        "share of trust lost by an answered caller per unit of delay beyond the expected "
+        "time (relative to it, capped at 1)",
+        "assumption; direction: Percy 1980; Skogan 2005 (response decides satisfaction); "
+        "kept below unanswered_call_loss (a response twice as slow as expected costs less "
+        "than none)",
+        kind="assumed",
+        range=(0.0, 0.05),
+    )
         "share of (1 - trust) gained by an attendee at a meeting",
         "assumption, chosen a priori (not tuned): a meeting counts as one positive "
         "non-enforcement contact, whose gain in the model is negative_trust_loss / asymmetry "

@@ -42,6 +42,7 @@ class Day:
         recorded: Recorded offences by place and type, shape (P, 4).
         review: Whether today is a partnership review day.
     """
+        response_minutes: Minutes from a call to an officer on scene today (the load).
 
     day: int
     started: bool = False
@@ -64,6 +65,7 @@ class Day:
 
     def memo(self, key: str, compute):
         """A value computed once per day and shared by the measures that need it."""
+    response_minutes: float = 0.0
         cache = self.__dict__.setdefault("_memo", {})
         if key not in cache:
             cache[key] = compute()

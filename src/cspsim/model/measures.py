@@ -408,6 +408,14 @@ TIMESERIES: tuple[Measure, ...] = (
         lambda m, d: len(d.unanswered),
     ),
     _ts(
+        "mean_response_minutes",
+        "float64",
+        "minutes",
+        "Minutes from a call to an officer on scene (grows with the officers' load)",
+        lambda m, d: float(d.response_minutes),
+        "mean",
+    ),
+    _ts(
         "mean_cynicism",
         "float64",
         "mean 0-1 (resident-weighted)",

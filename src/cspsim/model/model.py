@@ -48,6 +48,8 @@ from cspsim.model.processes.policing import (
     informal_contacts,
     make_arrests,
     make_contacts,
+    response_minutes,
+    slow_response_share,
 )
 from cspsim.model.processes.programs import Programs
 from cspsim.model.processes.survey import Survey
@@ -354,6 +356,9 @@ class CommunitySafetyModel(mesa.Model):
         )
         d.contacts = contacts.plus(arrests)
         apply_contacts(police, self.legitimacy, d.contacts)
+        # How long the answered calls took: the day's load on the officers on duty.
+        d.response_minutes = response_minutes(self.params, wanted, d.budget.officer_hours)
+        slow = slow_response_share(self.params, d.response_minutes)
         self.legitimacy.lose(d.unanswered, self.params.legitimacy.unanswered_call_loss)
 
     def _complaints(self, d: Day) -> None:
@@ -364,6 +369,8 @@ class CommunitySafetyModel(mesa.Model):
             self.police,
             d.contacts,
             self.legitimacy.resident_cynicism(d.contacts.resident),
+        if slow > 0 and len(answered):
+            self.legitimacy.lose(answered, slow)
             channel,
             self.streams.get("complaints", d.day),
         )

@@ -429,6 +429,35 @@ def make_contacts(
     return Contacts(resident, officer, initiated, negative, initiated.copy(), is_hit)
 
 
+#: Highest load used in the response-time queue (at or above 1 calls go unanswered).
+MAX_LOAD = 0.95
+
+
+def response_minutes(params: ModelParams, wanted_hours: float, officer_hours: float) -> float:
+    """Minutes from a call to an officer on scene on a day with the given load.
+
+    A queue (Larson 1972): the delay grows with the load ``rho`` = call-hours demanded /
+    officer-hours on duty, ``base / (1 - min(rho, MAX_LOAD))`` (the time in an M/M/1 system
+    relative to its service time), so free officers respond in ``response_base_minutes``.
+    """
+    base = params.police.response_base_minutes
+    if officer_hours <= 0:
+        return base / (1.0 - MAX_LOAD)
+    rho = min(wanted_hours / officer_hours, MAX_LOAD)
+    return base / (1.0 - rho)
+
+
+def slow_response_share(params: ModelParams, minutes: float) -> float:
+    """Share of trust an answered caller loses to a response slower than expected.
+
+    ``slow_response_loss * min(max(minutes / expected - 1, 0), 1)`` (Percy 1980: satisfaction
+    follows the response time relative to the caller's expectation).
+    """
+    lp = params.legitimacy
+    late = min(max(minutes / lp.response_expected_minutes - 1.0, 0.0), 1.0)
+    return lp.slow_response_loss * late
+
+
 def answer_calls(
     callers: np.ndarray, capacity_share: float, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
