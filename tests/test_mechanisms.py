@@ -849,10 +849,89 @@ def test_education_campaign_and_efficacy_update_by_hand():
         r.engagement[on], eng0[on] + 0.002 * 0.365 * (1 - eng0[on]), rtol=F32
     )
     np.testing.assert_array_equal(r.engagement[~on], eng0[~on])
+
+
+def efficacy_case():
+    """Path model with the efficacy target's inputs set by hand (one value per place)."""
+    cfg = tiny_config()
+    ep = cfg.params.engagement
+    ep.efficacy_ties_weight, ep.efficacy_engagement_weight = 0.5, 0.4
+    ep.efficacy_stability_weight, ep.efficacy_police_weight = 0.2, 0.1
+    ep.efficacy_crime_erosion, ep.efficacy_rate = 0.1, 0.01
+    m = path_model(cfg)
+    r, eng = m.residents, m.engagement
+    place = r.place
+    r.trust[:] = np.array([0.6, 0.4, 0.5], np.float32)[place]
+    r.engagement[:] = np.array([0.2, 0.3, 0.4], np.float32)[place]
+    m.world.local_tie_share = np.array([0.8, 0.6, 0.4])
+    # Place 0 all long-time residents, place 2 none; place 1: residents 33-66 of 67 stable.
+    r.tenure[:] = np.where(place == 0, 12.0, 1.0).astype(np.float32)
+    r.tenure[33:67] = 5.0
+    eng.activity = lambda: np.array([0.0, 0.5, 2.0])
+    eng.crime_ratio = lambda: np.array([1.0, 1.5, 4.0])
+    return m
+
+
+def test_efficacy_target_by_hand():
+    m = efficacy_case()
+    # ties, participation (engagement + min(activity, 1)) / 2, stability, trust, crime excess
+    # clipped to [-1, 2]:
+    p0 = 0.5 * 0.8 + 0.4 * 0.1 + 0.2 * 1.0 + 0.1 * 0.6 - 0.0  # 0.70
+    p1 = 0.5 * 0.6 + 0.4 * 0.4 + 0.2 * (34 / 67) + 0.1 * 0.4 - 0.1 * 0.5
+    p2 = 0.5 * 0.4 + 0.4 * 0.7 + 0.0 + 0.1 * 0.5 - 0.1 * 2.0  # 0.33
     target = m.engagement.efficacy_target()
-    m.engagement.efficacy = np.zeros(3)
+    np.testing.assert_allclose(target, [p0, p1, p2], rtol=1e-6)
+    m.engagement.efficacy = np.full(3, 0.5)
     m.engagement.update_efficacy()
-    np.testing.assert_allclose(m.engagement.efficacy, 0.01 * target, rtol=1e-12)
+    np.testing.assert_allclose(
+        m.engagement.efficacy, 0.5 + 0.01 * (np.array([p0, p1, p2]) - 0.5), rtol=1e-6
+    )
+
+
+class _Uniforms:
+    """A stand-in generator whose ``random(n)`` returns a fixed value n times."""
+
+    def __init__(self, u: float) -> None:
+        self.u = u
+
+    def random(self, n: int) -> np.ndarray:
+        return np.full(n, self.u)
+
+
+def test_households_move_more_where_crime_rose_by_hand():
+    cfg = tiny_config()
+    cfg.params.engagement.crime_moving_effect = 0.5
+    m = path_model(cfg)
+    r, eng = m.residents, m.engagement
+    r.tenure[:] = 7.0
+    eng.move_rate = np.full(r.n, 0.01)
+    # Crime ratio 1, 2 and 0: moving rate x 1, 1.5 and 0.5 -> 0.01, 0.015, 0.005 a day.
+    eng.crime_ratio = lambda: np.array([1.0, 2.0, 0.0])
+    eng.move(_Uniforms(0.012))  # below 0.015 only: place 1 moves
+    at1 = r.place == 1
+    assert np.all(r.tenure[at1] == 0.0)
+    np.testing.assert_allclose(r.tenure[~at1], 7.0 + 1 / 365, rtol=F32)
+    # Stability (tenure >= 5) fell to 0 at place 1 only, and with it the efficacy target.
+    np.testing.assert_allclose(eng.stability(), [1.0, 0.0, 1.0])
+
+
+def test_starting_tenure_is_the_stationary_one_of_the_moving_rate():
+    """Tenure is drawn exponential with mean 1 / moving rate: with no change in crime the
+    share at their address 5 years or more stays put (about exp(-5 m))."""
+    cfg = tiny_config()
+    cfg.params.residents.tenure_disadvantage_effect = 0.0
+    m = CommunitySafetyModel(cfg)
+    r = m.residents
+    mob = cfg.params.legitimacy.mobility_per_year
+    assert abs(r.tenure.mean() - 1 / mob) < 4 * (1 / mob) / math.sqrt(r.n)
+    np.testing.assert_allclose(m.engagement.move_rate, mob / 365)
+    stable0 = (r.tenure >= 5).mean()
+    assert abs(stable0 - math.exp(-5 * mob)) < 4 * math.sqrt(0.25 / r.n)
+    m.engagement.crime_ratio = lambda: np.ones(m.n_places)
+    rng = np.random.default_rng(3)
+    for _ in range(730):
+        m.engagement.move(rng)
+    assert abs((r.tenure >= 5).mean() - stable0) < 4 * math.sqrt(0.5 / r.n)
 
 
 # --------------------------------------------------------------------------- survey, streams

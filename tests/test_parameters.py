@@ -114,6 +114,16 @@ SCENARIOS: dict[str, tuple[str, list[str]]] = {
         "full_partnership",
         ["strategy.community_events.per_month=10", "sim.days=60", "city.base_crime_per_1000=330"],
     ),
+    # Households moving at 20% a year among 1,000 agents with ten times the crime: a few
+    # long-time households move each week, more where crime rose (residential stability).
+    "moving": (
+        "reactive",
+        [
+            "city.residents_per_agent=1",
+            "params.legitimacy.mobility_per_year=0.2",
+            "city.base_crime_per_1000=330",
+        ],
+    ),
     # A deep funding cut: calls exceed the hours to answer them.
     "overload": (
         "reactive",
@@ -338,6 +348,7 @@ SCENARIO: dict[str, str] = {
     "params.contacts.stop_hit_rate": "busy",
     "params.contacts.at_risk_hit_ratio": "busy",
     "params.contacts.no_cause_negative_ratio": "busy",
+    "params.engagement.crime_moving_effect": "moving",
     "params.contacts.group_b_fairness_ratio": "busy",
     "params.engagement.engagement_relaxation": "community",
     "params.engagement.education_engagement_gain": "watch",
@@ -423,6 +434,8 @@ PERTURB: dict[str, Any] = {
     "modifiers.misconduct_shock.neighbourhoods": ["nb1"],
     "modifiers.funding_cut.day": 10,
     "modifiers.rollout.start_day": 10,
+    # Moves are rare (a few a week): double the crime response instead of halving it.
+    "params.engagement.crime_moving_effect": 1.0,
     "modifiers.rollout.treated": ["nb1"],
 }
 

@@ -531,6 +531,14 @@ class ResidentParams:
         kind="assumed",
         range=(0.2, 0.45),
     )
+    tenure_disadvantage_effect: float = p(
+        0.3,
+        "log of residents' moving rate per sd of disadvantage",
+        "assumption for the size; direction: Sampson, Raudenbush & Earls 1997 (residential "
+        "stability lower where disadvantage is concentrated: fewer owners)",
+        kind="assumed",
+        range=(0.0, 0.6),
+    )
 
 
 @dataclass
@@ -668,6 +676,24 @@ class EngagementParams:
     watch_participation: float = p(
         0.8,
         "share of watch effect at mean engagement",
+    efficacy_stability_weight: float = p(
+        0.2,
+        "weight of residential stability (share of residents at their address 5 years or "
+        "more) in collective efficacy",
+        "assumption for the size; direction: Sampson, Raudenbush & Earls 1997 (residential "
+        "stability predicts collective efficacy; their coefficient was not re-read)",
+        kind="assumed",
+        range=(0.0, 0.4),
+    )
+    crime_moving_effect: float = p(
+        0.5,
+        "relative rise of residents' moving rate per unit of crime ratio above baseline",
+        "assumption for the size; direction: Cullen & Levitt 1999 (rising crime drives "
+        "residents out of cities); Xie & McDowall 2008 (victimization and neighbours' "
+        "victimization raise moving); Skogan 1990 (disorder and decline)",
+        kind="assumed",
+        range=(0.0, 1.0),
+    )
         "assumption: most of a watch's effect is reached at average engagement; watch_effect "
         "is derived at this value (Bennett et al. 2008)",
         kind="assumed",

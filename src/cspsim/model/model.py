@@ -413,6 +413,7 @@ class CommunitySafetyModel(mesa.Model):
         d.recorded = np.zeros_like(d.counts)
         np.add.at(d.recorded, (off.place[off.recorded], off.kind[off.recorded]), 1)
         self.partnership.record(d.recorded)
+        self.engagement.move(self.streams.get("moving", d.day))
 
     def _review(self, d: Day) -> bool:
         d.review = d.day > 0 and d.day % self.cfg.sim.review_period_days == 0

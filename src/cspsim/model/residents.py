@@ -60,7 +60,9 @@ class ResidentState:
         negative_contacts: Negative police contacts received.
         victimizations: Victimizations experienced.
         arrests: Arrests of the agent's people.
-        tenure: Years the agent's people have lived at their place (meeting attendance).
+        tenure: Years the agent's household has lived at its place (meeting attendance,
+            residential stability in collective efficacy); 0 for a household that just
+            moved in.
         victim_memory: Recent victimizations of the agent's people (decaying count).
         complaints: Complaints filed by the agent's people.
         rights: Exposure to rights education, 0-1.
@@ -103,8 +105,14 @@ class ResidentState:
         return [f.name for f in fields(cls)]
 
 
-#: Mean years residents have lived at their place (US: about a decade; ACS).
-MEAN_TENURE_YEARS = 10.0
+def moving_rate(params: ModelParams, disadvantage: np.ndarray) -> np.ndarray:
+    """Households' moving rate per year at the given disadvantage (at the baseline's crime).
+
+    ``mobility_per_year · exp(tenure_disadvantage_effect · d)``: the share who move a year
+    (CPS ASEC), more where disadvantage is concentrated (fewer owners).
+    """
+    m = params.legitimacy.mobility_per_year
+    return m * np.exp(params.residents.tenure_disadvantage_effect * disadvantage)
 
 
 def agents_per_place(population: np.ndarray, residents_per_agent: float) -> np.ndarray:
@@ -157,9 +165,10 @@ def build_residents(
     p_risk = np.clip(params.crime.at_risk_share * weight / weight.mean(), 0.0, 1.0)
     at_risk = rng.random(n) < p_risk
     propensity = np.where(at_risk, rng.gamma(2.0, 0.5, n), 0.0)
-    # Years at the place: exponential with a mean of MEAN_TENURE_YEARS, longer where
-    # disadvantage is lower (more homeowners; Sampson et al. 1997 residential stability).
-    tenure = rng.exponential(MEAN_TENURE_YEARS * np.exp(-0.3 * d))
+    # Years at the place: exponential with the mean 1 / moving rate, the stationary
+    # distribution of a constant moving rate (so the baseline's stability does not drift);
+    # longer where disadvantage is lower. Without moving (rate 0) tenures are long.
+    tenure = rng.exponential(1.0 / np.maximum(moving_rate(params, d), 1e-3))
 
     f32 = np.float32
     return ResidentState(

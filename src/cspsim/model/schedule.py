@@ -47,7 +47,11 @@ STAGES: tuple[tuple[str, bool, str], ...] = (
     ("deterrence_decay", True, "specific deterrence of arrests wears off"),
     ("work", False, "partnership work: problem solving, responders, meetings, campaign"),
     ("partners", True, "partnership strength grows with joint work, decays without"),
-    ("engagement", True, "engagement drifts back to residents' dispositions"),
+    (
+        "engagement",
+        True,
+        "engagement drifts back to residents' dispositions; households move (tenure)",
+    ),
     ("efficacy", True, "collective efficacy moves toward its target"),
     ("records", True, "recorded offences enter the partnership's records"),
     ("review", True, "review days: priorities, hot spots and reports from measured data"),

@@ -3,9 +3,15 @@
 Residents' engagement drifts back to their own disposition (meetings, campaigns, events and
 watch, run by strategy components, raise it). Collective efficacy, neighbours' cohesion and
 willingness to intervene (Sampson, Raudenbush & Earls 1997), moves toward a target built from
-local ties and residents' engagement and shared activity (watch, events, volunteering), with
+local ties, residents' engagement and shared activity (watch, events, volunteering) and
+**residential stability** (the share of residents at their address five years or more), with
 police trust entering only through its own small channel, expected police backing (Silver &
 Miller 2004; Kochel 2009); it erodes with crime above its baseline (Hipp 2016).
+
+Households move out at the CPS rate, more where disadvantage is concentrated and more when
+crime around them rises above its baseline (Cullen & Levitt 1999; Xie & McDowall 2008); a
+newcomer household starts at tenure 0. So rising crime lowers stability and, through it,
+collective efficacy: a slow loop back into crime.
 """
 
 from __future__ import annotations
@@ -15,7 +21,12 @@ from collections.abc import Callable
 import numpy as np
 
 from cspsim.config import ModelParams
+from cspsim.model.residents import moving_rate
 from cspsim.model.world import World
+
+#: Years at the address that count as stable: the census question "same house five years
+#: ago" behind Sampson, Raudenbush & Earls 1997's residential stability.
+STABLE_YEARS = 5.0
 
 
 class Engagement:
@@ -40,13 +51,17 @@ class Engagement:
         self.params = params
         self.crime_ratio = crime_ratio
         self.activity = activity
+        # Daily moving probability of each household at the baseline's crime.
+        disadvantage = world.city.disadvantage[world.place_index]
+        self.move_rate = moving_rate(params, disadvantage) / 365.0
         self.efficacy0 = self.efficacy_target()
         self.efficacy = self.efficacy0.copy()
 
     def efficacy_target(self) -> np.ndarray:
         """Where collective efficacy is heading.
 
-        Cohesion and participation, expected police backing, less excess crime.
+        Cohesion, participation and residential stability, expected police backing, less
+        excess crime.
         """
         ep = self.params.engagement
         r = self.world.residents
@@ -56,6 +71,7 @@ class Engagement:
         target = (
             ep.efficacy_ties_weight * self.world.local_tie_share
             + ep.efficacy_engagement_weight * participation
+            + ep.efficacy_stability_weight * self.stability()
             + ep.efficacy_police_weight * trust
         )
         # Linear in the crime ratio so that noise in a place's recent crime averages out
@@ -63,6 +79,25 @@ class Engagement:
         excess = np.clip(self.crime_ratio() - 1.0, -1.0, 2.0)
         target = target - ep.efficacy_crime_erosion * excess
         return np.clip(target, 0.0, 1.0)
+
+    def stability(self) -> np.ndarray:
+        """Residential stability: each place's share of households settled 5 years or more."""
+        stable = (self.world.residents.tenure >= STABLE_YEARS).astype(np.float64)
+        return self.world.place_means(stable)
+
+    def move(self, rng: np.random.Generator) -> None:
+        """A day of residential mobility: tenures age, some households move out.
+
+        A household moves with probability ``move_rate · max(0, 1 + crime_moving_effect ·
+        (clip(crime ratio, 0, 3) - 1))`` today (its moving rate rises with crime above the
+        baseline around its place); the newcomer household starts at tenure 0.
+        """
+        r = self.world.residents
+        r.tenure += np.float32(1.0 / 365.0)
+        ratio = np.clip(self.crime_ratio(), 0.0, 3.0)
+        rise = np.maximum(1.0 + self.params.engagement.crime_moving_effect * (ratio - 1.0), 0.0)
+        moved = rng.random(r.n) < self.move_rate * rise[self.world.place_index]
+        r.tenure[moved] = 0.0
 
     def update_efficacy(self) -> None:
         """Move collective efficacy one day towards its target."""
