@@ -159,6 +159,12 @@ SCENARIOS: dict[str, tuple[str, list[str]]] = {
         "reactive",
         ["modifiers.funding_cut.day=5", "modifiers.funding_cut.fraction=0.3"],
     ),
+    # A cut while the full partnership runs: how it is shared between officer-hours and the
+    # components' spending (and so their joint work with partners).
+    "partnership_cut": (
+        "full_partnership",
+        ["modifiers.funding_cut.day=2", "modifiers.funding_cut.fraction=0.3"],
+    ),
     "rollout": (
         "hotspot",
         [
@@ -342,13 +348,13 @@ SCENARIO: dict[str, str] = {
     "params.engagement.watch_trust_effect": "watch",
     "params.legitimacy.": "cynicism",
     "params.legitimacy.unanswered_call_loss": "overload",
+    "params.engagement.crime_moving_effect": "moving",
     "params.legitimacy.vicarious_": "busy",
     "params.legitimacy.resolved_report_gain": "busy",
     "params.legitimacy.area_safety_effect": "busy",
     "params.contacts.stop_hit_rate": "busy",
     "params.contacts.at_risk_hit_ratio": "busy",
     "params.contacts.no_cause_negative_ratio": "busy",
-    "params.engagement.crime_moving_effect": "moving",
     "params.contacts.group_b_fairness_ratio": "busy",
     "params.engagement.engagement_relaxation": "community",
     "params.engagement.education_engagement_gain": "watch",
@@ -358,6 +364,7 @@ SCENARIO: dict[str, str] = {
     "params.costs.youth_jobs_place_day": "programs",
     "params.costs.job_training_place_day": "programs",
     "params.costs.mental_health_hour": "programs",
+    "params.costs.cut_exposure": "partnership_cut",
     "modifiers.historical_tension.trust_drop": "tension",
     "modifiers.misconduct_shock.trust_drop": "misconduct",
     "modifiers.misconduct_shock.neighbourhoods": "misconduct",
@@ -427,6 +434,8 @@ PERTURB: dict[str, Any] = {
     # Small effects whose halving moves too few offending draws to show within 25 days on
     # every seed and default set (issue 11 moved other defaults): a large change instead.
     "params.crime.specific_deterrence": 0.5,
+    # Moves are rare (a few a week): double the crime response instead of halving it.
+    "params.engagement.crime_moving_effect": 1.0,
     "params.programs.youth_jobs_effect[2]": 0.9,
     "params.programs.job_training_effect[2]": 0.9,
     "modifiers.historical_tension.neighbourhoods": ["nb1"],
@@ -434,8 +443,6 @@ PERTURB: dict[str, Any] = {
     "modifiers.misconduct_shock.neighbourhoods": ["nb1"],
     "modifiers.funding_cut.day": 10,
     "modifiers.rollout.start_day": 10,
-    # Moves are rare (a few a week): double the crime response instead of halving it.
-    "params.engagement.crime_moving_effect": 1.0,
     "modifiers.rollout.treated": ["nb1"],
 }
 

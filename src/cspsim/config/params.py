@@ -658,24 +658,6 @@ class EngagementParams:
         kind="sourced",
         range=(0.3, 0.6),
     )
-    efficacy_crime_erosion: float = p(
-        0.1,
-        "per unit of crime ratio above baseline",
-        "assumption for the size; direction: Hipp 2016 (more perceived crime, less collective "
-        "efficacy at the next wave); Skogan 1990 (disorder and decline)",
-        kind="assumed",
-        range=(0.0, 0.3),
-    )
-    watch_trust_effect: float = p(
-        0.5,
-        "log-odds of joining a watch per unit trust above the start",
-        "assumption; Tyler & Fagan 2008 (legitimacy matters less for helping neighbours)",
-        kind="assumed",
-        range=(0.0, 1.0),
-    )
-    watch_participation: float = p(
-        0.8,
-        "share of watch effect at mean engagement",
     efficacy_stability_weight: float = p(
         0.2,
         "weight of residential stability (share of residents at their address 5 years or "
@@ -694,6 +676,24 @@ class EngagementParams:
         kind="assumed",
         range=(0.0, 1.0),
     )
+    efficacy_crime_erosion: float = p(
+        0.1,
+        "per unit of crime ratio above baseline",
+        "assumption for the size; direction: Hipp 2016 (more perceived crime, less collective "
+        "efficacy at the next wave); Skogan 1990 (disorder and decline)",
+        kind="assumed",
+        range=(0.0, 0.3),
+    )
+    watch_trust_effect: float = p(
+        0.5,
+        "log-odds of joining a watch per unit trust above the start",
+        "assumption; Tyler & Fagan 2008 (legitimacy matters less for helping neighbours)",
+        kind="assumed",
+        range=(0.0, 1.0),
+    )
+    watch_participation: float = p(
+        0.8,
+        "share of watch effect at mean engagement",
         "assumption: most of a watch's effect is reached at average engagement; watch_effect "
         "is derived at this value (Bennett et al. 2008)",
         kind="assumed",
@@ -792,6 +792,25 @@ class LegitimacyParams:
         kind="assumed",
         range=(0.0, 0.1),
     )
+    response_expected_minutes: float = p(
+        10.0,
+        "minutes a caller expects the police to take",
+        "assumption; direction: Percy 1980 and Kansas City Police Department 1977 (response "
+        "time analysis: satisfaction follows response time relative to what the caller "
+        "expected more than response time itself); scale: the typical response (BJS 2008)",
+        kind="assumed",
+        range=(5.0, 20.0),
+    )
+    slow_response_loss: float = p(
+        0.03,
+        "share of trust lost by an answered caller per unit of delay beyond the expected "
+        "time (relative to it, capped at 1)",
+        "assumption; direction: Percy 1980; Skogan 2005 (response decides satisfaction); "
+        "kept below unanswered_call_loss (a response twice as slow as expected costs less "
+        "than none)",
+        kind="assumed",
+        range=(0.0, 0.05),
+    )
     area_safety_effect: float = p(
         0.0003,
         "trust per day per unit fall of visible crime around the home (its ratio to start)",
@@ -836,25 +855,6 @@ class VoiceParams:
     )
     meeting_trust_gain: float = p(
         0.02,
-    response_expected_minutes: float = p(
-        10.0,
-        "minutes a caller expects the police to take",
-        "assumption; direction: Percy 1980 and Kansas City Police Department 1977 (response "
-        "time analysis: satisfaction follows response time relative to what the caller "
-        "expected more than response time itself); scale: the typical response (BJS 2008)",
-        kind="assumed",
-        range=(5.0, 20.0),
-    )
-    slow_response_loss: float = p(
-        0.03,
-        "share of trust lost by an answered caller per unit of delay beyond the expected "
-        "time (relative to it, capped at 1)",
-        "assumption; direction: Percy 1980; Skogan 2005 (response decides satisfaction); "
-        "kept below unanswered_call_loss (a response twice as slow as expected costs less "
-        "than none)",
-        kind="assumed",
-        range=(0.0, 0.05),
-    )
         "share of (1 - trust) gained by an attendee at a meeting",
         "assumption, chosen a priori (not tuned): a meeting counts as one positive "
         "non-enforcement contact, whose gain in the model is negative_trust_loss / asymmetry "
@@ -1049,7 +1049,7 @@ class SurveyParams:
 
 @dataclass
 class CostParams:
-    """Unit costs (US dollars, 2024)."""
+    """Unit costs (US dollars, 2024) and how a budget cut is shared."""
 
     officer_hour: float = p(
         110.0,
@@ -1135,6 +1135,16 @@ class CostParams:
         "assumption: about half an hour of an officer's or a coordinator's time",
         kind="assumed",
         range=(25.0, 110.0),
+    )
+    cut_exposure: float = p(
+        1.0,
+        "cut of each component's spending relative to the cut of the whole budget (ratio)",
+        "assumption: 1 = an across-the-board cut (every line, officer-hours included, loses "
+        "the same share), the common first response to cutbacks (Levine 1978; Raudla, Savi "
+        "& Randma-Liiv 2013); above 1 partnership work is cut first, as neighbourhood "
+        "policing was in England and Wales after 2010 (Brain 2011); below 1 it is shielded",
+        kind="assumed",
+        range=(0.5, 2.0),
     )
 
 

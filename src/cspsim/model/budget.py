@@ -3,6 +3,19 @@
 At equal budget (the default) every component is paid from the baseline budget, so a youth
 program or monthly meetings mean fewer patrol officer-hours; the total spent never exceeds
 the budget. With ``equal_budget: false`` components are paid on top of the baseline.
+
+**A funding cut reaches the partnership.** When the day's budget is a share ``1 - c`` of the
+baseline (a ``funding_cut`` modifier), every component's wanted spending is cut by
+``cut_exposure · c`` before the split (``costs.cut_exposure``; 1 = an across-the-board cut,
+every line including officer-hours loses the same share, the common first response to
+cutbacks: Levine 1978; Raudla, Savi & Randma-Liiv 2013; above 1 partnership work is cut
+first, as neighbourhood policing was under the 2010-15 cuts in England and Wales: Brain
+2011). Paying components first and taking the whole cut from officer-hours, as before,
+would leave the partnership untouched by a cut, which neither the cutback literature nor the
+Police Foundation's observation that cuts thin the police's partners (2014) supports. Each
+component's *funded share* (paid / wanted, :attr:`DailyBudget.funded`) scales the work it
+does with partners that day (meetings and events held, liaison and program joint work,
+volunteer coordination), so partnership strength decays faster under a cut.
 """
 
 from __future__ import annotations
@@ -18,12 +31,14 @@ class DailyBudget:
         budget: Budget available today.
         officer_hours: Officer-hours funded today.
         components: Spending by component (programs, responders, meetings, ...).
+        funded: Share of each component line's wanted spending that was paid (0-1).
     """
 
     budget: float
     officer_hours: float
     officer_hour_cost: float
     components: dict[str, float] = field(default_factory=dict)
+    funded: dict[str, float] = field(default_factory=dict)
 
     @property
     def spent(self) -> float:
@@ -37,6 +52,8 @@ def allocate(
     officer_hour_cost: float,
     max_hours: float,
     equal_budget: bool,
+    cut: float = 0.0,
+    cut_exposure: float = 1.0,
 ) -> DailyBudget:
     """Split today's budget between components and officer-hours.
 
@@ -46,18 +63,25 @@ def allocate(
         officer_hour_cost: Cost of one officer-hour.
         max_hours: Officer-hours the force can field (all officers on a full shift).
         equal_budget: Pay components out of the budget (fewer officer-hours) or on top.
+        cut: Share of the baseline budget cut today (0 = none).
+        cut_exposure: Components' cut relative to ``cut`` (1 = the same share as the whole).
 
     Returns:
         The allocation; with ``equal_budget`` its ``spent`` is at most ``budget``.
     """
-    wanted = sum(component_costs.values())
+    keep = min(max(1.0 - cut_exposure * max(cut, 0.0), 0.0), 1.0)
+    cut_costs = {k: v * keep for k, v in component_costs.items()}
+    wanted = sum(cut_costs.values())
     if equal_budget:
         # Components first (they are contracted); scale them down if they alone exceed it.
         scale = min(1.0, budget / wanted) if wanted > 0 else 1.0
-        components = {k: v * scale for k, v in component_costs.items()}
+        components = {k: v * scale for k, v in cut_costs.items()}
         left = max(budget - sum(components.values()), 0.0)
         hours = min(left / officer_hour_cost, max_hours)
-        return DailyBudget(budget, hours, officer_hour_cost, components)
-    hours = min(max(budget, 0.0) / officer_hour_cost, max_hours)
-    total = hours * officer_hour_cost + wanted
-    return DailyBudget(total, hours, officer_hour_cost, dict(component_costs))
+        out = DailyBudget(budget, hours, officer_hour_cost, components)
+    else:
+        hours = min(max(budget, 0.0) / officer_hour_cost, max_hours)
+        total = hours * officer_hour_cost + wanted
+        out = DailyBudget(total, hours, officer_hour_cost, cut_costs)
+    out.funded = {k: (out.components[k] / v if v > 0 else 1.0) for k, v in component_costs.items()}
+    return out

@@ -26,6 +26,8 @@ class Day:
         started: Whether the partnership's strategy runs today.
         budget: The day's budget and its split (stage ``budget``).
         spending: What each component spent today (USD, by component key).
+        funded: Share of each component's wanted spending paid today (by component key;
+            below 1 under a funding cut), which scales its work with partners.
         counts: True offences by place and type, shape (P, 4) (stage ``crime``).
         offences: One entry per offence: victim, reported, discovered, recorded, arrest.
         other_calls: Residents behind today's non-crime calls answered by officers.
@@ -38,16 +40,18 @@ class Day:
         meetings_held: Community meetings held today (neighbourhoods).
         raised_places: Places whose problems were raised at today's meetings.
         acted_places: Places whose raised problems were judged acted on today.
+        improved_places: Of those, the places whose perceived problem fell since raised.
         unanswered: Callers no officer could answer today.
+        response_minutes: Minutes from a call to an officer on scene today (the load).
         recorded: Recorded offences by place and type, shape (P, 4).
         review: Whether today is a partnership review day.
     """
-        response_minutes: Minutes from a call to an officer on scene today (the load).
 
     day: int
     started: bool = False
     budget: DailyBudget | None = None
     spending: dict[str, float] = field(default_factory=dict)
+    funded: dict[str, float] = field(default_factory=dict)
     counts: np.ndarray | None = None
     offences: Offences | None = None
     other_calls: np.ndarray | None = None
@@ -59,13 +63,18 @@ class Day:
     meetings_held: int = 0
     raised_places: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     acted_places: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    improved_places: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     unanswered: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    response_minutes: float = 0.0
     recorded: np.ndarray | None = None
     review: bool = False
 
+    def funded_share(self, key: str) -> float:
+        """Share of component ``key``'s wanted spending paid today (1 if it wants none)."""
+        return self.funded.get(key, 1.0)
+
     def memo(self, key: str, compute):
         """A value computed once per day and shared by the measures that need it."""
-    response_minutes: float = 0.0
         cache = self.__dict__.setdefault("_memo", {})
         if key not in cache:
             cache[key] = compute()

@@ -236,15 +236,24 @@ class CommunitySafetyModel(mesa.Model):
             wanted.update(lines)
             owner.update(dict.fromkeys(lines, hook.owner))
         costs, police = self.params.costs, self.police
+        base = self.baseline_budget
         d.budget = allocate(
             budget,
             wanted,
             costs.officer_hour,
             max_hours=police.force.n * self.params.police.shift_hours,
             equal_budget=self.cfg.strategy.equal_budget,
+            cut=1.0 - budget / base if base > 0 else 0.0,
+            cut_exposure=costs.cut_exposure,
         )
+        asked: dict[str, float] = {}
         for line, spent in d.budget.components.items():
             d.spending[owner[line]] = d.spending.get(owner[line], 0.0) + spent
+            asked[owner[line]] = asked.get(owner[line], 0.0) + wanted[line]
+        # Funded share by component (all its lines together): scales its partnership work.
+        d.funded = {
+            key: (d.spending[key] / want if want > 0 else 1.0) for key, want in asked.items()
+        }
 
     def _crime(self, d: Day) -> None:
         d.counts = self.crime.draw(self.expected_offences(), self.streams.get("crime", d.day))
@@ -347,6 +356,9 @@ class CommunitySafetyModel(mesa.Model):
         answered, d.unanswered = answer_calls(
             callers, share, self.streams.get("calls.answered", d.day)
         )
+        # How long the answered calls took: the day's load on the officers on duty.
+        d.response_minutes = response_minutes(self.params, wanted, d.budget.officer_hours)
+        slow = slow_response_share(self.params, d.response_minutes)
         contacts = make_contacts(police, d.shift, answered, self.streams.get("contacts", d.day))
         if has_informal_contacts(police, d.shift):
             rng = self.streams.get("contacts.informal", d.day)
@@ -356,10 +368,9 @@ class CommunitySafetyModel(mesa.Model):
         )
         d.contacts = contacts.plus(arrests)
         apply_contacts(police, self.legitimacy, d.contacts)
-        # How long the answered calls took: the day's load on the officers on duty.
-        d.response_minutes = response_minutes(self.params, wanted, d.budget.officer_hours)
-        slow = slow_response_share(self.params, d.response_minutes)
         self.legitimacy.lose(d.unanswered, self.params.legitimacy.unanswered_call_loss)
+        if slow > 0 and len(answered):
+            self.legitimacy.lose(answered, slow)
 
     def _complaints(self, d: Day) -> None:
         channel = 1.0
@@ -369,8 +380,6 @@ class CommunitySafetyModel(mesa.Model):
             self.police,
             d.contacts,
             self.legitimacy.resident_cynicism(d.contacts.resident),
-        if slow > 0 and len(answered):
-            self.legitimacy.lose(answered, slow)
             channel,
             self.streams.get("complaints", d.day),
         )
@@ -404,6 +413,7 @@ class CommunitySafetyModel(mesa.Model):
 
     def _engagement(self, d: Day) -> None:
         self.engagement.relax_engagement()
+        self.engagement.move(self.streams.get("moving", d.day))
 
     def _efficacy(self, d: Day) -> None:
         self.engagement.update_efficacy()
@@ -413,7 +423,6 @@ class CommunitySafetyModel(mesa.Model):
         d.recorded = np.zeros_like(d.counts)
         np.add.at(d.recorded, (off.place[off.recorded], off.kind[off.recorded]), 1)
         self.partnership.record(d.recorded)
-        self.engagement.move(self.streams.get("moving", d.day))
 
     def _review(self, d: Day) -> bool:
         d.review = d.day > 0 and d.day % self.cfg.sim.review_period_days == 0

@@ -72,6 +72,6 @@ class BusinessPartnership(Component):
 
     @on("work")
     def liaise(self, day: Day) -> None:
-        """A day of joint work with each engaged association."""
+        """A day of joint work with each engaged association (its funded share under a cut)."""
         if len(self.partners_engaged):
-            self.model.partners.work_with(self.partners_engaged)
+            self.model.partners.work_with(self.partners_engaged, day.funded_share(self.key))

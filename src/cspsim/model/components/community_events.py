@@ -63,7 +63,9 @@ class CommunityEvents(Component):
             return
         m = self.model
         u = m.streams.get("events", day.day).random(m.world.city.n_neighbourhoods)
-        events = m.partnership.active_beats & (u < c.per_month / 30.0)
+        # Under a funding cut only the funded share of the events is held (budget.py).
+        rate = c.per_month / 30.0 * day.funded_share(self.key)
+        events = m.partnership.active_beats & (u < rate)
         if not events.any():
             return
         r = m.residents

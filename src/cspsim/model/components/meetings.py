@@ -96,7 +96,9 @@ class Meetings(Component):
         m = self.model
         self.presence_recent += PRESENCE_MEMORY * (day.presence - self.presence_recent)
         u = m.streams.get("meetings", day.day).random(m.world.city.n_neighbourhoods)
-        meets = m.partnership.active_beats & (u < c.per_month / 30.0)
+        # Under a funding cut only the funded share of the meetings is held (budget.py).
+        rate = c.per_month / 30.0 * day.funded_share(self.key)
+        meets = m.partnership.active_beats & (u < rate)
         held = self.meet(meets, c.voice, day)
         day.meetings_held += held
 

@@ -104,9 +104,12 @@ class Programs(Component):
     def enrol(self, day: Day) -> None:
         """Each organization graduates finished participants and fills its free places.
 
-        Running a funded program with the partnership is joint work with the police.
+        Running a funded program with the partnership is joint work with the police; under
+        a funding cut, only the funded share of a day (budget.py).
         """
         for org in self.organizations:
             org.step()
         if self.organizations:
-            self.model.partners.work_with([o.index for o in self.organizations])
+            self.model.partners.work_with(
+                [o.index for o in self.organizations], day.funded_share(self.key)
+            )

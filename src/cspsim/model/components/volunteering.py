@@ -56,7 +56,9 @@ class Volunteering(Component):
         r = m.residents
         w = m.world
         mean_eng = max(float(r.engagement.mean()), 1e-6)
-        share = np.minimum(self.params.share * r.engagement / mean_eng, 1.0)
+        # Organizations coordinate volunteers as far as their coordination is funded.
+        base = self.params.share * day.funded_share(self.key)
+        share = np.minimum(base * r.engagement / mean_eng, 1.0)
         share = np.where(m.partnership.active_places[w.place_index], share, 0.0)
         self.volunteers = w.place_means(share)
         relax = m.params.engagement.engagement_relaxation

@@ -4,7 +4,9 @@ Every city has organizations (faith and tenant groups, schools, business associa
 most commercial places) before any strategy funds programs; program sites opened by the
 ``programs`` component join them. Each has a **partnership strength** with the police (0-1)
 that grows with joint work (meetings, joint problem solving, programs, events, liaison) and
-decays back to a baseline with neglect (Rosenbaum 2002: partnerships need maintenance).
+decays back to a baseline with neglect (Rosenbaum 2002: partnerships need maintenance). A
+funding cut reaches partners through the budget (:mod:`cspsim.model.budget`): components
+do only their funded share of joint work, so strength decays faster under a cut.
 
 What strength does: problem solving progresses faster and programs work better through
 strong partners, and business associations act as **place managers** at commercial places
