@@ -884,6 +884,16 @@ class VoiceParams:
         kind="assumed",
         range=(0.0, 0.05),
     )
+    unimproved_credit: float = p(
+        0.5,
+        "share of the responsiveness gain earned when a problem was acted on but the "
+        "perceived problem did not fall by the next meeting",
+        "assumption; direction: Skogan 2006 (beat-meeting residents judge whether problems "
+        "were solved, not only whether police came); Sunshine & Tyler 2003 (performance "
+        "shapes legitimacy, less than fairness)",
+        kind="assumed",
+        range=(0.2, 0.8),
+    )
     acted_presence_ratio: float = p(
         1.25,
         "police presence at a raised place, relative to before, that counts as acting",

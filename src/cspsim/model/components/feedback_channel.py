@@ -43,6 +43,7 @@ class FeedbackChannel(Component):
         super().__init__(model, params)
         self.complaints_at_review = np.empty(0, np.int64)  # set when the strategy starts
         self.retrained = 0
+        self.reviewed = 0  # complaints reviewed so far (what a transparency report reads)
 
     @on("complaint_channel")
     def channel(self) -> float | None:
@@ -72,9 +73,9 @@ class FeedbackChannel(Component):
             return
         force = self.model.police.force
         new = force.complaints - self.complaints_at_review
-        repeat = (new >= self.params.retrain_threshold) & self.model.partnership.active_beats[
-            force.beat
-        ]
+        active = self.model.partnership.active_beats[force.beat]
+        repeat = (new >= self.params.retrain_threshold) & active
+        self.reviewed += int(new[active].sum())
         gain = self.model.params.accountability.retraining_skill_gain
         force.skill[repeat] = np.minimum(1.0, force.skill[repeat] + gain)
         self.retrained += int(repeat.sum())

@@ -7,9 +7,13 @@ victimization, the disorder they see and their fear, never crime they cannot see
 ``voice`` > 0 those concerns steer officer-hours (across beats) and program sites. At the
 next meeting the partnership is judged on them: a problem acted on (police presence there
 up, or a place-focused treatment begun) raises attendees' trust, an ignored one costs it
-(Skogan 2006: what builds trust is visible responsiveness); attendees tell their ties.
-A transparency report at each review publishes what was raised and what was done; its trust
-effect follows whether the partnership acted on what it published, not the sign of crime.
+(Skogan 2006: what builds trust is visible responsiveness); attendees tell their ties. They
+also judge whether it got better: acting while the perceived problem (the concern level the
+problem was raised from) did not fall earns only ``voice.unimproved_credit`` of the gain.
+A transparency report at each review publishes the problems raised and what was done, the
+complaints filed and whether they were reviewed, and the KPIs (recorded crime) and survey
+with the places they single out; its trust effect follows whether the partnership acted on
+what it published, never the sign of recorded crime.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ from cspsim.model.day import Day
 PROBLEMS_PER_MEETING = 3
 #: Memory of police presence per place used to judge whether a problem was acted on.
 PRESENCE_MEMORY = 0.05
+#: Share of active places a transparency report singles out by its KPIs (recorded crime since
+#: the last report) and, once there is a survey wave, by surveyed distrust (each).
+REPORT_PLACES = 0.1
 
 
 @dataclass
@@ -62,8 +69,14 @@ class Meetings(Component):
         self.presence_recent = np.zeros(n)
         self.raised = np.zeros(n, dtype=bool)  # raised and not yet judged
         self.presence_at_raise = np.zeros(n)
+        self.level_at_raise = np.zeros(n)
         self.judged_since_report = 0
         self.acted_since_report = 0
+        self.improved_since_report = 0
+        self.complaints_at_report = np.empty(0, np.int64)  # set when the strategy starts
+        self.priority_at_report = np.ones(n)
+        self.reviewed_at_report = 0
+        self.reports: list[dict[str, float]] = []
 
     # ----- start -----------------------------------------------------------------------
     @on("start", order=5)
@@ -76,6 +89,18 @@ class Meetings(Component):
         ps.voice = self.params.voice
         ps.concern = np.where(ps.active_places, self.concern_level(), 0.0)
         self.presence_recent = m.police.presence.copy()
+
+    @on("start", order=6)
+    def open_books(self, day: Day) -> None:
+        """Transparency reports count complaints and priorities from the start."""
+        self._close_books()
+
+    def _close_books(self) -> None:
+        m = self.model
+        self.judged_since_report = self.acted_since_report = self.improved_since_report = 0
+        self.complaints_at_report = m.police.force.complaints.copy()
+        self.priority_at_report = m.partnership.priority.copy()
+        self.reviewed_at_report = getattr(m.components.get("feedback_channel"), "reviewed", 0)
 
     @on("cost")
     def cost(self, day: Day) -> dict[str, float]:
@@ -184,11 +209,18 @@ class Meetings(Component):
         new = candidates[rank < PROBLEMS_PER_MEETING]
         self.raised[new] = True
         self.presence_at_raise[new] = self.presence_recent[new]
+        self.level_at_raise[new] = level[new]
         if day is not None:
             day.raised_places = np.concatenate([day.raised_places, new])
 
     def _judge(self, place_meets: np.ndarray, who: np.ndarray, share: np.ndarray, day) -> None:
-        """The problems raised at the last meeting: acted on, or ignored; attendees react."""
+        """The problems raised at the last meeting: acted on, or ignored; attendees react.
+
+        Acted on: police presence up by ``acted_presence_ratio`` or a place-focused treatment.
+        Whether it got better: the perceived problem (:meth:`concern_level`, the signals it
+        was raised from) fell since it was raised. An acted-on problem that did not get
+        better earns ``unimproved_credit`` of the responsiveness gain.
+        """
         m = self.model
         vp = m.params.voice
         due = self.raised & place_meets
@@ -198,17 +230,24 @@ class Meetings(Component):
         acted = due & (
             (self.presence_recent >= vp.acted_presence_ratio * self.presence_at_raise) | treated
         )
+        better = self.concern_level() < self.level_at_raise
+        credit = np.where(better, 1.0, vp.unimproved_credit)
         ignored = due & ~acted
         self.raised[due] = False
         self.judged_since_report += int(due.sum())
         self.acted_since_report += int(acted.sum())
+        self.improved_since_report += int((acted & better).sum())
         if day is not None:
             day.acted_places = np.concatenate([day.acted_places, np.flatnonzero(acted)])
+            day.improved_places = np.concatenate(
+                [day.improved_places, np.flatnonzero(acted & better)]
+            )
         # Each attendee hears the judgement of the problems raised in their neighbourhood.
         nb = m.world.city.neighbourhood
         n_nb = m.world.city.n_neighbourhoods
-        acted_nb = np.bincount(nb[acted], minlength=n_nb)[nb[m.world.place_index[who]]]
-        ignored_nb = np.bincount(nb[ignored], minlength=n_nb)[nb[m.world.place_index[who]]]
+        home = nb[m.world.place_index[who]]
+        acted_nb = np.bincount(nb[acted], weights=credit[acted], minlength=n_nb)[home]
+        ignored_nb = np.bincount(nb[ignored], minlength=n_nb)[home]
         k = m.world.residents_per_agent
         m.legitimacy.gain(who, share * k * vp.responsiveness_trust_gain * acted_nb)
         m.legitimacy.lose(who, share * k * vp.ignored_trust_loss * ignored_nb)
@@ -218,20 +257,76 @@ class Meetings(Component):
     # ----- transparency -----------------------------------------------------------------
     @on("review", order=80)
     def publish(self, day: Day) -> None:
-        """A transparency report: trust among engaged residents follows what was acted on."""
+        """A transparency report: trust among engaged residents follows what was acted on.
+
+        The report publishes three records, each with the share the partnership acted on:
+        the problems judged since the last report (share acted on); the complaints filed
+        against officers of the active beats (share reviewed by the ``feedback_channel``);
+        the KPIs and the survey, i.e. the :data:`REPORT_PLACES` share of active places with
+        the most recorded crime since the last report and, once there is a wave, the least
+        surveyed trust (share under place-focused treatment or whose priority rose since
+        the last report). With ``d`` the mean over the records present of
+        ``2 · acted share - 1``, residents of active places gain (``d`` > 0) or lose
+        ``transparency_trust_gain · |d| · engagement`` of trust. Whether recorded crime rose
+        or fell never enters: only what was done about what was published.
+        """
         if not self.params.transparency:
             return
         m = self.model
-        judged, acted = self.judged_since_report, self.acted_since_report
-        self.judged_since_report = self.acted_since_report = 0
-        if judged == 0:
+        ps = m.partnership
+        report = self._report()
+        self.reports.append({"day": float(day.day), **report})
+        self._close_books()
+        records = [
+            report[f"{name}_acted"] / report[name]
+            for name in ("problems", "complaints", "kpi_places")
+            if report[name] > 0
+        ]
+        if not records:
             return
-        direction = 2.0 * acted / judged - 1.0  # +1 all acted on, -1 all ignored
+        direction = float(np.mean([2.0 * a - 1.0 for a in records]))
+        self.reports[-1]["direction"] = direction
+        if direction == 0:
+            return
         r = m.residents
-        who = np.flatnonzero(m.partnership.active_places[m.world.place_index])
+        who = np.flatnonzero(ps.active_places[m.world.place_index])
         size = m.params.accountability.transparency_trust_gain * abs(direction)
         effect = size * r.engagement[who] * m.world.residents_per_agent
         if direction > 0:
             m.legitimacy.gain(who, effect)
         else:
             m.legitimacy.lose(who, effect)
+
+    def _report(self) -> dict[str, float]:
+        """What the report publishes: counts, and how many of each were acted on."""
+        m = self.model
+        ps = m.partnership
+        force = m.police.force
+        # Complaints against officers of the active beats since the last report.
+        before = self.complaints_at_report
+        if len(before) != len(force.complaints):
+            before = np.zeros_like(force.complaints)
+        filed = int((force.complaints - before)[ps.active_beats[force.beat]].sum())
+        fc = m.components.get("feedback_channel")
+        reviewed = getattr(fc, "reviewed", 0) - self.reviewed_at_report
+        # KPIs and survey: the places they single out, and whether anything was done there.
+        n_active = int(ps.active_places.sum())
+        n = max(1, int(round(REPORT_PLACES * n_active))) if n_active else 0
+        flagged = np.zeros(m.world.n_places, dtype=bool)
+        recorded = ps.recorded_since_review.sum(axis=1)
+        if n and recorded[ps.active_places].sum() > 0:
+            flagged[ps.top_places(recorded, n)] = True
+        if n and m.survey.has_wave:
+            flagged[ps.top_places(1.0 - m.survey.trust_by_place(), n)] = True
+        acted_there = m.targeted_places() | (ps.priority > self.priority_at_report)
+        return {
+            "problems": float(self.judged_since_report),
+            "problems_acted": float(self.acted_since_report),
+            "problems_improved": float(self.improved_since_report),
+            "complaints": float(filed),
+            "complaints_acted": float(min(max(reviewed, 0), filed)),
+            "kpi_places": float(flagged.sum()),
+            "kpi_places_acted": float((flagged & acted_there).sum()),
+            "recorded": float(recorded[ps.active_places].sum()),
+            "direction": 0.0,
+        }

@@ -90,6 +90,11 @@ class Survey:
             )
         return answers
 
+    @property
+    def has_wave(self) -> bool:
+        """Whether any wave has been answered."""
+        return self._trust_by_neighbourhood is not None
+
     def trust_by_place(self) -> np.ndarray:
         """Latest survey trust (0-1) by place, through its neighbourhood (0.5 before any)."""
         if self._trust_by_neighbourhood is None:
