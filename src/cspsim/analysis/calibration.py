@@ -1,6 +1,6 @@
 """The calibration's analysis: the measures it fits, read from a run's tables, and the loss.
 
-Targets and bands are those of DESIGN.md "Calibration targets"; each target is named by the
+Targets and bands are those of docs/design.md "Calibration targets"; each target is named by the
 key of its fact in :data:`cspsim.validation.targets.FACTS` (one name, one fact, one band
 everywhere: a fitted parameter's ``targets=`` names these keys). Each measure is computed
 from the standard outputs (events, timeseries, places), so any run can be scored. The design
@@ -22,7 +22,7 @@ from cspsim.analysis.runs import RunSet
 #: Directory (in the sweep directory) of the calibration's ``trials.csv`` and ``fit.csv``.
 OUT_DIR = "calibration"
 
-#: Targets of DESIGN.md "Calibration targets": fact key -> (low, high, weight).
+#: Targets of docs/design.md "Calibration targets": fact key -> (low, high, weight).
 TARGETS: dict[str, tuple[float, float, float]] = {
     "reporting_violent": (0.38, 0.48, 1.0),
     "reporting_property": (0.27, 0.34, 1.0),

@@ -7,7 +7,7 @@ Experiments choose points and launch runs; what the runs show is the analysis la
 * :mod:`~cspsim.experiments.context`: jobs, stable run directories, manifest, launching;
 * :mod:`~cspsim.experiments.sensitivity`: Morris screening then Sobol indices (SALib
   samples; indices in :mod:`cspsim.analysis.sensitivity`);
-* :mod:`~cspsim.experiments.calibrate`: Optuna fit of the baseline to the DESIGN.md bands
+* :mod:`~cspsim.experiments.calibrate`: Optuna fit of the baseline to the docs/design.md bands
   (measures and loss in :mod:`cspsim.analysis.calibration`);
 * :mod:`~cspsim.experiments.frontier`: budget splits between patrol, community policing and
   programs (the frontier in :mod:`cspsim.analysis.frontier`).

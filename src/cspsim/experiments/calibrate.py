@@ -1,4 +1,4 @@
-"""Calibration of the baseline's free parameters to the DESIGN.md bands: point fit, posterior.
+"""Calibration of the baseline's free parameters to the docs/design.md bands: point fit, posterior.
 
 **Point fit** (``trials`` > 0): each trial is a baseline run launched through Hydra's
 launcher (``trials/<number>``), in batches of ``batch`` trials asked of a seeded Optuna TPE
@@ -336,7 +336,7 @@ def write_params(
     city = OmegaConf.select(ctx.config, "city.kind")
     head = [
         "# Fitted values of the baseline's free parameters (the default calibration).",
-        '# Targets and bands: DESIGN.md "Calibration targets"; regenerate with',
+        '# Targets and bands: docs/design.md "Calibration targets"; regenerate with',
         "#   cspsim-run -m experiment=calibrate",
         f"# Fitted {dt.date.today()} on {city} by Optuna TPE ({trials} trials, seed {seed});",
         f"# achieved = mean over confirmation seeds {seeds}:",

@@ -26,7 +26,7 @@ configuration (`configs/params/calibrated.yaml`, shipped strategies). Summaries 
 seeds with t-based 95% CIs (for trials: of the per-seed paired effects); rank correlations
 have Fisher-z CIs.
 
-**Bands.** Where DESIGN.md gives a band it is used as is. An approximate value ("about 45%")
+**Bands.** Where docs/design.md gives a band it is used as is. An approximate value ("about 45%")
 becomes that value +-5 points for quantities measured on large samples (concentration, survey
 shares) and +-10 points for single-trial effect sizes; "clearly up" means at least +2 points
 with a CI above 0; "small" and "unchanged" mean within +-5%; "not up" means a CI that reaches

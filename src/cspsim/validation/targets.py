@@ -1,7 +1,7 @@
 """The facts the default model is held against: bands, sources and how each is measured.
 
-One :class:`Fact` per calibration target of DESIGN.md ("Calibration targets") plus the
-real-data checks. Where DESIGN.md gives a band it is used as is; where it gives an
+One :class:`Fact` per calibration target of docs/design.md ("Calibration targets") plus the
+real-data checks. Where docs/design.md gives a band it is used as is; where it gives an
 approximate value ("about 45%") the band is that value plus or minus a stated tolerance:
 5 points for quantities measured on large samples (concentration, survey shares), 10
 points for effect sizes of single trials (their published CIs are wider than that).
