@@ -811,6 +811,56 @@ def test_program_capacity_and_enrolment_from_the_catchment():
     assert b.spent <= b.budget * (1 + 1e-12)
 
 
+class _Draws:
+    """A stand-in for the run's streams: each ``get(...).random(n)`` returns the next value
+    of ``values`` n times."""
+
+    def __init__(self, *values: float) -> None:
+        self.values = list(values)
+
+    def get(self, name, day=None):
+        return self
+
+    def random(self, n: int) -> np.ndarray:
+        return np.full(n, self.values.pop(0))
+
+
+def test_program_uptake_rises_with_trust_by_hand():
+    cfg = tiny_config("root_causes")
+    cfg.strategy.programs.youth_jobs_share = 0.5
+    cfg.strategy.programs.job_training_share = 0.0
+    cfg.params.costs.youth_jobs_place_day = 10.0
+    cfg.params.programs.uptake, cfg.params.programs.trust_uptake_effect = 0.75, 2.0
+    m = CommunitySafetyModel(cfg)
+    m.run(1)  # organizations open on day 0
+    progs, r = m.programs, m.residents
+    ref = m.world.reference_trust
+    # Odds 3 at the reference trust, times e^(2 x 0.5) for 0.5 above it, e^-1 below it.
+    r.trust[:2] = np.float32([ref + 0.5, ref - 0.5])
+    p = progs.uptake_probability(np.array([0, 1]))
+    hand = [3 * math.e / (1 + 3 * math.e), 3 / math.e / (1 + 3 / math.e)]
+    np.testing.assert_allclose(p, hand, rtol=F32)
+    org = next(o for o in m.organizations if o.kind == "youth_jobs")
+    r.program[org.enrolled] = -1
+    org.enrolled = org.enrolled[:0]
+    progs.declined[:] = False  # day 0's offers forgotten
+    pool = m.world.at_risk_in_neighbourhood(org.neighbourhood)
+    pool = pool[(r.jailed[pool] < 0.5) & (r.program[pool] < 0)]
+    high = pool[::2]
+    r.trust[pool] = np.float32(ref - 0.5)
+    r.trust[high] = np.float32(ref + 0.5)  # p = 0.89 (others 0.52)
+    # Equal Gumbel draws: offers by engagement; uniforms 0.6: only the trusting take up.
+    progs.streams = _Draws(0.5, 0.6)
+    progs.enrol(org)
+    offered = pool[np.argsort(-r.engagement[pool], kind="stable")[: org.capacity]]
+    assert sorted(org.enrolled) == sorted(np.intersect1d(offered, high))
+    assert sorted(np.flatnonzero(progs.declined)) == sorted(np.setdiff1d(offered, high))
+    # Declined places stay free; tomorrow's offers skip those who declined.
+    progs.streams = _Draws(0.5, 0.0)
+    progs.enrol(org)
+    assert not np.intersect1d(org.enrolled, np.flatnonzero(progs.declined)).size
+
+
 def test_meetings_raise_trust_and_engagement_by_hand():
     cfg = tiny_config()
     vp = cfg.params.voice

@@ -609,6 +609,24 @@ class ProgramParams:
         kind="assumed",
         range=(0.0, 4.0),
     )
+    uptake: float = p(
+        0.75,
+        "share of offered program places taken up at reference trust",
+        "assumption; scale: Heller 2014 (not every youth offered a summer job took it up; "
+        "the take-up share was not re-read)",
+        kind="assumed",
+        range=(0.5, 0.95),
+    )
+    trust_uptake_effect: float = p(
+        1.5,
+        "log-odds of taking up an offered place per unit trust in police above the reference",
+        "assumption; direction: Tyler & Fagan 2008 (legitimacy raises cooperation with "
+        "police-led initiatives); Papachristos, Meares & Fagan 2007 (offender notification "
+        "forums work through perceived legitimacy); places are offered through police "
+        "partners",
+        kind="assumed",
+        range=(0.0, 3.0),
+    )
 
 
 @dataclass

@@ -1,9 +1,11 @@
 """Process 6: programs lower participants' offending with a lag and fade-out.
 
-Organizations (agents opened by the ``programs`` component) enrol at-risk residents of their
-neighbourhood up to capacity; a participant's effect level ramps up while enrolled and fades
-after (Heller 2014: summer jobs cut violent-crime arrests by about 40% in year 1, fading in
-year 2). The effect lowers the participant's offending pressure in the crime process.
+Organizations (agents opened by the ``programs`` component) offer their places to at-risk
+residents of their neighbourhood up to capacity; an offer is taken up more often the more the
+resident trusts the police (places are offered through police partners; those who decline are
+not asked again); a participant's effect level ramps up while enrolled and fades after
+(Heller 2014: summer jobs cut violent-crime arrests by about 40% in year 1, fading in year 2).
+The effect lowers the participant's offending pressure in the crime process.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import numpy as np
 
 from cspsim.config import ModelParams
 from cspsim.model.agents import PROGRAM_TYPES
+from cspsim.model.residents import logistic, logit
 from cspsim.model.rng import Streams
 from cspsim.model.world import World
 
@@ -53,6 +56,8 @@ class Programs:
         )
         self._fade = np.float32(0.5 ** (1.0 / program_pars.fade_half_life_days))
         self._ramp = np.float32(1.0 / program_pars.ramp_days)
+        # Residents who declined an offered place (not asked again).
+        self.declined = np.zeros(world.residents.n, dtype=bool)
 
     def effect_by_type(self, idx: np.ndarray) -> np.ndarray:
         """Propensity reduction of residents ``idx`` by crime type, shape (len(idx), 4)."""
@@ -89,11 +94,24 @@ class Programs:
         """Resident agents enrolled on ``day``."""
         return int(self.enrolled_mask(self.world.at_risk_index, day).sum())
 
-    def enrol(self, org: Organization) -> None:
-        """Fill an organization's free places from at-risk residents of its catchment.
+    def uptake_probability(self, residents: np.ndarray) -> np.ndarray:
+        """Probability that each resident takes up an offered place.
 
-        Enrolment odds rise with engagement (Gumbel top-k sampling on the organization's
-        own daily stream, so the draw does not depend on other organizations).
+        ``logistic(logit(uptake) + trust_uptake_effect · (T - T_ref))``: distrust of the
+        police keeps residents from programs offered through police partners.
+        """
+        pp = self.params.programs
+        t = self.world.residents.trust[residents]
+        x = logit(pp.uptake) + pp.trust_uptake_effect * (t - self.world.reference_trust)
+        return logistic(x)
+
+    def enrol(self, org: Organization) -> None:
+        """Offer an organization's free places to at-risk residents of its catchment.
+
+        Offers go first to the engaged (Gumbel top-k sampling on the organization's own
+        daily stream, so the draw does not depend on other organizations); each offer is
+        taken up with :meth:`uptake_probability` (a second draw of the same stream); places
+        declined stay free until the next day's offers.
         """
         w = self.world
         r = w.residents
@@ -104,14 +122,17 @@ class Programs:
         if free <= 0:
             return
         pool = w.at_risk_in_neighbourhood(org.neighbourhood)
-        pool = pool[(r.program[pool] < 0) & (r.jailed[pool] < 0.5)]
+        pool = pool[(r.program[pool] < 0) & (r.jailed[pool] < 0.5) & ~self.declined[pool]]
         if len(pool) == 0:
             return
         rng = self.streams.get(org.stream, day)
         score = self.params.programs.engagement_enrol_effect * r.engagement[pool] - np.log(
             -np.log(rng.random(len(pool)))
         )
-        chosen = pool[np.argsort(-score, kind="stable")[:free]]
+        offered = pool[np.argsort(-score, kind="stable")[:free]]
+        took = rng.random(len(offered)) < self.uptake_probability(offered)
+        self.declined[offered[~took]] = True
+        chosen = offered[took]
         r.program[chosen] = PROGRAM_TYPES.index(org.kind)
         r.program_since[chosen] = day
         r.program_level[chosen] = 0.0
