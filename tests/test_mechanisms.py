@@ -764,6 +764,54 @@ def test_funding_cut_and_misconduct_shock():
     np.testing.assert_array_equal(m.residents.trust[~hit], trust0[~hit])
 
 
+def shock_model(neighbourhoods: str, vicarious: float, amplification: float):
+    """Path model with a misconduct shock (trust_drop 0.2) on day 3; one channel at a time."""
+    cfg = tiny_config(
+        overrides=[
+            "modifiers.misconduct_shock.day=3",
+            "modifiers.misconduct_shock.trust_drop=0.2",
+            f"modifiers.misconduct_shock.neighbourhoods={neighbourhoods}",
+            f"params.legitimacy.vicarious_weight={vicarious}",
+            f"params.legitimacy.cynicism_amplification={amplification}",
+        ]
+    )
+    return path_model(cfg)
+
+
+def test_misconduct_shock_spreads_through_ties_by_hand():
+    """Exposure outside the hit neighbourhood is vicarious_weight x the share of one's ties
+    living there (no cynicism amplification)."""
+    m = shock_model("[n0]", vicarious=0.5, amplification=0.0)
+    r = m.residents
+    # Resident 100 (place 2, n1) has ties to 0 (n0) and 101 (n1); 101 knows only 100.
+    rows, cols = np.array([100, 0, 100, 101]), np.array([0, 100, 101, 100])
+    ties = sp.csr_matrix((np.ones(4, np.float32), (rows, cols)), shape=(r.n, r.n))
+    m.world.ties_w = row_normalize(ties)
+    trust0 = r.trust.copy()
+    m.run_stage("events", Day(3))
+    in_n0 = r.place < 2
+    # n0: exposure 1, trust x 0.8; resident 100: half its ties in n0 -> 0.5 x 0.5 = 0.25,
+    # drop 0.2 x 0.25 = 0.05; 101 and the rest of n1 heard nothing.
+    np.testing.assert_allclose(r.trust[in_n0], trust0[in_n0] * 0.8, rtol=F32)
+    assert r.trust[100] == pytest.approx(trust0[100] * 0.95, rel=F32)
+    rest = np.flatnonzero(~in_n0)[1:]
+    np.testing.assert_array_equal(r.trust[rest], trust0[rest])
+
+
+def test_misconduct_shock_amplified_by_cynicism_by_hand():
+    """Drop x (1 + cynicism_amplification x (C_n - C_ref)), everywhere hit, no tie spread."""
+    m = shock_model("[]", vicarious=0.0, amplification=1.0)
+    r, leg = m.residents, m.legitimacy
+    leg.cynicism[:] = [0.5, 0.2]
+    leg.reference_cynicism = 0.3
+    trust0 = r.trust.copy()
+    m.run_stage("events", Day(3))
+    in_n0 = r.place < 2
+    # n0: 0.2 x (1 + 0.2) = 0.24 lost; n1: 0.2 x (1 - 0.1) = 0.18 lost.
+    np.testing.assert_allclose(r.trust[in_n0], trust0[in_n0] * 0.76, rtol=F32)
+    np.testing.assert_allclose(r.trust[~in_n0], trust0[~in_n0] * 0.82, rtol=F32)
+
+
 # --------------------------------------------------------------------------- programs, engagement
 
 
