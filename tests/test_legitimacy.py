@@ -474,13 +474,19 @@ def _shock_deficits(city: str, days: int, window: int, over: list[str]) -> dict:
     return {s: late(s, False) - late(s, True) for s in ("reactive", "full_partnership")}
 
 
-def test_partnership_closes_a_misconduct_trust_deficit_faster():
+def test_partnership_closes_a_misconduct_trust_and_reporting_deficit_faster():
     """A shock leaves a scar in belief under reactive policing; a partnership closes it faster.
 
     Seeded regression on Columbus over two years: a partnership's positive contacts, meetings
     and events move trust more where it is lower (gains scale with 1 - trust), so the scar
     heals with positive evidence; the gap between strategies grows with time (about 13% of
     the deficit by the third year on San Francisco).
+
+    The reporting deficit (victims' reporting probabilities, which follow their trust) closes
+    faster too: in the last 180 days the partnership's is about 0.73 of reactive policing's
+    (trust 0.86, belief 0.87; seed 5). Why the reporting ratio is below the city trust ratio
+    was not traced: the partnership works at the high-crime places where victims live, which
+    would shrink victims' trust deficit more than the city's.
     """
     d = _shock_deficits("columbus", 730, 180, ["sim.burn_in_days=60"])
     reactive, partnership = d["reactive"], d["full_partnership"]
@@ -488,6 +494,7 @@ def test_partnership_closes_a_misconduct_trust_deficit_faster():
     assert reactive[2] > 0.005  # and victims report less
     assert partnership[0] < 0.95 * reactive[0]
     assert partnership[1] < 0.95 * reactive[1]
+    assert partnership[2] < 0.85 * reactive[2]  # the reporting deficit closes faster
 
 
 @pytest.mark.slow
