@@ -103,15 +103,16 @@ class CrimeParams:
         range=(0.0, 0.3),
     )
     collective_efficacy_effect: float = p(
-        3.3,
+        2.4,
         "log-rate per unit collective efficacy",
         "derived: Sampson, Raudenbush & Earls 1997: collective efficacy 2 sd higher, about 40% "
         "fewer homicides (0.25 log-rate per sd; standardized coefficient on violence -0.53); "
         "Maxwell, Garner & Skogan 2011: replicated for homicide, no relation with recorded "
-        "robbery and assault. Per model unit: 0.25 / 0.038 (sd of place efficacy at the start, "
-        "SF 2012) = 6.6 for the homicide estimate, 0 for the null; default the midpoint",
+        "robbery and assault. Per model unit: 0.25 / 0.051 (sd of place efficacy at the start, "
+        "SF 2012, with residential stability in efficacy) = 4.9 for the homicide estimate, 0 "
+        "for the null; default the midpoint",
         kind="sourced",
-        range=(0.0, 6.6),
+        range=(0.0, 4.9),
     )
     watch_effect: float = p(
         0.30,
