@@ -141,6 +141,7 @@ def check_tables(m, ts: pd.DataFrame, places, events, survey, equal_budget: bool
     by_place = places.groupby("place_id", observed=True)
     assert (by_place["concerns_acted"].cumsum() <= by_place["concerns_raised"].cumsum()).all()
     assert (ts["concerns_acted"].cumsum() <= ts["concerns_raised"].cumsum()).all()
+    assert (ts["concerns_improved"] <= ts["concerns_acted"]).all()  # judged on acted ones
     rr = ts["reporting_rate"].dropna()
     assert ((rr >= 0) & (rr <= 1)).all()
     for col in (

@@ -446,6 +446,13 @@ TIMESERIES: tuple[Measure, ...] = (
         lambda m, d: len(d.acted_places),
     ),
     _ts(
+        "concerns_improved",
+        "int64",
+        "problems/day",
+        "Acted-on problems judged better",
+        lambda m, d: len(d.improved_places),
+    ),
+    _ts(
         "patrol_hours",
         "float64",
         "officer-hours/day",
