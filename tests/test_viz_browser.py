@@ -10,14 +10,16 @@ Chromium through Playwright at 1920x1080 and 1280x720:
 * controls: slider values in words, Mesa's internals and the Solara badge absent, readable
   names, the "press Reset" state, keyboard access to Step / Play / Reset;
 * lessons: each opens on its layer and its indicator, stops by itself at its pause points
-  with the question, and at its last day shows the "what changed" card; the lesson's events
-  (reviews, program cohorts, meetings, the misconduct case, pause points) are marked on its
-  indicator and on every chart; PNG and handout downloads; side by side with levers;
+  with the question, and at its last day shows the "what changed" card, each card inside
+  the map area without scrolling and the layout intact; the lesson's events (reviews,
+  program cohorts, meetings, the misconduct case, pause points) are marked on its indicator
+  and on every chart; PNG and handout downloads; side by side with levers;
 * no console errors.
 
-The default subset plays every lesson on Columbus (49 places, quick); ``-m slow`` plays every
-lesson on its own city (San Francisco) too. ``CSPSIM_SAVE_SCREENSHOT=1`` refreshes
-``docs/img/app.png`` (1920x1080) and ``docs/img/app-1280.png``.
+The default subset plays every lesson on Columbus (49 places, quick) at 1920x1080 and at
+1280x720; ``-m slow`` plays every lesson on its own city (San Francisco) too.
+``CSPSIM_SAVE_SCREENSHOT=1`` refreshes ``docs/img/app.png`` (1920x1080),
+``docs/img/app-end.png`` and ``docs/img/app-1280.png``.
 """
 
 from __future__ import annotations
@@ -205,6 +207,10 @@ class App:
         """Overlaps, clipped legends and titles, text under its box, overflow."""
         return self.page.evaluate(LAYOUT_JS)
 
+    def card_problems(self, selector: str, area: str) -> list[str]:
+        """How the pause or end card ``selector`` does not fit in the map area ``area``."""
+        return self.page.evaluate(CARD_JS, [selector, area])
+
     def small_text(self, minimum: float = 16.0) -> list[str]:
         """Visible texts smaller than ``minimum`` px."""
         return self.page.evaluate(SMALL_TEXT_JS, minimum)
@@ -244,6 +250,24 @@ LAYOUT_JS = """
       if (titles[i].y < titles[i - 1].y + 0.6 * titles[i - 1].height) out.push('titles overlap');
   }
   if (document.documentElement.scrollWidth > innerWidth + 1) out.push('page scrolls sideways');
+  return out;
+}
+"""
+
+CARD_JS = """
+([selector, where]) => {
+  const out = [];
+  const card = document.querySelector(selector);
+  const area = document.querySelector(where);
+  if (!card || !area) return [`missing: ${card ? where : selector}`];
+  const c = card.getBoundingClientRect(), a = area.getBoundingClientRect();
+  if (c.left < a.left - 1 || c.right > a.right + 1 || c.top < a.top - 1 ||
+      c.bottom > a.bottom + 1)
+    out.push(`card ${JSON.stringify(c)} outside the map area ${JSON.stringify(a)}`);
+  if (c.bottom > innerHeight + 1 || c.right > innerWidth + 1) out.push('card off screen');
+  if (card.scrollHeight > card.clientHeight + 1)
+    out.push(`card content taller than the card (${card.scrollHeight} > ${card.clientHeight})`);
+  if (card.scrollWidth > card.clientWidth + 1) out.push('card content wider than the card');
   return out;
 }
 """
@@ -473,6 +497,9 @@ def play_lesson(app: App, name: str, city: str | None, shots: str | None = None)
         app.wait_day(pause.day)
         assert pause.question in page.locator(".cspsim-pause").inner_text()
         assert page.locator("button.cspsim-play").inner_text().upper().endswith("PLAY")
+        # the question over the map, below the layer buttons (lesson 1 asks to switch)
+        assert app.card_problems(".cspsim-pause", ".cspsim-maps") == [], (name, pause.day)
+        assert app.layout_problems() == [], (name, pause.day)
         page.locator("button.cspsim-continue").click()  # and plays on
         page.wait_for_selector(".cspsim-pause", state="detached")
     page.wait_for_selector(".cspsim-end", timeout=180_000)
@@ -482,6 +509,8 @@ def play_lesson(app: App, name: str, city: str | None, shots: str | None = None)
     assert [rows.nth(i).get_attribute("data-row") for i in range(rows.count())] == list(lesson.card)
     assert "what changed" in end.inner_text().lower()
     assert page.locator(".cspsim-indicator svg polyline").count() >= 2
+    assert app.card_problems(".cspsim-end", ".cspsim-mapcol") == [], name  # the map column
+    assert app.layout_problems() == [], name
     if shots:
         page.mouse.move(2, 2)
         page.screenshot(path=shots)
@@ -514,10 +543,11 @@ def check_event_marks(app: App, name: str) -> None:
         assert words in legend, (name, kind)
 
 
-def test_every_lesson_pauses_indicator_and_end_card(app_factory) -> None:
-    """All lessons on a small city: pause points, indicator, end card, events marked on the
-    charts, downloads."""
-    app = app_factory("1920x1080")
+@pytest.mark.parametrize("size", list(SIZES))
+def test_every_lesson_pauses_indicator_and_end_card(app_factory, size: str) -> None:
+    """All lessons on a small city at both projector sizes: pause points and end card (in
+    the map area, layout intact), indicator, events marked on the charts, downloads."""
+    app = app_factory(size)
     page = app.page
     app.choose("cspsim-city-select", CITY_NAMES["columbus"])  # kept from lesson to lesson
     page.wait_for_selector(".cspsim-city-columbus")

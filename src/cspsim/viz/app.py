@@ -305,10 +305,10 @@ def MapColumn(
                         dark=dark,
                         tick=tick,
                     )
-            if stop.startswith("pause:"):
+            if stop.startswith("pause:"):  # over the map, below the layer buttons
                 PauseCard(lesson, int(stop.split(":")[1]), actions["continue"])
-            elif stop == "end":
-                EndCard(pair, lesson, layer.value, actions["close"], actions["play_on"])
+        if stop == "end":  # over the whole column (its table needs the room); Close hides it
+            EndCard(pair, lesson, layer.value, actions["close"], actions["play_on"])
         if not lay.presentation:
             PlaceDetails(
                 [("A", pair.a), ("B", pair.b)] if side_by_side else [("", pair.a)],
@@ -434,6 +434,7 @@ def Session(
     changed = pending.value != pair.value.levers
     root = ["cspsim-page"] + (["cspsim-present"] if lay.presentation else [])
     root += ["cspsim-stacked"] if lay.stacked else []
+    root += ["cspsim-narrow"] if lay.width < 1600 and not lay.presentation else []
     # what the page shows, for tests: the viewport it is laid out for, lesson, city and view
     root.append(f"cspsim-vp-{viewport[0]}x{viewport[1]}")
     root += [f"cspsim-on-{lesson.name}", f"cspsim-city-{settings['city']}"]

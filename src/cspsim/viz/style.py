@@ -77,6 +77,16 @@ html:has(.cspsim-stacked), body:has(.cspsim-stacked) { overflow: auto; }
 .cspsim-end-table td:first-child, .cspsim-end-table th:first-child,
 .cspsim-compare td:first-child, .cspsim-details td:first-child { text-align: left; }
 .cspsim-details { margin-top: 8px; padding: 8px; }
+/* narrow screens (1280x720): the "what changed" card fits in the map column unscrolled */
+.cspsim-narrow .cspsim-end { padding: 8px 12px; }
+.cspsim-narrow .cspsim-end .cspsim-overlay-kicker { margin-bottom: 2px; font-size: 13px; }
+.cspsim-narrow .cspsim-end .cspsim-saw { font-size: 15px; margin: 0 0 4px; line-height: 1.3; }
+.cspsim-narrow .cspsim-end-table { margin: 2px 0; }
+.cspsim-narrow .cspsim-end-table th { white-space: normal; vertical-align: bottom; }
+.cspsim-narrow .cspsim-end-table td, .cspsim-narrow .cspsim-end-table th { padding: 1px 4px;
+  line-height: 1.25; }
+.cspsim-narrow .cspsim-end .cspsim-small { font-size: 13px; margin-bottom: 0; line-height: 1.3; }
+.cspsim-narrow .cspsim-end .v-btn { height: 28px !important; }
 .cspsim-chartcol { display: flex; flex-direction: column; gap: 8px; }
 .cspsim-kpis { display: grid; gap: 6px; }
 .cspsim-kpi { padding: 4px 10px; border: 1px solid rgba(128,128,128,0.45); border-radius: 4px;
