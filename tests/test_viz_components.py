@@ -215,6 +215,12 @@ def test_line_chart_is_svg_with_legend_range_and_events() -> None:
     assert 'class="event ev-misconduct"' in ev and "misconduct case" in ev
 
 
+def test_signed_percent_labels_have_no_negative_zero() -> None:
+    ring = Series("ring", "#ff7f0e", np.array([3.0, -0.3]))
+    svg = line_chart("t", [ring], zero_line=True, suffix="%", min_span=20.0)
+    assert "ring +0%" in svg and "-0%" not in svg
+
+
 def test_counts_and_money_never_go_below_zero() -> None:
     flat = line_chart("c", [Series("n", "#000", np.array([0.0, 0.0, 1.0]))], floor=0.0)
     labels = re.findall(r'text-anchor="end">([^<]+)</text>', flat)

@@ -207,7 +207,8 @@ def line_chart(
         fmt_y = percent
     elif suffix:
         sign = "+" if zero_line else ""
-        fmt_y = lambda v: f"{v:{sign}.0f}{suffix}" if np.isfinite(v) else "–"  # noqa: E731
+        # rounded first, so -0.3 reads "+0%", not "-0%"
+        fmt_y = lambda v: f"{round(v) + 0:{sign}d}{suffix}" if np.isfinite(v) else "–"  # noqa: E731
     else:
         fmt_y = fmt
 
