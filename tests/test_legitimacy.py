@@ -483,10 +483,11 @@ def test_partnership_closes_a_misconduct_trust_and_reporting_deficit_faster():
     the deficit by the third year on San Francisco).
 
     The reporting deficit (victims' reporting probabilities, which follow their trust) closes
-    faster too: in the last 180 days the partnership's is about 0.73 of reactive policing's
-    (trust 0.86, belief 0.87; seed 5). Why the reporting ratio is below the city trust ratio
-    was not traced: the partnership works at the high-crime places where victims live, which
-    would shrink victims' trust deficit more than the city's.
+    faster too, in step with trust: in the last 180 days the partnership's deficits are 0.90
+    (reporting), 0.90 (trust) and 0.89 (belief) of reactive policing's (seed 5). An earlier
+    model gave 0.73 for reporting against 0.86 for trust; with residential stability in
+    collective efficacy and its effect re-derived (2.4) the three ratios agree, as the
+    mechanism (reporting follows the victims' trust) implies.
     """
     d = _shock_deficits("columbus", 730, 180, ["sim.burn_in_days=60"])
     reactive, partnership = d["reactive"], d["full_partnership"]
@@ -494,7 +495,7 @@ def test_partnership_closes_a_misconduct_trust_and_reporting_deficit_faster():
     assert reactive[2] > 0.005  # and victims report less
     assert partnership[0] < 0.95 * reactive[0]
     assert partnership[1] < 0.95 * reactive[1]
-    assert partnership[2] < 0.85 * reactive[2]  # the reporting deficit closes faster
+    assert partnership[2] < 0.95 * reactive[2]  # the reporting deficit closes faster
 
 
 @pytest.mark.slow
