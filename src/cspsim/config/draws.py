@@ -14,8 +14,9 @@ uncertainty the way a planner meets them.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -179,30 +180,33 @@ def _configured(path: str):
     return OmegaConf.to_container(value) if OmegaConf.is_config(value) else value
 
 
-def _whole_lists(rows: pd.DataFrame) -> dict[str, list]:
-    """Posterior columns as whole parameters: list elements (``a.b.0``) merge into one list.
+def merge_elements(values: Mapping[str, Any], current: Callable[[str], list]) -> dict[str, Any]:
+    """Values by parameter path, with list elements (``a.b.0``) merged into whole lists.
 
-    An element the posterior does not hold keeps its configured value, so a draw overrides
-    the whole list (Hydra cannot override one element) without moving the unfitted ones.
+    Hydra cannot override one element of a list, so the elements given are written into the
+    list ``current(path)`` returns and the whole list is overridden; the elements not given
+    keep their current values.
+
+    Returns:
+        Scalar parameters first (in their order), then the merged lists.
     """
-    out: dict[str, list] = {}
-    elements: dict[str, dict[int, np.ndarray]] = {}
-    for c in rows.columns:
-        head, _, idx = c.rpartition(".")
+    scalars: dict[str, Any] = {}
+    lists: dict[str, list] = {}
+    for name, v in values.items():
+        head, _, idx = name.rpartition(".")
         if idx.isdigit():
-            elements.setdefault(head, {})[int(idx)] = rows[c].to_numpy(np.float64)
+            if head not in lists:
+                lists[head] = list(current(head))
+            lists[head][int(idx)] = float(v)
         else:
-            out[c] = list(rows[c].to_numpy())
-    for path, cols in elements.items():
-        base = list(_configured(path))
-        lists = []
-        for i in range(len(rows)):
-            value = list(base)
-            for k, v in cols.items():
-                value[k] = float(v[i])
-            lists.append(value)
-        out[path] = lists
-    return out
+            scalars[name] = v
+    return scalars | lists
+
+
+def _whole_lists(rows: pd.DataFrame) -> dict[str, list]:
+    """Posterior rows as whole parameters: list elements kept at their calibrated values."""
+    merged = [merge_elements(row, _configured) for row in rows.to_dict("records")]
+    return {path: [m[path] for m in merged] for path in (merged[0] if merged else {})}
 
 
 def load_shipped_posterior() -> pd.DataFrame | None:

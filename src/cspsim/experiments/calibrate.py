@@ -37,6 +37,7 @@ from omegaconf import OmegaConf
 from cspsim.analysis import posterior as ps
 from cspsim.analysis.calibration import OUT_DIR, TARGETS, calibration_metrics, fit_table, loss
 from cspsim.analysis.runs import collect_runs
+from cspsim.config.draws import merge_elements
 from cspsim.experiments.context import Job
 from cspsim.output.provenance import git_commit
 from cspsim.paths import CONFIG_DIR
@@ -49,18 +50,15 @@ log = logging.getLogger("cspsim")
 
 def parameter_overrides(values: dict[str, float], config: Any) -> list[str]:
     """Overrides for fitted values; list elements (``a.b.0``) become one whole-list override."""
-    lists: dict[str, list] = {}
-    lines = []
-    for name, v in values.items():
-        head, _, idx = name.rpartition(".")
-        if idx.isdigit():
-            if head not in lists:
-                lists[head] = list(OmegaConf.to_container(OmegaConf.select(config, head)))
-            lists[head][int(idx)] = float(v)
-        else:
-            lines.append(f"{name}={float(v)!r}")
-    lines += [f"{k}=[{','.join(repr(float(x)) for x in v)}]" for k, v in lists.items()]
-    return lines
+    merged = merge_elements(
+        values, lambda head: OmegaConf.to_container(OmegaConf.select(config, head))
+    )
+    return [
+        f"{k}=[{','.join(repr(float(x)) for x in v)}]"
+        if isinstance(v, list)
+        else f"{k}={float(v)!r}"
+        for k, v in merged.items()
+    ]
 
 
 def _evaluate(ctx: SweepContext, jobs: list) -> pd.DataFrame:
