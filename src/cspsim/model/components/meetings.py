@@ -180,7 +180,7 @@ class Meetings(Component):
         m = self.model
         r = m.residents
         w = m.world
-        victim = w.place_means(r.victim_memory + m.legitimacy.ties_victimization)
+        victim = w.place_means(r.victim_memory + m.legitimacy.ties_victimization())
         fear = w.place_means(r.fear)
         disorder = m.crime.visible_disorder_ratio()
         level = (victim / max(victim.mean(), 1e-9) + fear / max(fear.mean(), 1e-9) + disorder) / 3.0

@@ -60,7 +60,6 @@ class Legitimacy:
         cynicism: Legal cynicism of each neighbourhood, 0-1.
         bad: Today's negative police contacts of each resident agent (cleared daily).
         good: Today's positive police contacts of each resident agent (cleared daily).
-        ties_victimization: Mean recent victimization of each resident's ties.
     """
 
     def __init__(self, world: World, params: ModelParams) -> None:
@@ -87,7 +86,6 @@ class Legitimacy:
         self.own_belief = r.trust_belief.copy()
         self.bad = np.zeros(r.n, np.float32)
         self.good = np.zeros(r.n, np.float32)
-        self.ties_victimization = np.zeros(r.n, np.float32)
         # Baseline experience by cell (place x at risk x group), measured during burn-in.
         self.cell = world.place_index * 4 + r.at_risk.astype(np.intp) * 2 + r.group
         self.cell_count = np.bincount(self.cell, minlength=4 * world.n_places).astype(np.float64)
@@ -148,6 +146,14 @@ class Legitimacy:
     def place_cynicism(self) -> np.ndarray:
         """Legal cynicism of each place's neighbourhood."""
         return self.cynicism[self.world.city.neighbourhood]
+
+    def ties_victimization(self) -> np.ndarray:
+        """Mean recent victimization of each resident's ties (what meetings hear of).
+
+        Only meetings ask, so the product runs on their days, not every day; victimization
+        changes only in the victimization stage, so it equals what word of mouth would carry.
+        """
+        return self.world.ties_w @ self.world.residents.victim_memory
 
     # ----- experiences ------------------------------------------------------------------
     def experience(self, residents: np.ndarray, delta: np.ndarray) -> None:

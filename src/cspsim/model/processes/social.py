@@ -2,9 +2,9 @@
 
 Victims fear more, and their ties a little (Skogan & Maxfield 1981); a victim whose report
 was answered by an arrest trusts the police a little more, one whose report went unresolved
-less. Every day one sparse product of the tie matrix with four columns (trust, fear, and
-today's bad and good police contacts) carries word of mouth for trust and fear (Friedkin &
-Johnsen 1990) and vicarious police contacts (Rosenbaum et al. 2005) to everyone at once.
+less. Every day one sparse product of the tie matrix with two columns (trust and fear) carries
+word of mouth for both (Friedkin & Johnsen 1990) to everyone at once, and a gather over the
+rows of the residents contacted today carries vicarious police contacts (Rosenbaum et al. 2005).
 """
 
 from __future__ import annotations
@@ -62,9 +62,9 @@ def word_of_mouth(world: World, legitimacy: Legitimacy, crime_ratio: np.ndarray)
     r = world.residents
     if r.n == 0:
         return
-    # Mean trust, fear and recent victimization over each one's ties: one sparse product.
-    mean = world.ties_w @ np.column_stack([r.trust, r.fear, r.victim_memory])
-    legitimacy.ties_victimization = mean[:, 2]
+    # Mean trust and fear over each one's ties: one sparse product. (Ties' victimization is
+    # computed when meetings ask for it: ``Legitimacy.ties_victimization``.)
+    mean = world.ties_w @ np.column_stack([r.trust, r.fear])
     # News of today's police contacts travels over the same ties.
     heard_bad, heard_good = world.sum_over_ties(legitimacy.bad, legitimacy.good)
     s = social_pars.influence_rate
