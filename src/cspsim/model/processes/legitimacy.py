@@ -44,6 +44,7 @@ import math
 import numpy as np
 
 from cspsim.config import ModelParams
+from cspsim.model.kernels import _jit, clip01
 from cspsim.model.world import World
 
 LN2 = math.log(2.0)
@@ -132,10 +133,18 @@ class Legitimacy:
     def distrust_by_neighbourhood(self) -> np.ndarray:
         """``1 - mean belief`` of each neighbourhood's residents (city mean where empty)."""
         r = self.world.residents
+        total = np.bincount(
+            self.resident_nbhd, weights=r.trust_belief, minlength=len(self.nbhd_count)
+        )
+        return self._distrust(total)
+
+    def _distrust(self, belief_sums: np.ndarray) -> np.ndarray:
+        """``1 - mean belief`` by neighbourhood from the sums of belief (city mean where empty)."""
         count = self.nbhd_count
-        total = np.bincount(self.resident_nbhd, weights=r.trust_belief, minlength=len(count))
-        mean_all = float(r.trust_belief.mean())
-        mean = np.divide(total, count, out=np.full(len(total), mean_all), where=count > 0)
+        if count.all():
+            return 1.0 - belief_sums / count
+        mean_all = float(self.world.residents.trust_belief.mean())
+        mean = np.divide(belief_sums, count, out=np.full(len(count), mean_all), where=count > 0)
         return 1.0 - mean
 
     def resident_cynicism(self, residents: np.ndarray | None = None) -> np.ndarray:
@@ -249,6 +258,14 @@ class Legitimacy:
     def settle(self, crime_ratio: np.ndarray) -> None:
         """A day of fading, learning and renewal; legal cynicism follows belief.
 
+        Today's experience not yet counted is added first: is my area getting safer, and
+        the background that holds the baseline still (both by place x group x at-risk
+        cell). Then recent experience fades and part of it is written into the belief, more
+        if bad; newcomers (a share ``newcomers`` of each agent's people every day) are
+        people like the first residents, shifted by how much their neighbourhood's
+        cynicism has changed, with no experience yet. One pass over the residents
+        (:func:`_settle_residents`).
+
         Args:
             crime_ratio: Recent crime around each place relative to its start (residents
                 judge police effectiveness a little by whether their area is getting safer;
@@ -257,38 +274,87 @@ class Legitimacy:
         w = self.world
         r = w.residents
         lp = self.params.legitimacy
-        # Today's experience not yet counted: is my area getting safer, and the background
-        # that holds the baseline still (both by place x group x at-risk cell).
         safer = lp.area_safety_effect * (1.0 - np.clip(crime_ratio, 0.0, 3.0))
         drift = (self.background_cell + np.repeat(safer, 4)).astype(np.float32)
-        recent = r.trust_recent + drift[self.cell]
-        if not self.rebaselined:  # burn-in: measure the baseline's net experience
-            today = recent - self._recent_before
-            self.flow_sum += np.bincount(self.cell, weights=today, minlength=len(self.flow_sum))
-            self.flow_days += 1
-        # Recent experience fades; part of it is written into the belief, more if bad.
-        learn = np.where(recent < 0, np.float32(self.learn_bad), np.float32(self.learn_good))
-        learned = learn * recent
-        belief = r.trust_belief
-        belief += learned
-        recent -= np.float32(self.fade) * recent + learned
-        # Newcomers (a share `newcomers` of each agent's people every day): people like the
-        # first residents, shifted by how much their neighbourhood's cynicism has changed;
-        # no experience yet.
+        shift = -lp.newcomer_frame_weight * (self.cynicism - self.cynicism0)
         mu = np.float32(self.newcomers)
-        if mu > 0:
-            shift = -lp.newcomer_frame_weight * (self.cynicism - self.cynicism0)
-            arrival = self.own_belief + shift.astype(np.float32)[self.resident_nbhd]
-            belief += mu * (arrival - belief)
-            recent *= 1.0 - mu
-        np.clip(belief, 0.0, 1.0, out=belief)
-        r.trust_recent[:] = recent
-        r.trust_peer *= np.float32((1.0 - self.fade) * (1.0 - self.newcomers))
-        np.add(belief, recent, out=r.trust)
-        r.trust += r.trust_peer
-        np.clip(r.trust, 0.0, 1.0, out=r.trust)
+        belief_sums = _settle_residents(
+            r.trust_recent,
+            r.trust_belief,
+            r.trust_peer,
+            r.trust,
+            self._recent_before,
+            self.cell,
+            drift,
+            self.resident_nbhd,
+            shift.astype(np.float32),
+            self.own_belief,
+            np.float32(self.learn_bad),
+            np.float32(self.learn_good),
+            np.float32(self.fade),
+            mu,
+            np.float32((1.0 - self.fade) * (1.0 - self.newcomers)),
+            not self.rebaselined,
+            self.flow_sum,
+            len(self.cynicism),
+        )
         if not self.rebaselined:
-            self._recent_before[:] = recent
-        self.cynicism += self.cynicism_rate * (self.distrust_by_neighbourhood() - self.cynicism)
+            self.flow_days += 1
+        self.cynicism += self.cynicism_rate * (self._distrust(belief_sums) - self.cynicism)
         self.bad[:] = 0.0
         self.good[:] = 0.0
+
+
+@_jit
+def _settle_residents(
+    trust_recent,
+    belief,
+    trust_peer,
+    trust,
+    recent_before,
+    cell,
+    drift,
+    nbhd,
+    arrival_shift,
+    own_belief,
+    learn_bad,
+    learn_good,
+    fade,
+    mu,
+    peer_decay,
+    burn_in,
+    flow_sum,
+    n_nbhd,
+):  # pragma: no cover - compiled
+    """One pass of :meth:`Legitimacy.settle` over the residents; returns belief sums by nbhd.
+
+    Float32 state in float32, as the NumPy form did (:mod:`cspsim.model.kernels`). During
+    the burn-in it adds each resident's net experience of the day to ``flow_sum`` by cell
+    and keeps today's ``recent`` in ``recent_before``.
+    """
+    one = np.float32(1.0)
+    sums = np.zeros(n_nbhd)
+    flow_today = np.zeros(len(flow_sum))
+    for i in range(len(trust)):
+        recent = trust_recent[i] + drift[cell[i]]
+        if burn_in:
+            flow_today[cell[i]] += recent - recent_before[i]
+        learned = (learn_bad if recent < 0 else learn_good) * recent
+        b = belief[i] + learned
+        recent = recent - (fade * recent + learned)
+        if mu > 0:
+            arrival = own_belief[i] + arrival_shift[nbhd[i]]
+            b = b + mu * (arrival - b)
+            recent = recent * (one - mu)
+        b = clip01(b)
+        belief[i] = b
+        trust_recent[i] = recent
+        peer = trust_peer[i] * peer_decay
+        trust_peer[i] = peer
+        trust[i] = clip01((b + recent) + peer)
+        if burn_in:
+            recent_before[i] = recent
+        sums[nbhd[i]] += b
+    if burn_in:
+        flow_sum += flow_today
+    return sums

@@ -1,0 +1,74 @@
+"""Compiled inner loops of the daily step (Numba): one pass over the residents each.
+
+Why compiled loops: a day touches every resident's state in several processes. Written as
+NumPy expressions, each step of a formula is its own pass over 100k-1M elements with its own
+temporary array, and a day made about a hundred such passes; the tie products were scipy's
+multi-vector loop, slower than a loop that gathers two columns at once. Each kernel here
+makes one pass in resident order, so the cost is one read and one write of each array.
+
+Rules the kernels keep, so that their results equal the NumPy expressions they replaced:
+
+* no ``fastmath``: IEEE operations in the written order, no fused multiply-adds;
+* float32 state is computed in float32 where NumPy computed it in float32 (scalars are
+  passed as ``np.float32``), float64 where NumPy promoted to float64;
+* sums by place, group or neighbourhood accumulate in float64 in resident order, as
+  ``np.bincount`` does.
+
+The kernels are cached on disk (``cache=True``): the first run on a machine compiles them
+(a few seconds), later runs load them.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+_jit = numba.njit(cache=True, nogil=True)
+
+
+@_jit
+def bin_sums(index, columns, n_bins):  # pragma: no cover - compiled
+    """Sums of each column by bin, ``out[c, b] = sum(columns[c][index == b])`` (float64).
+
+    Args:
+        index: Bin of each element (int array, values in ``0..n_bins-1``).
+        columns: Tuple of 1-D arrays of one dtype, each as long as ``index``.
+        n_bins: Number of bins.
+    """
+    k = len(columns)
+    out = np.zeros((k, n_bins))
+    for c in range(k):
+        col = columns[c]
+        row = out[c]
+        for i in range(len(index)):
+            row[index[i]] += col[i]
+    return out
+
+
+@_jit
+def tie_means(indptr, indices, weights, a, b, out_a, out_b):  # pragma: no cover - compiled
+    """Weighted sums of two columns over each row of a CSR matrix (float32, row order).
+
+    Equal to ``W @ np.column_stack([a, b])`` for a float32 ``W``: each row's sum starts at
+    0 and adds ``weight * value`` in the row's order.
+    """
+    for i in range(len(indptr) - 1):
+        sa = np.float32(0.0)
+        sb = np.float32(0.0)
+        for jj in range(indptr[i], indptr[i + 1]):
+            j = indices[jj]
+            w = weights[jj]
+            sa += w * a[j]
+            sb += w * b[j]
+        out_a[i] = sa
+        out_b[i] = sb
+
+
+@_jit
+def clip01(x):  # pragma: no cover - compiled
+    """``np.clip(x, 0, 1)`` of one float32."""
+    if x < np.float32(0.0):
+        return np.float32(0.0)
+    if x > np.float32(1.0):
+        return np.float32(1.0)
+    return x
