@@ -248,12 +248,8 @@ class Legitimacy:
             news = news.astype(np.float32)
             r.trust_recent[heard] += news
             t[heard] += news
-        s = self.params.social.influence_rate
-        peer = peer_mean if w.everyone_has_ties else np.where(w.has_ties, peer_mean, t)
-        talk = (s * (peer - t)).astype(np.float32, copy=False)
-        r.trust_peer += talk
-        t += talk
-        np.clip(t, 0.0, 1.0, out=t)
+        s = np.float32(self.params.social.influence_rate)
+        _talk(t, r.trust_peer, peer_mean, w.has_ties, s)
 
     def settle(self, crime_ratio: np.ndarray) -> None:
         """A day of fading, learning and renewal; legal cynicism follows belief.
@@ -303,6 +299,20 @@ class Legitimacy:
         self.cynicism += self.cynicism_rate * (self._distrust(belief_sums) - self.cynicism)
         self.bad[:] = 0.0
         self.good[:] = 0.0
+
+
+@_jit
+def _talk(trust, trust_peer, peer_mean, has_ties, s):  # pragma: no cover - compiled
+    """Word of mouth, one pass: trust moves ``s (peer mean - trust)``; the peer part keeps it.
+
+    A resident without ties has no peer pull. Float32, as the NumPy form did.
+    """
+    for i in range(len(trust)):
+        t = trust[i]
+        peer = peer_mean[i] if has_ties[i] else t
+        talk = s * (peer - t)
+        trust_peer[i] += talk
+        trust[i] = clip01(t + talk)
 
 
 @_jit

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from cspsim.model.kernels import _jit, clip01
 from cspsim.model.processes.reporting import Offences
 from cspsim.model.types import VICTIM_TYPES
 
@@ -62,25 +63,36 @@ def word_of_mouth(world: World, legitimacy: Legitimacy, crime_ratio: np.ndarray)
     r = world.residents
     if r.n == 0:
         return
-    # Mean trust and fear over each one's ties: one sparse product. (Ties' victimization is
-    # computed when meetings ask for it: ``Legitimacy.ties_victimization``.)
-    mean = world.ties_w @ np.column_stack([r.trust, r.fear])
+    # Mean trust and fear over each one's ties: one pass over the ties.
+    # (Ties' victimization is computed when meetings ask for it: ``Legitimacy.ties_victimization``.)
+    mean_trust, mean_fear = world.tie_means(r.trust, r.fear)
     # News of today's police contacts travels over the same ties.
     heard_bad, heard_good = world.sum_over_ties(legitimacy.bad, legitimacy.good)
-    s = social_pars.influence_rate
-    peer_f = mean[:, 1] if world.everyone_has_ties else np.where(world.has_ties, mean[:, 1], r.fear)
     # Fear is anchored to the disposition shifted by local crime (Hale 1996).
     # Linear in the crime ratio: mean-zero at a flat baseline, so fear does not drift.
     shift = social_pars.local_crime_fear * np.clip(crime_ratio - 1.0, -1.0, 2.0)
-    anchor = r.fear_disposition + shift.astype(np.float32)[world.place_index]
-    np.clip(anchor, 0.0, 1.0, out=anchor)
-    f, relax = r.fear, np.float32(social_pars.fear_relaxation)
-    # f += s (peer - f) + relax (anchor - f), in place
-    anchor -= f
-    anchor *= relax
-    peer_f = peer_f - f
-    peer_f *= np.float32(s)
-    f += peer_f
-    f += anchor
-    np.clip(f, 0.0, 1.0, out=f)
-    legitimacy.spread(mean[:, 0], heard_bad, heard_good)
+    _fear_step(
+        r.fear,
+        r.fear_disposition,
+        shift.astype(np.float32),
+        world.place_index,
+        mean_fear,
+        world.has_ties,
+        np.float32(social_pars.influence_rate),
+        np.float32(social_pars.fear_relaxation),
+    )
+    legitimacy.spread(mean_trust, heard_bad, heard_good)
+
+
+@_jit
+def _fear_step(fear, disposition, shift, place, peer_mean, has_ties, s, relax):  # pragma: no cover
+    """One day of fear, one pass: ``f += s (peer - f) + relax (anchor - f)``, clipped to 0-1.
+
+    The anchor is the disposition shifted by local crime (clipped to 0-1); a resident
+    without ties has no peer pull. Float32 in the order the NumPy form used.
+    """
+    for i in range(len(fear)):
+        f = fear[i]
+        anchor = clip01(disposition[i] + shift[place[i]])
+        peer = peer_mean[i] if has_ties[i] else f
+        fear[i] = clip01((f + (peer - f) * s) + (anchor - f) * relax)
