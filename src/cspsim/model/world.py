@@ -15,7 +15,7 @@ from scipy.sparse.csgraph import dijkstra
 from cspsim.city import City
 from cspsim.config import ModelParams
 from cspsim.errors import ConfigError
-from cspsim.model.kernels import tie_means
+from cspsim.model.kernels import bin_sums, tie_means
 from cspsim.model.residents import (
     ResidentState,
     build_residents,
@@ -252,10 +252,23 @@ class World:
 
     def place_means(self, values: np.ndarray) -> np.ndarray:
         """Mean of a resident array by place (places with no residents get the city mean)."""
-        total = np.bincount(self.place_index, weights=values, minlength=self.n_places)
+        return self.place_means_of(values)[0]
+
+    def place_means_of(self, *columns: np.ndarray) -> list[np.ndarray]:
+        """Means by place of several resident arrays of one dtype, in one pass.
+
+        Sums accumulate in float64 in resident order (as ``np.bincount`` does); places with
+        no residents get the column's city mean.
+        """
+        totals = bin_sums(self.place_index, columns, self.n_places)
         count = self.place_count
-        mean = float(values.mean()) if len(values) else 0.0
-        return np.divide(total, count, out=np.full(self.n_places, mean), where=count > 0)
+        if count.all():
+            return [total / count for total in totals]
+        out = []
+        for total, values in zip(totals, columns, strict=True):
+            mean = float(values.mean()) if len(values) else 0.0
+            out.append(np.divide(total, count, out=np.full(self.n_places, mean), where=count > 0))
+        return out
 
     def neighbourhood_mask(
         self, names: list[str], share: float, rng: np.random.Generator | None, field: str

@@ -167,8 +167,9 @@ class Meetings(Component):
         np.clip(r.engagement, 0.0, 1.0, out=r.engagement)
         m.legitimacy.good[who] += share.astype(np.float32)  # attendees tell their ties
         m.partners.work_in(meeting_nbhd)
-        self._judge(place_meets, who, share, day)
-        self._raise(place_meets, who, share, voice, day)
+        level = self.concern_level()  # what attendees perceive (judged, then raised)
+        self._judge(place_meets, who, share, level, day)
+        self._raise(place_meets, who, share, level, voice, day)
         return int(meeting_nbhd.sum())
 
     def concern_level(self) -> np.ndarray:
@@ -180,19 +181,23 @@ class Meetings(Component):
         m = self.model
         r = m.residents
         w = m.world
-        victim = w.place_means(r.victim_memory + m.legitimacy.ties_victimization())
-        fear = w.place_means(r.fear)
+        victim, fear = w.place_means_of(r.victim_memory + m.legitimacy.ties_victimization(), r.fear)
         disorder = m.crime.visible_disorder_ratio()
         level = (victim / max(victim.mean(), 1e-9) + fear / max(fear.mean(), 1e-9) + disorder) / 3.0
         return np.clip(level / 2.0, 0.0, 1.0)
 
     def _raise(
-        self, place_meets: np.ndarray, who: np.ndarray, share: np.ndarray, voice: float, day
+        self,
+        place_meets: np.ndarray,
+        who: np.ndarray,
+        share: np.ndarray,
+        level: np.ndarray,
+        voice: float,
+        day,
     ) -> None:
         """Attendees raise the worst places they perceive; concerns steer by ``voice``."""
         m = self.model
         ps = m.partnership
-        level = self.concern_level()
         present = (
             np.bincount(m.world.place_index[who], weights=share, minlength=m.world.n_places) > 0
         )
@@ -213,7 +218,9 @@ class Meetings(Component):
         if day is not None:
             day.raised_places = np.concatenate([day.raised_places, new])
 
-    def _judge(self, place_meets: np.ndarray, who: np.ndarray, share: np.ndarray, day) -> None:
+    def _judge(
+        self, place_meets: np.ndarray, who: np.ndarray, share: np.ndarray, level: np.ndarray, day
+    ) -> None:
         """The problems raised at the last meeting: acted on, or ignored; attendees react.
 
         Acted on: police presence up by ``acted_presence_ratio`` or a place-focused treatment.
@@ -230,7 +237,7 @@ class Meetings(Component):
         acted = due & (
             (self.presence_recent >= vp.acted_presence_ratio * self.presence_at_raise) | treated
         )
-        better = self.concern_level() < self.level_at_raise
+        better = level < self.level_at_raise
         credit = np.where(better, 1.0, vp.unimproved_credit)
         ignored = due & ~acted
         self.raised[due] = False

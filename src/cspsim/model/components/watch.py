@@ -73,8 +73,7 @@ class Watch(Component):
         m = self.model
         ep = m.params.engagement
         w = m.world
-        eng = w.place_means(m.residents.engagement)
-        trust = w.place_means(m.residents.trust)
+        eng, trust = w.place_means_of(m.residents.engagement, m.residents.trust)
         share = ep.watch_participation * np.minimum(
             1.5, eng / max(m.params.residents.engagement_mean, 1e-6)
         )

@@ -65,13 +65,12 @@ class Engagement:
         """
         ep = self.params.engagement
         r = self.world.residents
-        trust = self.world.place_means(r.trust)
-        eng = self.world.place_means(r.engagement)
+        trust, eng, stability = self.world.place_means_of(r.trust, r.engagement, self._stable())
         participation = 0.5 * (eng + np.minimum(self.activity(), 1.0))
         target = (
             ep.efficacy_ties_weight * self.world.local_tie_share
             + ep.efficacy_engagement_weight * participation
-            + ep.efficacy_stability_weight * self.stability()
+            + ep.efficacy_stability_weight * stability
             + ep.efficacy_police_weight * trust
         )
         # Linear in the crime ratio so that noise in a place's recent crime averages out
@@ -82,8 +81,11 @@ class Engagement:
 
     def stability(self) -> np.ndarray:
         """Residential stability: each place's share of households settled 5 years or more."""
-        stable = (self.world.residents.tenure >= STABLE_YEARS).astype(np.float64)
-        return self.world.place_means(stable)
+        return self.world.place_means(self._stable())
+
+    def _stable(self) -> np.ndarray:
+        """1 for residents settled :data:`STABLE_YEARS` or more, else 0 (float32)."""
+        return (self.world.residents.tenure >= STABLE_YEARS).astype(np.float32)
 
     def move(self, rng: np.random.Generator) -> None:
         """A day of residential mobility: tenures age, some households move out.
