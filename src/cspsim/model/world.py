@@ -225,30 +225,30 @@ class World:
         tie_means(w.indptr, w.indices, w.data, a, b, mean_a, mean_b)
         return mean_a, mean_b
 
-    def sum_over_ties(self, *columns: np.ndarray) -> list[np.ndarray]:
-        """For each resident, the sum of each column (length N) over their ties.
+    def sum_over_ties(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each resident, the sums of two float32 arrays over their ties.
 
         Gathers the rows of the residents with a nonzero value only (the tie matrix is
         symmetric: row i lists who hears from i), so it costs in proportion to how many have
-        something to pass on; when many do (a day of meetings), one sparse product over all
-        ties is cheaper.
+        something to pass on (float64 sums); when many do (a day of meetings), one pass
+        over all ties is cheaper (float32 sums, as the tie matrix's product).
         """
         n = self.residents.n
-        sending = columns[0] != 0
-        for c in columns[1:]:
-            sending |= c != 0
-        senders = np.flatnonzero(sending)
+        senders = np.flatnonzero((a != 0) | (b != 0))
         if len(senders) == 0:
-            return [np.zeros(n, dtype=np.float32) for _ in columns]
+            return np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
         if len(senders) > n // DENSE_SENDERS:
-            total = self.ties @ np.column_stack(columns).astype(np.float32, copy=False)
-            return [total[:, j] for j in range(len(columns))]
+            sum_a = np.empty(n, np.float32)
+            sum_b = np.empty(n, np.float32)
+            t = self.ties
+            tie_means(t.indptr, t.indices, t.data, a, b, sum_a, sum_b)
+            return sum_a, sum_b
         lengths = self.ties.indptr[senders + 1] - self.ties.indptr[senders]
         receivers = self.tie_indices(senders)
-        return [
+        return tuple(
             np.bincount(receivers, weights=np.repeat(c[senders], lengths), minlength=n)
-            for c in columns
-        ]
+            for c in (a, b)
+        )
 
     def place_means(self, values: np.ndarray) -> np.ndarray:
         """Mean of a resident array by place (places with no residents get the city mean)."""

@@ -239,17 +239,23 @@ class Legitimacy:
         weight = lp.vicarious_weight * lp.vicarious_share_heard / w.residents_per_agent
         loss = cp.negative_trust_loss * weight
         gain = cp.negative_trust_loss / cp.asymmetry * weight
-        t = r.trust
-        heard = np.flatnonzero((heard_bad != 0) | (heard_good != 0))
-        if len(heard):
-            th = t[heard]
-            amplify = 1.0 + lp.cynicism_amplification * self.resident_cynicism(heard)
-            news = gain * heard_good[heard] * (1.0 - th) - loss * amplify * heard_bad[heard] * th
-            news = news.astype(np.float32)
-            r.trust_recent[heard] += news
-            t[heard] += news
-        s = np.float32(self.params.social.influence_rate)
-        _talk(t, r.trust_peer, peer_mean, w.has_ties, s)
+        # The news terms in the heard arrays' own precision, as NumPy would compute them.
+        precision = heard_good.dtype.type
+        _hear_and_talk(
+            r.trust,
+            r.trust_recent,
+            r.trust_peer,
+            peer_mean,
+            w.has_ties,
+            heard_bad,
+            heard_good,
+            self.cynicism,
+            self.resident_nbhd,
+            precision(gain),
+            loss,
+            lp.cynicism_amplification,
+            np.float32(self.params.social.influence_rate),
+        )
 
     def settle(self, crime_ratio: np.ndarray) -> None:
         """A day of fading, learning and renewal; legal cynicism follows belief.
@@ -302,13 +308,40 @@ class Legitimacy:
 
 
 @_jit
-def _talk(trust, trust_peer, peer_mean, has_ties, s):  # pragma: no cover - compiled
-    """Word of mouth, one pass: trust moves ``s (peer mean - trust)``; the peer part keeps it.
+def _hear_and_talk(
+    trust,
+    trust_recent,
+    trust_peer,
+    peer_mean,
+    has_ties,
+    heard_bad,
+    heard_good,
+    cynicism,
+    nbhd,
+    gain,
+    loss,
+    amplification,
+    s,
+):  # pragma: no cover - compiled
+    """Vicarious contacts, then word of mouth, one pass over the residents.
 
-    A resident without ties has no peer pull. Float32, as the NumPy form did.
+    A resident whose ties had police contacts today gains ``gain · good · (1 - trust)`` and
+    loses ``loss · (1 + amplification · cynicism) · bad · trust`` (recent experience); then
+    trust moves ``s (peer mean - trust)`` (the peer part), none without ties. Precision as
+    the NumPy form: the good-news term in the heard arrays' dtype, the bad-news term in
+    float64, stored as float32.
     """
     for i in range(len(trust)):
         t = trust[i]
+        good = heard_good[i]
+        bad = heard_bad[i]
+        if bad != 0 or good != 0:
+            amplify = 1.0 + amplification * cynicism[nbhd[i]]
+            news = np.float32(
+                gain * good * (np.float32(1.0) - t) - loss * amplify * bad * np.float64(t)
+            )
+            trust_recent[i] += news
+            t = t + news
         peer = peer_mean[i] if has_ties[i] else t
         talk = s * (peer - t)
         trust_peer[i] += talk
