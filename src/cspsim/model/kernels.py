@@ -30,6 +30,11 @@ _jit = numba.njit(cache=True, nogil=True)
 def bin_sums(index, columns, n_bins):  # pragma: no cover - compiled
     """Sums of each column by bin, ``out[c, b] = sum(columns[c][index == b])`` (float64).
 
+    Equal to ``np.bincount(index, weights=column, minlength=n_bins)`` for each column: each
+    bin's sum starts at 0 and adds its elements in array order. A run of equal bins (as
+    residents sorted by place give) is summed in a register, so consecutive additions do
+    not wait on a store to memory.
+
     Args:
         index: Bin of each element (int array, values in ``0..n_bins-1``).
         columns: Tuple of 1-D arrays of one dtype, each as long as ``index``.
@@ -37,11 +42,18 @@ def bin_sums(index, columns, n_bins):  # pragma: no cover - compiled
     """
     k = len(columns)
     out = np.zeros((k, n_bins))
+    n = len(index)
     for c in range(k):
         col = columns[c]
         row = out[c]
-        for i in range(len(index)):
-            row[index[i]] += col[i]
+        i = 0
+        while i < n:
+            b = index[i]
+            acc = row[b]
+            while i < n and index[i] == b:
+                acc += col[i]
+                i += 1
+            row[b] = acc
     return out
 
 
