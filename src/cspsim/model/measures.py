@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cspsim.city import CRIME_TYPES
+from cspsim.model.kernels import bin_sums
 
 if TYPE_CHECKING:
     from cspsim.model.day import Day
@@ -141,7 +142,7 @@ def _group_mean(name: str, g: int):
             return np.nan
         totals = d.memo(
             f"{name}_by_group",
-            lambda: np.bincount(r.group, weights=getattr(r, name), minlength=2),
+            lambda: bin_sums(r.group, (getattr(r, name),), 2)[0],
         )
         return float(totals[g] / count)
 
