@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cspsim.city import CRIME_TYPES
-from cspsim.model.kernels import bin_sums
+from cspsim.model.kernels import two_group_sums
 
 if TYPE_CHECKING:
     from cspsim.model.day import Day
@@ -142,7 +142,7 @@ def _group_mean(name: str, g: int):
             return np.nan
         totals = d.memo(
             f"{name}_by_group",
-            lambda: bin_sums(r.group, (getattr(r, name),), 2)[0],
+            lambda: two_group_sums(r.group, getattr(r, name)),
         )
         return float(totals[g] / count)
 

@@ -378,6 +378,10 @@ def _settle_residents(
     one = np.float32(1.0)
     sums = np.zeros(n_nbhd)
     flow_today = np.zeros(len(flow_sum))
+    # The sum of belief of the current run of one neighbourhood is kept in a register
+    # (residents are sorted by place): the same additions, in the same order.
+    current = nbhd[0] if len(nbhd) else 0
+    acc = 0.0
     for i in range(len(trust)):
         recent = trust_recent[i] + drift[cell[i]]
         if burn_in:
@@ -397,7 +401,13 @@ def _settle_residents(
         trust[i] = clip01((b + recent) + peer)
         if burn_in:
             recent_before[i] = recent
-        sums[nbhd[i]] += b
+        if nbhd[i] != current:
+            sums[current] = acc
+            current = nbhd[i]
+            acc = sums[current]
+        acc += b
+    if len(nbhd):
+        sums[current] = acc
     if burn_in:
         flow_sum += flow_today
     return sums
