@@ -79,22 +79,30 @@ def two_group_sums(group, values):  # pragma: no cover - compiled
 
 
 @_jit
-def tie_means(indptr, indices, weights, a, b, out_a, out_b):  # pragma: no cover - compiled
+def tie_sums(rows, indices, weights, a, b, out_a, out_b):  # pragma: no cover - compiled
     """Weighted sums of two columns over each row of a CSR matrix (float32, row order).
 
-    Equal to ``W @ np.column_stack([a, b])`` for a float32 ``W``: each row's sum starts at
-    0 and adds ``weight * value`` in the row's order.
+    Equal to ``W @ np.column_stack([a, b])`` for a float32 ``W`` whose entry ``k`` lies in
+    row ``rows[k]``: each row's sum starts at 0 and adds ``weight * value`` in the row's
+    order. One flat loop over the entries (a row's start resets the running sums, each
+    entry stores them), so the loop has no exit per row for the processor to mispredict.
     """
-    for i in range(len(indptr) - 1):
-        sa = np.float32(0.0)
-        sb = np.float32(0.0)
-        for jj in range(indptr[i], indptr[i + 1]):
-            j = indices[jj]
-            w = weights[jj]
-            sa += w * a[j]
-            sb += w * b[j]
+    out_a[:] = 0.0
+    out_b[:] = 0.0
+    zero = np.float32(0.0)
+    sa = zero
+    sb = zero
+    previous = -1
+    for k in range(len(indices)):
+        i = rows[k]
+        j = indices[k]
+        w = weights[k]
+        start = i != previous
+        sa = (zero if start else sa) + w * a[j]
+        sb = (zero if start else sb) + w * b[j]
         out_a[i] = sa
         out_b[i] = sb
+        previous = i
 
 
 @_jit

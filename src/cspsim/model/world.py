@@ -15,7 +15,7 @@ from scipy.sparse.csgraph import dijkstra
 from cspsim.city import City
 from cspsim.config import ModelParams
 from cspsim.errors import ConfigError
-from cspsim.model.kernels import bin_sums, tie_means
+from cspsim.model.kernels import bin_sums, tie_sums
 from cspsim.model.residents import (
     ResidentState,
     build_residents,
@@ -54,6 +54,7 @@ class World:
         at_risk_index: Residents in the at-risk (offending) pool.
         ties: Resident social network (binary, symmetric, CSR).
         ties_w: Row-stochastic ties (mean over a resident's ties).
+        tie_rows: Row of each entry of ``ties`` and ``ties_w`` (for the tie kernels).
         degree: Number of ties of each resident.
         has_ties: Whether each resident has at least one tie.
         local_tie_share: Mean share of residents' ties within their own place, by place.
@@ -109,6 +110,11 @@ class World:
             streams.get("init.network"),
         )
         self.ties_w = row_normalize(self.ties)
+        # Row of each entry of the tie matrices (both have the same rows): the tie kernels
+        # loop over entries.
+        self.tie_rows = np.repeat(
+            np.arange(r.n, dtype=self.ties.indices.dtype), np.diff(self.ties.indptr)
+        )
         self.degree = np.diff(self.ties.indptr).astype(np.float32)
         self.has_ties = self.degree > 0
         # Share of each place's residents' ties within the place (local cohesion).
@@ -222,7 +228,7 @@ class World:
         mean_a = np.empty(n, np.float32)
         mean_b = np.empty(n, np.float32)
         w = self.ties_w
-        tie_means(w.indptr, w.indices, w.data, a, b, mean_a, mean_b)
+        tie_sums(self.tie_rows, w.indices, w.data, a, b, mean_a, mean_b)
         return mean_a, mean_b
 
     def sum_over_ties(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -241,7 +247,7 @@ class World:
             sum_a = np.empty(n, np.float32)
             sum_b = np.empty(n, np.float32)
             t = self.ties
-            tie_means(t.indptr, t.indices, t.data, a, b, sum_a, sum_b)
+            tie_sums(self.tie_rows, t.indices, t.data, a, b, sum_a, sum_b)
             return sum_a, sum_b
         lengths = self.ties.indptr[senders + 1] - self.ties.indptr[senders]
         receivers = self.tie_indices(senders)
