@@ -19,7 +19,6 @@ from cspsim.model import CommunitySafetyModel
 from cspsim.model.day import Day
 from cspsim.model.processes import policing
 from cspsim.model.processes.partners import Partners
-from cspsim.model.residents import row_normalize
 
 
 def quiet(cfg):
@@ -112,9 +111,7 @@ def test_vicarious_contacts_reach_ties_more_where_cynicism_is_high():
     n = r.n
     # Resident 0 is tied to residents 1 (place 0) and 120 (place 2, neighbourhood n1).
     ties = sp.csr_matrix((np.ones(4, np.float32), ([0, 1, 0, 120], [1, 0, 120, 0])), shape=(n, n))
-    w.ties, w.ties_w = ties, row_normalize(ties)
-    w.degree = np.diff(ties.indptr).astype(np.float32)
-    w.has_ties, w.everyone_has_ties = w.degree > 0, False
+    w.set_ties(ties)
     r.trust[[1, 120]] = 0.5
     leg.cynicism[:] = [0.2, 0.6]
     leg.contacts(np.array([0]), np.array([True]))

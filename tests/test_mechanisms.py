@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from conftest import tiny_config
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cspsim.city import City
 from cspsim.city.build import make_city
@@ -22,10 +24,11 @@ from cspsim.model.budget import allocate
 from cspsim.model.day import Day
 from cspsim.model.processes import policing, reporting, social
 from cspsim.model.processes.deployment import DeploymentPlan
+from cspsim.model.processes.engagement import pick_distinct
 from cspsim.model.processes.policing import Contacts, Orders, ShiftResult
 from cspsim.model.processes.reporting import Offences
 from cspsim.model.processes.survey import likert, survey_wave
-from cspsim.model.residents import agents_per_place, row_normalize
+from cspsim.model.residents import agents_per_place
 from cspsim.model.rng import Streams
 from cspsim.model.types import DISORDER, DRUGS, PROPERTY, VIOLENT
 
@@ -596,9 +599,7 @@ def friedkin_johnsen_model() -> CommunitySafetyModel:
     # Ties 0-1 and 1-2 only; everyone else isolated.
     ties = sp.csr_matrix((np.ones(4, np.float32), ([0, 1, 1, 2], [1, 0, 2, 1])), shape=(n, n))
     w = m.world
-    w.ties, w.ties_w = ties, row_normalize(ties)
-    w.degree = np.diff(ties.indptr).astype(np.float32)
-    w.has_ties, w.everyone_has_ties = w.degree > 0, False
+    w.set_ties(ties)
     r = m.residents
     r.trust_belief[:4] = [0.2, 0.5, 0.9, 0.5]
     r.trust_recent[:] = 0.0
@@ -786,7 +787,7 @@ def test_misconduct_shock_spreads_through_ties_by_hand():
     # Resident 100 (place 2, n1) has ties to 0 (n0) and 101 (n1); 101 knows only 100.
     rows, cols = np.array([100, 0, 100, 101]), np.array([0, 100, 101, 100])
     ties = sp.csr_matrix((np.ones(4, np.float32), (rows, cols)), shape=(r.n, r.n))
-    m.world.ties_w = row_normalize(ties)
+    m.world.set_ties(ties)
     trust0 = r.trust.copy()
     m.run_stage("events", Day(3))
     in_n0 = r.place < 2
@@ -986,31 +987,48 @@ def test_efficacy_target_by_hand():
     )
 
 
-class _Uniforms:
-    """A stand-in generator whose ``random(n)`` returns a fixed value n times."""
-
-    def __init__(self, u: float) -> None:
-        self.u = u
-
-    def random(self, n: int) -> np.ndarray:
-        return np.full(n, self.u)
-
-
 def test_households_move_more_where_crime_rose_by_hand():
     cfg = tiny_config()
     cfg.params.engagement.crime_moving_effect = 0.5
     m = path_model(cfg)
     r, eng = m.residents, m.engagement
     r.tenure[:] = 7.0
-    eng.move_rate = np.full(r.n, 0.01)
-    # Crime ratio 1, 2 and 0: moving rate x 1, 1.5 and 0.5 -> 0.01, 0.015, 0.005 a day.
+    # Crime ratio 1, 2 and 0: moving rate x 1, 1.5 and 0.5. A daily rate of 2/3 at each
+    # place gives probabilities 2/3, 1 and 1/3; with 0 at places 0 and 2, only place 1
+    # (probability 1) moves, whatever the draws.
+    eng.move_rate = np.array([0.0, 2 / 3, 0.0])
     eng.crime_ratio = lambda: np.array([1.0, 2.0, 0.0])
-    eng.move(_Uniforms(0.012))  # below 0.015 only: place 1 moves
+    eng.move(np.random.default_rng(0))
     at1 = r.place == 1
     assert np.all(r.tenure[at1] == 0.0)
     np.testing.assert_allclose(r.tenure[~at1], 7.0 + 1 / 365, rtol=F32)
     # Stability (tenure >= 5) fell to 0 at place 1 only, and with it the efficacy target.
     np.testing.assert_allclose(eng.stability(), [1.0, 0.0, 1.0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    counts=st.lists(st.integers(0, 12), min_size=1, max_size=8),
+    share=st.floats(0.0, 1.0),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_pick_distinct_picks_distinct_members_of_each_block(counts, share, seed):
+    count = np.array(counts)
+    start = np.concatenate([[0], np.cumsum(count)[:-1]])
+    picks = np.floor(share * count).astype(np.int64)
+    chosen = pick_distinct(start, count, picks, np.random.default_rng(seed))
+    assert len(np.unique(chosen)) == len(chosen) == picks.sum()
+    block = np.searchsorted(start + count, chosen, side="right")
+    np.testing.assert_array_equal(np.bincount(block, minlength=len(count)), picks)
+
+
+def test_pick_distinct_is_uniform_within_a_block():
+    """Two of four items, 20,000 times: each item is picked half the time."""
+    rng = np.random.default_rng(5)
+    hits = np.zeros(4)
+    for _ in range(20_000):
+        hits[pick_distinct(np.array([0]), np.array([4]), np.array([2]), rng)] += 1
+    np.testing.assert_allclose(hits / 20_000, 0.5, atol=4 * math.sqrt(0.25 / 20_000))
 
 
 def test_starting_tenure_is_the_stationary_one_of_the_moving_rate():

@@ -102,26 +102,31 @@ class World:
         self.ar_nb_count = np.bincount(nb, minlength=self.city.n_neighbourhoods)
         self.ar_nb_start = np.concatenate([[0], np.cumsum(self.ar_nb_count)[:-1]])
         p = self.params.social
-        self.ties = build_social_network(
-            r.place,
-            self.adjacency.tocsr(),
-            p.ties_per_resident,
-            p.share_ties_local,
-            streams.get("init.network"),
+        self.set_ties(
+            build_social_network(
+                r.place,
+                self.adjacency.tocsr(),
+                p.ties_per_resident,
+                p.share_ties_local,
+                streams.get("init.network"),
+            )
         )
-        self.ties_w = row_normalize(self.ties)
-        # Row of each entry of the tie matrices (both have the same rows): the tie kernels
-        # loop over entries.
-        self.tie_rows = np.repeat(
-            np.arange(r.n, dtype=self.ties.indices.dtype), np.diff(self.ties.indptr)
-        )
-        self.degree = np.diff(self.ties.indptr).astype(np.float32)
+
+    def set_ties(self, ties: sp.csr_matrix) -> None:
+        """Use ``ties`` (binary, symmetric, float32 CSR) as the social network.
+
+        Sets the matrix and everything derived from it: the row-stochastic copy, the row
+        of each entry (the tie kernels loop over entries), degrees and local cohesion.
+        """
+        r = self.residents
+        self.ties = ties
+        self.ties_w = row_normalize(ties)
+        self.tie_rows = np.repeat(np.arange(r.n, dtype=ties.indices.dtype), np.diff(ties.indptr))
+        self.degree = np.diff(ties.indptr).astype(np.float32)
         self.has_ties = self.degree > 0
         # Share of each place's residents' ties within the place (local cohesion).
-        same = r.place[self.ties.indices] == np.repeat(r.place, np.diff(self.ties.indptr))
-        local = np.bincount(
-            np.repeat(np.arange(r.n), np.diff(self.ties.indptr)), weights=same, minlength=r.n
-        )
+        same = r.place[ties.indices] == np.repeat(r.place, np.diff(ties.indptr))
+        local = np.bincount(self.tie_rows, weights=same, minlength=r.n)
         self.local_tie_share = self.place_means(np.divide(local, np.maximum(self.degree, 1)))
         self.everyone_has_ties = bool(self.has_ties.all())
 

@@ -130,17 +130,19 @@ class Meetings(Component):
     def attendance(self, residents: np.ndarray) -> np.ndarray:
         """Share of each resident agent's people at a meeting of their neighbourhood.
 
-        Selective: log-odds rise with engagement, trust and tenure (relative to the city), and
-        the mean share is the sourced attendance.
+        Selective: log-odds rise with engagement, trust and log tenure, and the mean share
+        is the sourced attendance. Dividing by the mean weight makes each resident's
+        weight relative to the city, so any constant in the score cancels: engagement and
+        trust are centred on their means only to keep ``exp`` in range, and tenure is
+        taken in years (a median would cancel the same way and cost a sort a day).
         """
         m = self.model
         r = m.residents
         vp = m.params.voice
-        med = float(np.median(r.tenure)) or 1.0
         score = (
             vp.attendance_engagement_effect * (r.engagement - r.engagement.mean())
             + vp.attendance_trust_effect * (r.trust - r.trust.mean())
-            + vp.attendance_tenure_effect * np.log(np.maximum(r.tenure, 0.05) / med)
+            + vp.attendance_tenure_effect * np.log(np.maximum(r.tenure, 0.05))
         )
         weight = np.exp(score)
         return np.minimum(vp.attendance * weight[residents] / weight.mean(), 1.0)

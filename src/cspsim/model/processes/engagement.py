@@ -51,9 +51,8 @@ class Engagement:
         self.params = params
         self.crime_ratio = crime_ratio
         self.activity = activity
-        # Daily moving probability of each household at the baseline's crime.
-        disadvantage = world.city.disadvantage[world.place_index]
-        self.move_rate = moving_rate(params, disadvantage) / 365.0
+        # Daily moving probability of a household at each place at the baseline's crime.
+        self.move_rate = moving_rate(params, world.city.disadvantage) / 365.0
         self.efficacy0 = self.efficacy_target()
         self.efficacy = self.efficacy0.copy()
 
@@ -92,14 +91,21 @@ class Engagement:
 
         A household moves with probability ``move_rate · max(0, 1 + crime_moving_effect ·
         (clip(crime ratio, 0, 3) - 1))`` today (its moving rate rises with crime above the
-        baseline around its place); the newcomer household starts at tenure 0.
+        baseline around its place); the newcomer household starts at tenure 0. The
+        probability is the same for every household of a place, so the movers are drawn
+        as a binomial count per place and then which households, uniformly without
+        replacement: the same distribution as a draw per household, at the cost of the
+        few who move rather than of every resident.
         """
         r = self.world.residents
+        w = self.world
         r.tenure += np.float32(1.0 / 365.0)
         ratio = np.clip(self.crime_ratio(), 0.0, 3.0)
         rise = np.maximum(1.0 + self.params.engagement.crime_moving_effect * (ratio - 1.0), 0.0)
-        moved = rng.random(r.n) < self.move_rate * rise[self.world.place_index]
-        r.tenure[moved] = 0.0
+        p = np.clip(self.move_rate * rise, 0.0, 1.0)
+        movers = rng.binomial(w.place_count, p)
+        if movers.any():
+            r.tenure[pick_distinct(w.place_start, w.place_count, movers, rng)] = 0.0
 
     def update_efficacy(self) -> None:
         """Move collective efficacy one day towards its target."""
@@ -118,3 +124,33 @@ class Engagement:
             ep.engagement_relaxation * (r.engagement_disposition - r.engagement)
         ).astype(np.float32, copy=False)
         np.clip(r.engagement, 0.0, 1.0, out=r.engagement)
+
+
+def pick_distinct(
+    start: np.ndarray, count: np.ndarray, picks: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """``picks[b]`` distinct members of each block ``b`` of ``count[b]`` consecutive items.
+
+    Uniform without replacement: draws with replacement, then draws again the repeats
+    until none is left (rare when few are picked from each block).
+
+    Args:
+        start: First item of each block.
+        count: Items in each block.
+        picks: How many to pick from each block (at most ``count``).
+        rng: Generator.
+
+    Returns:
+        The picked items (indices), block by block.
+    """
+    block = np.repeat(np.arange(len(count)), picks)
+    chosen = start[block] + (rng.random(len(block)) * count[block]).astype(np.int64)
+    while True:
+        order = np.argsort(chosen, kind="stable")
+        repeat = np.zeros(len(chosen), dtype=bool)
+        repeat[order[1:]] = chosen[order[1:]] == chosen[order[:-1]]
+        if not repeat.any():
+            return chosen
+        again = np.flatnonzero(repeat)
+        b = block[again]
+        chosen[again] = start[b] + (rng.random(len(again)) * count[b]).astype(np.int64)
