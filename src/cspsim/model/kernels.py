@@ -106,6 +106,51 @@ def tie_sums(rows, indices, weights, a, b, out_a, out_b):  # pragma: no cover - 
 
 
 @_jit
+def tie_sums4(rows, indices, weights, a, b, c, d, out_a, out_b, out_c, out_d):  # pragma: no cover
+    """:func:`tie_sums` of ``a`` and ``b`` (weighted) and of ``c`` and ``d`` (unweighted).
+
+    Equal to ``W @ [a, b]`` and ``B @ [c, d]`` for a weighted ``W`` and a binary ``B`` with
+    the same entries in the same order, in one loop over the entries.
+    """
+    zero = np.float32(0.0)
+    sa = sb = sc = sd = zero
+    previous = -1
+    out_a[:] = 0.0
+    out_b[:] = 0.0
+    out_c[:] = 0.0
+    out_d[:] = 0.0
+    for k in range(len(indices)):
+        i = rows[k]
+        j = indices[k]
+        w = weights[k]
+        start = i != previous
+        sa = (zero if start else sa) + w * a[j]
+        sb = (zero if start else sb) + w * b[j]
+        sc = (zero if start else sc) + c[j]
+        sd = (zero if start else sd) + d[j]
+        out_a[i] = sa
+        out_b[i] = sb
+        out_c[i] = sc
+        out_d[i] = sd
+        previous = i
+
+
+@_jit
+def tie_sum(rows, indices, weights, a, out):  # pragma: no cover - compiled
+    """:func:`tie_sums` of one column: ``W @ a``."""
+    zero = np.float32(0.0)
+    s = zero
+    previous = -1
+    out[:] = 0.0
+    for k in range(len(indices)):
+        i = rows[k]
+        start = i != previous
+        s = (zero if start else s) + weights[k] * a[indices[k]]
+        out[i] = s
+        previous = i
+
+
+@_jit
 def clip01(x):  # pragma: no cover - compiled
     """``np.clip(x, 0, 1)`` of one float32."""
     if x < np.float32(0.0):

@@ -15,7 +15,7 @@ from scipy.sparse.csgraph import dijkstra
 from cspsim.city import City
 from cspsim.config import ModelParams
 from cspsim.errors import ConfigError
-from cspsim.model.kernels import bin_sums, tie_sums
+from cspsim.model.kernels import bin_sums, tie_sum, tie_sums, tie_sums4
 from cspsim.model.residents import (
     ResidentState,
     build_residents,
@@ -24,7 +24,7 @@ from cspsim.model.residents import (
 )
 from cspsim.model.rng import Streams
 
-#: ``sum_over_ties`` multiplies by the whole tie matrix when more than 1 in this many
+#: ``over_ties`` sums over the whole tie matrix when more than 1 in this many
 #: residents have something to pass on (measured on San Francisco, 40,000 agents: the
 #: gather and the product cost the same at about a third).
 DENSE_SENDERS = 3
@@ -119,8 +119,14 @@ class World:
         of each entry (the tie kernels loop over entries), degrees and local cohesion.
         """
         r = self.residents
-        self.ties = ties
         self.ties_w = row_normalize(ties)
+        # The binary matrix with the entries in the order of the weighted one, so both are
+        # summed over in one loop (the products' order of addition is the matrix's).
+        w = self.ties_w
+        self.ties = sp.csr_matrix(
+            (np.ones(len(w.data), ties.dtype), w.indices.copy(), w.indptr.copy()),
+            shape=ties.shape,
+        )
         self.tie_rows = np.repeat(np.arange(r.n, dtype=ties.indices.dtype), np.diff(ties.indptr))
         self.degree = np.diff(ties.indptr).astype(np.float32)
         self.has_ties = self.degree > 0
@@ -224,42 +230,42 @@ class World:
         offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
         return ties.indices[np.arange(lengths.sum()) + offsets]
 
-    def tie_means(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Mean of two float32 resident arrays over each resident's ties (0 without ties).
-
-        Equal to ``ties_w @ np.column_stack([a, b])``, in one pass over the ties.
-        """
-        n = self.residents.n
-        mean_a = np.empty(n, np.float32)
-        mean_b = np.empty(n, np.float32)
+    def tie_mean(self, a: np.ndarray) -> np.ndarray:
+        """Mean of a float32 resident array over each resident's ties (``ties_w @ a``)."""
+        out = np.empty(self.residents.n, np.float32)
         w = self.ties_w
-        tie_sums(self.tie_rows, w.indices, w.data, a, b, mean_a, mean_b)
-        return mean_a, mean_b
+        tie_sum(self.tie_rows, w.indices, w.data, a, out)
+        return out
 
-    def sum_over_ties(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """For each resident, the sums of two float32 arrays over their ties.
+    def over_ties(
+        self, a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Means of ``a`` and ``b`` and sums of ``c`` and ``d`` over each resident's ties.
 
-        Gathers the rows of the residents with a nonzero value only (the tie matrix is
-        symmetric: row i lists who hears from i), so it costs in proportion to how many have
-        something to pass on (float64 sums); when many do (a day of meetings), one pass
-        over all ties is cheaper (float32 sums, as the tie matrix's product).
+        All four are float32 resident arrays; ``c`` and ``d`` are mostly zero (today's
+        police contacts). When few residents have a nonzero ``c`` or ``d``, only their
+        rows are gathered for the sums (the matrix is symmetric: row i lists who hears from
+        i; float64 sums), beside one pass for the means; when many do (a day of meetings),
+        one pass over all ties gives all four (float32, as the matrices' products).
         """
         n = self.residents.n
-        senders = np.flatnonzero((a != 0) | (b != 0))
-        if len(senders) == 0:
-            return np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
+        rows, w = self.tie_rows, self.ties_w
+        senders = np.flatnonzero((c != 0) | (d != 0))
+        out = [np.empty(n, np.float32) for _ in range(2)]
         if len(senders) > n // DENSE_SENDERS:
-            sum_a = np.empty(n, np.float32)
-            sum_b = np.empty(n, np.float32)
-            t = self.ties
-            tie_sums(self.tie_rows, t.indices, t.data, a, b, sum_a, sum_b)
-            return sum_a, sum_b
+            out += [np.empty(n, np.float32) for _ in range(2)]
+            tie_sums4(rows, w.indices, w.data, a, b, c, d, *out)
+            return tuple(out)
+        tie_sums(rows, w.indices, w.data, a, b, *out)
+        if len(senders) == 0:
+            return out[0], out[1], np.zeros(n, np.float32), np.zeros(n, np.float32)
         lengths = self.ties.indptr[senders + 1] - self.ties.indptr[senders]
         receivers = self.tie_indices(senders)
-        return tuple(
-            np.bincount(receivers, weights=np.repeat(c[senders], lengths), minlength=n)
-            for c in (a, b)
-        )
+        sums = [
+            np.bincount(receivers, weights=np.repeat(x[senders], lengths), minlength=n)
+            for x in (c, d)
+        ]
+        return out[0], out[1], sums[0], sums[1]
 
     def place_means(self, values: np.ndarray) -> np.ndarray:
         """Mean of a resident array by place (places with no residents get the city mean)."""

@@ -162,7 +162,7 @@ class Legitimacy:
         Only meetings ask, so the product runs on their days, not every day; victimization
         changes only in the victimization stage, so it equals what word of mouth would carry.
         """
-        return self.world.ties_w @ self.world.residents.victim_memory
+        return self.world.tie_mean(self.world.residents.victim_memory)
 
     # ----- experiences ------------------------------------------------------------------
     def experience(self, residents: np.ndarray, delta: np.ndarray) -> None:

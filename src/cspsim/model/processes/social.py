@@ -63,11 +63,12 @@ def word_of_mouth(world: World, legitimacy: Legitimacy, crime_ratio: np.ndarray)
     r = world.residents
     if r.n == 0:
         return
-    # Mean trust and fear over each one's ties: one pass over the ties.
-    # (Ties' victimization is computed when meetings ask for it: ``Legitimacy.ties_victimization``.)
-    mean_trust, mean_fear = world.tie_means(r.trust, r.fear)
-    # News of today's police contacts travels over the same ties.
-    heard_bad, heard_good = world.sum_over_ties(legitimacy.bad, legitimacy.good)
+    # Mean trust and fear over each one's ties, and news of today's police contacts over the
+    # same ties. (Ties' victimization is computed when meetings ask for it:
+    # ``Legitimacy.ties_victimization``.)
+    mean_trust, mean_fear, heard_bad, heard_good = world.over_ties(
+        r.trust, r.fear, legitimacy.bad, legitimacy.good
+    )
     # Fear is anchored to the disposition shifted by local crime (Hale 1996).
     # Linear in the crime ratio: mean-zero at a flat baseline, so fear does not drift.
     shift = social_pars.local_crime_fear * np.clip(crime_ratio - 1.0, -1.0, 2.0)
