@@ -58,27 +58,6 @@ def bin_sums(index, columns, n_bins):  # pragma: no cover - compiled
 
 
 @_jit
-def two_group_sums(group, values):  # pragma: no cover - compiled
-    """Sums of ``values`` over group 0 and group 1, in array order (float64).
-
-    Equal to ``np.bincount(group, weights=values, minlength=2)`` for groups 0/1: each sum
-    starts at 0 and adds its group's values in order (adding 0.0 leaves a sum unchanged).
-    Two running sums in registers instead of two memory cells.
-    """
-    s0 = 0.0
-    s1 = 0.0
-    for i in range(len(group)):
-        x = np.float64(values[i])
-        g = group[i]
-        s0 += x if g == 0 else 0.0
-        s1 += 0.0 if g == 0 else x
-    out = np.empty(2)
-    out[0] = s0
-    out[1] = s1
-    return out
-
-
-@_jit
 def tie_sums(rows, indices, weights, a, b, out_a, out_b):  # pragma: no cover - compiled
     """Weighted sums of two columns over each row of a CSR matrix (float32, row order).
 
@@ -148,6 +127,34 @@ def tie_sum(rows, indices, weights, a, out):  # pragma: no cover - compiled
         s = (zero if start else s) + weights[k] * a[indices[k]]
         out[i] = s
         previous = i
+
+
+@_jit
+def resident_sums(trust, fear, engagement, belief, group, high):  # pragma: no cover
+    """Sums for the daily measures of residents, in one pass (float64, array order).
+
+    Returns ``[trust, fear, engagement, belief, residents with trust >= high, trust of
+    group 0, trust of group 1]``, each summed over the residents.
+    """
+    out = np.zeros(7)
+    st = sf = se = sb = nh = g0 = g1 = 0.0
+    for i in range(len(trust)):
+        t = np.float64(trust[i])
+        st += t
+        sf += fear[i]
+        se += engagement[i]
+        sb += belief[i]
+        nh += 1.0 if trust[i] >= high else 0.0
+        g0 += t if group[i] == 0 else 0.0
+        g1 += 0.0 if group[i] == 0 else t
+    out[0] = st
+    out[1] = sf
+    out[2] = se
+    out[3] = sb
+    out[4] = nh
+    out[5] = g0
+    out[6] = g1
+    return out
 
 
 @_jit

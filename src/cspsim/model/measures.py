@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cspsim.city import CRIME_TYPES
-from cspsim.model.kernels import two_group_sums
+from cspsim.model.kernels import resident_sums
 
 if TYPE_CHECKING:
     from cspsim.model.day import Day
@@ -134,17 +134,41 @@ def _arrests_by_group(g: int):
     return lambda m, d: int((m.residents.group[d.arrestees] == g).sum())
 
 
-def _group_mean(name: str, g: int):
+#: Position of each resident mean in :func:`_resident_sums` (the rest are group sums).
+_RESIDENT_SUM = {"trust": 0, "fear": 1, "engagement": 2, "trust_belief": 3, "high": 4}
+
+
+def _resident_sums(m: CommunitySafetyModel, d: Day) -> np.ndarray:
+    """Today's sums of resident state for the measures, one pass (shared through the day)."""
+    r = m.residents
+
+    def compute() -> np.ndarray:
+        return resident_sums(
+            r.trust,
+            r.fear,
+            r.engagement,
+            r.trust_belief,
+            r.group,
+            np.float32(HIGH_CONFIDENCE),
+        )
+
+    return d.memo("resident_sums", compute)
+
+
+def _resident_mean(name: str):
     def mean(m: CommunitySafetyModel, d: Day) -> float:
-        r = m.residents
+        n = m.residents.n
+        return float(_resident_sums(m, d)[_RESIDENT_SUM[name]] / n) if n else np.nan
+
+    return mean
+
+
+def _group_mean_trust(g: int):
+    def mean(m: CommunitySafetyModel, d: Day) -> float:
         count = m.world.group_count[g]
         if count == 0:
             return np.nan
-        totals = d.memo(
-            f"{name}_by_group",
-            lambda: two_group_sums(r.group, getattr(r, name)),
-        )
-        return float(totals[g] / count)
+        return float(_resident_sums(m, d)[5 + g] / count)
 
     return mean
 
@@ -289,7 +313,7 @@ TIMESERIES: tuple[Measure, ...] = (
         "float64",
         "mean 0-1",
         "Trust in police",
-        lambda m, d: float(m.residents.trust.mean()),
+        _resident_mean("trust"),
         "last30",
     ),
     _ts(
@@ -297,7 +321,7 @@ TIMESERIES: tuple[Measure, ...] = (
         "float64",
         "mean 0-1",
         "Fear of crime",
-        lambda m, d: float(m.residents.fear.mean()),
+        _resident_mean("fear"),
         "last30",
     ),
     _ts(
@@ -305,7 +329,7 @@ TIMESERIES: tuple[Measure, ...] = (
         "float64",
         "mean 0-1",
         "Civic engagement",
-        lambda m, d: float(m.residents.engagement.mean()),
+        _resident_mean("engagement"),
         "last30",
     ),
     _ts(
@@ -321,7 +345,7 @@ TIMESERIES: tuple[Measure, ...] = (
         "float64",
         "share of residents",
         "High confidence in police",
-        lambda m, d: float((m.residents.trust >= HIGH_CONFIDENCE).mean()),
+        _resident_mean("high"),
         "last30",
     ),
     _ts(
@@ -329,7 +353,7 @@ TIMESERIES: tuple[Measure, ...] = (
         "float64",
         "mean 0-1",
         "Long-run belief in police",
-        lambda m, d: float(m.residents.trust_belief.mean()),
+        _resident_mean("trust_belief"),
         "last30",
     ),
     _ts(
@@ -337,7 +361,7 @@ TIMESERIES: tuple[Measure, ...] = (
         "float64",
         "mean 0-1",
         "Trust in police, group A",
-        _group_mean("trust", 0),
+        _group_mean_trust(0),
         "last30",
     ),
     _ts(
@@ -345,7 +369,7 @@ TIMESERIES: tuple[Measure, ...] = (
         "float64",
         "mean 0-1",
         "Trust in police, group B",
-        _group_mean("trust", 1),
+        _group_mean_trust(1),
         "last30",
     ),
     _ts(
