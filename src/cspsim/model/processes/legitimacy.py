@@ -171,7 +171,7 @@ class Legitimacy:
         delta = np.asarray(delta, dtype=np.float32)
         np.add.at(r.trust_recent, residents, delta)
         np.add.at(r.trust, residents, delta)
-        np.clip(r.trust, 0.0, 1.0, out=r.trust)
+        r.trust[residents] = np.clip(r.trust[residents], 0.0, 1.0)  # the others did not move
 
     def lose(self, residents: np.ndarray, share: float | np.ndarray) -> None:
         """A bad experience: each resident loses ``share`` of their trust (1/k of it per event).

@@ -48,7 +48,8 @@ def apply_victimization(world: World, legitimacy: Legitimacy, offences: Offences
     if len(vicarious):
         g = (social_pars.vicarious_fear_gain / k) * (1.0 - r.fear[vicarious])
         np.add.at(r.fear, vicarious, g.astype(np.float32))
-    np.clip(r.fear, 0.0, 1.0, out=r.fear)
+    touched = np.concatenate([victims, vicarious])  # the others' fear did not move
+    r.fear[touched] = np.clip(r.fear[touched], 0.0, 1.0)
 
 
 def word_of_mouth(world: World, legitimacy: Legitimacy, crime_ratio: np.ndarray) -> None:
