@@ -14,6 +14,7 @@ import numpy as np
 from cspsim.config.declare import setting
 from cspsim.model.components.base import Component, on, register
 from cspsim.model.day import Day
+from cspsim.model.kernels import _jit
 
 
 @dataclass
@@ -58,13 +59,41 @@ class Volunteering(Component):
         mean_eng = max(float(r.engagement.mean()), 1e-6)
         # Organizations coordinate volunteers as far as their coordination is funded.
         base = self.params.share * day.funded_share(self.key)
-        share = np.minimum(base * r.engagement / mean_eng, 1.0)
-        share = np.where(m.partnership.active_places[w.place_index], share, 0.0)
-        self.volunteers = w.place_means(share)
-        relax = m.params.engagement.engagement_relaxation
-        r.engagement += (relax * share * (1.0 - r.engagement)).astype(np.float32)
+        sums = _volunteer(
+            r.engagement,
+            m.partnership.active_places,
+            w.place_index,
+            np.float32(base),
+            np.float32(mean_eng),
+            np.float32(m.params.engagement.engagement_relaxation),
+            w.n_places,
+        )
+        # Places without residents take the city's mean share (as place means do).
+        city_mean = sums.sum() / max(r.n, 1)
+        count = w.place_count
+        self.volunteers = np.divide(sums, count, out=np.full(len(sums), city_mean), where=count > 0)
 
     @on("activity")
     def activity(self) -> np.ndarray | None:
         """Residents volunteering (a shared activity)."""
         return self.volunteers if self.volunteers.any() else None
+
+
+@_jit
+def _volunteer(engagement, active_place, place, base, mean_eng, relax, n):  # pragma: no cover
+    """One pass of volunteering; returns the sum of the shares by place (float64).
+
+    Each resident of an active place volunteers ``min(base · engagement / mean, 1)`` of the
+    time and stays engaged by ``relax · share · (1 - engagement)``. Float32 as the NumPy
+    form was; sums in resident order.
+    """
+    sums = np.zeros(n)
+    for i in range(len(engagement)):
+        p = place[i]
+        if not active_place[p]:
+            continue
+        e = engagement[i]
+        share = min(base * e / mean_eng, np.float32(1.0))
+        sums[p] += share
+        engagement[i] = e + relax * share * (np.float32(1.0) - e)
+    return sums
