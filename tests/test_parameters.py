@@ -114,14 +114,18 @@ SCENARIOS: dict[str, tuple[str, list[str]]] = {
         "full_partnership",
         ["strategy.community_events.per_month=10", "sim.days=60", "city.base_crime_per_1000=330"],
     ),
-    # Households moving at 20% a year among 1,000 agents with ten times the crime: a few
-    # long-time households move each week, more where crime rose (residential stability).
+    # Households moving once a year (the highest rate allowed) among 1,000 agents with ten
+    # times the crime: a few households move each day, more where crime rose (residential
+    # stability). Movers are a binomial count per place, and only settled households (5
+    # years or more) count for stability: a change of the crime effect shows within 120
+    # days, not within 25.
     "moving": (
         "reactive",
         [
             "city.residents_per_agent=1",
-            "params.legitimacy.mobility_per_year=0.2",
+            "params.legitimacy.mobility_per_year=1",
             "city.base_crime_per_1000=330",
+            "sim.days=120",
         ],
     ),
     # A deep funding cut: calls exceed the hours to answer them.

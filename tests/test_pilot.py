@@ -329,7 +329,10 @@ def test_a_large_effect_is_detected(strong_pilots: dict) -> None:
     assert len(rep) == 8 * 2 * 2
     p = power.set_index(["size", "duration"])
     assert (p["true_pct"] < -30).all()  # a large true effect by common random numbers
-    assert p.loc[(16, 2), "rec_power"] >= 0.9 and p.loc[(16, 1), "rec_power"] >= 0.9
+    # Power is estimated from 8 replicates: the two-month pilot detects it every time, the
+    # one-month pilot at least 6 times in 8 (a true power of 0.9 gives 6 or more with
+    # probability 0.96; it gave 8 of 8 and 7 of 8 on different random draws of the model).
+    assert p.loc[(16, 2), "rec_power"] >= 0.9 and p.loc[(16, 1), "rec_power"] >= 0.75
     assert (p["rec_wrong"] == 0).all()
     # The placebo (the same pilots evaluated on the runs without the strategy) is the
     # baseline against itself: about 5% false positives (at most 4 of 32 evaluations).
