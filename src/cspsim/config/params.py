@@ -867,7 +867,7 @@ class VoiceParams:
     )
     attendance_tenure_effect: float = p(
         0.7,
-        "log-odds of attending per log of tenure relative to the median",
+        "log-odds of attending per log of tenure (years)",
         "assumption; Skogan 2006: homeowners and long-time residents attend more (odds ~2)",
         kind="assumed",
         range=(0.4, 1.1),
