@@ -115,21 +115,6 @@ def tie_sums4(rows, indices, weights, a, b, c, d, out_a, out_b, out_c, out_d):  
 
 
 @_jit
-def tie_sum(rows, indices, weights, a, out):  # pragma: no cover - compiled
-    """:func:`tie_sums` of one column: ``W @ a``."""
-    zero = np.float32(0.0)
-    s = zero
-    previous = -1
-    out[:] = 0.0
-    for k in range(len(indices)):
-        i = rows[k]
-        start = i != previous
-        s = (zero if start else s) + weights[k] * a[indices[k]]
-        out[i] = s
-        previous = i
-
-
-@_jit
 def resident_sums(trust, fear, engagement, belief, group, high):  # pragma: no cover
     """Sums for the daily measures of residents, in one pass (float64, array order).
 

@@ -15,7 +15,7 @@ from scipy.sparse.csgraph import dijkstra
 from cspsim.city import City
 from cspsim.config import ModelParams
 from cspsim.errors import ConfigError
-from cspsim.model.kernels import bin_sums, tie_sum, tie_sums, tie_sums4
+from cspsim.model.kernels import bin_sums, tie_sums, tie_sums4
 from cspsim.model.residents import (
     ResidentState,
     build_residents,
@@ -135,6 +135,7 @@ class World:
         local = np.bincount(self.tie_rows, weights=same, minlength=r.n)
         self.local_tie_share = self.place_means(np.divide(local, np.maximum(self.degree, 1)))
         self.everyone_has_ties = bool(self.has_ties.all())
+        self._place_ties: sp.csr_matrix | None = None  # place_tie_means, built on first use
 
     def _nearest_populated(self) -> np.ndarray:
         """Offences at places with no residents fall on the nearest populated place's."""
@@ -230,11 +231,26 @@ class World:
         offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
         return ties.indices[np.arange(lengths.sum()) + offsets]
 
-    def tie_mean(self, a: np.ndarray) -> np.ndarray:
-        """Mean of a float32 resident array over each resident's ties (``ties_w @ a``)."""
-        out = np.empty(self.residents.n, np.float32)
-        w = self.ties_w
-        tie_sum(self.tie_rows, w.indices, w.data, a, out)
+    def place_tie_means(self, values: np.ndarray) -> np.ndarray:
+        """Mean by place of each resident's mean of ``values`` over their ties.
+
+        ``place_means(ties_w @ values)`` through one (places x residents) matrix, built on
+        first use: a place's residents share many ties, so it has fewer entries than the
+        tie matrix and 500 long rows instead of 100,000 short ones. Places with no
+        residents get the city mean.
+        """
+        if self._place_ties is None:
+            n, count = self.residents.n, self.place_count
+            share = np.divide(1.0, count, out=np.zeros(self.n_places), where=count > 0)
+            members = sp.csr_matrix(
+                (share[self.place_index], (self.place_index, np.arange(n))),
+                shape=(self.n_places, n),
+            )
+            self._place_ties = (members @ self.ties_w.astype(np.float64)).tocsr()
+            self._tie_column_share = np.asarray(self.ties_w.sum(axis=0)).ravel() / max(n, 1)
+        out = self._place_ties @ values.astype(np.float64)
+        if not self.place_count.all():
+            out[self.place_count == 0] = float(self._tie_column_share @ values)
         return out
 
     def over_ties(

@@ -183,7 +183,8 @@ class Meetings(Component):
         m = self.model
         r = m.residents
         w = m.world
-        victim, fear = w.place_means_of(r.victim_memory + m.legitimacy.ties_victimization(), r.fear)
+        own, fear = w.place_means_of(r.victim_memory, r.fear)
+        victim = own + w.place_tie_means(r.victim_memory)
         disorder = m.crime.visible_disorder_ratio()
         level = (victim / max(victim.mean(), 1e-9) + fear / max(fear.mean(), 1e-9) + disorder) / 3.0
         return np.clip(level / 2.0, 0.0, 1.0)

@@ -156,14 +156,6 @@ class Legitimacy:
         """Legal cynicism of each place's neighbourhood."""
         return self.cynicism[self.world.city.neighbourhood]
 
-    def ties_victimization(self) -> np.ndarray:
-        """Mean recent victimization of each resident's ties (what meetings hear of).
-
-        Only meetings ask, so the product runs on their days, not every day; victimization
-        changes only in the victimization stage, so it equals what word of mouth would carry.
-        """
-        return self.world.tie_mean(self.world.residents.victim_memory)
-
     # ----- experiences ------------------------------------------------------------------
     def experience(self, residents: np.ndarray, delta: np.ndarray) -> None:
         """Recent experience changes trust by ``delta`` (repeats add up)."""

@@ -65,8 +65,7 @@ def word_of_mouth(world: World, legitimacy: Legitimacy, crime_ratio: np.ndarray)
     if r.n == 0:
         return
     # Mean trust and fear over each one's ties, and news of today's police contacts over the
-    # same ties. (Ties' victimization is computed when meetings ask for it:
-    # ``Legitimacy.ties_victimization``.)
+    # same ties. (Ties' victimization reaches meetings by place: ``World.place_tie_means``.)
     mean_trust, mean_fear, heard_bad, heard_good = world.over_ties(
         r.trust, r.fear, legitimacy.bad, legitimacy.good
     )
