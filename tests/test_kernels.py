@@ -14,7 +14,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cspsim.model import CommunitySafetyModel
-from cspsim.model.kernels import bin_sums, resident_sums, tie_sums, tie_sums4
+from cspsim.model.kernels import (
+    bin_sums,
+    count_senders,
+    resident_sums,
+    scatter_over_ties,
+    tie_sums,
+    tie_sums4,
+)
 from cspsim.model.measures import HIGH_CONFIDENCE
 from cspsim.model.residents import row_normalize
 
@@ -96,3 +103,23 @@ def test_place_tie_means_are_the_place_means_of_ties_means():
     np.testing.assert_allclose(
         w.place_tie_means(values), w.place_means(w.ties_w @ values), rtol=1e-6, atol=1e-9
     )
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(2, 200), density=st.floats(0.0, 0.2), seed=st.integers(0, 2**32 - 1))
+def test_scatter_over_ties_equals_bincount_over_senders_rows_bit_for_bit(n, density, seed):
+    ties = _random_ties(n, density, seed)
+    rng = np.random.default_rng(seed)
+    c = np.where(rng.random(n) < 0.2, rng.random(n), 0.0).astype(np.float32)
+    d = np.where(rng.random(n) < 0.2, 1.0, 0.0).astype(np.float32)
+    assert count_senders(c, d) == np.count_nonzero((c != 0) | (d != 0))
+    sum_c, sum_d = np.empty(n), np.empty(n)
+    scatter_over_ties(ties.indptr, ties.indices, c, d, sum_c, sum_d)
+    senders = np.flatnonzero((c != 0) | (d != 0))
+    lengths = np.diff(ties.indptr)[senders]
+    receivers = np.concatenate(
+        [ties.indices[ties.indptr[s] : ties.indptr[s + 1]] for s in senders] or [[]]
+    ).astype(np.int64)
+    for got, x in ((sum_c, c), (sum_d, d)):
+        want = np.bincount(receivers, weights=np.repeat(x[senders], lengths), minlength=n)
+        assert np.array_equal(got, want)

@@ -115,6 +115,37 @@ def tie_sums4(rows, indices, weights, a, b, c, d, out_a, out_b, out_c, out_d):  
 
 
 @_jit
+def count_senders(c, d):  # pragma: no cover - compiled
+    """How many elements have a nonzero ``c`` or ``d``."""
+    n = 0
+    for i in range(len(c)):
+        if c[i] != 0 or d[i] != 0:
+            n += 1
+    return n
+
+
+@_jit
+def scatter_over_ties(indptr, indices, c, d, out_c, out_d):  # pragma: no cover - compiled
+    """Add each sender's ``c`` and ``d`` to each of its ties (float64, zeroed first).
+
+    Senders are the rows with a nonzero ``c`` or ``d``, in row order, each row's entries in
+    order: the same additions as ``np.bincount`` over the concatenated rows of the senders
+    with their values repeated (for a symmetric matrix, the sums over each one's ties).
+    """
+    out_c[:] = 0.0
+    out_d[:] = 0.0
+    for i in range(len(indptr) - 1):
+        ci = c[i]
+        di = d[i]
+        if ci == 0 and di == 0:
+            continue
+        for jj in range(indptr[i], indptr[i + 1]):
+            j = indices[jj]
+            out_c[j] += ci
+            out_d[j] += di
+
+
+@_jit
 def resident_sums(trust, fear, engagement, belief, group, high):  # pragma: no cover
     """Sums for the daily measures of residents, in one pass (float64, array order).
 

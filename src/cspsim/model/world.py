@@ -15,7 +15,13 @@ from scipy.sparse.csgraph import dijkstra
 from cspsim.city import City
 from cspsim.config import ModelParams
 from cspsim.errors import ConfigError
-from cspsim.model.kernels import bin_sums, tie_sums, tie_sums4
+from cspsim.model.kernels import (
+    bin_sums,
+    count_senders,
+    scatter_over_ties,
+    tie_sums,
+    tie_sums4,
+)
 from cspsim.model.residents import (
     ResidentState,
     build_residents,
@@ -266,22 +272,18 @@ class World:
         """
         n = self.residents.n
         rows, w = self.tie_rows, self.ties_w
-        senders = np.flatnonzero((c != 0) | (d != 0))
+        senders = count_senders(c, d)
         out = [np.empty(n, np.float32) for _ in range(2)]
-        if len(senders) > n // DENSE_SENDERS:
+        if senders > n // DENSE_SENDERS:
             out += [np.empty(n, np.float32) for _ in range(2)]
             tie_sums4(rows, w.indices, w.data, a, b, c, d, *out)
             return tuple(out)
         tie_sums(rows, w.indices, w.data, a, b, *out)
-        if len(senders) == 0:
+        if senders == 0:
             return out[0], out[1], np.zeros(n, np.float32), np.zeros(n, np.float32)
-        lengths = self.ties.indptr[senders + 1] - self.ties.indptr[senders]
-        receivers = self.tie_indices(senders)
-        sums = [
-            np.bincount(receivers, weights=np.repeat(x[senders], lengths), minlength=n)
-            for x in (c, d)
-        ]
-        return out[0], out[1], sums[0], sums[1]
+        sum_c, sum_d = np.empty(n), np.empty(n)
+        scatter_over_ties(self.ties.indptr, self.ties.indices, c, d, sum_c, sum_d)
+        return out[0], out[1], sum_c, sum_d
 
     def place_means(self, values: np.ndarray) -> np.ndarray:
         """Mean of a resident array by place (places with no residents get the city mean)."""
