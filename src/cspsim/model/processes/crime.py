@@ -27,6 +27,7 @@ from scipy.sparse.linalg import splu
 
 from cspsim.city import CRIME_TYPES
 from cspsim.config import ModelParams
+from cspsim.model.kernels import bin_sums
 from cspsim.model.types import DISORDER
 from cspsim.model.world import World
 
@@ -135,14 +136,8 @@ class CrimeProcess:
         effect = self.program_effect(idx)  # (n_at_risk, 4) reductions 0-1
         weights = active[:, None] * (1.0 - effect)
         self.offender_weights = weights  # who offends today, by type (arrests pick from it)
-        places = r.place[idx]
-        own = np.stack(
-            [
-                np.bincount(places, weights=weights[:, t], minlength=w.n_places)
-                for t in range(N_TYPES)
-            ],
-            axis=1,
-        )
+        columns = tuple(np.ascontiguousarray(weights[:, t]) for t in range(N_TYPES))
+        own = bin_sums(w.place_index[idx], columns, w.n_places).T
         tau = self.params.crime.offender_travel
         return (1.0 - tau) * own + tau * (w.place_w_t @ own)
 
