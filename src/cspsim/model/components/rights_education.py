@@ -53,6 +53,10 @@ class RightsEducation(Component):
             return
         m = self.model
         r = m.residents
-        who = m.partnership.active_places[m.world.place_index]
         reach = np.float32(self.params.intensity / 365.0)
+        active = m.partnership.active_places
+        if active.all():  # citywide: everyone is reached (np.where would change nothing)
+            r.rights += reach * (1.0 - r.rights)
+            return
+        who = active[m.world.place_index]
         r.rights += np.where(who, reach * (1.0 - r.rights), 0.0).astype(np.float32)
