@@ -23,7 +23,17 @@ from typing import Any
 from cspsim.paths import CITY_DATA_DIR, CONFIG_DIR, PACKAGE_DIR
 
 #: Packages whose versions determine results (a different version may change the tables).
-RESULT_PACKAGES = ("cspsim", "mesa", "numpy", "scipy", "pandas", "pyarrow", "networkx")
+RESULT_PACKAGES = (
+    "cspsim",
+    "mesa",
+    "numpy",
+    "scipy",
+    "numba",
+    "llvmlite",
+    "pandas",
+    "pyarrow",
+    "networkx",
+)
 #: Packages recorded in ``run.json`` besides those (for the record only).
 OTHER_PACKAGES = ("hydra-core",)
 #: Source directories of the package whose code determines results.
