@@ -27,7 +27,9 @@ _jit = numba.njit(cache=True, nogil=True)
 
 
 @_jit
-def bin_sums(index, columns, n_bins):  # pragma: no cover - compiled
+def bin_sums(
+    index: np.ndarray, columns: tuple[np.ndarray, ...], n_bins: int
+) -> np.ndarray:  # pragma: no cover - compiled
     """Sums of each column by bin, ``out[c, b] = sum(columns[c][index == b])`` (float64).
 
     Equal to ``np.bincount(index, weights=column, minlength=n_bins)`` for each column: each
@@ -58,7 +60,15 @@ def bin_sums(index, columns, n_bins):  # pragma: no cover - compiled
 
 
 @_jit
-def tie_sums(rows, indices, weights, a, b, out_a, out_b):  # pragma: no cover - compiled
+def tie_sums(
+    rows: np.ndarray,
+    indices: np.ndarray,
+    weights: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    out_a: np.ndarray,
+    out_b: np.ndarray,
+) -> None:  # pragma: no cover - compiled
     """Weighted sums of two columns over each row of a CSR matrix (float32, row order).
 
     Equal to ``W @ np.column_stack([a, b])`` for a float32 ``W`` whose entry ``k`` lies in
@@ -85,7 +95,19 @@ def tie_sums(rows, indices, weights, a, b, out_a, out_b):  # pragma: no cover - 
 
 
 @_jit
-def tie_sums4(rows, indices, weights, a, b, c, d, out_a, out_b, out_c, out_d):  # pragma: no cover
+def tie_sums4(
+    rows: np.ndarray,
+    indices: np.ndarray,
+    weights: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    c: np.ndarray,
+    d: np.ndarray,
+    out_a: np.ndarray,
+    out_b: np.ndarray,
+    out_c: np.ndarray,
+    out_d: np.ndarray,
+) -> None:  # pragma: no cover - compiled
     """:func:`tie_sums` of ``a`` and ``b`` (weighted) and of ``c`` and ``d`` (unweighted).
 
     Equal to ``W @ [a, b]`` and ``B @ [c, d]`` for a weighted ``W`` and a binary ``B`` with
@@ -115,7 +137,7 @@ def tie_sums4(rows, indices, weights, a, b, c, d, out_a, out_b, out_c, out_d):  
 
 
 @_jit
-def count_senders(c, d):  # pragma: no cover - compiled
+def count_senders(c: np.ndarray, d: np.ndarray) -> int:  # pragma: no cover - compiled
     """How many elements have a nonzero ``c`` or ``d``."""
     n = 0
     for i in range(len(c)):
@@ -125,7 +147,14 @@ def count_senders(c, d):  # pragma: no cover - compiled
 
 
 @_jit
-def scatter_over_ties(indptr, indices, c, d, out_c, out_d):  # pragma: no cover - compiled
+def scatter_over_ties(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    c: np.ndarray,
+    d: np.ndarray,
+    out_c: np.ndarray,
+    out_d: np.ndarray,
+) -> None:  # pragma: no cover - compiled
     """Add each sender's ``c`` and ``d`` to each of its ties (float64, zeroed first).
 
     Senders are the rows with a nonzero ``c`` or ``d``, in row order, each row's entries in
@@ -146,7 +175,14 @@ def scatter_over_ties(indptr, indices, c, d, out_c, out_d):  # pragma: no cover 
 
 
 @_jit
-def resident_sums(trust, fear, engagement, belief, group, high):  # pragma: no cover
+def resident_sums(
+    trust: np.ndarray,
+    fear: np.ndarray,
+    engagement: np.ndarray,
+    belief: np.ndarray,
+    group: np.ndarray,
+    high: np.float32,
+) -> np.ndarray:  # pragma: no cover - compiled
     """Sums for the daily measures of residents, in one pass (float64, array order).
 
     Returns ``[trust, fear, engagement, belief, residents with trust >= high, trust of
@@ -174,7 +210,7 @@ def resident_sums(trust, fear, engagement, belief, group, high):  # pragma: no c
 
 
 @_jit
-def clip01(x):  # pragma: no cover - compiled
+def clip01(x: np.float32) -> np.float32:  # pragma: no cover - compiled
     """``np.clip(x, 0, 1)`` of one float32."""
     if x < np.float32(0.0):
         return np.float32(0.0)

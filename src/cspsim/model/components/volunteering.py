@@ -80,7 +80,15 @@ class Volunteering(Component):
 
 
 @_jit
-def _volunteer(engagement, active_place, place, base, mean_eng, relax, n):  # pragma: no cover
+def _volunteer(
+    engagement: np.ndarray,
+    active_place: np.ndarray,
+    place: np.ndarray,
+    base: np.float32,
+    mean_eng: np.float32,
+    relax: np.float32,
+    n: int,
+) -> np.ndarray:  # pragma: no cover - compiled
     """One pass of volunteering; returns the sum of the shares by place (float64).
 
     Each resident of an active place volunteers ``min(base · engagement / mean, 1)`` of the

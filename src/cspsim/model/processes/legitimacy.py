@@ -301,20 +301,20 @@ class Legitimacy:
 
 @_jit
 def _hear_and_talk(
-    trust,
-    trust_recent,
-    trust_peer,
-    peer_mean,
-    has_ties,
-    heard_bad,
-    heard_good,
-    cynicism,
-    nbhd,
-    gain,
-    loss,
-    amplification,
-    s,
-):  # pragma: no cover - compiled
+    trust: np.ndarray,
+    trust_recent: np.ndarray,
+    trust_peer: np.ndarray,
+    peer_mean: np.ndarray,
+    has_ties: np.ndarray,
+    heard_bad: np.ndarray,
+    heard_good: np.ndarray,
+    cynicism: np.ndarray,
+    nbhd: np.ndarray,
+    gain: np.floating,
+    loss: float,
+    amplification: float,
+    s: np.float32,
+) -> None:  # pragma: no cover - compiled
     """Vicarious contacts, then word of mouth, one pass over the residents.
 
     A resident whose ties had police contacts today gains ``gain · good · (1 - trust)`` and
@@ -342,25 +342,25 @@ def _hear_and_talk(
 
 @_jit
 def _settle_residents(
-    trust_recent,
-    belief,
-    trust_peer,
-    trust,
-    recent_before,
-    cell,
-    drift,
-    nbhd,
-    arrival_shift,
-    own_belief,
-    learn_bad,
-    learn_good,
-    fade,
-    mu,
-    peer_decay,
-    burn_in,
-    flow_sum,
-    n_nbhd,
-):  # pragma: no cover - compiled
+    trust_recent: np.ndarray,
+    belief: np.ndarray,
+    trust_peer: np.ndarray,
+    trust: np.ndarray,
+    recent_before: np.ndarray,
+    cell: np.ndarray,
+    drift: np.ndarray,
+    nbhd: np.ndarray,
+    arrival_shift: np.ndarray,
+    own_belief: np.ndarray,
+    learn_bad: np.float32,
+    learn_good: np.float32,
+    fade: np.float32,
+    mu: np.float32,
+    peer_decay: np.float32,
+    burn_in: bool,
+    flow_sum: np.ndarray,
+    n_nbhd: int,
+) -> np.ndarray:  # pragma: no cover - compiled
     """One pass of :meth:`Legitimacy.settle` over the residents; returns belief sums by nbhd.
 
     Float32 state in float32, as the NumPy form did (:mod:`cspsim.model.kernels`). During

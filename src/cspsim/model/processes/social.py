@@ -86,7 +86,16 @@ def word_of_mouth(world: World, legitimacy: Legitimacy, crime_ratio: np.ndarray)
 
 
 @_jit
-def _fear_step(fear, disposition, shift, place, peer_mean, has_ties, s, relax):  # pragma: no cover
+def _fear_step(
+    fear: np.ndarray,
+    disposition: np.ndarray,
+    shift: np.ndarray,
+    place: np.ndarray,
+    peer_mean: np.ndarray,
+    has_ties: np.ndarray,
+    s: np.float32,
+    relax: np.float32,
+) -> None:  # pragma: no cover - compiled
     """One day of fear, one pass: ``f += s (peer - f) + relax (anchor - f)``, clipped to 0-1.
 
     The anchor is the disposition shifted by local crime (clipped to 0-1); a resident
