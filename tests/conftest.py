@@ -365,6 +365,18 @@ def gis_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
 
 
+#: How the GIS city's dated incidents are read (besides ``city.incidents``): type 10 is
+#: violent, other types ignored, built from 2019 (the later years held back).
+GIS_DATED_INCIDENTS = [
+    "city.incident_type_column=category",
+    "city.incident_date_column=date",
+    "city.incident_date_format='%d/%m/%Y'",
+    "city.type_map={CODE 10: violent}",
+    "city.unmapped=ignore",
+    "city.calibration_years=[2019]",
+]
+
+
 def gis_city_overrides(files: dict[str, Path]) -> list[str]:
     """Overrides for the GIS city: 16 places, about 470 resident agents, no build cache."""
     return [

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import gis_city_overrides
+from conftest import GIS_DATED_INCIDENTS, gis_city_overrides
 from scipy import stats
 
 from cspsim.validation import heldout as ho
@@ -177,12 +177,7 @@ def test_validate_cli_city_built_from_dated_incidents(
     lines = [
         *gis_city_overrides(gis_files),
         f"city.incidents={gis_files['incidents']}",
-        "city.incident_type_column=category",
-        "city.incident_date_column=date",
-        "city.incident_date_format='%d/%m/%Y'",
-        "city.type_map={CODE 10: violent}",
-        "city.unmapped=ignore",
-        "city.calibration_years=[2019]",
+        *GIS_DATED_INCIDENTS,
         "sim.burn_in_days=5",
     ]
     out = tmp_path / "out"

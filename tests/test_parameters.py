@@ -23,7 +23,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import TABLES, file_city_overrides, gis_city_overrides, tiny_config
+from conftest import (
+    GIS_DATED_INCIDENTS,
+    TABLES,
+    file_city_overrides,
+    gis_city_overrides,
+    tiny_config,
+)
 
 from cspsim.api import collect, run_model
 from cspsim.config import RunConfig
@@ -225,12 +231,7 @@ SCENARIOS: dict[str, tuple[str, list[str]]] = {
         [
             "@gis",
             "city.incidents=@incidents",
-            "city.incident_type_column=category",
-            "city.incident_date_column=date",
-            "city.incident_date_format='%d/%m/%Y'",
-            "city.type_map={CODE 10: violent}",
-            "city.unmapped=ignore",
-            "city.calibration_years=[2019]",
+            *GIS_DATED_INCIDENTS,
         ],
     ),
     # The same incidents by projected x/y columns, undated (30 days).

@@ -135,11 +135,12 @@ class World:
             (np.ones(len(w.data), ties.dtype), w.indices.copy(), w.indptr.copy()),
             shape=ties.shape,
         )
+        ties = self.ties
         self.tie_rows = np.repeat(np.arange(r.n, dtype=ties.indices.dtype), np.diff(ties.indptr))
         self.degree = np.diff(ties.indptr).astype(np.float32)
         self.has_ties = self.degree > 0
         # Share of each place's residents' ties within the place (local cohesion).
-        same = r.place[ties.indices] == np.repeat(r.place, np.diff(ties.indptr))
+        same = r.place[ties.indices] == r.place[self.tie_rows]
         local = np.bincount(self.tie_rows, weights=same, minlength=r.n)
         self.local_tie_share = self.place_means(np.divide(local, np.maximum(self.degree, 1)))
         self.everyone_has_ties = bool(self.has_ties.all())
