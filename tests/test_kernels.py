@@ -15,10 +15,12 @@ from hypothesis import strategies as st
 
 from cspsim.model import CommunitySafetyModel
 from cspsim.model.kernels import (
+    LANES,
     bin_sums,
     count_senders,
     resident_sums,
     scatter_over_ties,
+    slice_rows,
     tie_sums,
     tie_sums4,
 )
@@ -62,18 +64,44 @@ def test_bin_sums_equal_bincount_bit_for_bit(n, bins, sort, seed):
 def test_tie_sums_equal_the_sparse_products_bit_for_bit(n, density, seed):
     ties = _random_ties(n, density, seed)
     w = row_normalize(ties)
-    rows = np.repeat(np.arange(n, dtype=np.int32), np.diff(w.indptr))
     binary = sp.csr_matrix((np.ones(len(w.data), np.float32), w.indices, w.indptr), shape=(n, n))
     rng = np.random.default_rng(seed)
     a, b, c, d = (rng.random(n).astype(np.float32) for _ in range(4))
     out2 = [np.empty(n, np.float32) for _ in range(2)]
-    tie_sums(rows, w.indices, w.data, a, b, *out2)
+    tie_sums(*slice_rows(w), a, b, *out2)
     out4 = [np.empty(n, np.float32) for _ in range(4)]
-    tie_sums4(rows, w.indices, w.data, a, b, c, d, *out4)
+    tie_sums4(*slice_rows(w), a, b, c, d, *out4)
     means = w @ np.column_stack([a, b])
     sums = binary @ np.column_stack([c, d])
     for got, want in zip(out2 + out4, [*means.T, *means.T, *sums.T], strict=True):
         assert np.array_equal(got, want)
+
+
+def test_slice_rows_lays_out_rows_by_length_in_slices_of_lanes():
+    # 10 rows: row 3 has three entries, rows 0 and 7 two, rows 1 and 9 one, the rest none.
+    dense = np.zeros((10, 10), np.float32)
+    dense[3, [1, 4, 8]] = [0.5, 0.25, 0.25]
+    dense[0, [2, 5]] = 0.5
+    dense[7, [6, 9]] = 0.5
+    dense[1, 0] = 1.0
+    dense[9, 3] = 1.0
+    s = slice_rows(sp.csr_matrix(dense))
+    assert LANES == 8
+    # Longest first, ties in row order; the second slice holds two rows and six empty lanes.
+    assert s.lane_rows.tolist() == [3, 0, 7, 1, 9, 2, 4, 5, 6, 8] + [-1] * 6
+    assert s.widths.tolist() == [3, 0]
+    assert s.starts.tolist() == [0, 24, 24]
+    # Entry k of lane l sits at k * LANES + l: the first entries of rows 3, 0, 7, 1, 9 ...
+    assert s.columns[:8].tolist() == [1, 2, 6, 0, 3, 0, 0, 0]
+    assert s.columns[8:16].tolist() == [4, 5, 9, 0, 0, 0, 0, 0]
+    assert s.columns[16:24].tolist() == [8, 0, 0, 0, 0, 0, 0, 0]
+    assert s.weights[:8].tolist() == [0.5, 0.5, 0.5, 1.0, 1.0, 0, 0, 0]
+    assert s.weights[16:24].tolist() == [0.25] + [0] * 7
+    out = [np.full(10, np.nan, np.float32) for _ in range(2)]
+    values = np.arange(10, dtype=np.float32)
+    tie_sums(*s, values, values * 2, *out)
+    assert out[0].tolist() == [3.5, 0.0, 0, 0.5 + 1.0 + 2.0, 0, 0, 0, 7.5, 0, 3.0]
+    assert out[1].tolist() == (out[0] * 2).tolist()
 
 
 def test_resident_sums_by_hand():

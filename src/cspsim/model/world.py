@@ -19,6 +19,7 @@ from cspsim.model.kernels import (
     bin_sums,
     count_senders,
     scatter_over_ties,
+    slice_rows,
     tie_sums,
     tie_sums4,
 )
@@ -62,7 +63,7 @@ class World:
         at_risk_index: Residents in the at-risk (offending) pool.
         ties: Resident social network (binary, symmetric, CSR).
         ties_w: Row-stochastic ties (mean over a resident's ties).
-        tie_rows: Row of each entry of ``ties`` and ``ties_w`` (for the tie kernels).
+        tie_slices: ``ties_w`` laid out for the tie kernels (:func:`~.kernels.slice_rows`).
         degree: Number of ties of each resident.
         has_ties: Whether each resident has at least one tie.
         local_tie_share: Mean share of residents' ties within their own place, by place.
@@ -136,12 +137,13 @@ class World:
             shape=ties.shape,
         )
         ties = self.ties
-        self.tie_rows = np.repeat(np.arange(r.n, dtype=ties.indices.dtype), np.diff(ties.indptr))
+        self.tie_slices = slice_rows(w)
         self.degree = np.diff(ties.indptr).astype(np.float32)
         self.has_ties = self.degree > 0
         # Share of each place's residents' ties within the place (local cohesion).
-        same = r.place[ties.indices] == r.place[self.tie_rows]
-        local = np.bincount(self.tie_rows, weights=same, minlength=r.n)
+        tie_rows = np.repeat(np.arange(r.n), np.diff(ties.indptr))
+        same = r.place[ties.indices] == r.place[tie_rows]
+        local = np.bincount(tie_rows, weights=same, minlength=r.n)
         self.local_tie_share = self.place_means(np.divide(local, np.maximum(self.degree, 1)))
         self.everyone_has_ties = bool(self.has_ties.all())
         self._place_ties: sp.csr_matrix | None = None  # place_tie_means, built on first use
@@ -274,14 +276,13 @@ class World:
         one pass over all ties gives all four (float32, as the matrices' products).
         """
         n = self.residents.n
-        rows, w = self.tie_rows, self.ties_w
         senders = count_senders(c, d)
         out = [np.empty(n, np.float32) for _ in range(2)]
         if senders > n // DENSE_SENDERS:
             out += [np.empty(n, np.float32) for _ in range(2)]
-            tie_sums4(rows, w.indices, w.data, a, b, c, d, *out)
+            tie_sums4(*self.tie_slices, a, b, c, d, *out)
             return tuple(out)
-        tie_sums(rows, w.indices, w.data, a, b, *out)
+        tie_sums(*self.tie_slices, a, b, *out)
         if senders == 0:
             return out[0], out[1], np.zeros(n, np.float32), np.zeros(n, np.float32)
         sum_c, sum_d = np.empty(n), np.empty(n)
