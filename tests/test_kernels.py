@@ -8,6 +8,7 @@ addition, to float precision.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 from conftest import tiny_config
 from hypothesis import given, settings
@@ -131,6 +132,12 @@ def test_place_tie_means_are_the_place_means_of_ties_means():
     np.testing.assert_allclose(
         w.place_tie_means(values), w.place_means(w.ties_w @ values), rtol=1e-6, atol=1e-9
     )
+    # A subset of places: the same rows bit for bit, NaN elsewhere; the city mean over places.
+    wanted = np.arange(w.n_places) % 3 == 1
+    some = w.place_tie_means(values, wanted)
+    assert np.array_equal(some[wanted], w.place_tie_means(values)[wanted])
+    assert np.isnan(some[~wanted]).all()
+    assert w.mean_place_tie_mean(values) == pytest.approx(w.place_tie_means(values).mean(), 1e-12)
 
 
 @settings(max_examples=30, deadline=None)

@@ -18,6 +18,7 @@ from cspsim.errors import ConfigError
 from cspsim.model.kernels import (
     bin_sums,
     count_senders,
+    csr_row_products,
     scatter_over_ties,
     slice_rows,
     tie_sums,
@@ -242,14 +243,42 @@ class World:
         offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
         return ties.indices[np.arange(lengths.sum()) + offsets]
 
-    def place_tie_means(self, values: np.ndarray) -> np.ndarray:
+    def place_tie_means(self, values: np.ndarray, places: np.ndarray | None = None) -> np.ndarray:
         """Mean by place of each resident's mean of ``values`` over their ties.
 
-        ``place_means(ties_w @ values)`` through one (places x residents) matrix, built on
-        first use: a place's residents share many ties, so it has fewer entries than the
-        tie matrix and 500 long rows instead of 100,000 short ones. Places with no
-        residents get the city mean.
+        ``place_means(ties_w @ values)`` through one (places x residents) matrix: a place's
+        residents share many ties, so it has fewer entries than the tie matrix and 500 long
+        rows instead of 100,000 short ones. Places with no residents get the city mean.
+
+        Args:
+            values: A resident array.
+            places: Boolean mask of the places wanted (default: all); only their rows are
+                summed, the others are NaN (a day's meetings need a few places' means).
         """
+        matrix = self._place_tie_matrix()
+        x = values.astype(np.float64)
+        if places is None:
+            out = matrix @ x
+        else:
+            out = np.full(self.n_places, np.nan)
+            rows = np.flatnonzero(places)
+            out[rows] = csr_row_products(matrix.indptr, matrix.indices, matrix.data, rows, x)
+        empty = self.place_count == 0
+        if empty.any():
+            out[empty] = float(self._tie_column_share @ values)
+        return out
+
+    def mean_place_tie_mean(self, values: np.ndarray) -> float:
+        """Mean over places of :meth:`place_tie_means`, as one product with ``values``.
+
+        The mean over places of a linear function of ``values`` is a fixed weight per
+        resident (built with the matrix), so it needs no place's mean.
+        """
+        self._place_tie_matrix()
+        return float(self._place_tie_weight @ values.astype(np.float64))
+
+    def _place_tie_matrix(self) -> sp.csr_matrix:
+        """The (places x residents) matrix of :meth:`place_tie_means`, built on first use."""
         if self._place_ties is None:
             n, count = self.residents.n, self.place_count
             share = np.divide(1.0, count, out=np.zeros(self.n_places), where=count > 0)
@@ -259,10 +288,12 @@ class World:
             )
             self._place_ties = (members @ self.ties_w.astype(np.float64)).tocsr()
             self._tie_column_share = np.asarray(self.ties_w.sum(axis=0)).ravel() / max(n, 1)
-        out = self._place_ties @ values.astype(np.float64)
-        if not self.place_count.all():
-            out[self.place_count == 0] = float(self._tie_column_share @ values)
-        return out
+            empty = int((count == 0).sum())
+            column_sums = np.asarray(self._place_ties.sum(axis=0)).ravel()
+            self._place_tie_weight = (column_sums + empty * self._tie_column_share) / max(
+                self.n_places, 1
+            )
+        return self._place_ties
 
     def over_ties(
         self, a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray

@@ -169,24 +169,29 @@ class Meetings(Component):
         np.clip(r.engagement, 0.0, 1.0, out=r.engagement)
         m.legitimacy.good[who] += share.astype(np.float32)  # attendees tell their ties
         m.partners.work_in(meeting_nbhd)
-        level = self.concern_level()  # what attendees perceive (judged, then raised)
+        level = self.concern_level(place_meets)  # what attendees perceive (judged, raised)
         self._judge(place_meets, who, share, level, day)
         self._raise(place_meets, who, share, level, voice, day)
         return int(meeting_nbhd.sum())
 
-    def concern_level(self) -> np.ndarray:
+    def concern_level(self, places: np.ndarray | None = None) -> np.ndarray:
         """Perceived problems by place (0-1): what residents see and live, relative to the city.
 
         Own and ties' recent victimization, visible disorder around them and fear, each
         relative to its city mean; 0.5 is a typical place.
+
+        Args:
+            places: Boolean mask of the places wanted (default: all); the others are NaN
+                (the city means are over all places either way).
         """
         m = self.model
         r = m.residents
         w = m.world
         own, fear = w.place_means_of(r.victim_memory, r.fear)
-        victim = own + w.place_tie_means(r.victim_memory)
+        victim = own + w.place_tie_means(r.victim_memory, places)
+        victim_mean = own.mean() + w.mean_place_tie_mean(r.victim_memory)
         disorder = m.crime.visible_disorder_ratio()
-        level = (victim / max(victim.mean(), 1e-9) + fear / max(fear.mean(), 1e-9) + disorder) / 3.0
+        level = (victim / max(victim_mean, 1e-9) + fear / max(fear.mean(), 1e-9) + disorder) / 3.0
         return np.clip(level / 2.0, 0.0, 1.0)
 
     def _raise(
