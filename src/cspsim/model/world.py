@@ -265,7 +265,7 @@ class World:
             out[rows] = csr_row_products(matrix.indptr, matrix.indices, matrix.data, rows, x)
         empty = self.place_count == 0
         if empty.any():
-            out[empty] = float(self._tie_column_share @ values)
+            out[empty] = float(np.sum(self._tie_column_share * values))
         return out
 
     def mean_place_tie_mean(self, values: np.ndarray) -> float:
@@ -275,7 +275,9 @@ class World:
         resident (built with the matrix), so it needs no place's mean.
         """
         self._place_tie_matrix()
-        return float(self._place_tie_weight @ values.astype(np.float64))
+        # Not ``@``: a BLAS dot product of this length may start threads that spin on the
+        # other core after the call.
+        return float(np.sum(self._place_tie_weight * values))
 
     def _place_tie_matrix(self) -> sp.csr_matrix:
         """The (places x residents) matrix of :meth:`place_tie_means`, built on first use."""
