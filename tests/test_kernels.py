@@ -19,6 +19,7 @@ from cspsim.model.kernels import (
     LANES,
     bin_sums,
     count_senders,
+    range_sums,
     resident_sums,
     scatter_over_ties,
     slice_rows,
@@ -58,6 +59,21 @@ def test_bin_sums_equal_bincount_bit_for_bit(n, bins, sort, seed):
     for column, values in zip(out, (a, b), strict=True):
         expected = np.bincount(index, weights=values, minlength=bins)
         assert np.array_equal(column, expected)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(0, 300), bins=st.integers(1, 12), seed=st.integers(0, 2**32 - 1))
+def test_range_sums_equal_bin_sums_of_sorted_bins_bit_for_bit(n, bins, seed):
+    rng = np.random.default_rng(seed)
+    index = np.sort(rng.integers(0, bins, n))
+    count = np.bincount(index, minlength=bins)
+    start = np.concatenate([[0], np.cumsum(count)[:-1]])
+    a = rng.random(n).astype(np.float32)
+    b = rng.random(n).astype(np.float32)
+    rows = np.flatnonzero(rng.random(bins) < 0.5)
+    got = range_sums(start, count, rows, (a, b))
+    want = bin_sums(index, (a, b), bins)[:, rows]
+    assert np.array_equal(got, want)
 
 
 @settings(max_examples=30, deadline=None)

@@ -62,6 +62,28 @@ def bin_sums(
     return out
 
 
+@_jit
+def range_sums(
+    starts: np.ndarray, counts: np.ndarray, rows: np.ndarray, columns: tuple[np.ndarray, ...]
+) -> np.ndarray:  # pragma: no cover - compiled
+    """Sums of each column over the ranges ``starts[r] .. starts[r] + counts[r]`` of ``rows``.
+
+    For elements sorted by bin (residents by place) and ``starts``/``counts`` the bins'
+    ranges, equal to :func:`bin_sums` at those bins: each sum starts at 0 and adds the
+    range's elements in order. Returns ``out[c, k]`` for column ``c`` and bin ``rows[k]``.
+    """
+    out = np.zeros((len(columns), len(rows)))
+    for c in range(len(columns)):
+        col = columns[c]
+        for k in range(len(rows)):
+            start = starts[rows[k]]
+            acc = 0.0
+            for i in range(start, start + counts[rows[k]]):
+                acc += col[i]
+            out[c, k] = acc
+    return out
+
+
 LANES = 8
 """Rows summed side by side in :func:`tie_sums` (one slice of the sliced layout)."""
 

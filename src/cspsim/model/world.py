@@ -19,6 +19,7 @@ from cspsim.model.kernels import (
     bin_sums,
     count_senders,
     csr_row_products,
+    range_sums,
     scatter_over_ties,
     slice_rows,
     tie_sums,
@@ -326,13 +327,26 @@ class World:
         """Mean of a resident array by place (places with no residents get the city mean)."""
         return self.place_means_of(values)[0]
 
-    def place_means_of(self, *columns: np.ndarray) -> list[np.ndarray]:
+    def place_means_of(
+        self, *columns: np.ndarray, places: np.ndarray | None = None
+    ) -> list[np.ndarray]:
         """Means by place of several resident arrays of one dtype, in one pass.
 
         Sums accumulate in float64 in resident order (as ``np.bincount`` does); places with
         no residents get the column's city mean.
+
+        Args:
+            columns: Resident arrays of one dtype.
+            places: Boolean mask of the places wanted (default: all); only their residents
+                are summed (residents are sorted by place, so the sums are the same), the
+                other places' means are NaN.
         """
-        totals = bin_sums(self.place_index, columns, self.n_places)
+        if places is None:
+            totals = bin_sums(self.place_index, columns, self.n_places)
+        else:
+            totals = np.full((len(columns), self.n_places), np.nan)
+            rows = np.flatnonzero(places)
+            totals[:, rows] = range_sums(self.place_start, self.place_count, rows, columns)
         count = self.place_count
         if count.all():
             return [total / count for total in totals]

@@ -73,12 +73,13 @@ class Watch(Component):
         m = self.model
         ep = m.params.engagement
         w = m.world
-        eng, trust = w.place_means_of(m.residents.engagement, m.residents.trust)
+        covered = self.covered > 0
+        eng, trust = w.place_means_of(m.residents.engagement, m.residents.trust, places=covered)
         share = ep.watch_participation * np.minimum(
             1.5, eng / max(m.params.residents.engagement_mean, 1e-6)
         )
         share = share * np.exp(ep.watch_trust_effect * (trust - w.reference_trust))
-        return self.covered * np.minimum(share, 1.0)
+        return np.where(covered, np.minimum(share, 1.0), 0.0)
 
     @on("guardianship", order=10)
     def guardianship(self) -> np.ndarray | None:
