@@ -18,6 +18,7 @@ from cspsim.model import CommunitySafetyModel
 from cspsim.model.kernels import (
     LANES,
     bin_sums,
+    count_at,
     count_senders,
     range_sums,
     resident_sums,
@@ -119,6 +120,17 @@ def test_slice_rows_lays_out_rows_by_length_in_slices_of_lanes():
     tie_sums(*s, values, values * 2, *out)
     assert out[0].tolist() == [3.5, 0.0, 0, 0.5 + 1.0 + 2.0, 0, 0, 0, 7.5, 0, 3.0]
     assert out[1].tolist() == (out[0] * 2).tolist()
+
+
+def test_count_at_adds_repeats_in_the_targets_dtype():
+    counts = np.zeros(4, np.int32)
+    count_at(counts, np.array([1, 3, 1, 1]))
+    assert counts.tolist() == [0, 3, 0, 1] and counts.dtype == np.int32
+    heard = np.array([0.1, 0.2, 0.3], np.float32)
+    count_at(heard, np.array([2, 2, 0]))
+    want = np.array([0.1, 0.2, 0.3], np.float32)
+    np.add.at(want, np.array([2, 2, 0]), 1.0)
+    assert np.array_equal(heard, want) and heard.dtype == np.float32
 
 
 def test_resident_sums_by_hand():

@@ -44,7 +44,7 @@ import math
 import numpy as np
 
 from cspsim.config import ModelParams
-from cspsim.model.kernels import _jit, clip01
+from cspsim.model.kernels import _jit, clip01, count_at
 from cspsim.model.world import World
 
 LN2 = math.log(2.0)
@@ -191,8 +191,8 @@ class Legitimacy:
         loss = cp.negative_trust_loss / k
         gain = cp.negative_trust_loss / cp.asymmetry / k
         self.experience(residents, np.where(negative, -loss * t, gain * (1.0 - t)))
-        np.add.at(self.bad, residents[negative], 1.0)
-        np.add.at(self.good, residents[~negative], 1.0)
+        count_at(self.bad, residents[negative])
+        count_at(self.good, residents[~negative])
 
     def shock(self, share: np.ndarray) -> None:
         """Every resident loses ``share`` (per resident, 0-1) of their trust at once."""

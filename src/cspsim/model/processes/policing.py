@@ -20,6 +20,7 @@ import numpy as np
 from cspsim.city import City
 from cspsim.config import ModelParams
 from cspsim.model.agents import DUTY_MODES, Force, Officer
+from cspsim.model.kernels import count_at
 from cspsim.model.processes.deployment import DeploymentPlan
 from cspsim.model.processes.reporting import Offences
 from cspsim.model.world import World
@@ -504,9 +505,9 @@ def file_complaints(
     p = ap.complaint_probability * channel * rights
     p = p * np.exp(-ap.cynicism_complaint_suppression * cynicism)
     contacts.complaint = contacts.negative & (rng.random(len(who)) < np.clip(p, 0.0, 1.0))
-    np.add.at(r.complaints, who[contacts.complaint], 1)
+    count_at(r.complaints, who[contacts.complaint])
     by_officer = contacts.officer[contacts.complaint]
-    np.add.at(police.force.complaints, by_officer[by_officer >= 0], 1)
+    count_at(police.force.complaints, by_officer[by_officer >= 0])
 
 
 def make_arrests(
@@ -566,10 +567,10 @@ def apply_contacts(police: Police, legitimacy: Legitimacy, contacts: Contacts) -
     """
     r = police.world.residents
     legitimacy.contacts(contacts.resident, contacts.negative)
-    np.add.at(r.contacts, contacts.resident, 1)
-    np.add.at(r.negative_contacts, contacts.resident[contacts.negative], 1)
+    count_at(r.contacts, contacts.resident)
+    count_at(r.negative_contacts, contacts.resident[contacts.negative])
     valid = contacts.officer >= 0
-    np.add.at(police.force.contacts, contacts.officer[valid], 1)
+    count_at(police.force.contacts, contacts.officer[valid])
 
 
 @dataclass
@@ -610,4 +611,4 @@ def apply_arrests(
     np.add.at(r.jailed, arrestee, add)
     np.clip(r.jailed, 0.0, 1.0, out=r.jailed)
     np.multiply.at(r.propensity, arrestee, np.float32(1.0 - crime_pars.specific_deterrence / k))
-    np.add.at(r.arrests, arrestee, 1)
+    count_at(r.arrests, arrestee)

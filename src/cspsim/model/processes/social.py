@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cspsim.model.kernels import _jit, clip01
+from cspsim.model.kernels import _jit, clip01, count_at
 from cspsim.model.processes.reporting import Offences
 from cspsim.model.types import VICTIM_TYPES
 
@@ -33,7 +33,7 @@ def apply_victimization(world: World, legitimacy: Legitimacy, offences: Offences
     victims = offences.victim[has_victim]
     if len(victims) == 0:
         return
-    np.add.at(r.victimizations, victims, 1)
+    count_at(r.victimizations, victims)
     # Recent victimization (what victims raise at meetings), in people per agent person.
     np.add.at(r.victim_memory, victims, np.float32(1.0 / k))
     gain = (social_pars.victim_fear_gain / k) * (1.0 - r.fear[victims])
