@@ -17,7 +17,7 @@ from test_mechanisms import F32, no_offences, path_model
 
 from cspsim.model import CommunitySafetyModel
 from cspsim.model.day import Day
-from cspsim.model.processes import policing
+from cspsim.model.processes import arrests, contacts, policing
 from cspsim.model.processes.partners import Partners
 
 
@@ -144,7 +144,7 @@ def test_arrest_chance_rises_with_witness_trust_and_falls_with_cynicism():
     ref_c = 0.3
     cyn = np.full(n, 0.4)
     off.offender = np.zeros(n, np.int64)
-    policing.make_arrests(m.world, m.params, off, cyn, ref_c, np.random.default_rng(0))
+    arrests.make_arrests(m.world, m.params, off, cyn, ref_c, np.random.default_rng(0))
     x = 1.0 * (float(r.trust[0]) - m.world.reference_trust) - 2.0 * (0.4 - 0.3)
     p = 1 / (1 + math.exp(-x))
     assert abs(off.arrest.mean() - p) < 4 * math.sqrt(p * (1 - p) / n)
@@ -190,7 +190,7 @@ def test_negative_share_follows_cause_and_group_fairness():
     shift = policing.ShiftResult(
         np.zeros(3), float(n), 0.0, np.ones(n, dtype=np.int64), np.zeros(n, dtype=np.int32)
     )
-    c = policing.make_contacts(m.police, shift, np.empty(0, np.int64), np.random.default_rng(4))
+    c = contacts.make_contacts(m.police, shift, np.empty(0, np.int64), np.random.default_rng(4))
     g = m.residents.group[c.resident]
     with_cause = 0.25 / (0.1 + 0.9 * 2.0)
     for hit, group, p in (
@@ -214,8 +214,8 @@ def test_complaints_by_hand():
     who = np.where(np.arange(n) % 2 == 0, 0, 1).astype(np.int64)
     r.rights[[0, 1]] = [0.0, 1.0]
     neg = np.arange(n) % 4 < 2
-    c = policing.Contacts.of(who, np.zeros(n, np.int64), True, neg)
-    policing.file_complaints(m.police, c, np.full(n, 0.5), 2.0, np.random.default_rng(1))
+    c = contacts.Contacts.of(who, np.zeros(n, np.int64), True, neg)
+    contacts.file_complaints(m.police, c, np.full(n, 0.5), 2.0, np.random.default_rng(1))
     assert not (c.complaint & ~c.negative).any()  # only the badly treated complain
     for res, rights in ((0, 1.0), (1, 1.5)):
         sel = neg & (who == res)

@@ -22,10 +22,11 @@ from cspsim.model import CommunitySafetyModel
 from cspsim.model.agents import PROGRAM_TYPES
 from cspsim.model.budget import allocate
 from cspsim.model.day import Day
-from cspsim.model.processes import policing, reporting, social
+from cspsim.model.processes import arrests, contacts, reporting, social
+from cspsim.model.processes.contacts import Contacts
 from cspsim.model.processes.deployment import DeploymentPlan
 from cspsim.model.processes.engagement import pick_distinct
-from cspsim.model.processes.policing import Contacts, Orders, ShiftResult
+from cspsim.model.processes.policing import Orders, ShiftResult
 from cspsim.model.processes.reporting import Offences
 from cspsim.model.processes.survey import likert, survey_wave
 from cspsim.model.residents import agents_per_place
@@ -281,7 +282,7 @@ def test_arrest_incapacitates_and_deters():
     off.recorded[:] = True
     off.arrest = np.array([True])
     off.offender[:] = i
-    policing.apply_arrests(m.world, m.params, m.jail, off, np.array([i]))
+    arrests.apply_arrests(m.world, m.params, m.jail, off, np.array([i]))
     k = 30.0
     assert r.jailed[i] == pytest.approx(jailed0 + 120.0 / 60.0 / k, rel=F32)
     assert r.propensity[i] == pytest.approx(prop0 * (1 - 0.05 / k), rel=F32)
@@ -300,7 +301,7 @@ def test_arrests_only_for_recorded_offences_and_fall_on_the_offender():
     off.offender = m.world.pick_offender(
         off.place, off.kind, np.random.default_rng(1).random(6), m.crime.offender_weights
     )
-    arrestee = policing.make_arrests(m.world, m.params, off, cyn, 0.0, np.random.default_rng(0))
+    arrestee = arrests.make_arrests(m.world, m.params, off, cyn, 0.0, np.random.default_rng(0))
     assert off.arrest.tolist() == [True, True, True, False, False, False]
     # The arrestee is the offence's offender: an at-risk resident, of its own place if any.
     np.testing.assert_array_equal(arrestee, off.offender[:3])
@@ -483,7 +484,7 @@ def test_contact_asymmetry_negative_and_positive_by_hand():
         hit=np.zeros(4, bool),
     )
     k = 30.0
-    policing.apply_contacts(m.police, m.legitimacy, c)
+    contacts.apply_contacts(m.police, m.legitimacy, c)
     assert r.trust[0] == pytest.approx(0.6 - 0.15 / k * 0.6, rel=F32)
     assert r.trust[1] == pytest.approx(0.4 + 0.15 / 8.0 / k * 0.6, rel=F32)
     # Two negative contacts on one day both count (from the morning's trust).
@@ -493,7 +494,7 @@ def test_contact_asymmetry_negative_and_positive_by_hand():
     assert m.police.force.contacts[[0, 1]].tolist() == [2, 1]  # officer -1 is nobody
     # At trust 1/2 a negative contact moves trust `asymmetry` times a positive one.
     r.trust[[3, 4]] = 0.5
-    policing.apply_contacts(
+    contacts.apply_contacts(
         m.police,
         m.legitimacy,
         Contacts.of(np.array([3, 4]), np.array([0, 0]), True, np.array([True, False])),
@@ -516,7 +517,7 @@ def test_negative_contact_share_with_procedural_justice_by_hand():
         visit_officer=np.zeros(n, dtype=np.int32),
     )
     callers = np.arange(n) % m.residents.n
-    c = policing.make_contacts(m.police, shift, callers, np.random.default_rng(3))
+    c = contacts.make_contacts(m.police, shift, callers, np.random.default_rng(3))
     stops = c.police_initiated
     assert abs(stops.sum() - n) < 4 * math.sqrt(n)  # Poisson(1) per visit-hour
     assert np.all(m.residents.place[c.resident[stops]] == 1)
@@ -540,7 +541,7 @@ def test_stop_selection_by_rejection_sampling_by_hand(which):
     s = flag[at].mean()
     assert 0 < s < 1
     n = 40_000
-    chosen = policing.choose_stopped(
+    chosen = contacts.choose_stopped(
         m.world, m.params, np.ones(n, dtype=np.int64), np.random.default_rng(2).random((n, 9))
     )
     # Weight 4 for flagged, 1 otherwise, max 4: a candidate is accepted with probability

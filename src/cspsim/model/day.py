@@ -13,7 +13,8 @@ from functools import cached_property
 import numpy as np
 
 from cspsim.model.budget import DailyBudget
-from cspsim.model.processes.policing import Contacts, Orders, ShiftResult
+from cspsim.model.processes.contacts import Contacts
+from cspsim.model.processes.policing import Orders, ShiftResult
 from cspsim.model.processes.reporting import Offences
 
 

@@ -31,23 +31,23 @@ from cspsim.model.components.base import check_group
 from cspsim.model.day import Day
 from cspsim.model.partnership import Partnership
 from cspsim.model.processes import reporting, social
+from cspsim.model.processes.arrests import Jail, apply_arrests, make_arrests
+from cspsim.model.processes.contacts import (
+    Contacts,
+    apply_contacts,
+    file_complaints,
+    has_informal_contacts,
+    informal_contacts,
+    make_contacts,
+)
 from cspsim.model.processes.crime import CrimeProcess
 from cspsim.model.processes.engagement import Engagement
 from cspsim.model.processes.legitimacy import Legitimacy
 from cspsim.model.processes.partners import Partners, commercial_share
 from cspsim.model.processes.policing import (
-    Contacts,
-    Jail,
     Orders,
     Police,
     answer_calls,
-    apply_arrests,
-    apply_contacts,
-    file_complaints,
-    has_informal_contacts,
-    informal_contacts,
-    make_arrests,
-    make_contacts,
     response_minutes,
     slow_response_share,
 )

@@ -1,18 +1,15 @@
-"""Processes 3-4: officers' shifts (calls, then patrol), contacts with residents, arrests.
+"""Process 3: officers' shifts (calls, then patrol), the calls answered and how fast.
 
 The :class:`Police` own the force (officer arrays), the deployment plan the strategy fills,
 the patrol policy (stop rates and how contacts go, set by the patrol component) and the
-presence they leave at places. Contacts are events at real scale. A contact moves the trust
-of the resident agent it falls on by 1/k of its full effect (the agent is the mean of its k
-people). Negative contacts move trust ``asymmetry`` times more than positive ones (Skogan
-2006); procedural-justice skill lowers the chance that a contact is experienced as negative
-(Mazerolle et al. 2013).
+presence they leave at places. The contacts a shift makes are in :mod:`.contacts`, the
+arrests in :mod:`.arrests`.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,14 +17,11 @@ import numpy as np
 from cspsim.city import City
 from cspsim.config import ModelParams
 from cspsim.model.agents import DUTY_MODES, Force, Officer
-from cspsim.model.kernels import count_at
 from cspsim.model.processes.deployment import DeploymentPlan
-from cspsim.model.processes.reporting import Offences
 from cspsim.model.world import World
 
 if TYPE_CHECKING:
     from cspsim.model.model import CommunitySafetyModel
-    from cspsim.model.processes.legitimacy import Legitimacy
 
 #: Officer-hours per patrol visit (a visit is the unit of presence at a place).
 VISIT_HOURS = 1.0
@@ -104,54 +98,6 @@ class ShiftResult:
     call_hours: float
     visit_place: np.ndarray
     visit_officer: np.ndarray
-
-
-@dataclass
-class Contacts:
-    """Today's police-resident contacts (one entry per contact).
-
-    Attributes:
-        resident: Resident agent contacted.
-        officer: Officer index (-1 for contacts with no single officer).
-        police_initiated: Stop or arrest (True) or a call answered or a talk (False).
-        negative: Experienced as negative.
-        stop: A stop (a patrol's police-initiated contact; arrests are not stops).
-        hit: A stop that found something (an arrest, summons or find).
-        complaint: The person complained about the contact (set by :func:`file_complaints`).
-    """
-
-    resident: np.ndarray
-    officer: np.ndarray
-    police_initiated: np.ndarray
-    negative: np.ndarray
-    stop: np.ndarray
-    hit: np.ndarray
-    complaint: np.ndarray | None = None
-
-    def plus(self, other: Contacts) -> Contacts:
-        """These contacts followed by ``other``'s."""
-        return Contacts(
-            *(
-                np.concatenate([getattr(self, f), getattr(other, f)])
-                for f in ("resident", "officer", "police_initiated", "negative", "stop", "hit")
-            )
-        )
-
-    @staticmethod
-    def of(
-        resident: np.ndarray, officer: np.ndarray, initiated: bool, negative: np.ndarray
-    ) -> Contacts:
-        """Contacts that are not stops (calls, talks, arrests)."""
-        n = len(resident)
-        no = np.zeros(n, bool)
-        return Contacts(
-            resident.astype(np.int64),
-            officer.astype(np.int64),
-            np.full(n, initiated),
-            negative,
-            no,
-            no.copy(),
-        )
 
 
 def beats_by_population(city: City, n: int) -> np.ndarray:
@@ -304,62 +250,6 @@ class Police:
         return value if np.isscalar(value) else value[places]
 
 
-def choose_stopped(
-    world: World, params: ModelParams, places: np.ndarray, rng_u: np.ndarray
-) -> np.ndarray:
-    """Residents stopped at the given places: at-risk residents and (with bias) group B oftener.
-
-    Rejection sampling on per-resident weights, vectorized over stops with a fixed number of
-    rounds (each stop has its own column of uniforms, so draws stay aligned across scenarios).
-    """
-    contact_pars = params.contacts
-    r = world.residents
-    max_w = contact_pars.at_risk_stop_ratio * np.exp(max(contact_pars.group_stop_bias, 0.0))
-    chosen = world.pick_residents_at(places, rng_u[:, 0])
-    pending = np.ones(len(places), dtype=bool)
-    rounds = (rng_u.shape[1] - 1) // 2
-    for k in range(rounds):
-        cand = world.pick_residents_at(places, rng_u[:, 1 + 2 * k])
-        w = np.where(r.at_risk[cand], contact_pars.at_risk_stop_ratio, 1.0) * np.exp(
-            contact_pars.group_stop_bias * r.group[cand]
-        )
-        accept = pending & (rng_u[:, 2 + 2 * k] < w / max_w)
-        chosen[accept] = cand[accept]
-        pending &= ~accept
-    return chosen
-
-
-def informal_contacts(
-    police: Police, shift: ShiftResult, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Conversations on community foot patrol: non-enforcement, mostly positive contacts.
-
-    Foot officers talk with residents of the places they walk (Trojanowicz 1982; Skogan &
-    Hartnett 1997). Drawn on their own stream, so the other contact draws stay aligned with
-    the baseline (CRN).
-
-    Returns:
-        The conversations (not police-initiated contacts).
-    """
-    contact_pars = police.params.contacts
-    rate = contact_pars.foot_informal_contacts_per_hour * VISIT_HOURS
-    foot = police.foot_patrol_mask(shift.visit_officer)
-    n = rng.poisson(rate, size=int(foot.sum()))
-    where = np.repeat(shift.visit_place[foot], n)
-    who = police.world.pick_residents_at(where, rng.random(len(where))).astype(np.int64)
-    talker = np.repeat(shift.visit_officer[foot], n).astype(np.int64)
-    p_bad = contact_pars.negative_probability_informal * (
-        1.0 - contact_pars.procedural_justice_mitigation * police.force.skill[talker]
-    )
-    return Contacts.of(who, talker, False, rng.random(len(who)) < p_bad)
-
-
-def has_informal_contacts(police: Police, shift: ShiftResult) -> bool:
-    """Whether foot patrol talks with residents today (else no stream is drawn)."""
-    rate = police.params.contacts.foot_informal_contacts_per_hour
-    return rate > 0 and bool(police.foot_patrol_mask(shift.visit_officer).any())
-
-
 def stop_hit_probability(world: World, params: ModelParams) -> tuple[float, float]:
     """Chance that a stop finds something: ``(at-risk resident, other resident)``.
 
@@ -372,62 +262,6 @@ def stop_hit_probability(world: World, params: ModelParams) -> tuple[float, floa
     stopped_at_risk = cp.at_risk_stop_ratio * a / (cp.at_risk_stop_ratio * a + 1.0 - a)
     other = cp.stop_hit_rate / (stopped_at_risk * cp.at_risk_hit_ratio + 1.0 - stopped_at_risk)
     return min(1.0, cp.at_risk_hit_ratio * other), min(1.0, other)
-
-
-def make_contacts(
-    police: Police,
-    shift: ShiftResult,
-    callers: np.ndarray,
-    rng: np.random.Generator,
-) -> Contacts:
-    """Stops from patrol visits and contacts from answered calls, each positive or negative.
-
-    A stop finds something (a *hit*) more often when the stopped resident is at risk of
-    offending; stops that find nothing are more often experienced as unfair, so the negative
-    share of stops follows their hit rate (the outcome test of Knowles, Persico & Todd 2001
-    shows in both). Procedural-justice skill lowers every negative share.
-    """
-    world, params = police.world, police.params
-    police_pars, contact_pars = params.police, params.contacts
-    pol = police.policy
-    r = world.residents
-    stop_rate = (
-        police_pars.stops_per_patrol_hour
-        * VISIT_HOURS
-        * police.stop_multiplier(shift.visit_place, shift.visit_officer)
-    )
-    n_stops = rng.poisson(stop_rate, size=len(shift.visit_place))  # one draw per visit
-    stop_place = np.repeat(shift.visit_place, n_stops)
-    stop_officer = np.repeat(shift.visit_officer, n_stops)
-    stopped = choose_stopped(world, params, stop_place, rng.random((len(stop_place), 9)))
-    foot = police.foot_patrol_mask(stop_officer)
-    p_hit_risk, p_hit_other = police.hit_probability
-    hit = rng.random(len(stopped)) < np.where(r.at_risk[stopped], p_hit_risk, p_hit_other)
-
-    on_duty = np.flatnonzero(police.force.on_duty)
-    if len(on_duty):
-        responder = on_duty[(rng.random(len(callers)) * len(on_duty)).astype(np.int64)]
-    else:
-        responder = np.full(len(callers), -1, dtype=np.int64)
-
-    resident = np.concatenate([stopped, callers])
-    officer = np.concatenate([stop_officer, responder]).astype(np.int64)
-    n_stop = len(stopped)
-    initiated = np.concatenate([np.ones(n_stop, bool), np.zeros(len(callers), bool)])
-    is_hit = np.concatenate([hit, np.zeros(len(callers), bool)])
-    # Negative share of stops: the sourced baseline share, split by whether the stop had
-    # cause, so that at the baseline hit rate the average is the sourced share.
-    h, ratio = contact_pars.stop_hit_rate, contact_pars.no_cause_negative_ratio
-    with_cause = contact_pars.negative_probability_stop / (h + (1.0 - h) * ratio)
-    p_neg = np.where(initiated, with_cause, contact_pars.negative_probability_call)
-    p_neg[:n_stop] *= np.where(hit, 1.0, ratio)
-    p_neg[:n_stop] *= police.at_places(pol.negative_multiplier, stop_place)
-    p_neg[:n_stop] *= np.where(foot, pol.foot_negative_multiplier, 1.0)
-    p_neg *= np.where(r.group[resident] == 1, contact_pars.group_b_fairness_ratio, 1.0)
-    skill = np.where(officer >= 0, police.force.skill[np.maximum(officer, 0)], 0.0)
-    p_neg = p_neg * (1.0 - contact_pars.procedural_justice_mitigation * skill)
-    negative = rng.random(len(resident)) < np.clip(p_neg, 0.0, 1.0)
-    return Contacts(resident, officer, initiated, negative, initiated.copy(), is_hit)
 
 
 #: Highest load used in the response-time queue (at or above 1 calls go unanswered).
@@ -476,139 +310,3 @@ def answer_calls(
         return callers, callers[:0]
     ok = rng.random(len(callers)) < capacity_share
     return callers[ok], callers[~ok]
-
-
-def file_complaints(
-    police: Police,
-    contacts: Contacts,
-    cynicism: np.ndarray,
-    channel: float,
-    rng: np.random.Generator,
-) -> None:
-    """Some people who felt badly treated complain (``contacts.complaint`` is set).
-
-    Filing rises with an anonymous channel and with rights education and falls with legal
-    cynicism ("no use complaining"); fewer than 5% of those who felt treated improperly
-    complain (BJS PPCS 2011). Each complaint is counted for the officer and the resident.
-
-    Args:
-        police: The police (officers' complaint counts).
-        contacts: Today's contacts.
-        cynicism: Legal cynicism of each contacted resident's neighbourhood.
-        channel: Complaints filed relative to without an anonymous channel.
-        rng: The ``complaints`` stream of the day.
-    """
-    ap = police.params.accountability
-    r = police.world.residents
-    who = contacts.resident
-    rights = 1.0 + (ap.rights_education_effect - 1.0) * r.rights[who]
-    p = ap.complaint_probability * channel * rights
-    p = p * np.exp(-ap.cynicism_complaint_suppression * cynicism)
-    contacts.complaint = contacts.negative & (rng.random(len(who)) < np.clip(p, 0.0, 1.0))
-    count_at(r.complaints, who[contacts.complaint])
-    by_officer = contacts.officer[contacts.complaint]
-    count_at(police.force.complaints, by_officer[by_officer >= 0])
-
-
-def make_arrests(
-    world: World,
-    params: ModelParams,
-    offences: Offences,
-    cynicism: np.ndarray,
-    reference_cynicism: float,
-    rng: np.random.Generator,
-) -> np.ndarray:
-    """Decide arrests for recorded offences; the arrestee is the offence's offender.
-
-    ``offences.arrest`` flags every arrest (clearance, outsiders included); the returned
-    arrestees are the modelled residents among them (:func:`resident_arrests`).
-
-    The chance of an arrest is the offence type's clearance rate, higher when the victim or
-    witness trusts the police (they cooperate; Tyler & Fagan 2008) and lower in cynical
-    neighbourhoods (Kirk & Matsuda 2011), so distrust means fewer arrests.
-
-    Args:
-        world: The world.
-        params: Mechanism parameters.
-        offences: Today's offences (``arrest`` is set here).
-        cynicism: Legal cynicism of each offence's neighbourhood.
-        reference_cynicism: The city's cynicism at the start (the clearance rates' level).
-        rng: The ``arrests`` stream of the day.
-
-    Returns:
-        Resident index of each arrested resident, in offence order.
-    """
-    pp = params.police
-    p0 = np.asarray(pp.arrest_probability)
-    base = np.log(p0 / (1.0 - p0))
-    trust = world.residents.trust[offences.victim]
-    x = (
-        base[offences.kind]
-        + pp.witness_trust_effect * (trust - world.reference_trust)
-        - pp.cynicism_arrest_effect * (cynicism - reference_cynicism)
-    )
-    prob = 1.0 / (1.0 + np.exp(-x))
-    offences.arrest = offences.recorded & (rng.random(len(offences.place)) < prob)
-    # The arrestee is the offender (drawn when the offence happened: an at-risk resident of
-    # the place by how much each offends; offenders mostly live near where they offend:
-    # Bernasco 2005). Arresting an outsider counts as an arrest but touches no resident.
-    return offences.offender[resident_arrests(offences)]
-
-
-def resident_arrests(offences: Offences) -> np.ndarray:
-    """Which offences led to the arrest of a modelled resident (not an outsider)."""
-    return offences.arrest & (offences.offender >= 0)
-
-
-def apply_contacts(police: Police, legitimacy: Legitimacy, contacts: Contacts) -> None:
-    """Move trust by contact outcome (Skogan's asymmetry) and count contacts.
-
-    Ties hear of the contacts later in the day (vicarious experience, :mod:`legitimacy`).
-    """
-    r = police.world.residents
-    legitimacy.contacts(contacts.resident, contacts.negative)
-    count_at(r.contacts, contacts.resident)
-    count_at(r.negative_contacts, contacts.resident[contacts.negative])
-    valid = contacts.officer >= 0
-    count_at(police.force.contacts, contacts.officer[valid])
-
-
-@dataclass
-class Jail:
-    """Incapacitation: the share of each resident agent's people in jail drains over time.
-
-    Attributes:
-        mean_days: Mean days an incapacitated share stays jailed (release is exponential).
-    """
-
-    mean_days: float = 60.0
-    _release: float = field(init=False, default=0.0)
-
-    def __post_init__(self) -> None:
-        self._release = math.exp(-1.0 / self.mean_days)
-
-    def release(self, world: World) -> None:
-        """One day of releases."""
-        world.residents.jailed *= np.float32(self._release)
-
-
-def apply_arrests(
-    world: World, params: ModelParams, jail: Jail, offences: Offences, arrestee: np.ndarray
-) -> None:
-    """Arrests incapacitate (jail) and deter the arrestee.
-
-    An arrest is also a negative contact of the arrestee (its ties hear of it: vicarious).
-    """
-    crime_pars = params.crime
-    r = world.residents
-    k = world.residents_per_agent
-    if len(arrestee) == 0:
-        return
-    days = np.asarray(crime_pars.incapacitation_days)[offences.kind[resident_arrests(offences)]]
-    # jailed is the share of the agent's k people in jail; it drains at 1/mean_days per
-    # day, so an arrest adds days/mean_days person-shares to keep person-days right.
-    add = (days / jail.mean_days / k).astype(np.float32)
-    np.add.at(r.jailed, arrestee, add)
-    np.clip(r.jailed, 0.0, 1.0, out=r.jailed)
-    np.multiply.at(r.propensity, arrestee, np.float32(1.0 - crime_pars.specific_deterrence / k))
-    count_at(r.arrests, arrestee)
