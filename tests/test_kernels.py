@@ -20,6 +20,7 @@ from cspsim.model.kernels import (
     bin_sums,
     count_at,
     count_senders,
+    pick_by_weight,
     range_sums,
     resident_sums,
     scatter_over_ties,
@@ -131,6 +132,51 @@ def test_count_at_adds_repeats_in_the_targets_dtype():
     want = np.array([0.1, 0.2, 0.3], np.float32)
     np.add.at(want, np.array([2, 2, 0]), 1.0)
     assert np.array_equal(heard, want) and heard.dtype == np.float32
+
+
+def _pick_by_weight_numpy(weights, starts, counts, groups, columns, u, ids, out):
+    """The NumPy form pick_by_weight replaced (World.pick_offender before)."""
+    cum = np.cumsum(weights, axis=0)
+    first = starts[groups]
+    last = first + counts[groups] - 1
+    has = counts[groups] > 0
+    below = np.where(first > 0, cum[np.maximum(first - 1, 0), columns], 0.0)
+    total = np.where(has, cum[np.maximum(last, 0), columns] - below, 0.0)
+    local = has & (total > 0)
+    if not local.any():
+        return
+    target = below[local] + u[local] * total[local]
+    pick = np.empty(int(local.sum()), dtype=np.int64)
+    for t in np.unique(columns[local]):
+        sel = columns[local] == t
+        pick[sel] = np.searchsorted(cum[:, t], target[sel], side="right")
+    out[local] = ids[np.clip(pick, first[local], last[local])]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(1, 200),
+    groups=st.integers(1, 15),
+    draws=st.integers(0, 60),
+    zeros=st.floats(0.0, 0.9),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_pick_by_weight_equals_the_numpy_draw(n, groups, draws, zeros, seed):
+    rng = np.random.default_rng(seed)
+    group = np.sort(rng.integers(0, groups, n))
+    counts = np.bincount(group, minlength=groups)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    weights = rng.random((n, 4)).astype(np.float32)
+    weights[rng.random((n, 4)) < zeros] = 0.0  # groups and types that nobody offends
+    g = rng.integers(0, groups, draws)
+    t = rng.integers(0, 4, draws)
+    u = rng.random(draws)
+    ids = rng.permutation(10 * n)[:n]
+    got = np.full(draws, -1, np.int64)
+    want = got.copy()
+    pick_by_weight(weights, starts, counts, g, t, u, ids, got)
+    _pick_by_weight_numpy(weights, starts, counts, g, t, u, ids, want)
+    assert np.array_equal(got, want)
 
 
 def test_resident_sums_by_hand():

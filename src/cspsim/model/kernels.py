@@ -302,6 +302,57 @@ def csr_row_products(
 
 
 @_jit
+def pick_by_weight(
+    weights: np.ndarray,
+    starts: np.ndarray,
+    counts: np.ndarray,
+    groups: np.ndarray,
+    columns: np.ndarray,
+    u: np.ndarray,
+    ids: np.ndarray,
+    out: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """Draw one element of each group by weight: ``out[o] = ids[pick]`` where drawn.
+
+    Elements are sorted by group (``starts``/``counts``: each group's range); draw ``o``
+    picks in group ``groups[o]`` by column ``columns[o]`` of ``weights`` the element at
+    which the running sum passes ``u[o]`` of the group's total. Groups with no weight keep
+    their ``out``. The same numbers as the NumPy form it replaced: the running sums of the
+    whole array in float32 (``np.cumsum(weights, axis=0)``), the target in float64, the
+    first element whose running sum exceeds it (``np.searchsorted(..., side="right")``),
+    kept within the group.
+    """
+    n, k = weights.shape
+    cum = np.empty((n, k), np.float32)
+    for t in range(k):
+        acc = np.float32(0.0)
+        for i in range(n):
+            acc += weights[i, t]
+            cum[i, t] = acc
+    for o in range(len(groups)):
+        g = groups[o]
+        t = columns[o]
+        first = starts[g]
+        if counts[g] == 0:
+            continue
+        last = first + counts[g] - 1
+        below = cum[first - 1, t] if first > 0 else np.float32(0.0)
+        total = cum[last, t] - below
+        if not total > 0:
+            continue
+        target = np.float64(below) + u[o] * np.float64(total)
+        lo = first
+        hi = last + 1
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if np.float64(cum[mid, t]) > target:
+                hi = mid
+            else:
+                lo = mid + 1
+        out[o] = ids[min(lo, last)]
+
+
+@_jit
 def resident_sums(
     trust: np.ndarray,
     fear: np.ndarray,

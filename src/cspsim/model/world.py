@@ -19,6 +19,7 @@ from cspsim.model.kernels import (
     bin_sums,
     count_senders,
     csr_row_products,
+    pick_by_weight,
     range_sums,
     scatter_over_ties,
     slice_rows,
@@ -211,22 +212,9 @@ class World:
         out = self.pick_at_risk_near(places, u)
         if len(places) == 0 or len(self.at_risk_index) == 0:
             return out
-        cum = np.cumsum(weights, axis=0)  # (n_at_risk, 4), grouped by place
-        first = self.ar_start[places]
-        last = first + self.ar_count[places] - 1
-        has = self.ar_count[places] > 0
-        below = np.where(first > 0, cum[np.maximum(first - 1, 0), kinds], 0.0)
-        total = np.where(has, cum[np.maximum(last, 0), kinds] - below, 0.0)
-        local = has & (total > 0)
-        if not local.any():
-            return out
-        target = below[local] + u[local] * total[local]
-        pick = np.empty(int(local.sum()), dtype=np.int64)
-        for t in np.unique(kinds[local]):  # at most four searches a day
-            sel = kinds[local] == t
-            pick[sel] = np.searchsorted(cum[:, t], target[sel], side="right")
-        pick = np.clip(pick, first[local], last[local])
-        out[local] = self.at_risk_index[pick]
+        pick_by_weight(
+            weights, self.ar_start, self.ar_count, places, kinds, u, self.at_risk_index, out
+        )
         return out
 
     def at_risk_in_neighbourhood(self, nb: int) -> np.ndarray:
