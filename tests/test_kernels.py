@@ -29,6 +29,7 @@ from cspsim.model.kernels import (
     tie_sums4,
 )
 from cspsim.model.measures import HIGH_CONFIDENCE
+from cspsim.model.processes.legitimacy import _experience
 from cspsim.model.residents import row_normalize
 
 
@@ -177,6 +178,22 @@ def test_pick_by_weight_equals_the_numpy_draw(n, groups, draws, zeros, seed):
     pick_by_weight(weights, starts, counts, g, t, u, ids, got)
     _pick_by_weight_numpy(weights, starts, counts, g, t, u, ids, want)
     assert np.array_equal(got, want)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 50), m=st.integers(0, 80), seed=st.integers(0, 2**32 - 1))
+def test_experience_equals_add_at_then_clip_of_the_touched(n, m, seed):
+    rng = np.random.default_rng(seed)
+    trust = rng.random(n).astype(np.float32)
+    recent = (rng.random(n) - 0.5).astype(np.float32)
+    who = rng.integers(0, n, m)  # repeats add up
+    delta = (rng.random(m) - 0.5).astype(np.float32)
+    want_t, want_r = trust.copy(), recent.copy()
+    np.add.at(want_r, who, delta)
+    np.add.at(want_t, who, delta)
+    want_t[who] = np.clip(want_t[who], 0.0, 1.0)
+    _experience(recent, trust, who, delta)
+    assert np.array_equal(trust, want_t) and np.array_equal(recent, want_r)
 
 
 def test_resident_sums_by_hand():

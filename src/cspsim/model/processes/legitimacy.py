@@ -160,10 +160,11 @@ class Legitimacy:
     def experience(self, residents: np.ndarray, delta: np.ndarray) -> None:
         """Recent experience changes trust by ``delta`` (repeats add up)."""
         r = self.world.residents
-        delta = np.asarray(delta, dtype=np.float32)
-        np.add.at(r.trust_recent, residents, delta)
-        np.add.at(r.trust, residents, delta)
-        r.trust[residents] = np.clip(r.trust[residents], 0.0, 1.0)  # the others did not move
+        residents = np.asarray(residents)
+        if residents.dtype == bool:
+            residents = np.flatnonzero(residents)
+        delta = np.broadcast_to(np.asarray(delta, dtype=np.float32), residents.shape)
+        _experience(r.trust_recent, r.trust, residents.astype(np.int64, copy=False), delta)
 
     def lose(self, residents: np.ndarray, share: float | np.ndarray) -> None:
         """A bad experience: each resident loses ``share`` of their trust (1/k of it per event).
@@ -297,6 +298,24 @@ class Legitimacy:
         self.cynicism += self.cynicism_rate * (self._distrust(belief_sums) - self.cynicism)
         self.bad[:] = 0.0
         self.good[:] = 0.0
+
+
+@_jit
+def _experience(
+    trust_recent: np.ndarray, trust: np.ndarray, residents: np.ndarray, delta: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """Add ``delta`` to the residents' recent experience and trust, then clip their trust.
+
+    Repeats add up in order, as ``np.add.at``; only their trust is clipped to 0-1 (the
+    others did not move).
+    """
+    for k in range(len(residents)):
+        i = residents[k]
+        trust_recent[i] += delta[k]
+        trust[i] += delta[k]
+    for k in range(len(residents)):
+        i = residents[k]
+        trust[i] = clip01(trust[i])
 
 
 @_jit
