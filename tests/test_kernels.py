@@ -29,6 +29,7 @@ from cspsim.model.kernels import (
     tie_sums4,
 )
 from cspsim.model.measures import HIGH_CONFIDENCE
+from cspsim.model.processes.engagement import _relax
 from cspsim.model.processes.legitimacy import _experience
 from cspsim.model.residents import row_normalize
 
@@ -194,6 +195,19 @@ def test_experience_equals_add_at_then_clip_of_the_touched(n, m, seed):
     want_t[who] = np.clip(want_t[who], 0.0, 1.0)
     _experience(recent, trust, who, delta)
     assert np.array_equal(trust, want_t) and np.array_equal(recent, want_r)
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(0, 200), rate=st.floats(0.0, 1.0), seed=st.integers(0, 2**32 - 1))
+def test_relax_equals_the_numpy_form(n, rate, seed):
+    rng = np.random.default_rng(seed)
+    engagement = (rng.random(n) * 1.2 - 0.1).astype(np.float32)
+    disposition = rng.random(n).astype(np.float32)
+    want = engagement.copy()
+    want += (rate * (disposition - want)).astype(np.float32, copy=False)
+    np.clip(want, 0.0, 1.0, out=want)
+    _relax(engagement, disposition, np.float32(rate))
+    assert np.array_equal(engagement, want)
 
 
 def test_resident_sums_by_hand():

@@ -21,6 +21,7 @@ from collections.abc import Callable
 import numpy as np
 
 from cspsim.config import ModelParams
+from cspsim.model.kernels import _jit, clip01
 from cspsim.model.residents import moving_rate
 from cspsim.model.world import World
 
@@ -118,12 +119,19 @@ class Engagement:
 
     def relax_engagement(self) -> None:
         """Engagement drifts back to each resident's disposition."""
-        ep = self.params.engagement
         r = self.world.residents
-        r.engagement += (
-            ep.engagement_relaxation * (r.engagement_disposition - r.engagement)
-        ).astype(np.float32, copy=False)
-        np.clip(r.engagement, 0.0, 1.0, out=r.engagement)
+        rate = np.float32(self.params.engagement.engagement_relaxation)
+        _relax(r.engagement, r.engagement_disposition, rate)
+
+
+@_jit
+def _relax(
+    engagement: np.ndarray, disposition: np.ndarray, rate: np.float32
+) -> None:  # pragma: no cover - compiled
+    """``e += rate (disposition - e)``, clipped to 0-1, in float32 (one pass)."""
+    for i in range(len(engagement)):
+        e = engagement[i]
+        engagement[i] = clip01(e + rate * (disposition[i] - e))
 
 
 def pick_distinct(
