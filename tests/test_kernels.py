@@ -210,6 +210,15 @@ def test_relax_equals_the_numpy_form(n, rate, seed):
     assert np.array_equal(engagement, want)
 
 
+def test_residents_at_are_the_residents_of_the_flagged_places():
+    m = CommunitySafetyModel(tiny_config())
+    w = m.world
+    rng = np.random.default_rng(3)
+    for share in (0.0, 0.2, 0.7, 1.0):
+        places = rng.random(w.n_places) < share
+        assert np.array_equal(w.residents_at(places), np.flatnonzero(places[w.place_index]))
+
+
 def test_resident_sums_by_hand():
     trust = np.array([0.2, 0.6, 0.9, 0.5], np.float32)
     fear = np.array([0.1, 0.2, 0.3, 0.4], np.float32)

@@ -171,6 +171,19 @@ class World:
             (u * self.place_count[home]).astype(np.int64), self.place_count[home] - 1
         )
 
+    def residents_at(self, places: np.ndarray) -> np.ndarray:
+        """Residents living at the flagged places, ascending.
+
+        Equal to ``np.flatnonzero(places[place_index])``; residents are sorted by place, so
+        they are the places' ranges, at the cost of those residents rather than of all.
+        """
+        rows = np.flatnonzero(places)
+        count = self.place_count[rows]
+        ends = np.cumsum(count)
+        return np.arange(ends[-1] if len(ends) else 0) + np.repeat(
+            self.place_start[rows] - (ends - count), count
+        )
+
     def pick_at_risk_near(self, places: np.ndarray, u: np.ndarray) -> np.ndarray:
         """An at-risk resident of each place, else of its neighbourhood, else of the city."""
         out = np.empty(len(places), dtype=np.int64)

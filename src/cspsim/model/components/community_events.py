@@ -71,7 +71,7 @@ class CommunityEvents(Component):
         r = m.residents
         w = m.world
         at = events[w.city.neighbourhood]
-        who = np.flatnonzero(at[w.place_index])
+        who = w.residents_at(at)
         mean_eng = max(float(r.engagement.mean()), 1e-6)
         share = np.minimum(EVENT_ATTENDANCE * r.engagement[who] / mean_eng, 1.0)
         gain = m.params.partners.event_cohesion_gain

@@ -160,7 +160,7 @@ class Meetings(Component):
         r = m.residents
         nb_of_place = m.world.city.neighbourhood
         place_meets = meeting_nbhd[nb_of_place]
-        who = np.flatnonzero(place_meets[m.world.place_index])
+        who = m.world.residents_at(place_meets)
         share = self.attendance(who)
         m.legitimacy.gain(who, share * vp.meeting_trust_gain * m.world.residents_per_agent)
         r.engagement[who] += (
@@ -304,7 +304,7 @@ class Meetings(Component):
         if direction == 0:
             return
         r = m.residents
-        who = np.flatnonzero(ps.active_places[m.world.place_index])
+        who = m.world.residents_at(ps.active_places)
         size = m.params.accountability.transparency_trust_gain * abs(direction)
         effect = size * r.engagement[who] * m.world.residents_per_agent
         if direction > 0:
