@@ -113,7 +113,8 @@ def _type_counts(kind: int, recorded: bool):
 
 
 def _contact_group(d: Day, m: CommunitySafetyModel) -> np.ndarray:
-    return m.residents.group[d.contacts.resident]
+    """Group of each contacted resident (shared by the day's contact measures)."""
+    return d.memo("contact_group", lambda: m.residents.group[d.contacts.resident])
 
 
 def _reporting_rate(m: CommunitySafetyModel, d: Day) -> float:
