@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cspsim.model import CommunitySafetyModel
+from cspsim.model.components.meetings import _attendance_score
 from cspsim.model.kernels import (
     LANES,
     bin_sums,
@@ -217,6 +218,25 @@ def test_residents_at_are_the_residents_of_the_flagged_places():
     for share in (0.0, 0.2, 0.7, 1.0):
         places = rng.random(w.n_places) < share
         assert np.array_equal(w.residents_at(places), np.flatnonzero(places[w.place_index]))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n=st.integers(1, 200),
+    effects=st.tuples(*(st.floats(-3.0, 3.0) for _ in range(3))),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_attendance_score_equals_the_numpy_expression(n, effects, seed):
+    rng = np.random.default_rng(seed)
+    eng, trust = (rng.random(n).astype(np.float32) for _ in range(2))
+    tenure = (rng.random(n) * 20).astype(np.float32)
+    e, t, u = effects
+    want = (
+        e * (eng - eng.mean()) + t * (trust - trust.mean()) + u * np.log(np.maximum(tenure, 0.05))
+    )
+    got = np.log(np.maximum(tenure, 0.05))
+    _attendance_score(eng, trust, got, eng.mean(), trust.mean(), *map(np.float32, effects))
+    assert got.dtype == want.dtype and np.array_equal(got, want)
 
 
 def test_resident_sums_by_hand():
