@@ -7,6 +7,7 @@ computation are set explicitly, so tuning the calibrated defaults does not break
 from __future__ import annotations
 
 import math
+import zlib
 
 import numpy as np
 import pytest
@@ -1088,3 +1089,13 @@ def test_streams_are_named_and_daily():
     assert s.get("init") is s.get("init")
     with pytest.raises(ValueError, match="seed"):
         Streams(-1)
+
+
+@pytest.mark.parametrize("seed", [0, 7, 2**32 - 1, 2**32, 2**40])
+@pytest.mark.parametrize("day", [-400, 0, 364])
+def test_a_daily_stream_is_the_seed_sequence_of_seed_name_and_day(seed, day):
+    # The derivation the reproducibility promise rests on, whatever the fast path.
+    want = np.random.default_rng(
+        np.random.SeedSequence([seed, zlib.crc32(b"crime"), day + 1_000_000])
+    ).random(5)
+    np.testing.assert_array_equal(Streams(seed).get("crime", day).random(5), want)
