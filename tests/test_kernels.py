@@ -82,8 +82,9 @@ def test_range_sums_equal_bin_sums_of_sorted_bins_bit_for_bit(n, bins, seed):
 
 
 @settings(max_examples=30, deadline=None)
-@given(n=st.integers(2, 200), density=st.floats(0.0, 0.2), seed=st.integers(0, 2**32 - 1))
+@given(n=st.integers(2, 700), density=st.floats(0.0, 0.05), seed=st.integers(0, 2**32 - 1))
 def test_tie_sums_equal_the_sparse_products_bit_for_bit(n, density, seed):
+    # Up to 700 rows: several sorting windows (SORT_WINDOW rows each) and a partial last one.
     ties = _random_ties(n, density, seed)
     w = row_normalize(ties)
     binary = sp.csr_matrix((np.ones(len(w.data), np.float32), w.indices, w.indptr), shape=(n, n))
