@@ -244,19 +244,25 @@ def _store_lanes(
 
 
 @_jit
-def count_senders(c: np.ndarray, d: np.ndarray) -> int:  # pragma: no cover - compiled
-    """How many elements have a nonzero ``c`` or ``d``."""
+def list_senders(c: np.ndarray, d: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """The elements with a nonzero ``c`` or ``d``, ascending.
+
+    Listed without a branch per element (a few percent of them, at random: a test per
+    element would mispredict).
+    """
+    senders = np.empty(len(c), np.int64)
     n = 0
     for i in range(len(c)):
-        if c[i] != 0 or d[i] != 0:
-            n += 1
-    return n
+        senders[n] = i
+        n += (c[i] != 0) | (d[i] != 0)
+    return senders[:n]
 
 
 @_jit
 def scatter_over_ties(
     indptr: np.ndarray,
     indices: np.ndarray,
+    senders: np.ndarray,
     c: np.ndarray,
     d: np.ndarray,
     out_c: np.ndarray,
@@ -264,21 +270,13 @@ def scatter_over_ties(
 ) -> None:  # pragma: no cover - compiled
     """Add each sender's ``c`` and ``d`` to each of its ties (float64, zeroed first).
 
-    Senders are the rows with a nonzero ``c`` or ``d``, in row order, each row's entries in
-    order: the same additions as ``np.bincount`` over the concatenated rows of the senders
-    with their values repeated (for a symmetric matrix, the sums over each one's ties). The
-    senders are listed first without a branch (a few percent of the rows, at random: a
-    test per row would mispredict), then their rows are scattered.
+    ``senders`` (:func:`list_senders`) in row order, each row's entries in order: the same
+    additions as ``np.bincount`` over the concatenated rows of the senders with their values
+    repeated (for a symmetric matrix, the sums over each one's ties).
     """
     out_c[:] = 0.0
     out_d[:] = 0.0
-    senders = np.empty(len(c), np.int64)
-    n_senders = 0
-    for i in range(len(c)):
-        senders[n_senders] = i
-        n_senders += (c[i] != 0) | (d[i] != 0)
-    for k in range(n_senders):
-        i = senders[k]
+    for i in senders:
         ci = np.float64(c[i])
         di = np.float64(d[i])
         for jj in range(indptr[i], indptr[i + 1]):

@@ -17,8 +17,8 @@ from cspsim.config import ModelParams
 from cspsim.errors import ConfigError
 from cspsim.model.kernels import (
     bin_sums,
-    count_senders,
     csr_row_products,
+    list_senders,
     pick_by_weight,
     range_sums,
     scatter_over_ties,
@@ -40,6 +40,12 @@ from cspsim.model.rng import Streams
 #: a third and 4.4 ms at half; the four-column pass over all ties 3.3-3.6 ms whatever the
 #: share).
 DENSE_SENDERS = 3
+
+
+def concatenated_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``starts[k], ..., starts[k] + lengths[k] - 1`` for each ``k``, concatenated (int64)."""
+    ends = np.cumsum(lengths)
+    return np.arange(ends[-1] if len(ends) else 0) + np.repeat(starts - (ends - lengths), lengths)
 
 
 class World:
@@ -178,11 +184,7 @@ class World:
         they are the places' ranges, at the cost of those residents rather than of all.
         """
         rows = np.flatnonzero(places)
-        count = self.place_count[rows]
-        ends = np.cumsum(count)
-        return np.arange(ends[-1] if len(ends) else 0) + np.repeat(
-            self.place_start[rows] - (ends - count), count
-        )
+        return concatenated_ranges(self.place_start[rows], self.place_count[rows])
 
     def pick_at_risk_near(self, places: np.ndarray, u: np.ndarray) -> np.ndarray:
         """An at-risk resident of each place, else of its neighbourhood, else of the city."""
@@ -238,12 +240,11 @@ class World:
     def tie_indices(self, residents: np.ndarray) -> np.ndarray:
         """All ties of the given residents, concatenated (repeats kept)."""
         ties = self.ties
-        starts, ends = ties.indptr[residents], ties.indptr[residents + 1]
-        lengths = ends - starts
+        starts = ties.indptr[residents]
+        lengths = ties.indptr[residents + 1] - starts
         if lengths.sum() == 0:
             return np.empty(0, dtype=np.int64)
-        offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
-        return ties.indices[np.arange(lengths.sum()) + offsets]
+        return ties.indices[concatenated_ranges(starts, lengths)]
 
     def place_tie_means(self, values: np.ndarray, places: np.ndarray | None = None) -> np.ndarray:
         """Mean by place of each resident's mean of ``values`` over their ties.
@@ -311,17 +312,17 @@ class World:
         one pass over all ties gives all four (float32, as the matrices' products).
         """
         n = self.residents.n
-        senders = count_senders(c, d)
+        senders = list_senders(c, d)
         out = [np.empty(n, np.float32) for _ in range(2)]
-        if senders > n // DENSE_SENDERS:
+        if len(senders) > n // DENSE_SENDERS:
             out += [np.empty(n, np.float32) for _ in range(2)]
             tie_sums4(*self.tie_slices, a, b, c, d, *out)
             return tuple(out)
         tie_sums(*self.tie_slices, a, b, *out)
-        if senders == 0:
+        if len(senders) == 0:
             return out[0], out[1], np.zeros(n, np.float32), np.zeros(n, np.float32)
         sum_c, sum_d = np.empty(n), np.empty(n)
-        scatter_over_ties(self.ties.indptr, self.ties.indices, c, d, sum_c, sum_d)
+        scatter_over_ties(self.ties.indptr, self.ties.indices, senders, c, d, sum_c, sum_d)
         return out[0], out[1], sum_c, sum_d
 
     def place_means(self, values: np.ndarray) -> np.ndarray:
