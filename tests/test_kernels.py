@@ -21,15 +21,18 @@ from cspsim.model.kernels import (
     bin_sums,
     count_at,
     list_senders,
+    pairwise_sum,
     pick_by_weight,
     range_sums,
     resident_sums,
     scatter_over_ties,
+    segment_cdfs,
     slice_rows,
     tie_sums,
     tie_sums4,
 )
 from cspsim.model.measures import HIGH_CONFIDENCE
+from cspsim.model.processes.deployment import _cdf
 from cspsim.model.processes.engagement import _relax
 from cspsim.model.processes.legitimacy import _experience
 from cspsim.model.residents import row_normalize
@@ -293,3 +296,47 @@ def test_scatter_over_ties_equals_bincount_over_senders_rows_bit_for_bit(n, dens
     for got, x in ((sum_c, c), (sum_d, d)):
         want = np.bincount(receivers, weights=np.repeat(x[senders], lengths), minlength=n)
         assert np.array_equal(got, want)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.one_of(st.integers(0, 140), st.integers(140, 40_000)),
+    first=st.integers(0, 9),
+    scale=st.sampled_from([1e-9, 1.0, 1e9]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_pairwise_sum_equals_numpy_sum_bit_for_bit(n, first, scale, seed):
+    values = np.random.default_rng(seed).random(first + n) * scale
+    assert pairwise_sum(values, first, n) == values[first:].sum()
+
+
+def test_pairwise_sum_by_hand():
+    # Fewer than 8 in order; 9 in eight running sums, then the ninth: 1e16 + 1 is lost in
+    # order but kept when the ones are first summed apart from 1e16.
+    assert pairwise_sum(np.array([1e16, 1.0, 1.0]), 0, 3) == 1e16
+    nine = np.array([1e16] + [1.0] * 8)
+    assert pairwise_sum(nine, 0, 9) == ((1e16 + 1.0) + 2.0) + 4.0 + 1.0
+    assert pairwise_sum(nine, 0, 9) == nine.sum()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    counts=st.lists(st.integers(0, 300), min_size=1, max_size=12),
+    zeros=st.floats(0.0, 1.0),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_segment_cdfs_equal_each_segments_cdf_bit_for_bit(counts, zeros, seed):
+    rng = np.random.default_rng(seed)
+    counts = np.array(counts)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    values = rng.random(counts.sum()) * (rng.random(counts.sum()) >= zeros)
+    out = segment_cdfs(values, starts, counts)
+    for first, n in zip(starts, counts, strict=True):
+        if n:
+            np.testing.assert_array_equal(out[first : first + n], _cdf(values[first : first + n]))
+
+
+def test_segment_cdfs_by_hand():
+    # Two segments: weights 1, 3 (cdf 0.25, 1) and all-zero weights (uniform: 0.5, 1).
+    out = segment_cdfs(np.array([1.0, 3.0, 0.0, 0.0]), np.array([0, 2]), np.array([2, 2]))
+    np.testing.assert_array_equal(out, [0.25, 1.0, 0.5, 1.0])

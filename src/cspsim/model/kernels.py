@@ -398,3 +398,65 @@ def clip01(x: np.float32) -> np.float32:  # pragma: no cover - compiled
     if x > np.float32(1.0):
         return np.float32(1.0)
     return x
+
+
+@_jit
+def pairwise_sum(values: np.ndarray, first: int, n: int) -> float:  # pragma: no cover - compiled
+    """``values[first:first + n].sum()`` for a float64 array, bit for bit with NumPy.
+
+    NumPy sums a contiguous float64 array pairwise: fewer than 8 elements in order, up to
+    128 in 8 interleaved running sums combined as ``((r0 + r1) + (r2 + r3)) + ((r4 + r5) +
+    (r6 + r7))`` then the rest in order, longer ones split in two halves (the first a
+    multiple of 8) summed the same way.
+    """
+    if n < 8:
+        total = 0.0
+        for i in range(first, first + n):
+            total += values[i]
+        return total
+    if n <= 128:
+        r0, r1, r2, r3 = values[first], values[first + 1], values[first + 2], values[first + 3]
+        r4, r5, r6, r7 = values[first + 4], values[first + 5], values[first + 6], values[first + 7]
+        i = 8
+        while i < n - n % 8:
+            j = first + i
+            r0 += values[j]
+            r1 += values[j + 1]
+            r2 += values[j + 2]
+            r3 += values[j + 3]
+            r4 += values[j + 4]
+            r5 += values[j + 5]
+            r6 += values[j + 6]
+            r7 += values[j + 7]
+            i += 8
+        total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        for j in range(first + i, first + n):
+            total += values[j]
+        return total
+    half = n // 2
+    half -= half % 8
+    return pairwise_sum(values, first, half) + pairwise_sum(values, first + half, n - half)
+
+
+@_jit
+def segment_cdfs(
+    values: np.ndarray, starts: np.ndarray, counts: np.ndarray
+) -> np.ndarray:  # pragma: no cover - compiled
+    """The cumulative distribution of each segment of ``values`` (weights >= 0), in one pass.
+
+    Segment ``k`` is ``values[starts[k]:starts[k] + counts[k]]``; its part of the result is
+    ``np.cumsum(w / w.sum())`` with the last element set to 1 (uniform when the weights sum
+    to 0), bit for bit: the same total (:func:`pairwise_sum`), divisions and running sum.
+    """
+    out = np.empty(len(values))
+    for k in range(len(starts)):
+        first, n = starts[k], counts[k]
+        if n == 0:
+            continue
+        total = pairwise_sum(values, first, n)
+        acc = 0.0
+        for i in range(first, first + n):
+            acc += values[i] / total if total > 0 else 1.0 / n
+            out[i] = acc
+        out[first + n - 1] = 1.0
+    return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from cspsim.model.agents import DUTY_MODES
+from cspsim.model.kernels import segment_cdfs
 
 _COMMUNITY = DUTY_MODES.index("community")
 
@@ -36,15 +37,14 @@ class DeploymentPlan:
         self.neighbourhood = neighbourhood
         order = np.argsort(neighbourhood, kind="stable")
         counts = np.bincount(neighbourhood)
-        self._beat_places = np.split(order, np.cumsum(counts)[:-1])
-        # The same, flat: beat b's places are _by_beat[_beat_start[b]:][:counts[b]].
+        # Beat b's places are _by_beat[_beat_start[b]:][:counts[b]].
         self._by_beat = order
         self._beat_count = counts
         self._beat_start = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        self._beat_flat_cdf = np.empty(0)
+        # Community visits' distribution within each beat (its places' stretch), once set.
+        self._beat_flat_cdf: np.ndarray | None = None
         self._weights: dict[str, np.ndarray] = {}
         self._cdfs: dict[str, np.ndarray] = {}
-        self._beat_cdfs: dict[int, np.ndarray] = {}
         self.cross_beat = 0.0
         self.set("random", np.ones(n_places))
 
@@ -65,12 +65,15 @@ class DeploymentPlan:
         self._cdfs[mode] = _cdf(w)
         if mode == "community":
             self.cross_beat = float(cross_beat)
-            self._beat_cdfs = {
-                b: _cdf(w[places]) for b, places in enumerate(self._beat_places) if len(places)
-            }
-            self._beat_flat_cdf = np.concatenate(
-                [self._beat_cdfs.get(b, np.empty(0)) for b in range(len(self._beat_places))]
-            )
+            self._beat_flat_cdf = segment_cdfs(w[self._by_beat], self._beat_start, self._beat_count)
+
+    def _beat_cdf(self, beat: int) -> np.ndarray | None:
+        """Beat ``beat``'s community distribution (None: not set, or a beat without places)."""
+        count = self._beat_count
+        if self._beat_flat_cdf is None or not 0 <= beat < len(count) or count[beat] == 0:
+            return None
+        start = self._beat_start[beat]
+        return self._beat_flat_cdf[start : start + count[beat]]
 
     def weights(self, mode: str) -> np.ndarray:
         """The normalized distribution of ``mode`` over places."""
@@ -78,11 +81,13 @@ class DeploymentPlan:
 
     def draw(self, mode: str, beat: int, uniforms: np.ndarray) -> np.ndarray:
         """Places for the given uniforms: within the beat for ``community``, else city-wide."""
-        if mode == "community" and beat in self._beat_cdfs:
-            places = self._beat_places[beat]
+        beat_cdf = self._beat_cdf(beat) if mode == "community" else None
+        if beat_cdf is not None:
+            start = self._beat_start[beat]
+            places = self._by_beat[start : start + self._beat_count[beat]]
             x = self.cross_beat
             if x <= 0:
-                return places[np.searchsorted(self._beat_cdfs[beat], uniforms, side="right")]
+                return places[np.searchsorted(beat_cdf, uniforms, side="right")]
             # One uniform decides both where a visit goes (city-wide with probability x) and
             # which place, so the draws stay aligned with the baseline's (common numbers).
             out = np.empty(len(uniforms), dtype=np.int64)
@@ -92,7 +97,7 @@ class DeploymentPlan:
                 np.searchsorted(cdf, uniforms[wide] / x, side="right"), self.n_places - 1
             )
             local = (uniforms[~wide] - x) / (1.0 - x) if x < 1 else uniforms[~wide]
-            out[~wide] = places[np.searchsorted(self._beat_cdfs[beat], local, side="right")]
+            out[~wide] = places[np.searchsorted(beat_cdf, local, side="right")]
             return out
         cdf = self._cdfs.get(mode, self._cdfs["random"])
         return np.minimum(np.searchsorted(cdf, uniforms, side="right"), self.n_places - 1)
@@ -108,7 +113,7 @@ class DeploymentPlan:
         out = np.empty(len(uniforms), dtype=np.int64)
         for mode in np.unique(modes):  # at most four modes
             sel = np.flatnonzero(modes == mode)
-            if mode == _COMMUNITY and self._beat_cdfs:
+            if mode == _COMMUNITY and self._beat_flat_cdf is not None:
                 out[sel] = self._draw_community(beats[sel], uniforms[sel])
             else:
                 out[sel] = self.draw(DUTY_MODES[mode], -1, uniforms[sel])
