@@ -16,7 +16,6 @@ from cspsim.city import City
 from cspsim.config import ModelParams
 from cspsim.errors import ConfigError
 from cspsim.model.kernels import (
-    bin_sums,
     csr_row_products,
     list_senders,
     pick_by_weight,
@@ -109,11 +108,14 @@ class World:
         self.group_count = np.bincount(r.group, minlength=2)
         self.place_count = np.bincount(self.place_index, minlength=self.n_places)
         self.place_start = np.concatenate([[0], np.cumsum(self.place_count)[:-1]])
+        # Places in order of size: summed four at a time, alike sizes leave short rests.
+        self.places_by_size = np.argsort(self.place_count, kind="stable")
         self.populated_place = self._nearest_populated()
         self.at_risk_index = np.flatnonzero(r.at_risk)
         ar_place = r.place[self.at_risk_index]
         self.ar_count = np.bincount(ar_place, minlength=self.n_places)
         self.ar_start = np.concatenate([[0], np.cumsum(self.ar_count)[:-1]])
+        self._places_by_at_risk = np.argsort(self.ar_count, kind="stable")
         nb = self.city.neighbourhood[ar_place]
         order = np.argsort(nb, kind="stable")
         self.ar_by_nbhd = self.at_risk_index[order]
@@ -325,6 +327,17 @@ class World:
         scatter_over_ties(self.ties.indptr, self.ties.indices, senders, c, d, sum_c, sum_d)
         return out[0], out[1], sum_c, sum_d
 
+    def at_risk_place_sums(self, columns: tuple[np.ndarray, ...]) -> np.ndarray:
+        """Sums by place (columns x places) of arrays over the at-risk residents.
+
+        Each column is in ``at_risk_index`` order; the sums are ``np.bincount`` of the
+        residents' places, bit for bit (:func:`~.kernels.range_sums`).
+        """
+        rows = self._places_by_at_risk
+        out = np.empty((len(columns), self.n_places))
+        out[:, rows] = range_sums(self.ar_start, self.ar_count, rows, columns)
+        return out
+
     def place_means(self, values: np.ndarray) -> np.ndarray:
         """Mean of a resident array by place (places with no residents get the city mean)."""
         return self.place_means_of(values)[0]
@@ -334,8 +347,8 @@ class World:
     ) -> list[np.ndarray]:
         """Means by place of several resident arrays of one dtype, in one pass.
 
-        Sums accumulate in float64 in resident order (as ``np.bincount`` does); places with
-        no residents get the column's city mean.
+        Sums accumulate in float64 in resident order (as ``np.bincount`` does,
+        :func:`~.kernels.range_sums`); places with no residents get the column's city mean.
 
         Args:
             columns: Resident arrays of one dtype.
@@ -343,12 +356,13 @@ class World:
                 are summed (residents are sorted by place, so the sums are the same), the
                 other places' means are NaN.
         """
+        rows = self.places_by_size
         if places is None:
-            totals = bin_sums(self.place_index, columns, self.n_places)
+            totals = np.empty((len(columns), self.n_places))
         else:
             totals = np.full((len(columns), self.n_places), np.nan)
-            rows = np.flatnonzero(places)
-            totals[:, rows] = range_sums(self.place_start, self.place_count, rows, columns)
+            rows = rows[places[rows]]
+        totals[:, rows] = range_sums(self.place_start, self.place_count, rows, columns)
         count = self.place_count
         if count.all():
             return [total / count for total in totals]

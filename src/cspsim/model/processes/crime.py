@@ -27,7 +27,6 @@ from scipy.sparse.linalg import splu
 
 from cspsim.city import CRIME_TYPES
 from cspsim.config import ModelParams
-from cspsim.model.kernels import bin_sums
 from cspsim.model.types import DISORDER
 from cspsim.model.world import World
 
@@ -137,7 +136,7 @@ class CrimeProcess:
         weights = active[:, None] * (1.0 - effect)
         self.offender_weights = weights  # who offends today, by type (arrests pick from it)
         columns = tuple(np.ascontiguousarray(weights[:, t]) for t in range(N_TYPES))
-        own = bin_sums(w.place_index[idx], columns, w.n_places).T
+        own = w.at_risk_place_sums(columns).T
         tau = self.params.crime.offender_travel
         return (1.0 - tau) * own + tau * (w.place_w_t @ own)
 
