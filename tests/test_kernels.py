@@ -31,9 +31,11 @@ from cspsim.model.kernels import (
     tie_sums4,
 )
 from cspsim.model.measures import HIGH_CONFIDENCE
+from cspsim.model.processes.crime import _offending
 from cspsim.model.processes.deployment import _cdf
 from cspsim.model.processes.engagement import _relax
 from cspsim.model.processes.legitimacy import _experience
+from cspsim.model.processes.programs import _effects
 from cspsim.model.residents import row_normalize
 
 
@@ -337,3 +339,44 @@ def test_segment_cdfs_by_hand():
     # Two segments: weights 1, 3 (cdf 0.25, 1) and all-zero weights (uniform: 0.5, 1).
     out = segment_cdfs(np.array([1.0, 3.0, 0.0, 0.0]), np.array([0, 2]), np.array([2, 2]))
     np.testing.assert_array_equal(out, [0.25, 1.0, 0.5, 1.0])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(0, 120),
+    places=st.integers(1, 8),
+    boosted=st.booleans(),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_offending_and_program_effects_equal_the_numpy_forms(n, places, boosted, seed):
+    rng = np.random.default_rng(seed)
+    population = n + 10
+    idx = np.sort(rng.choice(population, n, replace=False))
+    propensity = rng.random(population).astype(np.float32)
+    jailed = (rng.random(population) < 0.2).astype(np.float32)
+    comply = np.exp((rng.random(n) - 0.5).astype(np.float32))
+    program = np.where(rng.random(population) < 0.3, rng.integers(0, 2, population), -1)
+    program = program.astype(np.int8)
+    level = rng.random(population).astype(np.float32)
+    strength = (rng.random((2, 4)) * 1.5).astype(np.float32)
+    served = program[idx] >= 0
+    boost = 1.0 + rng.random(int(served.sum())) if boosted and served.any() else np.empty(0)
+    # Programs.effect_by_type's NumPy form.
+    want = np.zeros((n, 4), np.float32)
+    want[served] = level[idx[served], None] * strength[program[idx][served]]
+    if len(boost):
+        want[served] *= boost[:, None]
+    effect = _effects(idx, program, level, strength, boost)
+    np.testing.assert_array_equal(effect, np.minimum(want, 1.0))
+    # CrimeProcess.offender_pressure's NumPy form: weights, then sums by place.
+    place = np.sort(rng.integers(0, places, n))
+    count = np.bincount(place, minlength=places)
+    start = np.concatenate([[0], np.cumsum(count)[:-1]])
+    weights, own = _offending(idx, propensity, jailed, comply, effect, start, count)
+    expected = (propensity[idx] * (1.0 - jailed[idx]) * comply)[:, None] * (1.0 - effect)
+    assert weights.dtype == expected.dtype == np.float32
+    np.testing.assert_array_equal(weights, expected)
+    for t in range(4):
+        np.testing.assert_array_equal(
+            own[:, t], np.bincount(place, weights=expected[:, t], minlength=places)
+        )

@@ -115,7 +115,6 @@ class World:
         ar_place = r.place[self.at_risk_index]
         self.ar_count = np.bincount(ar_place, minlength=self.n_places)
         self.ar_start = np.concatenate([[0], np.cumsum(self.ar_count)[:-1]])
-        self._places_by_at_risk = np.argsort(self.ar_count, kind="stable")
         nb = self.city.neighbourhood[ar_place]
         order = np.argsort(nb, kind="stable")
         self.ar_by_nbhd = self.at_risk_index[order]
@@ -326,17 +325,6 @@ class World:
         sum_c, sum_d = np.empty(n), np.empty(n)
         scatter_over_ties(self.ties.indptr, self.ties.indices, senders, c, d, sum_c, sum_d)
         return out[0], out[1], sum_c, sum_d
-
-    def at_risk_place_sums(self, columns: tuple[np.ndarray, ...]) -> np.ndarray:
-        """Sums by place (columns x places) of arrays over the at-risk residents.
-
-        Each column is in ``at_risk_index`` order; the sums are ``np.bincount`` of the
-        residents' places, bit for bit (:func:`~.kernels.range_sums`).
-        """
-        rows = self._places_by_at_risk
-        out = np.empty((len(columns), self.n_places))
-        out[:, rows] = range_sums(self.ar_start, self.ar_count, rows, columns)
-        return out
 
     def place_means(self, values: np.ndarray) -> np.ndarray:
         """Mean of a resident array by place (places with no residents get the city mean)."""

@@ -27,6 +27,7 @@ from scipy.sparse.linalg import splu
 
 from cspsim.city import CRIME_TYPES
 from cspsim.config import ModelParams
+from cspsim.model.kernels import _jit
 from cspsim.model.types import DISORDER
 from cspsim.model.world import World
 
@@ -131,12 +132,11 @@ class CrimeProcess:
         comply = np.exp(
             -self.params.crime.compliance_trust_effect * (r.trust[idx] - w.reference_trust)
         )
-        active = r.propensity[idx] * (1.0 - r.jailed[idx]) * comply
         effect = self.program_effect(idx)  # (n_at_risk, 4) reductions 0-1
-        weights = active[:, None] * (1.0 - effect)
-        self.offender_weights = weights  # who offends today, by type (arrests pick from it)
-        columns = tuple(np.ascontiguousarray(weights[:, t]) for t in range(N_TYPES))
-        own = w.at_risk_place_sums(columns).T
+        # Who offends today, by type (arrests pick from it), and its sum by place.
+        self.offender_weights, own = _offending(
+            idx, r.propensity, r.jailed, comply, effect, w.ar_start, w.ar_count
+        )
         tau = self.params.crime.offender_travel
         return (1.0 - tau) * own + tau * (w.place_w_t @ own)
 
@@ -215,3 +215,37 @@ class CrimeProcess:
         """Recent true crime per place relative to its baseline (for fear and efficacy)."""
         base = np.maximum(self.baseline_total, 1e-3)
         return self.recent / base
+
+
+@_jit
+def _offending(
+    idx: np.ndarray,
+    propensity: np.ndarray,
+    jailed: np.ndarray,
+    comply: np.ndarray,
+    effect: np.ndarray,
+    starts: np.ndarray,
+    counts: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """Offending of the at-risk residents ``idx`` by type, and its sums by place, one pass.
+
+    ``weights = ((propensity · (1 - jailed)) · comply) · (1 - effect)`` in float32, as NumPy
+    computes it; the sums by place add each place's at-risk residents (``starts``/
+    ``counts``, in ``idx`` order) in order, from 0, in float64, as ``np.bincount`` does.
+    """
+    n, k = effect.shape
+    weights = np.empty((n, k), np.float32)
+    one = np.float32(1.0)
+    for j in range(n):
+        i = idx[j]
+        active = propensity[i] * (one - jailed[i]) * comply[j]
+        for t in range(k):
+            weights[j, t] = active * (one - effect[j, t])
+    own = np.zeros((len(starts), k))
+    for place in range(len(starts)):
+        for t in range(k):
+            acc = 0.0
+            for j in range(starts[place], starts[place] + counts[place]):
+                acc += weights[j, t]
+            own[place, t] = acc
+    return weights, own

@@ -17,6 +17,7 @@ import numpy as np
 
 from cspsim.config import ModelParams
 from cspsim.model.agents import PROGRAM_TYPES
+from cspsim.model.kernels import _jit
 from cspsim.model.residents import logistic, logit
 from cspsim.model.rng import Streams
 from cspsim.model.world import World
@@ -60,15 +61,16 @@ class Programs:
         self.declined = np.zeros(world.residents.n, dtype=bool)
 
     def effect_by_type(self, idx: np.ndarray) -> np.ndarray:
-        """Propensity reduction of residents ``idx`` by crime type, shape (len(idx), 4)."""
+        """Propensity reduction of residents ``idx`` by crime type, shape (len(idx), 4).
+
+        A participant's level times the program's strength, times the partner boost, at
+        most 1 (float32); 0 for the others.
+        """
         r = self.world.residents
-        prog = r.program[idx]
-        eff = np.zeros((len(idx), self.strength.shape[1]), dtype=np.float32)
-        served = prog >= 0
-        eff[served] = r.program_level[idx[served], None] * self.strength[prog[served]]
-        if self.partner_boost is not None and served.any():
-            eff[served] *= self.partner_boost(idx[served])[:, None]
-        return np.minimum(eff, 1.0)
+        served = idx[r.program[idx] >= 0]
+        no_boost = self.partner_boost is None or len(served) == 0
+        boost = np.empty(0) if no_boost else self.partner_boost(served)
+        return _effects(idx, r.program, r.program_level, self.strength, boost)
 
     def enrolled_mask(self, idx: np.ndarray, day: int) -> np.ndarray:
         """Whether residents ``idx`` are enrolled on ``day``."""
@@ -137,3 +139,31 @@ class Programs:
         r.program_since[chosen] = day
         r.program_level[chosen] = 0.0
         org.enrolled = np.concatenate([org.enrolled, chosen])
+
+
+@_jit
+def _effects(
+    idx: np.ndarray,
+    program: np.ndarray,
+    level: np.ndarray,
+    strength: np.ndarray,
+    boost: np.ndarray,
+) -> np.ndarray:  # pragma: no cover - compiled
+    """:meth:`Programs.effect_by_type` in one pass, in the NumPy form's precision.
+
+    ``level * strength`` in float32, times the participant's ``boost`` in float64 (none
+    when ``boost`` is empty) stored in float32, then at most 1.
+    """
+    eff = np.zeros((len(idx), strength.shape[1]), np.float32)
+    served = 0
+    for k in range(len(idx)):
+        p = program[idx[k]]
+        if p < 0:
+            continue
+        for t in range(strength.shape[1]):
+            e = level[idx[k]] * strength[p, t]
+            if len(boost):
+                e = np.float32(np.float64(e) * boost[served])
+            eff[k, t] = min(e, np.float32(1.0))
+        served += 1
+    return eff
