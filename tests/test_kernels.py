@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from cspsim.model import CommunitySafetyModel
 from cspsim.model.components.meetings import _attendance_score
+from cspsim.model.components.volunteering import _volunteer
 from cspsim.model.kernels import (
     LANES,
     count_at,
@@ -380,3 +381,23 @@ def test_offending_and_program_effects_equal_the_numpy_forms(n, places, boosted,
         np.testing.assert_array_equal(
             own[:, t], np.bincount(place, weights=expected[:, t], minlength=places)
         )
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(0, 200), places=st.integers(1, 10), seed=st.integers(0, 2**32 - 1))
+def test_volunteer_equals_the_numpy_form(n, places, seed):
+    rng = np.random.default_rng(seed)
+    place = np.sort(rng.integers(0, places, n))
+    count = np.bincount(place, minlength=places)
+    start = np.concatenate([[0], np.cumsum(count)[:-1]])
+    active = rng.random(places) < 0.6
+    engagement = rng.random(n).astype(np.float32)
+    base, mean, relax = np.float32(0.3), np.float32(0.4), np.float32(0.05)
+    # The NumPy form: shares of the residents of active places, their sums by place.
+    here = active[place]
+    share = np.where(here, np.minimum(base * engagement / mean, np.float32(1.0)), 0)
+    want_sums = np.bincount(place[here], weights=share[here], minlength=places)
+    want = np.where(here, engagement + relax * share * (np.float32(1.0) - engagement), engagement)
+    sums = _volunteer(engagement, np.flatnonzero(active), start, count, base, mean, relax, places)
+    np.testing.assert_array_equal(sums, want_sums)
+    np.testing.assert_array_equal(engagement, want.astype(np.float32))

@@ -61,8 +61,9 @@ class Volunteering(Component):
         base = self.params.share * day.funded_share(self.key)
         sums = _volunteer(
             r.engagement,
-            m.partnership.active_places,
-            w.place_index,
+            np.flatnonzero(m.partnership.active_places),
+            w.place_start,
+            w.place_count,
             np.float32(base),
             np.float32(mean_eng),
             np.float32(m.params.engagement.engagement_relaxation),
@@ -82,8 +83,9 @@ class Volunteering(Component):
 @_jit
 def _volunteer(
     engagement: np.ndarray,
-    active_place: np.ndarray,
-    place: np.ndarray,
+    active_places: np.ndarray,
+    starts: np.ndarray,
+    counts: np.ndarray,
     base: np.float32,
     mean_eng: np.float32,
     relax: np.float32,
@@ -93,15 +95,16 @@ def _volunteer(
 
     Each resident of an active place volunteers ``min(base · engagement / mean, 1)`` of the
     time and stays engaged by ``relax · share · (1 - engagement)``. Float32 as the NumPy
-    form was; sums in resident order.
+    form was; each place's sum adds its residents (``starts``/``counts``: residents are
+    sorted by place) in order, in a register rather than through memory.
     """
     sums = np.zeros(n)
-    for i in range(len(engagement)):
-        p = place[i]
-        if not active_place[p]:
-            continue
-        e = engagement[i]
-        share = min(base * e / mean_eng, np.float32(1.0))
-        sums[p] += share
-        engagement[i] = e + relax * share * (np.float32(1.0) - e)
+    for p in active_places:
+        acc = 0.0
+        for i in range(starts[p], starts[p] + counts[p]):
+            e = engagement[i]
+            share = min(base * e / mean_eng, np.float32(1.0))
+            acc += share
+            engagement[i] = e + relax * share * (np.float32(1.0) - e)
+        sums[p] = acc
     return sums
