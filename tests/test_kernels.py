@@ -20,7 +20,6 @@ from cspsim.model.components.volunteering import _volunteer
 from cspsim.model.kernels import (
     LANES,
     count_at,
-    list_senders,
     pairwise_sum,
     pick_by_weight,
     range_sums,
@@ -285,8 +284,7 @@ def test_scatter_over_ties_equals_bincount_over_senders_rows_bit_for_bit(n, dens
     rng = np.random.default_rng(seed)
     c = np.where(rng.random(n) < 0.2, rng.random(n), 0.0).astype(np.float32)
     d = np.where(rng.random(n) < 0.2, 1.0, 0.0).astype(np.float32)
-    senders = list_senders(c, d)
-    assert np.array_equal(senders, np.flatnonzero((c != 0) | (d != 0)))
+    senders = np.flatnonzero((c != 0) | (d != 0))
     sum_c, sum_d = np.empty(n), np.empty(n)
     scatter_over_ties(ties.indptr, ties.indices, senders, c, d, sum_c, sum_d)
     lengths = np.diff(ties.indptr)[senders]
@@ -401,3 +399,18 @@ def test_volunteer_equals_the_numpy_form(n, places, seed):
     sums = _volunteer(engagement, np.flatnonzero(active), start, count, base, mean, relax, places)
     np.testing.assert_array_equal(sums, want_sums)
     np.testing.assert_array_equal(engagement, want.astype(np.float32))
+
+
+def test_tellers_are_the_residents_with_news_and_are_reset_once_told():
+    m = CommunitySafetyModel(tiny_config())
+    m.run(3)
+    leg = m.legitimacy
+    assert not leg.bad.any() and not leg.good.any() and len(leg.tellers()) == 0
+    leg.contacts(np.array([5, 9, 5]), np.array([True, False, True]))
+    leg.tell(np.array([2, 9, 40]), good=np.array([0.5, 0.25, 0.0], np.float32))
+    leg.tell(np.array([7]), bad=np.array([0.0], np.float32))  # nothing to tell
+    np.testing.assert_array_equal(leg.tellers(), [2, 5, 9])
+    np.testing.assert_array_equal(leg.tellers(), np.flatnonzero((leg.bad != 0) | (leg.good != 0)))
+    assert leg.bad[5] == 2 and leg.good[9] == 1.25
+    m.run(1)  # today's news is told, then reset
+    assert not leg.bad.any() and not leg.good.any()

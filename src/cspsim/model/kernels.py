@@ -244,21 +244,6 @@ def _store_lanes(
 
 
 @_jit
-def list_senders(c: np.ndarray, d: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
-    """The elements with a nonzero ``c`` or ``d``, ascending.
-
-    Listed without a branch per element (a few percent of them, at random: a test per
-    element would mispredict).
-    """
-    senders = np.empty(len(c), np.int64)
-    n = 0
-    for i in range(len(c)):
-        senders[n] = i
-        n += (c[i] != 0) | (d[i] != 0)
-    return senders[:n]
-
-
-@_jit
 def scatter_over_ties(
     indptr: np.ndarray,
     indices: np.ndarray,
@@ -270,7 +255,7 @@ def scatter_over_ties(
 ) -> None:  # pragma: no cover - compiled
     """Add each sender's ``c`` and ``d`` to each of its ties (float64, zeroed first).
 
-    ``senders`` (:func:`list_senders`) in row order, each row's entries in order: the same
+    ``senders`` ascending, each row's entries in order: the same
     additions as ``np.bincount`` over the concatenated rows of the senders with their values
     repeated (for a symmetric matrix, the sums over each one's ties).
     """

@@ -17,7 +17,6 @@ from cspsim.config import ModelParams
 from cspsim.errors import ConfigError
 from cspsim.model.kernels import (
     csr_row_products,
-    list_senders,
     pick_by_weight,
     range_sums,
     scatter_over_ties,
@@ -302,7 +301,12 @@ class World:
         return self._place_ties
 
     def over_ties(
-        self, a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray
+        self,
+        a: np.ndarray,
+        b: np.ndarray,
+        c: np.ndarray,
+        d: np.ndarray,
+        senders: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Means of ``a`` and ``b`` and sums of ``c`` and ``d`` over each resident's ties.
 
@@ -311,9 +315,16 @@ class World:
         rows are gathered for the sums (the matrix is symmetric: row i lists who hears from
         i; float64 sums), beside one pass for the means; when many do (a day of meetings),
         one pass over all ties gives all four (float32, as the matrices' products).
+
+        Args:
+            a: A resident array (its mean over ties is returned).
+            b: Another (its mean over ties).
+            c: A resident array, mostly zero (its sum over ties).
+            d: Another (its sum over ties).
+            senders: The residents with a nonzero ``c`` or ``d``, ascending (known to
+                whoever wrote them, :meth:`.Legitimacy.tellers`: no pass over all).
         """
         n = self.residents.n
-        senders = list_senders(c, d)
         out = [np.empty(n, np.float32) for _ in range(2)]
         if len(senders) > n // DENSE_SENDERS:
             out += [np.empty(n, np.float32) for _ in range(2)]

@@ -79,7 +79,7 @@ class CommunityEvents(Component):
         cp = m.params.contacts
         positive = cp.negative_trust_loss / cp.asymmetry * w.residents_per_agent
         m.legitimacy.gain(who, share * positive)
-        m.legitimacy.good[who] += share.astype(np.float32)
+        m.legitimacy.tell(who, good=share.astype(np.float32))
         self.participation += (
             PARTICIPATION_MEMORY
             * np.bincount(w.place_index[who], weights=share, minlength=w.n_places)

@@ -176,7 +176,7 @@ class Meetings(Component):
             share * vp.meeting_engagement_gain * (1.0 - r.engagement[who])
         ).astype(np.float32)
         np.clip(r.engagement, 0.0, 1.0, out=r.engagement)
-        m.legitimacy.good[who] += share.astype(np.float32)  # attendees tell their ties
+        m.legitimacy.tell(who, good=share.astype(np.float32))  # attendees tell their ties
         m.partners.work_in(meeting_nbhd)
         level = self.concern_level(place_meets)  # what attendees perceive (judged, raised)
         self._judge(place_meets, who, share, level, day)
@@ -275,8 +275,11 @@ class Meetings(Component):
         k = m.world.residents_per_agent
         m.legitimacy.gain(who, share * k * vp.responsiveness_trust_gain * acted_nb)
         m.legitimacy.lose(who, share * k * vp.ignored_trust_loss * ignored_nb)
-        m.legitimacy.good[who] += (share * acted_nb).astype(np.float32)
-        m.legitimacy.bad[who] += (share * ignored_nb).astype(np.float32)
+        m.legitimacy.tell(
+            who,
+            good=(share * acted_nb).astype(np.float32),
+            bad=(share * ignored_nb).astype(np.float32),
+        )
 
     # ----- transparency -----------------------------------------------------------------
     @on("review", order=80)

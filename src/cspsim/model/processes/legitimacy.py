@@ -85,8 +85,11 @@ class Legitimacy:
         self.reference_cynicism = float(np.average(self.cynicism, weights=self.nbhd_count))
         # What a newcomer of the resident's kind would believe before the frame (start draw).
         self.own_belief = r.trust_belief.copy()
+        # Today's police news each resident tells their ties (bad and good), and who has
+        # any: written only through :meth:`tell` and :meth:`contacts`.
         self.bad = np.zeros(r.n, np.float32)
         self.good = np.zeros(r.n, np.float32)
+        self._tellers: list[np.ndarray] = []
         # Baseline experience by cell (place x at risk x group), measured during burn-in.
         self.cell = world.place_index * 4 + r.at_risk.astype(np.intp) * 2 + r.group
         self.cell_count = np.bincount(self.cell, minlength=4 * world.n_places).astype(np.float64)
@@ -194,6 +197,30 @@ class Legitimacy:
         self.experience(residents, np.where(negative, -loss * t, gain * (1.0 - t)))
         count_at(self.bad, residents[negative])
         count_at(self.good, residents[~negative])
+        self._tellers.append(residents)
+
+    def tell(
+        self, residents: np.ndarray, good: np.ndarray | None = None, bad: np.ndarray | None = None
+    ) -> None:
+        """Residents (distinct) will tell their ties of good and bad police news today.
+
+        Args:
+            residents: Distinct resident indices.
+            good: Good news of each (contacts' worth, float32), or None.
+            bad: Bad news of each, or None.
+        """
+        if good is not None:
+            self.good[residents] += good
+        if bad is not None:
+            self.bad[residents] += bad
+        self._tellers.append(residents)
+
+    def tellers(self) -> np.ndarray:
+        """Residents with news to tell today, ascending (those whose news is not zero)."""
+        if not self._tellers:
+            return np.empty(0, np.int64)
+        told = np.unique(np.concatenate(self._tellers))
+        return told[(self.bad[told] != 0) | (self.good[told] != 0)]
 
     def shock(self, share: np.ndarray) -> None:
         """Every resident loses ``share`` (per resident, 0-1) of their trust at once."""
@@ -296,8 +323,12 @@ class Legitimacy:
         if not self.rebaselined:
             self.flow_days += 1
         self.cynicism += self.cynicism_rate * (self._distrust(belief_sums) - self.cynicism)
-        self.bad[:] = 0.0
-        self.good[:] = 0.0
+        # Today's news is told: only those who had any are reset.
+        if self._tellers:
+            told = np.concatenate(self._tellers)
+            self.bad[told] = 0.0
+            self.good[told] = 0.0
+            self._tellers = []
 
 
 @_jit

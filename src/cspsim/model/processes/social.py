@@ -67,7 +67,7 @@ def word_of_mouth(world: World, legitimacy: Legitimacy, crime_ratio: np.ndarray)
     # Mean trust and fear over each one's ties, and news of today's police contacts over the
     # same ties. (Ties' victimization reaches meetings by place: ``World.place_tie_means``.)
     mean_trust, mean_fear, heard_bad, heard_good = world.over_ties(
-        r.trust, r.fear, legitimacy.bad, legitimacy.good
+        r.trust, r.fear, legitimacy.bad, legitimacy.good, legitimacy.tellers()
     )
     # Fear is anchored to the disposition shifted by local crime (Hale 1996).
     # Linear in the crime ratio: mean-zero at a flat baseline, so fear does not drift.
