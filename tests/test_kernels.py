@@ -414,3 +414,17 @@ def test_tellers_are_the_residents_with_news_and_are_reset_once_told():
     assert leg.bad[5] == 2 and leg.good[9] == 1.25
     m.run(1)  # today's news is told, then reset
     assert not leg.bad.any() and not leg.good.any()
+
+
+def test_tellers_found_by_a_pass_when_many_told_are_the_same():
+    m = CommunitySafetyModel(tiny_config())
+    m.run(2)
+    leg = m.legitimacy
+    n = len(leg.good)
+    everyone = np.arange(n)
+    news = np.where(everyone % 3 == 0, 0.5, 0.0).astype(np.float32)
+    leg.tell(everyone, good=news)  # many tellers: the pass over the news arrays
+    assert leg._told() is None
+    np.testing.assert_array_equal(leg.tellers(), np.flatnonzero(news))
+    m.run(1)
+    assert not leg.bad.any() and not leg.good.any()

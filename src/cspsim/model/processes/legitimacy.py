@@ -48,6 +48,9 @@ from cspsim.model.kernels import _jit, clip01, count_at
 from cspsim.model.world import World
 
 LN2 = math.log(2.0)
+#: Above one teller in this many residents, today's tellers are found by a pass over the news
+#: arrays rather than by sorting who told (both give the same residents).
+MANY_TELLERS = 32
 
 
 class Legitimacy:
@@ -216,11 +219,23 @@ class Legitimacy:
         self._tellers.append(residents)
 
     def tellers(self) -> np.ndarray:
-        """Residents with news to tell today, ascending (those whose news is not zero)."""
-        if not self._tellers:
-            return np.empty(0, np.int64)
-        told = np.unique(np.concatenate(self._tellers))
+        """Residents with news to tell today, ascending (those whose news is not zero).
+
+        From the residents who told (:meth:`tell`, :meth:`contacts`) when they are few (a
+        day of police contacts); when many told (meetings, events) a pass over the news
+        arrays is cheaper than sorting their names.
+        """
+        told = self._told()
+        if told is None:
+            return np.flatnonzero((self.bad != 0) | (self.good != 0))
+        told = np.unique(told)
         return told[(self.bad[told] != 0) | (self.good[told] != 0)]
+
+    def _told(self) -> np.ndarray | None:
+        """Everyone who told today (repeats kept), or None when that is many residents."""
+        if sum(len(t) for t in self._tellers) > len(self.bad) // MANY_TELLERS:
+            return None
+        return np.concatenate(self._tellers) if self._tellers else np.empty(0, np.int64)
 
     def shock(self, share: np.ndarray) -> None:
         """Every resident loses ``share`` (per resident, 0-1) of their trust at once."""
@@ -323,12 +338,15 @@ class Legitimacy:
         if not self.rebaselined:
             self.flow_days += 1
         self.cynicism += self.cynicism_rate * (self._distrust(belief_sums) - self.cynicism)
-        # Today's news is told: only those who had any are reset.
-        if self._tellers:
-            told = np.concatenate(self._tellers)
+        # Today's news is told: reset (only those who had any, when they are few).
+        told = self._told()
+        if told is None:
+            self.bad[:] = 0.0
+            self.good[:] = 0.0
+        else:
             self.bad[told] = 0.0
             self.good[told] = 0.0
-            self._tellers = []
+        self._tellers = []
 
 
 @_jit
