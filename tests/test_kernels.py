@@ -34,7 +34,7 @@ from cspsim.model.measures import HIGH_CONFIDENCE
 from cspsim.model.processes.crime import _offending
 from cspsim.model.processes.deployment import _cdf
 from cspsim.model.processes.engagement import _relax
-from cspsim.model.processes.legitimacy import _experience
+from cspsim.model.processes.legitimacy import _experience, _hear_and_talk
 from cspsim.model.processes.programs import _effects
 from cspsim.model.residents import row_normalize
 
@@ -428,3 +428,32 @@ def test_tellers_found_by_a_pass_when_many_told_are_the_same():
     np.testing.assert_array_equal(leg.tellers(), np.flatnonzero(news))
     m.run(1)
     assert not leg.bad.any() and not leg.good.any()
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 300), heard=st.floats(0.0, 1.0), seed=st.integers(0, 2**32 - 1))
+def test_hear_and_talk_gives_the_same_bits_whether_or_not_news_was_widely_heard(n, heard, seed):
+    # Computing a zero news term for those who heard nothing changes no bit of their trust.
+    rng = np.random.default_rng(seed)
+    news = rng.random(n) < heard
+    state = [rng.random(n).astype(np.float32) for _ in range(3)]  # trust, recent, peer
+    state[1] -= np.float32(0.5)
+    args = (
+        rng.random(n).astype(np.float32),  # peer mean
+        rng.random(n) < 0.9,  # has ties
+        np.where(news, rng.random(n), 0.0),  # heard bad
+        np.where(news & (rng.random(n) < 0.5), rng.random(n), 0.0),  # heard good
+        rng.random(4),  # cynicism by neighbourhood
+        rng.integers(0, 4, n),  # neighbourhood
+        0.01,
+        0.02,
+        0.5,
+        np.float32(0.1),
+    )
+    results = []
+    for widely in (False, True):
+        arrays = [a.copy() for a in state]
+        _hear_and_talk(*arrays, *args, widely)
+        results.append([a.view(np.uint32) for a in arrays])
+    for narrow, wide in zip(*results, strict=True):
+        np.testing.assert_array_equal(narrow, wide)

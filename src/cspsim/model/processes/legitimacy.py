@@ -233,9 +233,12 @@ class Legitimacy:
 
     def _told(self) -> np.ndarray | None:
         """Everyone who told today (repeats kept), or None when that is many residents."""
-        if sum(len(t) for t in self._tellers) > len(self.bad) // MANY_TELLERS:
+        if self._many_told():
             return None
         return np.concatenate(self._tellers) if self._tellers else np.empty(0, np.int64)
+
+    def _many_told(self) -> bool:
+        return sum(len(t) for t in self._tellers) > len(self.bad) // MANY_TELLERS
 
     def shock(self, share: np.ndarray) -> None:
         """Every resident loses ``share`` (per resident, 0-1) of their trust at once."""
@@ -290,6 +293,7 @@ class Legitimacy:
             loss,
             lp.cynicism_amplification,
             np.float32(self.params.social.influence_rate),
+            self._many_told(),
         )
 
     def settle(self, crime_ratio: np.ndarray) -> None:
@@ -382,6 +386,7 @@ def _hear_and_talk(
     loss: float,
     amplification: float,
     s: np.float32,
+    widely_heard: bool,
 ) -> None:  # pragma: no cover - compiled
     """Vicarious contacts, then word of mouth, one pass over the residents.
 
@@ -390,12 +395,17 @@ def _hear_and_talk(
     trust moves ``s (peer mean - trust)`` (the peer part), none without ties. Precision as
     the NumPy form: the good-news term in the heard arrays' dtype, the bad-news term in
     float64, stored as float32.
+
+    When news was ``widely_heard`` (a day of meetings) every resident's news term is
+    computed, zero for those who heard none: the same numbers (adding +0 only turns a -0
+    into +0, which no later step tells apart), without a test per resident that goes either
+    way at random (the processor would mispredict it).
     """
     for i in range(len(trust)):
         t = trust[i]
         good = heard_good[i]
         bad = heard_bad[i]
-        if bad != 0 or good != 0:
+        if widely_heard or bad != 0 or good != 0:
             amplify = 1.0 + amplification * cynicism[nbhd[i]]
             news = np.float32(
                 gain * good * (np.float32(1.0) - t) - loss * amplify * bad * np.float64(t)
