@@ -20,6 +20,7 @@ from cspsim.model.components.volunteering import _volunteer
 from cspsim.model.kernels import (
     LANES,
     count_at,
+    grow_towards_one,
     pairwise_sum,
     pick_by_weight,
     range_sums,
@@ -457,3 +458,14 @@ def test_hear_and_talk_gives_the_same_bits_whether_or_not_news_was_widely_heard(
         results.append([a.view(np.uint32) for a in arrays])
     for narrow, wide in zip(*results, strict=True):
         np.testing.assert_array_equal(narrow, wide)
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(0, 200), rate=st.floats(0.0, 1.0), seed=st.integers(0, 2**32 - 1))
+def test_grow_towards_one_equals_the_numpy_form(n, rate, seed):
+    values = np.random.default_rng(seed).random(n).astype(np.float32)
+    rate = np.float32(rate)
+    want = values.copy()
+    want += rate * (1.0 - want)
+    grow_towards_one(values, rate)
+    np.testing.assert_array_equal(values.view(np.uint32), want.view(np.uint32))

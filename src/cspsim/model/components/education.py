@@ -13,7 +13,7 @@ import numpy as np
 from cspsim.config.declare import setting
 from cspsim.model.components.base import Component, on, register
 from cspsim.model.day import Day
-from cspsim.model.kernels import _jit
+from cspsim.model.kernels import grow_towards_one
 
 
 @dataclass
@@ -58,19 +58,9 @@ class Education(Component):
         gain = np.float32(engagement_pars.education_engagement_gain * intensity)
         active = m.partnership.active_places
         if active.all():  # citywide: everyone is reached (np.where would change nothing)
-            _reach_everyone(r.education, r.engagement, reach, gain)
+            grow_towards_one(r.education, reach)
+            grow_towards_one(r.engagement, gain)
             return
         who = active[m.world.place_index]
         r.education += np.where(who, reach * (1.0 - r.education), 0.0).astype(np.float32)
         r.engagement += np.where(who, gain * (1.0 - r.engagement), 0.0).astype(np.float32)
-
-
-@_jit
-def _reach_everyone(
-    education: np.ndarray, engagement: np.ndarray, reach: np.float32, gain: np.float32
-) -> None:  # pragma: no cover - compiled
-    """``x += rate (1 - x)`` for education and engagement, float32, one pass."""
-    one = np.float32(1.0)
-    for i in range(len(education)):
-        education[i] += reach * (one - education[i])
-        engagement[i] += gain * (one - engagement[i])

@@ -13,6 +13,7 @@ import numpy as np
 from cspsim.config.declare import setting
 from cspsim.model.components.base import Component, on, register
 from cspsim.model.day import Day
+from cspsim.model.kernels import grow_towards_one
 
 
 @dataclass
@@ -56,7 +57,7 @@ class RightsEducation(Component):
         reach = np.float32(self.params.intensity / 365.0)
         active = m.partnership.active_places
         if active.all():  # citywide: everyone is reached (np.where would change nothing)
-            r.rights += reach * (1.0 - r.rights)
+            grow_towards_one(r.rights, reach)
             return
         who = active[m.world.place_index]
         r.rights += np.where(who, reach * (1.0 - r.rights), 0.0).astype(np.float32)
