@@ -306,16 +306,26 @@ def test_scatter_over_ties_equals_bincount_over_senders_rows_bit_for_bit(n, dens
 )
 def test_pairwise_sum_equals_numpy_sum_bit_for_bit(n, first, scale, seed):
     values = np.random.default_rng(seed).random(first + n) * scale
-    assert pairwise_sum(values, first, n) == values[first:].sum()
+    assert pairwise_sum(values, first, n, np.empty(0)) == values[first:].sum()
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.one_of(st.integers(0, 140), st.integers(140, 20_000)), seed=st.integers(0, 2**32 - 1))
+def test_pairwise_sum_of_products_equals_numpy_sum_of_the_products_bit_for_bit(n, seed):
+    rng = np.random.default_rng(seed)
+    values = rng.random(n).astype(np.float32)
+    weights = rng.random(n) * 1e-3
+    assert pairwise_sum(values, 0, n, weights) == np.sum(weights * values)
 
 
 def test_pairwise_sum_by_hand():
     # Fewer than 8 in order; 9 in eight running sums, then the ninth: 1e16 + 1 is lost in
     # order but kept when the ones are first summed apart from 1e16.
-    assert pairwise_sum(np.array([1e16, 1.0, 1.0]), 0, 3) == 1e16
+    none = np.empty(0)
+    assert pairwise_sum(np.array([1e16, 1.0, 1.0]), 0, 3, none) == 1e16
     nine = np.array([1e16] + [1.0] * 8)
-    assert pairwise_sum(nine, 0, 9) == ((1e16 + 1.0) + 2.0) + 4.0 + 1.0
-    assert pairwise_sum(nine, 0, 9) == nine.sum()
+    assert pairwise_sum(nine, 0, 9, none) == ((1e16 + 1.0) + 2.0) + 4.0 + 1.0
+    assert pairwise_sum(nine, 0, 9, none) == nine.sum()
 
 
 @settings(max_examples=40, deadline=None)

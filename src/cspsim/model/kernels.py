@@ -394,41 +394,60 @@ def clip01(x: np.float32) -> np.float32:  # pragma: no cover - compiled
 
 
 @_jit
-def pairwise_sum(values: np.ndarray, first: int, n: int) -> float:  # pragma: no cover - compiled
+def pairwise_sum(
+    values: np.ndarray, first: int, n: int, weights: np.ndarray
+) -> float:  # pragma: no cover - compiled
     """``values[first:first + n].sum()`` for a float64 array, bit for bit with NumPy.
 
     NumPy sums a contiguous float64 array pairwise: fewer than 8 elements in order, up to
     128 in 8 interleaved running sums combined as ``((r0 + r1) + (r2 + r3)) + ((r4 + r5) +
     (r6 + r7))`` then the rest in order, longer ones split in two halves (the first a
-    multiple of 8) summed the same way.
+    multiple of 8) summed the same way. With ``weights`` (float64, empty for none), the
+    sum of ``weights * values`` as ``np.sum(weights * values)`` gives it, without the
+    products' array.
     """
     if n < 8:
         total = 0.0
         for i in range(first, first + n):
-            total += values[i]
+            total += _term(values, weights, i)
         return total
     if n <= 128:
-        r0, r1, r2, r3 = values[first], values[first + 1], values[first + 2], values[first + 3]
-        r4, r5, r6, r7 = values[first + 4], values[first + 5], values[first + 6], values[first + 7]
+        r0, r1 = _term(values, weights, first), _term(values, weights, first + 1)
+        r2, r3 = _term(values, weights, first + 2), _term(values, weights, first + 3)
+        r4, r5 = _term(values, weights, first + 4), _term(values, weights, first + 5)
+        r6, r7 = _term(values, weights, first + 6), _term(values, weights, first + 7)
         i = 8
         while i < n - n % 8:
             j = first + i
-            r0 += values[j]
-            r1 += values[j + 1]
-            r2 += values[j + 2]
-            r3 += values[j + 3]
-            r4 += values[j + 4]
-            r5 += values[j + 5]
-            r6 += values[j + 6]
-            r7 += values[j + 7]
+            r0 += _term(values, weights, j)
+            r1 += _term(values, weights, j + 1)
+            r2 += _term(values, weights, j + 2)
+            r3 += _term(values, weights, j + 3)
+            r4 += _term(values, weights, j + 4)
+            r5 += _term(values, weights, j + 5)
+            r6 += _term(values, weights, j + 6)
+            r7 += _term(values, weights, j + 7)
             i += 8
         total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
         for j in range(first + i, first + n):
-            total += values[j]
+            total += _term(values, weights, j)
         return total
     half = n // 2
     half -= half % 8
-    return pairwise_sum(values, first, half) + pairwise_sum(values, first + half, n - half)
+    return pairwise_sum(values, first, half, weights) + pairwise_sum(
+        values, first + half, n - half, weights
+    )
+
+
+@_jit
+def _term(values: np.ndarray, weights: np.ndarray, i: int) -> float:  # pragma: no cover
+    """Element ``i`` of the sum: the value, or its product with the weight (float64)."""
+    if len(weights) == 0:
+        return np.float64(values[i])
+    return weights[i] * np.float64(values[i])
+
+
+_NO_WEIGHTS = np.empty(0)
 
 
 @_jit
@@ -446,7 +465,7 @@ def segment_cdfs(
         first, n = starts[k], counts[k]
         if n == 0:
             continue
-        total = pairwise_sum(values, first, n)
+        total = pairwise_sum(values, first, n, _NO_WEIGHTS)
         acc = 0.0
         for i in range(first, first + n):
             acc += values[i] / total if total > 0 else 1.0 / n

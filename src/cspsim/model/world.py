@@ -17,6 +17,7 @@ from cspsim.config import ModelParams
 from cspsim.errors import ConfigError
 from cspsim.model.kernels import (
     csr_row_products,
+    pairwise_sum,
     pick_by_weight,
     range_sums,
     scatter_over_ties,
@@ -259,16 +260,16 @@ class World:
                 summed, the others are NaN (a day's meetings need a few places' means).
         """
         matrix = self._place_tie_matrix()
-        x = values.astype(np.float64)
         if places is None:
-            out = matrix @ x
+            out = matrix @ values.astype(np.float64)
         else:
             out = np.full(self.n_places, np.nan)
             rows = np.flatnonzero(places)
-            out[rows] = csr_row_products(matrix.indptr, matrix.indices, matrix.data, rows, x)
+            # float32 values times float64 weights: the products of the float64 copy.
+            out[rows] = csr_row_products(matrix.indptr, matrix.indices, matrix.data, rows, values)
         empty = self.place_count == 0
         if empty.any():
-            out[empty] = float(np.sum(self._tie_column_share * values))
+            out[empty] = pairwise_sum(values, 0, len(values), self._tie_column_share)
         return out
 
     def mean_place_tie_mean(self, values: np.ndarray) -> float:
@@ -279,8 +280,8 @@ class World:
         """
         self._place_tie_matrix()
         # Not ``@``: a BLAS dot product of this length may start threads that spin on the
-        # other core after the call.
-        return float(np.sum(self._place_tie_weight * values))
+        # other core after the call. ``np.sum(weight * values)``, bit for bit, in one pass.
+        return pairwise_sum(values, 0, len(values), self._place_tie_weight)
 
     def _place_tie_matrix(self) -> sp.csr_matrix:
         """The (places x residents) matrix of :meth:`place_tie_means`, built on first use."""
