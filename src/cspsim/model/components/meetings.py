@@ -224,10 +224,15 @@ class Meetings(Component):
         if len(candidates) == 0:
             return
         nb = city.neighbourhood[candidates]
+        # Rank of each candidate within its neighbourhood, worst perceived first.
         order = np.lexsort((-level[candidates], nb))
-        rank = np.zeros(len(order), np.int64)
-        starts = np.r_[0, np.flatnonzero(np.diff(nb[order])) + 1]
-        rank[order] = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+        nb_sorted = nb[order]
+        first_of_nb = np.empty(len(order), bool)
+        first_of_nb[:1] = True
+        first_of_nb[1:] = nb_sorted[1:] != nb_sorted[:-1]
+        position = np.arange(len(order))
+        rank = np.empty(len(order), np.int64)
+        rank[order] = position - np.maximum.accumulate(np.where(first_of_nb, position, 0))
         new = candidates[rank < PROBLEMS_PER_MEETING]
         self.raised[new] = True
         self.presence_at_raise[new] = self.presence_recent[new]
