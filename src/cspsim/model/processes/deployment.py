@@ -111,7 +111,7 @@ class DeploymentPlan:
             uniforms: One uniform number per visit.
         """
         out = np.empty(len(uniforms), dtype=np.int64)
-        for mode in np.unique(modes):  # at most four modes
+        for mode in np.flatnonzero(np.bincount(modes)):  # the modes present, ascending
             sel = np.flatnonzero(modes == mode)
             if mode == _COMMUNITY and self._beat_flat_cdf is not None:
                 out[sel] = self._draw_community(beats[sel], uniforms[sel])
