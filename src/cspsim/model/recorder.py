@@ -70,7 +70,7 @@ class Recorder:
         self._sums = {m.name: np.zeros(p) for m in PLACES if m.over_days == "sum"}
         self._started_sums = False
         self._contacts0: np.ndarray | None = None
-        self._places: list[pd.DataFrame] = []
+        self._places: list[dict[str, object]] = []  # columns of each month
         self._events: list[dict[str, np.ndarray]] = []
         self._survey: list[dict[str, np.ndarray]] = []
 
@@ -128,9 +128,9 @@ class Recorder:
                 cols[meas.name] = self._sums[meas.name].copy()
             elif meas.name == "contacted_share":
                 cols[meas.name] = self._contacted_share()
-            else:
-                cols[meas.name] = meas.compute(m)
-        self._places.append(pd.DataFrame(cols))
+            else:  # a copy: the table is built at the end, the state moves on
+                cols[meas.name] = np.array(meas.compute(m))
+        self._places.append(cols)  # the table is built once, when asked for
         self._month += 1
         for acc in self._sums.values():
             acc[:] = 0
@@ -159,7 +159,7 @@ class Recorder:
         """One row per place per month."""
         if not self._places:
             return pd.DataFrame(columns=list(_KEYS))
-        return pd.concat(self._places, ignore_index=True)
+        return pd.concat([pd.DataFrame(cols) for cols in self._places], ignore_index=True)
 
     def events(self) -> pd.DataFrame:
         """One row per offence."""
