@@ -139,7 +139,26 @@ def add_comparison(
     figs.mkdir(parents=True, exist_ok=True)
     scenarios = list(summary["scenario"].drop_duplicates())
     others = [s for s in scenarios if s != base]
-    runs = rs.runs
+    _in_short(doc, summary, base, out, ensemble)
+    _differences(doc, summary, base, figs)
+    _levels(doc, summary)
+    cities = CityCache()
+    ptot = place_totals(rs, list(RATE_COLUMNS))
+    _fairness(doc, rs, summary, base, scenarios, ptot, cities, out)
+    _displacement(doc, rs, base, ptot, cities)
+    cost_section(doc, rs, summary, base)
+    _over_time(doc, rs, base, others, figs)
+    _where(doc, rs, base, others, ptot, cities, figs)
+
+
+def _in_short(
+    doc: Document,
+    summary: pd.DataFrame,
+    base: str,
+    out: Path,
+    ensemble: pd.DataFrame | None,
+) -> None:
+    """Key findings, with parameter uncertainty when there is an ensemble."""
     doc.h2("In short")
     if ensemble is not None and len(ensemble):
         iv, effects, best = uncertainty.tables(summary, ensemble, base)
@@ -160,6 +179,10 @@ def add_comparison(
             "brackets: 95% confidence intervals. *Clear* means the interval excludes zero."
         )
         doc.items(key_findings(summary, base))
+
+
+def _differences(doc: Document, summary: pd.DataFrame, base: str, figs: Path) -> None:
+    """Each scenario's paired differences from the baseline, the legend and the figure."""
     doc.h2(f"What each scenario changes, against {base}")
     doc.p(
         f"Each cell is the mean difference from **{base}** over paired seeds (common random "
@@ -175,14 +198,29 @@ def add_comparison(
     plot_effects(summary, figs / "effects.png", base, "scenario")
     doc.img(figs / "effects.png", f"Effects against {base} with 95% CIs over paired seeds")
 
+
+def _levels(doc: Document, summary: pd.DataFrame) -> None:
+    """Means over seeds per scenario, and crime by type."""
     doc.h2("Levels per scenario")
     doc.p("Means over seeds, at real population scale; totals are per year.")
     doc.table(levels_table(summary))
     doc.h3("Crime by type: true (recorded) per year")
     doc.table(by_type_table(summary))
 
-    cities = CityCache()
-    ptot = place_totals(rs, list(RATE_COLUMNS))
+
+def _fairness(
+    doc: Document,
+    rs: RunSet,
+    summary: pd.DataFrame,
+    base: str,
+    scenarios: list[str],
+    ptot: pd.DataFrame,
+    cities: CityCache,
+    out: Path,
+) -> None:
+    """Who is stopped and arrested: by group, and by neighbourhood."""
+    runs = rs.runs
+    figs = out / "figures"
     doc.h2("Fairness: who is stopped and arrested")
     fairness_tables(doc, rs, summary, base)
     plot_groups(summary, figs / "groups.png", scenarios)
@@ -215,6 +253,12 @@ def add_comparison(
         )
         doc.table(fair)
 
+
+def _displacement(
+    doc: Document, rs: RunSet, base: str, ptot: pd.DataFrame, cities: CityCache
+) -> None:
+    """Crime at targeted places and at their never-targeted neighbours."""
+    runs = rs.runs
     disp = displacement(ptot, runs, base, cities)
     doc.h2("Displacement around targeted places")
     if disp.empty:
@@ -241,8 +285,10 @@ def add_comparison(
         ]
         doc.table(pd.DataFrame(rows))
 
-    cost_section(doc, rs, summary, base)
 
+def _over_time(doc: Document, rs: RunSet, base: str, others: list[str], figs: Path) -> None:
+    """Monthly crime and trust with bands over seeds."""
+    runs = rs.runs
     doc.h2("Over time")
     cols = list(oc.FIGURE_COLUMNS)
     bands = scenario_bands(monthly(rs, cols), runs, cols)
@@ -250,6 +296,18 @@ def add_comparison(
     plot_bands(bands, figs / "timeseries.png", shown)
     doc.img(figs / "timeseries.png", "Crime and trust by month, with 95% bands over seeds")
 
+
+def _where(
+    doc: Document,
+    rs: RunSet,
+    base: str,
+    others: list[str],
+    ptot: pd.DataFrame,
+    cities: CityCache,
+    figs: Path,
+) -> None:
+    """The map of change per place."""
+    runs = rs.runs
     doc.h2("Where: change per place")
     meta0 = runs[runs["scenario"] == base].iloc[0]["meta"]
     places = place_frame(cities.get(meta0))
