@@ -13,7 +13,7 @@ from conftest import tiny_config
 from SALib.test_functions import Ishigami
 
 from cspsim.analysis import calibration
-from cspsim.analysis.aggregate import run_summaries
+from cspsim.analysis.aggregate import place_totals, run_summaries
 from cspsim.analysis.did import did, did_2x2, event_study
 from cspsim.analysis.runs import collect_runs
 from cspsim.experiments import calibrate, frontier
@@ -209,6 +209,17 @@ def summarize_run(run_dir: Path) -> dict[str, float]:
             survey.loc[survey["day"] == survey["day"].max(), "satisfaction"].mean()
         ),
     }
+
+
+def test_place_totals_come_in_one_order(tiny_runs: Path) -> None:
+    # A GROUP BY's rows come in any order; the tables built on them (displacement, maps)
+    # must not, so the totals are ordered by run and place.
+    rs = collect_runs(tiny_runs)
+    first = place_totals(rs, ["crimes_true"])
+    keys = list(zip(first["run_dir"].astype(str), first["place_id"].astype(str), strict=True))
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+    again = place_totals(rs, ["crimes_true"])
+    pd.testing.assert_frame_equal(first, again)
 
 
 def test_duckdb_summaries_match_the_per_run_reader(tiny_runs: Path) -> None:

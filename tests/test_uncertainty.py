@@ -226,4 +226,10 @@ def test_demo_reports_effects_with_parameter_uncertainty(tmp_path, capsys):
     assert row["n"] == 3 and row["low"] <= row["mean"] <= row["high"]
     # The seeds-only comparison counts the default-parameter runs only.
     assert "2 paired seeds" in printed
+    # cspsim-report on the demo's directory finds the draws too (in OUT/runs): the same
+    # uncertainty section, and the draws are not counted as seeds at the defaults.
+    from cspsim.report.build import build_report
+
+    again = build_report(out, tmp_path / "again").read_text()
+    assert "## With parameter uncertainty" in again and "5 paired seeds" not in again
     assert demo.main(["--out", str(out), "--draws", "1"]) == 2  # one draw has no spread

@@ -246,7 +246,8 @@ def place_totals(rs: RunSet, columns: list[str]) -> pd.DataFrame:
         FROM (SELECT filename, CAST(place_id AS VARCHAR) AS place_id, neighbourhood,
                 {", ".join(f.values())}, {", ".join(f'"{c}"' for c in columns)}
               FROM {READ})
-        GROUP BY filename, place_id""",
+        GROUP BY filename, place_id
+        ORDER BY filename, place_id""",  # a GROUP BY's rows come in any order
         rs.files("places"),
     )
     df.insert(0, "run_dir", df.pop("filename").map(_file_to_run(rs, "places")))

@@ -169,10 +169,17 @@ def shown_outcomes(summary: pd.DataFrame) -> list[oc.Outcome]:
 
 
 def read_draws(root: Path) -> pd.DataFrame | None:
-    """The draws of an ensemble under a run or sweep directory (None when there are none)."""
-    path = Path(root) / DRAWS_FILE
-    if not path.is_file():
+    """The draws of an ensemble under a run or sweep directory (None when there are none).
+
+    The draws are listed in ``DRAWS_FILE`` under the runs' directory, or one level down
+    (``cspsim-demo OUT`` keeps its runs in ``OUT/runs``, and its report can be rebuilt from
+    ``OUT``): without them an ensemble's draws would be counted as seeds at the defaults.
+    """
+    root = Path(root)
+    found = [p for p in (root / DRAWS_FILE, *sorted(root.glob(f"*/{DRAWS_FILE}"))) if p.is_file()]
+    if not found:
         return None
+    path = found[0]
     table = pd.read_csv(path)
     return table if {"draw", "seed"} <= set(table.columns) else None
 
