@@ -36,7 +36,7 @@ from cspsim.model.processes.crime import _offending
 from cspsim.model.processes.deployment import _cdf
 from cspsim.model.processes.engagement import _relax
 from cspsim.model.processes.legitimacy import _experience, _hear_and_talk
-from cspsim.model.processes.programs import _effects
+from cspsim.model.processes.programs import _count_enrolled, _effects
 from cspsim.model.residents import row_normalize
 
 
@@ -479,3 +479,15 @@ def test_grow_towards_one_equals_the_numpy_form(n, rate, seed):
     want += rate * (1.0 - want)
     grow_towards_one(values, rate)
     np.testing.assert_array_equal(values.view(np.uint32), want.view(np.uint32))
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(0, 200), day=st.integers(0, 400), seed=st.integers(0, 2**32 - 1))
+def test_count_enrolled_counts_the_enrolled_mask(n, day, seed):
+    rng = np.random.default_rng(seed)
+    program = np.where(rng.random(n) < 0.4, rng.integers(0, 2, n), -1).astype(np.int8)
+    since = rng.integers(0, 300, n).astype(np.int32)
+    idx = np.flatnonzero(rng.random(n) < 0.7)
+    duration = 182.5
+    want = int(((program[idx] >= 0) & (day < since[idx] + duration)).sum())  # enrolled_mask
+    assert _count_enrolled(idx, program, since, day, duration) == want

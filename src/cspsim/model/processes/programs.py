@@ -93,8 +93,15 @@ class Programs:
         )
 
     def enrolled_count(self, day: int) -> int:
-        """Resident agents enrolled on ``day``."""
-        return int(self.enrolled_mask(self.world.at_risk_index, day).sum())
+        """Resident agents enrolled on ``day`` (:meth:`enrolled_mask` counted in one pass)."""
+        r = self.world.residents
+        return _count_enrolled(
+            self.world.at_risk_index,
+            r.program,
+            r.program_since,
+            day,
+            self.params.programs.duration_days,
+        )
 
     def uptake_probability(self, residents: np.ndarray) -> np.ndarray:
         """Probability that each resident takes up an offered place.
@@ -139,6 +146,18 @@ class Programs:
         r.program_since[chosen] = day
         r.program_level[chosen] = 0.0
         org.enrolled = np.concatenate([org.enrolled, chosen])
+
+
+@_jit
+def _count_enrolled(
+    idx: np.ndarray, program: np.ndarray, since: np.ndarray, day: int, duration: int
+) -> int:  # pragma: no cover - compiled
+    """How many of residents ``idx`` are in a program on ``day`` (enrolled, not yet done)."""
+    count = 0
+    for i in idx:
+        if program[i] >= 0 and day < since[i] + duration:
+            count += 1
+    return count
 
 
 @_jit
