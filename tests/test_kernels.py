@@ -420,7 +420,10 @@ def test_tellers_are_the_residents_with_news_and_are_reset_once_told():
     leg.contacts(np.array([5, 9, 5]), np.array([True, False, True]))
     leg.tell(np.array([2, 9, 40]), good=np.array([0.5, 0.25, 0.0], np.float32))
     leg.tell(np.array([7]), bad=np.array([0.0], np.float32))  # nothing to tell
-    np.testing.assert_array_equal(leg.tellers(), [2, 5, 9])
+    mask = np.zeros(len(leg.bad), bool)
+    mask[[3, 4]] = True
+    leg.tell(mask, bad=np.array([1.0, 0.0], np.float32))  # a mask: resident 3 has news
+    np.testing.assert_array_equal(leg.tellers(), [2, 3, 5, 9])
     np.testing.assert_array_equal(leg.tellers(), np.flatnonzero((leg.bad != 0) | (leg.good != 0)))
     assert leg.bad[5] == 2 and leg.good[9] == 1.25
     m.run(1)  # today's news is told, then reset

@@ -208,10 +208,13 @@ class Legitimacy:
         """Residents (distinct) will tell their ties of good and bad police news today.
 
         Args:
-            residents: Distinct resident indices.
+            residents: Distinct resident indices (or a boolean mask over residents).
             good: Good news of each (contacts' worth, float32), or None.
             bad: Bad news of each, or None.
         """
+        residents = np.asarray(residents)
+        if residents.dtype == bool:
+            residents = np.flatnonzero(residents)
         if good is not None:
             self.good[residents] += good
         if bad is not None:
