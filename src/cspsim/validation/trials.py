@@ -138,11 +138,11 @@ def seed_effects(traces: dict[str, Trace], days: int) -> dict[str, float]:
     hs = traces["hotspot"]
     out["hotspot_treated"] = _masked_change(hs, base, hs.mask, VICTIM, days)
     out["hotspot_surrounding"] = _masked_change(hs, base, hs.surround, VICTIM, days)
-    cp = traces["community_policing"]
-    out["cp_trust"] = cp.scalars["end_high_confidence"] - base.scalars["end_high_confidence"]
-    out["cp_satisfaction"] = cp.scalars["end_satisfied"] - base.scalars["end_satisfied"]
-    everywhere = np.ones(cp.true.shape[:2], dtype=bool)
-    out["cp_crime"] = _masked_change(cp, base, everywhere, VICTIM, days)
+    community = traces["community_policing"]
+    out["cp_trust"] = community.scalars["end_high_confidence"] - base.scalars["end_high_confidence"]
+    out["cp_satisfaction"] = community.scalars["end_satisfied"] - base.scalars["end_satisfied"]
+    everywhere = np.ones(community.true.shape[:2], dtype=bool)
+    out["cp_crime"] = _masked_change(community, base, everywhere, VICTIM, days)
     pop = traces["problem_oriented"]
     out["pop_targeted"] = _masked_change(pop, base, pop.mask, VICTIM, days)
     nw = traces["neighbourhood_watch"]

@@ -76,8 +76,8 @@ class CommunityEvents(Component):
         share = np.minimum(EVENT_ATTENDANCE * r.engagement[who] / mean_eng, 1.0)
         gain = m.params.partners.event_cohesion_gain
         r.engagement[who] += (share * gain * (1.0 - r.engagement[who])).astype(np.float32)
-        cp = m.params.contacts
-        positive = cp.negative_trust_loss / cp.asymmetry * w.residents_per_agent
+        contact_pars = m.params.contacts
+        positive = contact_pars.negative_trust_loss / contact_pars.asymmetry * w.residents_per_agent
         m.legitimacy.gain(who, share * positive)
         m.legitimacy.tell(who, good=share.astype(np.float32))
         self.participation += (

@@ -192,11 +192,11 @@ class Legitimacy:
         Bad ones cost a share of trust, good ones gain a smaller share of ``1 - trust``
         (Skogan 2006).
         """
-        cp = self.params.contacts
+        contact_pars = self.params.contacts
         k = self.world.residents_per_agent
         t = self.world.residents.trust[residents]
-        loss = cp.negative_trust_loss / k
-        gain = cp.negative_trust_loss / cp.asymmetry / k
+        loss = contact_pars.negative_trust_loss / k
+        gain = contact_pars.negative_trust_loss / contact_pars.asymmetry / k
         self.experience(residents, np.where(negative, -loss * t, gain * (1.0 - t)))
         count_at(self.bad, residents[negative])
         count_at(self.good, residents[~negative])
@@ -276,10 +276,10 @@ class Legitimacy:
         w = self.world
         r = w.residents
         lp = self.params.legitimacy
-        cp = self.params.contacts
+        contact_pars = self.params.contacts
         weight = lp.vicarious_weight * lp.vicarious_share_heard / w.residents_per_agent
-        loss = cp.negative_trust_loss * weight
-        gain = cp.negative_trust_loss / cp.asymmetry * weight
+        loss = contact_pars.negative_trust_loss * weight
+        gain = contact_pars.negative_trust_loss / contact_pars.asymmetry * weight
         # The news terms in the heard arrays' own precision, as NumPy would compute them.
         precision = heard_good.dtype.type
         _hear_and_talk(

@@ -257,11 +257,15 @@ def stop_hit_probability(world: World, params: ModelParams) -> tuple[float, floa
     the two are scaled so that, with the baseline's choice of whom to stop, the city's hit
     rate is the sourced ``stop_hit_rate`` (NYCLU 2011).
     """
-    cp = params.contacts
+    contact_pars = params.contacts
     a = float(world.residents.at_risk.mean())
-    stopped_at_risk = cp.at_risk_stop_ratio * a / (cp.at_risk_stop_ratio * a + 1.0 - a)
-    other = cp.stop_hit_rate / (stopped_at_risk * cp.at_risk_hit_ratio + 1.0 - stopped_at_risk)
-    return min(1.0, cp.at_risk_hit_ratio * other), min(1.0, other)
+    stopped_at_risk = (
+        contact_pars.at_risk_stop_ratio * a / (contact_pars.at_risk_stop_ratio * a + 1.0 - a)
+    )
+    other = contact_pars.stop_hit_rate / (
+        stopped_at_risk * contact_pars.at_risk_hit_ratio + 1.0 - stopped_at_risk
+    )
+    return min(1.0, contact_pars.at_risk_hit_ratio * other), min(1.0, other)
 
 
 #: Highest load used in the response-time queue (at or above 1 calls go unanswered).
