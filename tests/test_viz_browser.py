@@ -173,6 +173,10 @@ class App:
     def text(self) -> str:
         return self.page.locator("body").inner_text()
 
+    def wait_text(self, text: str) -> None:
+        """Until the page shows ``text`` (a change re-renders the page for a moment)."""
+        self.page.wait_for_function("t => document.body.innerText.includes(t)", arg=text)
+
     def rect(self, selector: str) -> dict:
         return self.page.locator(selector).first.bounding_box()
 
@@ -457,7 +461,9 @@ def test_levers_changed_means_press_reset(app_factory) -> None:
     thumb.focus()
     page.keyboard.press("ArrowLeft")
     page.wait_for_selector(".cspsim-pending-chip")
-    assert "Officers: 95% of today's force" in app.text()
+    # Under load the chip can show while the rest of the page is still being re-rendered
+    # (the suite once read the body in between): wait for the lever's label.
+    app.wait_text("Officers: 95% of today's force")
     assert "Preset changed — press Reset" in page.locator(".cspsim-pending").inner_text()
     page.locator("button.cspsim-reset").click()
     page.wait_for_selector(".cspsim-pending-chip", state="detached")
