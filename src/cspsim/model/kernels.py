@@ -255,9 +255,9 @@ def scatter_over_ties(
 ) -> None:  # pragma: no cover - compiled
     """Add each sender's ``c`` and ``d`` to each of its ties (float64, zeroed first).
 
-    ``senders`` ascending, each row's entries in order: the same
-    additions as ``np.bincount`` over the concatenated rows of the senders with their values
-    repeated (for a symmetric matrix, the sums over each one's ties).
+    ``senders`` ascending, each row's entries in order: the same additions as
+    ``np.bincount`` over the concatenated rows of the senders with their values repeated
+    (for a symmetric matrix, the sums over each one's ties).
     """
     out_c[:] = 0.0
     out_d[:] = 0.0

@@ -345,7 +345,7 @@ class World:
     def place_means_of(
         self, *columns: np.ndarray, places: np.ndarray | None = None
     ) -> list[np.ndarray]:
-        """Means by place of several resident arrays of one dtype, in one pass.
+        """Means by place of several resident arrays of one dtype, in one compiled call.
 
         Sums accumulate in float64 in resident order (as ``np.bincount`` does,
         :func:`~.kernels.range_sums`); places with no residents get the column's city mean.
