@@ -198,6 +198,29 @@ def test_bad_override_fails_naming_the_field(case, tmp_path):
     assert not list(out.glob("*.parquet"))
 
 
+@pytest.mark.parametrize(
+    ("setting", "where", "words"),
+    [
+        ("hydra.run.dir", "a_file", ["hydra.run.dir", "exists and is not a directory"]),
+        ("hydra.run.dir", "a_file/run", ["hydra.run.dir", "lies under a file"]),
+        ("hydra.sweep.dir", "a_file", ["hydra.sweep.dir", "exists and is not a directory"]),
+    ],
+)
+def test_output_dir_that_is_a_file_is_bad_input(setting, where, words, tmp_path):
+    """A run or sweep directory that is a file: exit 2 and a message naming the setting
+    (Hydra's own mkdir printed a FileExistsError traceback and exited 1), nothing written."""
+    (tmp_path / "a_file").write_text("not a directory")
+    sweep = ["-m", "seed=0,1"] if setting == "hydra.sweep.dir" else []
+    proc = cspsim_run([*sweep, *ARGS, f"{setting}={tmp_path / where}"], tmp_path)
+    message = proc.stderr + proc.stdout
+    assert proc.returncode == 2, message
+    for word in words:
+        assert word in message, f"{word!r} not in:\n{message}"
+    assert "Traceback" not in message, message
+    assert (tmp_path / "a_file").read_text() == "not a directory"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file"]
+
+
 def test_bad_gis_input_fails_naming_the_file(gis_files, tmp_path):
     """``city=gis`` with a shapefile that declares no CRS (no ``.prj``, no ``city.crs``):
     a non-zero exit, a message naming the file and the fix, no table written."""

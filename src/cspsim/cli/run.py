@@ -5,7 +5,8 @@ Examples:
     cspsim-run -m strategy=reactive,hotspot seed=0,1,2
 
 Exit status: 0 complete (or already complete), 1 the run failed, 2 bad input (a setting,
-a city file, a refused user config file, a run too large for the machine), 3 the run
+a city file, a refused user config file, a run too large for the machine, a run or sweep
+directory that is a file or cannot be created: :mod:`cspsim.cli.output_dir`), 3 the run
 directory is busy (another writer) or holds a complete run of another config. Every
 failure of a single run that has a run directory leaves its ``run.json`` with
 ``status: failed`` and the error, wrong-type overrides included.
