@@ -10,7 +10,7 @@ dark theme, and the legend wraps onto as many lines as it needs instead of being
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -191,42 +191,29 @@ def line_chart(
             signed when the chart has a zero line).
     """
     size = float(font)
-    left = max(44.0, text_width("00.000", size) + 8)
     title_lines = wrap(title, width - 8, BOLD * (size + 1))  # bold glyphs are wider
     lead = round(TITLE_LEADING * (size + 1))
     first = round(1.5 * (size + 1))  # baseline of the first title line: room for ascenders
-    right, top = 10.0, first + lead * (len(title_lines) - 1) + 8
+    top = first + lead * (len(title_lines) - 1) + 8
+    left = max(44.0, text_width("00.000", size) + 8)
     axis = size + 8
-    plot_h = max(height - top - axis - (size + 8), 40.0)
-    pw = width - left - right
-    lo, hi = _y_range(series, floor, min_span, fixed)
     n = max((len(s.values) for s in series), default=0)
-    last_day = start_day + max(n - 1, 1)
-    span_days = max(last_day - start_day, 1)
-    if percent_axis:
-        fmt_y = percent
-    elif suffix:
-        sign = "+" if zero_line else ""
-        # rounded first, so -0.3 reads "+0%", not "-0%"
-        fmt_y = lambda v: f"{round(v) + 0:{sign}d}{suffix}" if np.isfinite(v) else "–"  # noqa: E731
-    else:
-        fmt_y = fmt
-
-    def x_of(day: float) -> float:
-        return left + (day - start_day) / span_days * pw
-
-    def y_of(v: np.ndarray | float) -> np.ndarray | float:
-        return top + (hi - np.asarray(v)) / (hi - lo) * plot_h
-
-    labels = []
-    for s in series:
-        last = s.values[np.isfinite(s.values)] if len(s.values) else np.array([])
-        labels.append(f"{s.label} {fmt_y(float(last[-1])) if len(last) else '–'}")
+    frame = _Frame(
+        left=left,
+        top=top,
+        width=width - left - 10.0,
+        height=max(height - top - axis - (size + 8), 40.0),
+        y_range=_y_range(series, floor, min_span, fixed),
+        start_day=start_day,
+        last_day=start_day + max(n - 1, 1),
+    )
+    fmt_y = _y_format(percent_axis, suffix, zero_line)
+    labels = [f"{s.label} {_last_value(s.values, fmt_y)}" for s in series]
     kinds = event_kinds(events) if event_legend else []
-    ev_labels = [EVENT_STYLE[k][2] if k in EVENT_STYLE else RUG_EVENTS[k][1] for k in kinds]
-    rows = _legend_rows(labels + ev_labels, width - 8, size, 18)
+    labels += [EVENT_STYLE[k][2] if k in EVENT_STYLE else RUG_EVENTS[k][1] for k in kinds]
+    rows = _legend_rows(labels, width - 8, size, 18)
     line_h = size + 6
-    total_h = int(np.ceil(top + plot_h + axis + len(rows) * line_h + 4))
+    total_h = int(np.ceil(top + frame.height + axis + len(rows) * line_h + 4))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{total_h}" '
         f'viewBox="0 0 {width} {total_h}" class="cspsim-svg" data-chart="{escape(key)}" '
@@ -236,58 +223,137 @@ def line_chart(
             f'font-size="{size + 1:g}" font-weight="bold">{escape(part)}</text>'
             for i, part in enumerate(title_lines)
         ),
+        *_axes(frame, fmt_y, size, n),
+    ]
+    lo, hi = frame.y_range
+    if zero_line and lo < 0 < hi:
+        y0 = float(frame.y_of(0.0))
+        parts.append(
+            f'<line x1="{left:.1f}" y1="{y0:.1f}" x2="{left + frame.width:.1f}" y2="{y0:.1f}" '
+            f'stroke="currentColor" stroke-opacity="0.45"/>'
+        )
+    parts += _event_marks(frame, events)
+    parts += _polylines(frame, series)
+    swatches = [(s.colour, s.dashed, "line") for s in series]
+    swatches += [
+        (EVENT_STYLE[k][0], True, "event") if k in EVENT_STYLE else (RUG_EVENTS[k][0], False, "rug")
+        for k in kinds
+    ]
+    parts += _legend(rows, swatches, labels, top + frame.height + axis + size, size, line_h)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """Where a line chart's plot area is, and the days and values it spans."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+    y_range: tuple[float, float]
+    start_day: int
+    last_day: int
+
+    def x_of(self, day: float | np.ndarray) -> float | np.ndarray:
+        """Horizontal pixel of a day."""
+        span_days = max(self.last_day - self.start_day, 1)
+        return self.left + (day - self.start_day) / span_days * self.width
+
+    def y_of(self, v: np.ndarray | float) -> np.ndarray | float:
+        """Vertical pixel of a value (inside the y range)."""
+        lo, hi = self.y_range
+        return self.top + (hi - np.asarray(v)) / (hi - lo) * self.height
+
+
+def _y_format(percent_axis: bool, suffix: str, zero_line: bool) -> Callable[[float], str]:
+    """How values are written on the axis and in the legend."""
+    if percent_axis:
+        return percent
+    if suffix:
+        sign = "+" if zero_line else ""
+        # rounded first, so -0.3 reads "+0%", not "-0%"
+        return lambda v: f"{round(v) + 0:{sign}d}{suffix}" if np.isfinite(v) else "–"
+    return fmt
+
+
+def _last_value(values: np.ndarray, fmt_y: Callable[[float], str]) -> str:
+    """The last finite value of a series, written for its legend ("–" if none)."""
+    last = values[np.isfinite(values)] if len(values) else np.array([])
+    return fmt_y(float(last[-1])) if len(last) else "–"
+
+
+def _axes(frame: _Frame, fmt_y: Callable[[float], str], size: float, n: int) -> list[str]:
+    """The plot's box, the y range's two labels and the first and last day."""
+    left, top, pw, plot_h = frame.left, frame.top, frame.width, frame.height
+    lo, hi = frame.y_range
+    bottom = top + plot_h + size + 3
+    return [
         f'<rect x="{left:.1f}" y="{top:.1f}" width="{pw:.1f}" height="{plot_h:.1f}" fill="none" '
         f'stroke="currentColor" stroke-opacity="0.3"/>',
         f'<text x="{left - 4:.1f}" y="{top + size * 0.8:.1f}" text-anchor="end">{fmt_y(hi)}</text>',
         f'<text x="{left - 4:.1f}" y="{top + plot_h:.1f}" text-anchor="end">{fmt_y(lo)}</text>',
-        f'<text x="{left:.1f}" y="{top + plot_h + size + 3:.1f}">day {start_day}</text>',
-        f'<text x="{left + pw:.1f}" y="{top + plot_h + size + 3:.1f}" text-anchor="end">'
-        f"day {start_day + max(n - 1, 0)}</text>",
+        f'<text x="{left:.1f}" y="{bottom:.1f}">day {frame.start_day}</text>',
+        f'<text x="{left + pw:.1f}" y="{bottom:.1f}" text-anchor="end">'
+        f"day {frame.start_day + max(n - 1, 0)}</text>",
     ]
-    if zero_line and lo < 0 < hi:
-        y0 = float(y_of(0.0))
-        parts.append(
-            f'<line x1="{left:.1f}" y1="{y0:.1f}" x2="{left + pw:.1f}" y2="{y0:.1f}" '
-            f'stroke="currentColor" stroke-opacity="0.45"/>'
-        )
+
+
+def _event_marks(frame: _Frame, events: Sequence[tuple[int, str]]) -> list[str]:
+    """A tick on the day axis (:data:`RUG_EVENTS`) or a dashed line for each event shown."""
+    top, bottom = frame.top, frame.top + frame.height
+    parts = []
     for day, kind in events:
-        if not start_day <= day <= last_day:
+        if not frame.start_day <= day <= frame.last_day:
             continue
-        x = x_of(day)
+        x = frame.x_of(day)
         if kind in RUG_EVENTS:
             parts.append(
-                f'<line class="event ev-{kind}" x1="{x:.1f}" y1="{top + plot_h - 5:.1f}" '
-                f'x2="{x:.1f}" y2="{top + plot_h:.1f}" stroke="{RUG_EVENTS[kind][0]}" '
+                f'<line class="event ev-{kind}" x1="{x:.1f}" y1="{bottom - 5:.1f}" '
+                f'x2="{x:.1f}" y2="{bottom:.1f}" stroke="{RUG_EVENTS[kind][0]}" '
                 f'stroke-opacity="0.6"/>'
             )
         elif kind in EVENT_STYLE:
             colour, dash, _ = EVENT_STYLE[kind]
             parts.append(
                 f'<line class="event ev-{kind}" data-day="{day}" x1="{x:.1f}" y1="{top:.1f}" '
-                f'x2="{x:.1f}" y2="{top + plot_h:.1f}" stroke="{colour}" stroke-width="1.5" '
+                f'x2="{x:.1f}" y2="{bottom:.1f}" stroke="{colour}" stroke-width="1.5" '
                 f'stroke-dasharray="{dash}"/>'
             )
+    return parts
+
+
+def _polylines(frame: _Frame, series: Sequence[Series]) -> list[str]:
+    """Each series as a polyline of at most :data:`MAX_POINTS` points (gaps skipped)."""
+    lo, hi = frame.y_range
+    parts = []
     for s in series:
         v = np.asarray(s.values, dtype=float)
         if len(v) == 0:
             continue
         idx = np.unique(np.linspace(0, len(v) - 1, min(len(v), MAX_POINTS)).astype(int))
-        xs = x_of(start_day + idx)
-        ys = y_of(np.clip(v[idx], lo, hi))
+        xs = frame.x_of(frame.start_day + idx)
+        ys = frame.y_of(np.clip(v[idx], lo, hi))
         ok = np.isfinite(v[idx])
         pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs[ok], ys[ok], strict=True))
         dash = ' stroke-dasharray="6,4"' if s.dashed else ""
         parts.append(
             f'<polyline points="{pts}" fill="none" stroke="{s.colour}" stroke-width="2.2"{dash}/>'
         )
-    swatches = [(s.colour, s.dashed, "line") for s in series]
-    for k in kinds:
-        if k in EVENT_STYLE:
-            swatches.append((EVENT_STYLE[k][0], True, "event"))
-        else:
-            swatches.append((RUG_EVENTS[k][0], False, "rug"))
-    all_labels = labels + ev_labels
-    y = top + plot_h + axis + size
+    return parts
+
+
+def _legend(
+    rows: list[list[int]],
+    swatches: list[tuple[str, bool, str]],
+    labels: list[str],
+    y: float,
+    size: float,
+    line_h: float,
+) -> list[str]:
+    """The legend's rows from baseline ``y``: a swatch (line, dashed line or tick) and a label."""
+    parts = []
     for row in rows:
         x = 4.0
         for i in row:
@@ -304,12 +370,11 @@ def line_chart(
                     f'y2="{y - size * 0.35:.1f}" stroke="{colour}" stroke-width="2.2"{dash}/>'
                 )
             parts.append(
-                f'<text class="legend" x="{x + 22:.1f}" y="{y:.1f}">{escape(all_labels[i])}</text>'
+                f'<text class="legend" x="{x + 22:.1f}" y="{y:.1f}">{escape(labels[i])}</text>'
             )
-            x += 18 + 4 + text_width(all_labels[i], size) + 14
+            x += 18 + 4 + text_width(labels[i], size) + 14
         y += line_h
-    parts.append("</svg>")
-    return "".join(parts)
+    return parts
 
 
 def event_kinds(events: Sequence[tuple[int, str]]) -> list[str]:
