@@ -274,3 +274,26 @@ def test_multirun_sweep_over_seeds(tmp_path):
     tables = [pd.read_parquet(p) for p in sorted(sweep.rglob("timeseries.parquet"))]
     assert len(tables) == 2 and not tables[0].equals(tables[1])
     assert all(len(t) == 10 for t in tables)
+
+
+@pytest.mark.parametrize("command", ["demo", "validate", "pilot"])
+def test_out_that_is_a_file_fails_before_any_run(command, tmp_path, capsys):
+    """``--out`` naming a file: exit 2 at once, naming ``--out`` (cspsim-validate ran all
+    its runs, then failed writing the report with a NotADirectoryError traceback)."""
+    from cspsim.cli import demo, pilot
+    from cspsim.validation import cli as validate
+
+    target = tmp_path / "a_file"
+    target.write_text("not a directory")
+    argv = ["--out", str(target)]
+    if command == "pilot":
+        with pytest.raises(SystemExit) as exc:
+            pilot.parse_args(argv)
+        code = exc.value.code
+    else:
+        code = {"demo": demo.main, "validate": validate.main}[command](argv)
+    assert code == 2
+    message = capsys.readouterr().err
+    assert "--out" in message and "exists and is not a directory" in message, message
+    assert target.read_text() == "not a directory"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file"]

@@ -30,6 +30,7 @@ from cspsim.analysis.uncertainty import DRAWS_FILE, split
 from cspsim.api import make_config
 from cspsim.config.draws import Draws, draw, load_shipped_posterior
 from cspsim.errors import CityDataError, ConfigError
+from cspsim.output.dirs import OutputDirRefused, make_output_dir
 from cspsim.output.runner import run_one
 from cspsim.paths import strategy_names
 from cspsim.report.build import ordered_summary, write_report
@@ -88,6 +89,10 @@ def _check(args: argparse.Namespace, names: list[str]) -> str | None:
         return "--seeds must be at least 2 for confidence intervals"
     if args.draws < 0 or args.draws == 1:
         return f"--draws: expected 0 (no ensemble) or an integer >= 2, got {args.draws}"
+    try:
+        make_output_dir(Path(args.out), "--out")
+    except OutputDirRefused as exc:
+        return str(exc)
     return None
 
 

@@ -3,8 +3,8 @@
 Hydra creates ``hydra.run.dir`` itself, before the run starts; a path that is a file, lies
 under a file, or cannot be written made it print a traceback (``FileExistsError``) and
 exit as if the run had failed. This callback creates the directory first, when the run or
-the sweep starts, and turns the failure into an error that names the setting
-(:class:`OutputDirRefused`) and exit status 2 (bad input). Nothing is written.
+the sweep starts (:func:`cspsim.output.dirs.make_output_dir`), and turns the failure into an
+error that names the setting and exit status 2 (bad input). Nothing is written.
 
 Hydra turns an exception raised by a callback into a warning and carries on, so the
 callback prints the error and exits itself (``SystemExit`` is not an ``Exception``).
@@ -19,40 +19,10 @@ from typing import Any
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from cspsim.errors import ConfigError
+from cspsim.output.dirs import OutputDirRefused, make_output_dir
 
 #: Exit status of ``cspsim-run`` for bad input (:mod:`cspsim.cli.run`).
 BAD_INPUT = 2
-
-
-class OutputDirRefused(ConfigError):
-    """``hydra.run.dir`` or ``hydra.sweep.dir`` cannot be created as a directory."""
-
-
-def make_output_dir(path: Path, setting: str) -> None:
-    """Create ``path`` (and its parents) as a directory, or say which setting is wrong.
-
-    Args:
-        path: The directory.
-        setting: The config key it comes from (named in the error).
-
-    Raises:
-        OutputDirRefused: ``path`` is a file, lies under a file, or cannot be created.
-    """
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        reason = "exists and is not a directory"
-    except NotADirectoryError:
-        reason = "lies under a file, not a directory"
-    except OSError as exc:
-        reason = f"cannot be created ({exc.strerror or exc})"
-    else:
-        return
-    raise OutputDirRefused(
-        f"{setting}: '{path}' {reason}; give a directory for the outputs "
-        "(a new path or an existing directory you can write)"
-    )
 
 
 class OutputDirCheck(Callback):

@@ -23,6 +23,7 @@ from pathlib import Path
 from cspsim.analysis.pilot import analyse
 from cspsim.analysis.runs import collect_runs
 from cspsim.experiments.pilot import SELECTIONS, list_override
+from cspsim.output.dirs import OutputDirRefused, make_output_dir
 from cspsim.paths import CONFIG_DIR, strategy_names
 from cspsim.report.pilot import bias_table, false_alarms, power_grid, smallest_sentences
 
@@ -73,6 +74,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         ap.error("--selection list needs --treated NAME [NAME ...]")
     if args.out is None:
         args.out = Path("multirun") / f"pilot_{args.strategy}_{args.city}"
+    try:
+        make_output_dir(args.out, "--out")
+    except OutputDirRefused as exc:
+        ap.error(str(exc))
     return args
 
 

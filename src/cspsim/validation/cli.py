@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from cspsim.errors import CityDataError, ConfigError
+from cspsim.output.dirs import OutputDirRefused, make_output_dir
 
 log = logging.getLogger("cspsim.validation")
 
@@ -95,6 +96,11 @@ def main(argv: list[str] | None = None) -> int:
 
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     command = "cspsim-validate " + " ".join(sys.argv[1:] if argv is None else argv)
+    try:  # before any run: a bad --out fails now, not when the report is written
+        make_output_dir(Path(args.out), "--out")
+    except OutputDirRefused as exc:
+        print(f"cspsim-validate: error: {exc}", file=sys.stderr)
+        return 2
     if args.city is not None:
         from cspsim.validation.heldout import run_cli
 
