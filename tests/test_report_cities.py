@@ -117,3 +117,41 @@ def test_sweep_over_cities_from_the_command_line(tmp_path: Path) -> None:
     text = (sweep / "report.md").read_text()
     assert "## City: columbus" in text and "## City: synthetic" in text
     assert text.count("Against **reactive**") == 2
+
+
+def test_a_directory_gathered_by_hand_with_one_seed_in_two_settings(tmp_path: Path) -> None:
+    """``cspsim-report outputs/`` over single runs of one city, where reactive seed 0 ran
+    for 40 days and again for 45 (no manifest): the report crashed in the paired
+    differences (two baseline rows for one seed). Each setting now has its own section,
+    each compared with its own reactive runs."""
+    root = tmp_path / "outputs"
+    for strategy, seed in [("reactive", 0), ("reactive", 1), ("hotspot", 0), ("hotspot", 1)]:
+        run_one(config("synthetic", strategy, seed), root / f"{strategy}_{seed}")
+    longer = config("synthetic", "reactive", 0)
+    longer.sim.days = 45
+    run_one(longer, root / "reactive_0_longer")
+    rs = collect_runs(root)
+    assert rs.manifest is None and len(rs.runs) == 5
+    groups = city_groups(rs, run_summaries(rs))
+    labels = [label for label, *_ in groups]
+    assert labels == [
+        "synthetic (1,000 agents, 16 places) · sim.days=40",
+        "synthetic (1,000 agents, 16 places) · sim.days=45",
+    ]
+    assert [len(g_rs.runs) for _, g_rs, _ in groups] == [4, 1]
+    for _, _, summary in groups:
+        assert not summary.duplicated(["scenario", "seed"]).any()
+    text = build_report(root, tmp_path / "report").read_text()
+    assert "## City and setting: synthetic (1,000 agents, 16 places) · sim.days=40" in text
+    assert text.count("Against **reactive**") == 1  # the 45-day run has nothing to pair
+
+
+def test_a_directory_without_repeats_keeps_one_section(tmp_path: Path) -> None:
+    """Runs of one strategy in two settings but no seed in both: one section, as before."""
+    root = tmp_path / "outputs"
+    run_one(config("synthetic", "reactive", 0), root / "a")
+    other = config("synthetic", "reactive", 1)
+    other.sim.days = 45
+    run_one(other, root / "b")
+    rs = collect_runs(root)
+    assert [label for label, *_ in city_groups(rs, run_summaries(rs))] == [""]

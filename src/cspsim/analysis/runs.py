@@ -37,8 +37,9 @@ class RunSet:
     Attributes:
         root: The directory.
         runs: One row per counted run: ``run_dir, scenario, strategy, seed, arm, stage,
-            config_hash, city, city_key, city_label, population, days, group_b_share,
-            officer_hour_cost, reused_stale`` and the run's ``run.json`` as ``meta``.
+            config_hash, city, city_key, city_label, setting_key, population, days,
+            group_b_share, officer_hour_cost, reused_stale`` and the run's ``run.json`` as
+            ``meta``.
         failed: Failed runs and their errors (relative path -> error).
         incomplete: Runs whose ``run.json`` is not complete (killed, or still running).
         missing: Runs the manifest expects that have no ``run.json``.
@@ -100,6 +101,32 @@ def city_key(config: dict[str, Any]) -> str:
     """What identifies a run's city: a hash of its ``city`` settings (display ones aside)."""
     city = identity({"city": config.get("city", {})})["city"]
     return config_hash(city)
+
+
+def setting_key(config: dict[str, Any]) -> str:
+    """What a run's outcome depends on besides its city, strategy and seed, as a hash.
+
+    Runs of one city with the same setting differ by the scenario alone, so their
+    differences are effects (:func:`cspsim.report.cities.city_groups`).
+    """
+    rest = {k: v for k, v in identity(config).items() if k not in ("seed", "city", "strategy")}
+    return config_hash(rest)
+
+
+def setting_items(config: dict[str, Any]) -> dict[str, str]:
+    """The setting of :func:`setting_key` as ``dotted key -> value`` (for labels)."""
+    rest = {k: v for k, v in identity(config).items() if k not in ("seed", "city", "strategy")}
+    out: dict[str, str] = {}
+
+    def walk(node: Any, prefix: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, f"{prefix}.{key}" if prefix else str(key))
+        else:
+            out[prefix] = str(node)
+
+    walk(rest, "")
+    return out
 
 
 def city_label(config: dict[str, Any]) -> str:
@@ -261,6 +288,7 @@ def _row(
         "city": str(meta["city"]),
         "city_key": city_key(cfg),
         "city_label": city_label(cfg),
+        "setting_key": setting_key(cfg),
         "population": float(meta["population"]),
         "days": int(meta["days"]),
         "group_b_share": float(params.get("residents", {}).get("group_b_share", 0.5)),

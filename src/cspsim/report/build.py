@@ -189,14 +189,15 @@ def write_report(
         groups = city_groups(rs, summary)
         if len(groups) > 1:
             doc.p(
-                f"The runs are of {len(groups)} cities: each has its own section, compared "
-                "with its own baseline runs; runs of different cities are never compared."
+                f"The runs are of {len(groups)} cities or settings: each has its own section, "
+                "compared with its own baseline runs; runs of different cities, or of one "
+                "strategy and seed in different settings, are never compared."
             )
         for label, city_rs, city_summary in groups:
             if len(groups) == 1:
                 _sections(doc, city_rs, city_summary, out, design)
                 continue
-            doc.h2(f"City: {label}")
+            doc.h2(f"City: {label}" if " · " not in label else f"City and setting: {label}")
             with doc.nested():
                 _sections(doc, city_rs, city_summary, out / city_dir(label), design)
     else:
