@@ -297,3 +297,31 @@ def test_out_that_is_a_file_fails_before_any_run(command, tmp_path, capsys):
     assert "--out" in message and "exists and is not a directory" in message, message
     assert target.read_text() == "not a directory"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file"]
+
+
+@pytest.mark.parametrize(
+    ("command", "argv", "words"),
+    [
+        ("demo", ["--days", "0"], ["sim.days", "got 0"]),
+        ("demo", ["--jobs", "0"], ["--jobs", "got 0"]),
+        ("pilot", ["--start-day", "10"], ["--start-day", "at least one month"]),
+    ],
+)
+def test_bad_options_fail_before_any_run(command, argv, words, tmp_path, capsys):
+    """cspsim-demo --days 0 started 81 runs that each failed (exit 1); --jobs 0 ran; a
+    pilot starting on day 10 failed inside the sweep. Now each stops at once, exit 2."""
+    from cspsim.cli import demo, pilot
+
+    out = tmp_path / "out"
+    argv = [*argv, "--out", str(out)]
+    if command == "pilot":
+        with pytest.raises(SystemExit) as exc:
+            pilot.parse_args(argv)
+        code = exc.value.code
+    else:
+        code = demo.main(argv)
+    assert code == 2
+    message = capsys.readouterr().err
+    for word in words:
+        assert word in message, message
+    assert not out.exists()

@@ -28,6 +28,7 @@ from cspsim.analysis.runs import RunSet, collect_runs
 from cspsim.analysis.tables import comparison_table
 from cspsim.analysis.uncertainty import DRAWS_FILE, split
 from cspsim.api import make_config
+from cspsim.config.checks import check_config
 from cspsim.config.draws import Draws, draw, load_shipped_posterior
 from cspsim.errors import CityDataError, ConfigError
 from cspsim.output.dirs import OutputDirRefused, make_output_dir
@@ -80,11 +81,15 @@ def _check(args: argparse.Namespace, names: list[str]) -> str | None:
     """Why the options cannot run (None when they can): every config is validated first."""
     try:
         for name in names:
-            make_config(
-                city=args.city, strategy=name, seed=0, days=args.days, overrides=args.overrides
+            check_config(
+                make_config(
+                    city=args.city, strategy=name, seed=0, days=args.days, overrides=args.overrides
+                )
             )
     except (ConfigError, CityDataError) as exc:
         return str(exc)
+    if args.jobs < 1:
+        return f"--jobs: expected an integer >= 1, got {args.jobs}"
     if args.seeds < 2:
         return "--seeds must be at least 2 for confidence intervals"
     if args.draws < 0 or args.draws == 1:

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from cspsim.analysis.pilot import analyse
 from cspsim.analysis.runs import collect_runs
-from cspsim.experiments.pilot import SELECTIONS, list_override
+from cspsim.errors import ConfigError
+from cspsim.experiments.pilot import SELECTIONS, check_start, list_override
 from cspsim.output.dirs import OutputDirRefused, make_output_dir
 from cspsim.paths import CONFIG_DIR, strategy_names
 from cspsim.report.pilot import bias_table, false_alarms, power_grid, smallest_sentences
@@ -72,6 +73,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         ap.error("--replicates: at least 2 (power is a share of replicates)")
     if args.selection == "list" and not args.treated:
         ap.error("--selection list needs --treated NAME [NAME ...]")
+    try:  # here, not in the sweep (whose error would come after Hydra's start-up)
+        check_start(args.start_day)
+    except ConfigError as exc:
+        ap.error(f"--start-day: {exc}")
     if args.out is None:
         args.out = Path("multirun") / f"pilot_{args.strategy}_{args.city}"
     try:
