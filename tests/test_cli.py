@@ -325,3 +325,20 @@ def test_bad_options_fail_before_any_run(command, argv, words, tmp_path, capsys)
     for word in words:
         assert word in message, message
     assert not out.exists()
+
+
+def test_bad_design_option_is_bad_input(tmp_path):
+    """A pilot larger than the city: the sweep's ConfigError came out as a traceback with
+    exit 1 ("a run failed"); now its message and exit 2, like any bad setting."""
+    sweep = tmp_path / "sweep"
+    proc = cspsim_run(
+        ["-m", "experiment=pilot_power", *ARGS[:-1], "sim.days=60", "sim.burn_in_days=5",
+         "modifiers.rollout.start_day=30", "hydra.sweeper.options.sizes=[50]",
+         "hydra.sweeper.options.durations=[1]", "hydra.sweeper.params.seed='range(0,2)'",
+         "hydra/launcher=basic", f"hydra.sweep.dir={sweep}"],
+        tmp_path,
+    )  # fmt: skip
+    message = proc.stderr + proc.stdout
+    assert proc.returncode == 2, message
+    assert "hydra.sweeper.options.sizes" in message and "at most" in message, message
+    assert "Traceback" not in message, message

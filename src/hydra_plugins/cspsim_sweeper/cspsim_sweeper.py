@@ -6,6 +6,7 @@ is a thin shell; the logic is in :mod:`cspsim.experiments.sweep`.
 
 # No ``from __future__ import annotations``: Hydra's plugin scan executes this module
 # before registering it, and OmegaConf needs real types in the structured config.
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -62,7 +63,18 @@ class CspsimSweeper(BasicSweeper):
         self.reuse_stale = bool(reuse_stale)
 
     def sweep(self, arguments: list[str]) -> Any:
-        """Run the design; returns the launcher's job returns, batch by batch."""
+        """Run the design; returns the launcher's job returns, batch by batch.
+
+        A bad design option (:class:`~cspsim.errors.ConfigError`: a pilot larger than the
+        city, an unknown neighbourhood) is bad input: its message and exit status 2, as
+        ``cspsim-run`` gives for a bad setting, not the traceback Hydra prints for an
+        exception (and its exit status 1, "a run failed").
+        """
+        from cspsim.errors import ConfigError
         from cspsim.experiments.sweep import run_sweep
 
-        return run_sweep(self, arguments)
+        try:
+            return run_sweep(self, arguments)
+        except ConfigError as exc:
+            print(f"cspsim-run: error: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
