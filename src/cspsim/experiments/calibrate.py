@@ -38,6 +38,7 @@ from cspsim.analysis import posterior as ps
 from cspsim.analysis.calibration import OUT_DIR, TARGETS, calibration_metrics, fit_table, loss
 from cspsim.analysis.runs import collect_runs
 from cspsim.config.draws import merge_elements
+from cspsim.experiments import options
 from cspsim.experiments.context import Job
 from cspsim.output.provenance import git_commit
 from cspsim.paths import CONFIG_DIR
@@ -71,6 +72,8 @@ def _evaluate(ctx: SweepContext, jobs: list) -> pd.DataFrame:
 def run_design(ctx: SweepContext) -> None:
     """The ``calibrate`` design: the point fit (``trials`` > 0), then the posterior (optional)."""
     opts = ctx.options
+    trials = options.integer(opts, "trials", 40, minimum=0)
+    post = posterior_options(opts.get("posterior") or {})  # checked before any run
     params = {k: tuple(map(float, v)) for k, v in opts["parameters"].items()}
     targets = {k: tuple(map(float, v)) for k, v in (opts.get("targets") or TARGETS).items()}
     point = ctx.grid[0] if ctx.grid else []
@@ -82,10 +85,9 @@ def run_design(ctx: SweepContext) -> None:
     values = {n: OmegaConf.select(ctx.config, n) for n in params}
     current = {n: float(v) for n, v in values.items() if isinstance(v, (int, float))}
     fitted = current
-    if int(opts.get("trials", 40)) > 0:
+    if trials > 0:
         fitted = run_point_fit(ctx, params, targets, base, current)
-    post = opts.get("posterior") or {}
-    if int(post.get("draws", 0) or 0) > 0:
+    if post["draws"] > 0:
         run_posterior(ctx, params, targets, base, fitted, post)
     ctx.write_manifest()
 
@@ -109,22 +111,24 @@ def run_point_fit(
     import optuna
 
     opts = ctx.options
-    seed = int(opts.get("seed", 0))
-    n_trials, batch = int(opts.get("trials", 40)), int(opts.get("batch", 4))
+    seed = options.integer(opts, "seed", 0)
+    n_trials = options.integer(opts, "trials", 40, minimum=0)
+    batch = options.integer(opts, "batch", 4, minimum=1)
+    confirm_seeds = options.integer(opts, "confirm_seeds", 3, minimum=1)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     sampler = optuna.samplers.TPESampler(
         seed=seed, multivariate=True, n_startup_trials=max(4, n_trials // 4)
     )
     study = optuna.create_study(direction="minimize", sampler=sampler)
     if (
-        bool(opts.get("start_from_current", True))
+        options.flag(opts, "start_from_current", True)
         and len(current) == len(params)
         and all(lo <= current[n] <= hi for n, (lo, hi) in params.items())
     ):
         study.enqueue_trial(dict(current))
     records, asked = [], 0
     while asked < n_trials:
-        trials = [study.ask() for _ in range(min(max(batch, 1), n_trials - asked))]
+        trials = [study.ask() for _ in range(min(batch, n_trials - asked))]
         asked += len(trials)
         values = [{n: t.suggest_float(n, lo, hi) for n, (lo, hi) in params.items()} for t in trials]
         jobs = [
@@ -146,7 +150,7 @@ def run_point_fit(
             )
             records.append({"trial": t.number, **v, **m.drop("run_dir").to_dict(), "loss": value})
     best = study.best_trial
-    seeds = [seed + 1 + i for i in range(int(opts.get("confirm_seeds", 3)))]
+    seeds = [seed + 1 + i for i in range(confirm_seeds)]
     jobs = [
         Job(
             ctx.subdir("confirm", f"seed={s}"),
@@ -175,6 +179,24 @@ def run_point_fit(
     return {k: float(v) for k, v in best.params.items()}
 
 
+def posterior_options(raw: dict[str, Any]) -> dict[str, Any]:
+    """The posterior's options (``hydra.sweeper.options.posterior``), checked, defaults set.
+
+    Raises:
+        ConfigError: Naming the option and what it expects.
+    """
+    at = f"{options.PREFIX}.posterior"
+    return {
+        "draws": options.integer(raw, "draws", 0, minimum=0, prefix=at),
+        "seed": options.integer(raw, "seed", 0, prefix=at),
+        "populations": options.integer(raw, "populations", 3, minimum=1, prefix=at),
+        "sd_fraction": options.number(raw, "sd_fraction", 0.5, 0.0, above_low=True, prefix=at),
+        "inflation": options.number(raw, "inflation", 1.3, 0.0, above_low=True, prefix=at),
+        "defensive": options.number(raw, "defensive", 0.1, 0.0, 1.0, prefix=at),
+        "output": raw.get("output"),
+    }
+
+
 def run_posterior(
     ctx: SweepContext,
     params: dict[str, tuple[float, float]],
@@ -185,7 +207,8 @@ def run_posterior(
 ) -> ps.PosteriorResult | None:
     """The posterior sample (:func:`cspsim.analysis.posterior.sequential_importance`).
 
-    Options (``hydra.sweeper.options.posterior``): ``draws`` (total runs), ``seed`` (of the
+    Options (``hydra.sweeper.options.posterior``, read by :func:`posterior_options`):
+    ``draws`` (total runs), ``seed`` (of the
     Latin hypercube, the proposals and the runs' seeds), ``populations`` (default 3),
     ``sd_fraction`` (a band's sd as a share of its half-width, default 0.5), ``inflation``
     (default 1.3), ``defensive`` (default 0.1), ``output`` (where the weighted sample is
@@ -194,10 +217,8 @@ def run_posterior(
     Returns:
         The weighted sample, or None when no draw had a likelihood (every run failed).
     """
-    draws, seed = int(opts["draws"]), int(opts.get("seed", 0))
-    populations = int(opts.get("populations", 3))
-    sd_fraction = float(opts.get("sd_fraction", 0.5))
-    inflation, defensive = float(opts.get("inflation", 1.3)), float(opts.get("defensive", 0.1))
+    draws, seed, populations = opts["draws"], opts["seed"], opts["populations"]
+    sd_fraction, inflation, defensive = opts["sd_fraction"], opts["inflation"], opts["defensive"]
     prior = ps.Prior.from_bounds(params)
 
     def simulate(t: int, x: pd.DataFrame, seeds: np.ndarray) -> pd.DataFrame:

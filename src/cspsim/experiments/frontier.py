@@ -20,6 +20,8 @@ from __future__ import annotations
 from itertools import product
 from typing import TYPE_CHECKING
 
+from cspsim.experiments import options
+
 if TYPE_CHECKING:
     from cspsim.experiments.context import SweepContext
 
@@ -67,7 +69,8 @@ def run_design(ctx: SweepContext) -> None:
     """The ``frontier`` design: every split is an arm, crossed with the grid (seeds)."""
     opts = ctx.options
     mix = dict(opts.get("programs_mix", DEFAULT_MIX))
-    grid = splits(float(opts.get("step", 0.25)), float(opts.get("max_programs", 0.5)))
+    step = options.number(opts, "step", 0.25, 0.0, 1.0, above_low=True)
+    grid = splits(step, options.number(opts, "max_programs", 0.5, 0.0, 1.0))
     ctx.arms = {arm_name(s): arm_overrides(s, mix) for s in grid}
     ctx.options.setdefault("baseline", arm_name((1.0, 0.0, 0.0)))
     ctx.notes["frontier"] = {arm_name(s): list(s) for s in grid}

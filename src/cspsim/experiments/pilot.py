@@ -73,6 +73,7 @@ from cspsim.analysis.pilot import (
 from cspsim.city import load_city
 from cspsim.config.draws import Draws, draw, load_shipped_posterior
 from cspsim.errors import ConfigError
+from cspsim.experiments import options
 from cspsim.experiments.context import Job, override_key
 from cspsim.output import read_run_json
 
@@ -143,13 +144,13 @@ class PilotOptions:
                 f"design; expected {sorted(known)}"
             )
         opts = cls(
-            sizes=_ints(raw.get("sizes", [2, 5, 10]), "sizes"),
-            durations=_ints(raw.get("durations", [3, 6, 12]), "durations"),
+            sizes=options.positive_integers(raw.get("sizes", [2, 5, 10]), "sizes"),
+            durations=options.positive_integers(raw.get("durations", [3, 6, 12]), "durations"),
             selection=str(raw.get("selection", "random")),
             treated=[str(t) for t in (raw.get("treated") or [])],
             outcome=str(raw.get("outcome", "crimes_recorded")),
-            parameter_draws=_flag(raw.get("parameter_draws", True), "parameter_draws"),
-            draw_seed=_int(raw.get("draw_seed", DRAW_SEED), "draw_seed"),
+            parameter_draws=options.flag(raw, "parameter_draws", True),
+            draw_seed=options.integer(raw, "draw_seed", DRAW_SEED),
         )
         if opts.selection not in SELECTIONS:
             raise ConfigError(
@@ -167,34 +168,6 @@ class PilotOptions:
                 f"table (crimes_recorded or crimes_recorded_<type>), got {opts.outcome!r}"
             )
         return opts
-
-
-def _flag(value: Any, name: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    raise ConfigError(f"hydra.sweeper.options.{name}: expected true or false, got {value!r}")
-
-
-def _int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"hydra.sweeper.options.{name}: expected an integer, got {value!r}")
-    return value
-
-
-def _ints(values: Any, name: str) -> list[int]:
-    if isinstance(values, (int, float, str)):
-        values = [values]
-    try:
-        out = sorted({int(v) for v in values})
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(
-            f"hydra.sweeper.options.{name}: expected a list of integers, got {values!r}"
-        ) from exc
-    if not out or out[0] < 1:
-        raise ConfigError(
-            f"hydra.sweeper.options.{name}: expected integers >= 1, got {list(values)}"
-        )
-    return out
 
 
 # ----------------------------------------------------------------- assignment

@@ -24,6 +24,8 @@ from SALib.sample import sobol as sobol_sample
 from cspsim.analysis.aggregate import run_summaries
 from cspsim.analysis.runs import collect_runs
 from cspsim.analysis.sensitivity import OUT_DIR, morris_indices, select_top, sobol_indices
+from cspsim.errors import ConfigError
+from cspsim.experiments import options
 from cspsim.experiments.context import Job, dirname, split_grid
 
 if TYPE_CHECKING:
@@ -57,7 +59,7 @@ def declared_bounds(parameters: Any) -> dict[str, Any]:
     same ranges.
 
     Raises:
-        ValueError: A name is not a scalar parameter with a declared range.
+        ConfigError: A name is not a scalar parameter with a declared range.
     """
     from cspsim.config.evidence import by_key
 
@@ -68,7 +70,7 @@ def declared_bounds(parameters: Any) -> dict[str, Any]:
     for name in parameters:
         d = table.get(str(name).removeprefix("params."))
         if d is None or not d.has_range or isinstance(d.low, (list, tuple)):
-            raise ValueError(
+            raise ConfigError(
                 f"hydra.sweeper.options.parameters: {name!r} is not a scalar parameter with a "
                 "declared range; give its bounds as {name: [low, high]}"
             )
@@ -176,6 +178,24 @@ def sweep_evaluator(
     return evaluate
 
 
+def _outputs(values: Any) -> list[str]:
+    """The outputs analysed: run summary columns with a declaration (checked before any run)."""
+    from cspsim.analysis.outcomes import label_unit, outcomes
+
+    out = [values] if isinstance(values, str) else [str(v) for v in values]
+    for name in out:
+        try:
+            label_unit(name)
+        except KeyError:
+            raise ConfigError(
+                f"{options.PREFIX}.outputs: {name!r} is not a column of the run summaries; "
+                f"e.g. {[o.name for o in outcomes()]}"
+            ) from None
+    if not out:
+        raise ConfigError(f"{options.PREFIX}.outputs: expected at least one output")
+    return out
+
+
 def run_design(ctx: SweepContext) -> None:
     """The ``sensitivity`` design: Morris then Sobol over ``options.parameters``."""
     from omegaconf import OmegaConf
@@ -184,7 +204,7 @@ def run_design(ctx: SweepContext) -> None:
     params = declared_bounds(opts["parameters"])
     problem = make_problem(params)
     ints = {n for n, v in params.items() if isinstance(v, dict) and v.get("int")}
-    outputs = list(opts.get("outputs", ["crimes_true", "trust"]))
+    outputs = _outputs(opts.get("outputs", ["crimes_true", "trust"]))
     nominal = {}
     for n in problem["names"]:
         v = OmegaConf.select(ctx.config, n)
@@ -197,12 +217,12 @@ def run_design(ctx: SweepContext) -> None:
         sweep_evaluator(ctx, problem["names"], outputs, ints),
         outputs,
         nominal=nominal,
-        trajectories=int(morris.get("trajectories", 10)),
-        levels=int(morris.get("levels", 4)),
-        sobol_n=int(sobol.get("n", 64)),
-        top=int(sobol.get("top", 0)),
-        second_order=bool(sobol.get("second_order", False)),
-        seed=int(opts.get("seed", 0)),
+        trajectories=options.integer(morris, "trajectories", 10, 1, f"{options.PREFIX}.morris"),
+        levels=options.integer(morris, "levels", 4, 2, f"{options.PREFIX}.morris"),
+        sobol_n=options.integer(sobol, "n", 64, 1, f"{options.PREFIX}.sobol"),
+        top=options.integer(sobol, "top", 0, 0, f"{options.PREFIX}.sobol"),
+        second_order=options.flag(sobol, "second_order", False),
+        seed=options.integer(opts, "seed", 0),
     )
     out = ctx.sweep_dir / OUT_DIR
     out.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from cspsim.analysis.uncertainty import DRAWS_FILE
+from cspsim.config.declare import KINDS
 from cspsim.config.draws import Draws, draw, load_shipped_posterior
+from cspsim.experiments import options
 from cspsim.experiments.context import Job, override_key
 
 if TYPE_CHECKING:
@@ -66,12 +68,14 @@ def run_design(ctx: SweepContext) -> None:
     """The ``uncertainty`` design: draws x strategies, and seed replicates x strategies."""
     opts = ctx.options
     fixed = {override_key(o) for o in ctx.arguments}
+    replicates = options.integer(opts, "seeds", 5, minimum=0)
+    kinds = options.names(opts.get("kinds", ("sourced", "assumed")), "kinds", KINDS)
     draws = draw(
-        int(opts.get("draws", 64)),
-        int(opts.get("seed", 2026)),
-        kinds=tuple(opts.get("kinds", ("sourced", "assumed"))),
+        options.integer(opts, "draws", 64, minimum=1),
+        options.integer(opts, "seed", 2026),
+        kinds=tuple(kinds),
         posterior=posterior_option(opts.get("posterior", "shipped")),
-        first_seed=int(opts.get("first_seed", 1000)),
+        first_seed=options.integer(opts, "first_seed", 1000),
     ).without(fixed)
     write_draws(draws, ctx.sweep_dir)
     ctx.options.setdefault("baseline", "reactive")
@@ -83,7 +87,7 @@ def run_design(ctx: SweepContext) -> None:
     }
     jobs = []
     for name, lines in strategies(ctx):
-        for seed in range(int(opts.get("seeds", 5))):
+        for seed in range(replicates):
             jobs.append(
                 Job(ctx.subdir("seeds", str(seed), name), [*lines, f"seed={seed}"], "seeds", name)
             )
