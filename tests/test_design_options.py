@@ -65,6 +65,8 @@ TINY = ["city=synthetic", *TINY_CITY, "sim.days=20", "sim.burn_in_days=5"]
          ["options.outputs", "'bogus'"]),
         (["experiment=budget_frontier", "hydra.sweeper.options.step=0"],
          ["options.step", "(0, 1]"]),
+        (["experiment=calibrate", "hydra.sweeper.options.trials=2"],
+         ["options.output", "would overwrite the shipped sf2012 calibration"]),
         (["experiment=calibrate", "hydra.sweeper.options.posterior.draws=abc"],
          ["options.posterior.draws", "'abc'"]),
         (["experiment=uncertainty", "hydra.sweeper.options.kinds=[nope]"],
@@ -84,3 +86,20 @@ def test_a_bad_option_stops_the_sweep_before_any_run(overrides, words, tmp_path)
     for word in words:
         assert word in message, message
     assert not list(sweep.rglob("run.json"))  # nothing ran
+
+
+def test_a_fit_on_another_city_never_overwrites_the_shipped_calibration():
+    """A trial of experiment=calibrate on a synthetic city rewrote configs/params/
+    calibrated.yaml (every run's defaults) with a fit to San Francisco's targets."""
+    from cspsim.experiments.calibrate import check_shipped_outputs
+
+    post = posterior_options({})
+    check_shipped_outputs("sf2012", 40, {}, post)  # the shipped calibration's own city
+    check_shipped_outputs("synthetic", 40, {"output": "mine.yaml"}, post)
+    check_shipped_outputs("synthetic", 0, {}, post)  # nothing fitted, nothing written
+    with pytest.raises(ConfigError, match=r"options\.output: a calibration on city 'synthetic'"):
+        check_shipped_outputs("synthetic", 40, {}, post)
+    drawn = posterior_options({"draws": 8})
+    with pytest.raises(ConfigError, match=r"options\.posterior\.output"):
+        check_shipped_outputs("columbus", 0, {}, drawn)
+    check_shipped_outputs("columbus", 0, {}, posterior_options({"draws": 8, "output": False}))

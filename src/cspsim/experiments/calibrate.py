@@ -38,6 +38,7 @@ from cspsim.analysis import posterior as ps
 from cspsim.analysis.calibration import OUT_DIR, TARGETS, calibration_metrics, fit_table, loss
 from cspsim.analysis.runs import collect_runs
 from cspsim.config.draws import merge_elements
+from cspsim.errors import ConfigError
 from cspsim.experiments import options
 from cspsim.experiments.context import Job
 from cspsim.output.provenance import git_commit
@@ -74,6 +75,7 @@ def run_design(ctx: SweepContext) -> None:
     opts = ctx.options
     trials = options.integer(opts, "trials", 40, minimum=0)
     post = posterior_options(opts.get("posterior") or {})  # checked before any run
+    check_shipped_outputs(str(OmegaConf.select(ctx.config, "city.kind")), trials, opts, post)
     params = {k: tuple(map(float, v)) for k, v in opts["parameters"].items()}
     targets = {k: tuple(map(float, v)) for k, v in (opts.get("targets") or TARGETS).items()}
     point = ctx.grid[0] if ctx.grid else []
@@ -90,6 +92,38 @@ def run_design(ctx: SweepContext) -> None:
     if post["draws"] > 0:
         run_posterior(ctx, params, targets, base, fitted, post)
     ctx.write_manifest()
+
+
+#: The city the shipped calibration is fitted on (its targets are this city's).
+CALIBRATION_CITY = "sf2012"
+
+
+def check_shipped_outputs(
+    city: str, trials: int, opts: dict[str, Any], post: dict[str, Any]
+) -> None:
+    """Refuse to overwrite the shipped calibration with a fit on another city.
+
+    The targets are San Francisco's (``docs/design.md``), and ``configs/params/`` is what
+    every run uses by default: a fit on another city written there would change every
+    later run's parameters. Another city's fit goes to a file the user names.
+
+    Raises:
+        ConfigError: ``city`` is not :data:`CALIBRATION_CITY` and a fit would be written to
+            the shipped ``calibrated.yaml`` or ``posterior.csv``.
+    """
+    if city == CALIBRATION_CITY:
+        return
+    shipped = []
+    if trials > 0 and not opts.get("output"):
+        shipped.append(f"{options.PREFIX}.output")
+    if post["draws"] > 0 and post["output"] is None:
+        shipped.append(f"{options.PREFIX}.posterior.output")
+    if shipped:
+        raise ConfigError(
+            f"{', '.join(shipped)}: a calibration on city {city!r} would overwrite the shipped "
+            f"{CALIBRATION_CITY} calibration in configs/params/ that every run uses; give "
+            "a file to write to (posterior.output=false: nowhere)"
+        )
 
 
 def declared_fitted_elsewhere(params: dict[str, Any]) -> list[str]:
