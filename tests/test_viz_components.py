@@ -436,3 +436,26 @@ def test_a_fresh_pair_is_a_copy_that_runs_like_a_build() -> None:
     for col in ("crimes_true", "mean_trust", "contacts_negative"):
         assert built.a.recorder.timeseries()[col].equals(second.a.recorder.timeseries()[col])
         assert built.b.recorder.timeseries()[col].equals(first.b.recorder.timeseries()[col])
+
+
+def test_cli_refuses_a_bad_port_or_one_in_use(capsys) -> None:
+    """A port out of range or in use gave the server's OverflowError / OSError traceback."""
+    import socket
+
+    from cspsim.viz.cli import address_problem, main
+
+    for bad in ("-1", "70000", "abc"):
+        with pytest.raises(SystemExit) as exc:
+            parse_args(["--port", bad])
+        assert exc.value.code == 2
+        assert "expected a port number 1-65535" in capsys.readouterr().err
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert "cannot listen there" in address_problem("127.0.0.1", port)
+        with pytest.raises(SystemExit) as exc:
+            main(["--port", str(port)])  # stops before replacing this process
+        assert exc.value.code == 2
+        assert f"--port {port}: cannot listen there" in capsys.readouterr().err
+    assert address_problem("no.such.host.invalid", 8765).startswith("--host")

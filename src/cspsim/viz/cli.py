@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 import tempfile
 from pathlib import Path
@@ -33,7 +34,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="address to listen on (default 127.0.0.1: this machine only; "
         "0.0.0.0 lets other machines on the network connect)",
     )
-    parser.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    parser.add_argument("--port", type=_port, default=8765, help="port (default 8765)")
     parser.add_argument(
         "--log-level",
         default="warning",
@@ -41,6 +42,37 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="server log level (default warning)",
     )
     return parser.parse_args(argv)
+
+
+def _port(text: str) -> int:
+    """A TCP port number, 1-65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number 1-65535, got {text!r}")
+    return port
+
+
+def address_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on ``host:port`` (None when it can).
+
+    Checked before the server starts, so a port in use (another cspsim-viz, say) is one
+    line naming the option, not the server's traceback.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        return f"--host {host!r}: not an address of this machine ({exc.strerror})"
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+            return f"--host {host} --port {port}: cannot listen there ({why}); try another --port"
+    return None
 
 
 def server_env(base: dict[str, str] | None = None) -> dict[str, str]:
@@ -79,6 +111,10 @@ def command(args: argparse.Namespace) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     """Serve the app until interrupted (replaces this process with the Solara server)."""
     args = parse_args(argv)
+    problem = address_problem(args.host, args.port)
+    if problem:
+        print(f"cspsim-viz: error: {problem}", file=sys.stderr)
+        raise SystemExit(2)
     env = server_env()
     for var in ("SOLARA_HOME", "MPLCONFIGDIR", "IPYTHONDIR", "JUPYTER_CONFIG_DIR"):
         Path(env[var]).mkdir(parents=True, exist_ok=True)
