@@ -70,11 +70,13 @@ class CspsimSweeper(BasicSweeper):
         ``cspsim-run`` gives for a bad setting, not the traceback Hydra prints for an
         exception (and its exit status 1, "a run failed").
         """
-        from cspsim.errors import ConfigError
+        from cspsim.errors import ConfigError, UnsafeConfigError
         from cspsim.experiments.sweep import run_sweep
 
         try:
             return run_sweep(self, arguments)
+        except UnsafeConfigError:  # a refused user file: cspsim-run says so (cli/run.py)
+            raise
         except ConfigError as exc:
             print(f"cspsim-run: error: {exc}", file=sys.stderr)
             raise SystemExit(2) from None
