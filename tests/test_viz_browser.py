@@ -549,7 +549,12 @@ def check_event_marks(app: App, name: str) -> None:
         assert words in legend, (name, kind)
 
 
-@pytest.mark.parametrize("size", list(SIZES))
+# Both sizes take a minute each; the fast suite plays every lesson at the smaller one (the
+# larger one's layout is checked by test_projector_layout_1920 and the theme test).
+@pytest.mark.parametrize(
+    "size",
+    [pytest.param(s, marks=pytest.mark.slow) if s == "1920x1080" else s for s in SIZES],
+)
 def test_every_lesson_pauses_indicator_and_end_card(app_factory, size: str) -> None:
     """All lessons on a small city at both projector sizes: pause points and end card (in
     the map area, layout intact), indicator, events marked on the charts, downloads."""
