@@ -103,19 +103,22 @@ def city_key(config: dict[str, Any]) -> str:
     return config_hash(city)
 
 
+def _setting(config: dict[str, Any]) -> dict[str, Any]:
+    """A run's config without its city, strategy and seed (and display-only keys)."""
+    return {k: v for k, v in identity(config).items() if k not in ("seed", "city", "strategy")}
+
+
 def setting_key(config: dict[str, Any]) -> str:
     """What a run's outcome depends on besides its city, strategy and seed, as a hash.
 
     Runs of one city with the same setting differ by the scenario alone, so their
     differences are effects (:func:`cspsim.report.cities.city_groups`).
     """
-    rest = {k: v for k, v in identity(config).items() if k not in ("seed", "city", "strategy")}
-    return config_hash(rest)
+    return config_hash(_setting(config))
 
 
 def setting_items(config: dict[str, Any]) -> dict[str, str]:
     """The setting of :func:`setting_key` as ``dotted key -> value`` (for labels)."""
-    rest = {k: v for k, v in identity(config).items() if k not in ("seed", "city", "strategy")}
     out: dict[str, str] = {}
 
     def walk(node: Any, prefix: str) -> None:
@@ -125,7 +128,7 @@ def setting_items(config: dict[str, Any]) -> dict[str, str]:
         else:
             out[prefix] = str(node)
 
-    walk(rest, "")
+    walk(_setting(config), "")
     return out
 
 
