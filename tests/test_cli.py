@@ -276,17 +276,23 @@ def test_multirun_sweep_over_seeds(tmp_path):
     assert all(len(t) == 10 for t in tables)
 
 
-@pytest.mark.parametrize("command", ["demo", "validate", "pilot"])
+@pytest.mark.parametrize("command", ["demo", "validate", "pilot", "report"])
 def test_out_that_is_a_file_fails_before_any_run(command, tmp_path, capsys):
     """``--out`` naming a file: exit 2 at once, naming ``--out`` (cspsim-validate ran all
-    its runs, then failed writing the report with a NotADirectoryError traceback)."""
+    its runs, then failed writing the report with a NotADirectoryError traceback;
+    cspsim-demo and cspsim-report stopped with a FileExistsError traceback)."""
     from cspsim.cli import demo, pilot
+    from cspsim.report import cli as report
     from cspsim.validation import cli as validate
 
     target = tmp_path / "a_file"
     target.write_text("not a directory")
     argv = ["--out", str(target)]
-    if command == "pilot":
+    if command == "report":
+        (tmp_path / "runs").mkdir()
+        code = report.main([str(tmp_path / "runs"), *argv])
+        (tmp_path / "runs").rmdir()  # still empty: nothing was written
+    elif command == "pilot":
         with pytest.raises(SystemExit) as exc:
             pilot.parse_args(argv)
         code = exc.value.code

@@ -37,11 +37,18 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("MPLBACKEND", "Agg")
     logging.basicConfig(level=logging.WARNING)
     from cspsim.analysis.runs import collect_runs
+    from cspsim.output.dirs import OutputDirRefused, make_output_dir
     from cspsim.report.build import build_report
 
     if not args.directory.is_dir():
         print(f"cspsim-report: error: {args.directory} is not a directory", file=sys.stderr)
         return 2
+    if args.out is not None:
+        try:  # before reading the runs: a bad --out fails at once, nothing written
+            make_output_dir(args.out, "--out")
+        except OutputDirRefused as exc:
+            print(f"cspsim-report: error: {exc}", file=sys.stderr)
+            return 2
     rs = collect_runs(args.directory)
     listed = (rs.failed, rs.missing, rs.incomplete, rs.damaged, rs.stale, rs.other_config)
     if rs.runs.empty and not any(listed):

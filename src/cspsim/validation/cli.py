@@ -5,7 +5,8 @@ per intervention on common random numbers, Columbus 1980 out of sample) and writ
 ``OUT/validation.csv``, ``OUT/validation.md`` and ``OUT/figures/*.png``.
 
 Exit status: 0 when the report was written, whatever facts failed (they are findings, listed
-with reasons in ``validation.md``); 1 on an error (bad option, failed run); 2 on bad usage.
+with reasons in ``validation.md``); 1 on an error (bad option, failed run); 2 on bad usage
+(an option the parser refuses, an ``--out`` that cannot be a directory).
 """
 
 from __future__ import annotations
