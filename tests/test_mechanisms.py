@@ -1099,3 +1099,20 @@ def test_a_daily_stream_is_the_seed_sequence_of_seed_name_and_day(seed, day):
         np.random.SeedSequence([seed, zlib.crc32(b"crime"), day + 1_000_000])
     ).random(5)
     np.testing.assert_array_equal(Streams(seed).get("crime", day).random(5), want)
+
+
+def test_group_b_share_at_its_ends_puts_everyone_in_one_group():
+    """``group_b_share=1`` divided by zero in its log-odds (0 warned); the ends now mean
+    everyone in group A or B, and shares inside (0, 1) are computed as before."""
+    from cspsim.api import build_model
+    from cspsim.model.residents import group_b_probability, logistic, logit
+
+    d = np.array([-1.0, 0.0, 2.0])
+    assert np.array_equal(group_b_probability(0.0, 1.0, d), np.zeros(3))
+    assert np.array_equal(group_b_probability(1.0, 1.0, d), np.ones(3))
+    assert np.array_equal(group_b_probability(0.35, 1.0, d), logistic(logit(0.35) + d))
+    assert group_b_probability(0.5, 1.0, d)[1] == 0.5  # log-odds 0 at the mean disadvantage
+    model = build_model(
+        city="synthetic", overrides=["city.residents=300", "params.residents.group_b_share=1.0"]
+    )
+    assert (model.residents.group == 1).all()

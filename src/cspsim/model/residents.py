@@ -26,6 +26,16 @@ def logit(p: float) -> float:
     return float(np.log(p / (1.0 - p)))
 
 
+def group_b_probability(share: float, segregation: float, disadvantage: np.ndarray) -> np.ndarray:
+    """Each resident's chance of group B: ``share``'s log-odds plus segregation x disadvantage.
+
+    A share of 0 or 1 puts everyone in group A or B (its log-odds are infinite).
+    """
+    if share <= 0.0 or share >= 1.0:
+        return np.full(len(disadvantage), 1.0 if share >= 1.0 else 0.0)
+    return logistic(logit(share) + segregation * disadvantage)
+
+
 def beta_with_mean(rng: np.random.Generator, mean: np.ndarray, concentration: float) -> np.ndarray:
     """Beta draws with the given means (clipped to [0.02, 0.98]) and concentration a+b."""
     m = np.clip(mean, 0.02, 0.98)
@@ -145,7 +155,7 @@ def build_residents(
     n = len(place)
     d = city.disadvantage[place]
 
-    p_b = logistic(logit(resident_pars.group_b_share) + resident_pars.group_segregation * d)
+    p_b = group_b_probability(resident_pars.group_b_share, resident_pars.group_segregation, d)
     group = (rng.random(n) < p_b).astype(np.int8)
     trust_mean = (
         resident_pars.trust_mean
