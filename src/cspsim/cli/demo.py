@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
 import os
 import sys
 import time
@@ -135,7 +136,10 @@ def run_all(
             for n in names
         ]
     results = []
-    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+    # Workers start from a fork server, not by forking this process: it may hold threads
+    # (numba, DuckDB, tqdm's monitor) whose locks a forked child would inherit locked.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=max(1, args.jobs), mp_context=context) as pool:
         futures = [
             pool.submit(_run, n, s, args.city, args.days, run_dir, over)
             for n, s, run_dir, over in jobs

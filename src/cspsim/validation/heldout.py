@@ -25,6 +25,7 @@ runs this check and writes ``heldout.csv``, ``heldout.md`` and ``figures/heldout
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import shlex
 import sys
 import time
@@ -106,7 +107,8 @@ def simulate_periods(
     if jobs <= 1 or len(seeds) == 1:
         runs = [_window_counts(city, overrides, s, days, cutoffs) for s in seeds]
     else:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(seeds))) as pool:
+        context = multiprocessing.get_context("forkserver")  # not a fork of a threaded process
+        with ProcessPoolExecutor(max_workers=min(jobs, len(seeds)), mp_context=context) as pool:
             futures = [
                 pool.submit(_window_counts, city, overrides, s, days, cutoffs) for s in seeds
             ]
@@ -171,6 +173,9 @@ class HeldOutRow:
 
 
 def _rho(x: np.ndarray, y: np.ndarray) -> float:
+    """Spearman's rho; 0 when a ranking is constant (undefined: no ranking to match)."""
+    if np.ptp(x) == 0 or np.ptp(y) == 0:
+        return 0.0
     r = stats.spearmanr(x, y).statistic
     return float(r) if np.isfinite(r) else 0.0
 

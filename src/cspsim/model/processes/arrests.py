@@ -43,14 +43,17 @@ def make_arrests(
     """
     pp = params.police
     p0 = np.asarray(pp.arrest_probability)
-    base = np.log(p0 / (1.0 - p0))
     trust = world.residents.trust[offences.victim]
-    x = (
-        base[offences.kind]
-        + pp.witness_trust_effect * (trust - world.reference_trust)
-        - pp.cynicism_arrest_effect * (cynicism - reference_cynicism)
-    )
-    prob = 1.0 / (1.0 + np.exp(-x))
+    # A probability of 0 or 1 has infinite log-odds: its offences are never or always
+    # cleared (exp(-x) is inf or 0, so prob is exactly 0 or 1), which NumPy warns about.
+    with np.errstate(divide="ignore", over="ignore"):
+        base = np.log(p0 / (1.0 - p0))
+        x = (
+            base[offences.kind]
+            + pp.witness_trust_effect * (trust - world.reference_trust)
+            - pp.cynicism_arrest_effect * (cynicism - reference_cynicism)
+        )
+        prob = 1.0 / (1.0 + np.exp(-x))
     offences.arrest = offences.recorded & (rng.random(len(offences.place)) < prob)
     # The arrestee is the offender (drawn when the offence happened: an at-risk resident of
     # the place by how much each offends; offenders mostly live near where they offend:
