@@ -414,3 +414,69 @@ def test_sweep_job_with_a_wrong_type_records_its_failure(tmp_path: Path) -> None
     assert metas["sim.days=abc"]["status"] == "failed"
     assert "sim.days" in metas["sim.days=abc"]["error"]
     assert metas["sim.days=5"]["status"] == "complete"
+
+
+#: Values the checker accepted but the model crashed on (a probe ran every parameter at 0
+#: and 1): each is refused now, naming the parameter.
+CRASHED = [
+    ("params.crime.at_risk_share", 0.0),
+    ("params.contacts.at_risk_stop_ratio", 0.0),
+    ("params.residents.trust_concentration", 0.0),
+    ("params.legitimacy.recent_half_life_days", 0.0),
+    ("params.legitimacy.good_learning_half_life_days", 0.0),
+    ("params.legitimacy.cynicism_half_life_days", 0.0),
+    ("params.legitimacy.response_expected_minutes", 0.0),
+    ("params.legitimacy.permanent_share_bad", 1.0),
+    ("params.partners.strength_half_life_days", 0.0),
+    ("params.voice.victim_memory_half_life_days", 0.0),
+    ("params.costs.youth_jobs_place_day", 0.0),
+    ("params.costs.job_training_place_day", 0.0),
+    ("params.costs.mental_health_hour", 0.0),
+]
+
+
+@pytest.mark.parametrize(("path", "value"), CRASHED)
+def test_values_the_model_cannot_run_are_refused(path: str, value: float) -> None:
+    from cspsim.api import make_config
+
+    with pytest.raises(ConfigError, match=re.escape(path)):
+        check_config(make_config(city="synthetic", overrides=[f"{path}={value}"]))
+
+
+def _ends(path: str) -> list[float]:
+    """0 and 1 where the checker accepts them (the values a probe found crashes at)."""
+    from cspsim.api import make_config
+
+    out = []
+    for value in (0.0, 1.0):
+        try:
+            check_config(make_config(city="synthetic", overrides=[f"{path}={value}"]))
+        except ConfigError:
+            continue
+        out.append(value)
+    return out
+
+
+SCALAR_PARAMS = [
+    path for path, _, value, _ in LEAVES
+    if path.startswith("params.") and isinstance(value, float)
+]  # fmt: skip
+
+
+@pytest.mark.slow  # about 600 runs of 8 days on a tiny city: 1-2 min
+@pytest.mark.parametrize("path", SCALAR_PARAMS)
+def test_every_parameter_accepted_at_0_or_1_runs(path: str) -> None:
+    """Whatever the checker accepts, the model runs: no crash and no NumPy warning."""
+    import warnings
+
+    from cspsim import simulate
+
+    for value in _ends(path):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            simulate(
+                city="synthetic",
+                strategy="full_partnership",
+                days=8,
+                overrides=["city.residents=600", "city.places=9", f"{path}={value}"],
+            )

@@ -63,9 +63,23 @@ STRICT = {
     "params.costs.officer_hour",
     "params.reporting.base_probability",
     "params.survey.response_base",
+    # Found by running every parameter at 0 and 1 (each crashed or divided by zero):
+    "params.crime.at_risk_share",  # no at-risk resident leaves offending with no one to draw
+    "params.contacts.at_risk_stop_ratio",  # the stop sampler divides by the largest weight
+    "params.residents.trust_concentration",  # a Beta's concentration
+    "params.legitimacy.recent_half_life_days",
+    "params.legitimacy.good_learning_half_life_days",
+    "params.legitimacy.cynicism_half_life_days",
+    "params.legitimacy.response_expected_minutes",
+    "params.partners.strength_half_life_days",
+    "params.voice.victim_memory_half_life_days",
+    "params.costs.youth_jobs_place_day",  # places bought = spending / unit cost
+    "params.costs.job_training_place_day",
+    "params.costs.mental_health_hour",
 }
-#: The near-repeat process is explosive at a branching ratio of 1 or more.
-BELOW_ONE = {"params.crime.near_repeat_branching"}
+#: The near-repeat process is explosive at a branching ratio of 1 or more; the model divides
+#: by one minus the share of bad experience that is permanent.
+BELOW_ONE = {"params.crime.near_repeat_branching", "params.legitimacy.permanent_share_bad"}
 #: Metadata keys that declare a valid range.
 BOUND_KEYS = ("low", "high", "low_open", "high_open", "choices")
 #: Metadata keys that declare an upper bound (a leaf with none gets a :func:`ceiling`).
