@@ -19,7 +19,8 @@ def test_defaults_pass():
             "crime",
             "at_risk_share",
             -1.0,
-            r"params\.crime\.at_risk_share: expected a number >= 0 and <= 1",
+            # > 0 since a probe found the model crashes with no at-risk resident
+            r"params\.crime\.at_risk_share: expected a number > 0 and <= 1",
         ),
         ("crime", "at_risk_share", 1.5, r"<= 1"),
         (

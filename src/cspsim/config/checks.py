@@ -64,7 +64,6 @@ STRICT = {
     "params.reporting.base_probability",
     "params.survey.response_base",
     # Found by running every parameter at 0 and 1 (each crashed or divided by zero):
-    "params.crime.at_risk_share",  # no at-risk resident leaves offending with no one to draw
     "params.contacts.at_risk_stop_ratio",  # the stop sampler divides by the largest weight
     "params.residents.trust_concentration",  # a Beta's concentration
     "params.legitimacy.recent_half_life_days",
@@ -77,6 +76,9 @@ STRICT = {
     "params.costs.job_training_place_day",
     "params.costs.mental_health_hour",
 }
+#: Strictly positive but, for a share, allowed to reach 1: with no at-risk resident the
+#: offenders of the places' residents could not be drawn (everyone at risk is fine).
+POSITIVE = {"params.crime.at_risk_share"}
 #: The near-repeat process is explosive at a branching ratio of 1 or more; the model divides
 #: by one minus the share of bad experience that is permanent.
 BELOW_ONE = {"params.crime.near_repeat_branching", "params.legitimacy.permanent_share_bad"}
@@ -289,14 +291,14 @@ def _default_of(f: dataclasses.Field) -> Any:
 def unit_bounds(name: str, unit: str) -> dict[str, Any]:
     """The valid range of a parameter without declared bounds, from its unit.
 
-    Non-negative unless in :data:`SIGNED`; strictly positive if in :data:`STRICT`; at most
-    1 for shares, probabilities and 0-1 levels (below 1 if also strict, or in
-    :data:`BELOW_ONE`).
+    Non-negative unless in :data:`SIGNED`; strictly positive if in :data:`STRICT` or
+    :data:`POSITIVE`; at most 1 for shares, probabilities and 0-1 levels (below 1 if in
+    :data:`STRICT` or :data:`BELOW_ONE`).
     """
     if name in SIGNED:
         return {"low": -20.0, "high": 20.0}  # log ratios: a factor of e^20 either way
     at_most_one = unit.startswith(_UNIT_PREFIXES_AT_MOST_ONE) or name in BELOW_ONE
-    out: dict[str, Any] = {"low_open": 0} if name in STRICT else {"low": 0}
+    out: dict[str, Any] = {"low_open": 0} if name in STRICT | POSITIVE else {"low": 0}
     if at_most_one:
         out["high_open" if name in STRICT | BELOW_ONE else "high"] = 1
     return out
