@@ -64,12 +64,12 @@ def number(
     return float(value)
 
 
-def flag(opts: Mapping[str, Any], key: str, default: bool) -> bool:
-    """A true/false option."""
+def flag(opts: Mapping[str, Any], key: str, default: bool, prefix: str = PREFIX) -> bool:
+    """A true/false option; ``prefix`` names nested ones."""
     value = _get(opts, key, default)
     if isinstance(value, bool):
         return value
-    raise ConfigError(f"{_name(key)}: expected true or false, got {value!r}")
+    raise ConfigError(f"{_name(key, prefix)}: expected true or false, got {value!r}")
 
 
 def positive_integers(values: Any, key: str) -> list[int]:

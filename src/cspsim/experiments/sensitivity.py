@@ -221,7 +221,7 @@ def run_design(ctx: SweepContext) -> None:
         levels=options.integer(morris, "levels", 4, 2, f"{options.PREFIX}.morris"),
         sobol_n=options.integer(sobol, "n", 64, 1, f"{options.PREFIX}.sobol"),
         top=options.integer(sobol, "top", 0, 0, f"{options.PREFIX}.sobol"),
-        second_order=options.flag(sobol, "second_order", False),
+        second_order=options.flag(sobol, "second_order", False, f"{options.PREFIX}.sobol"),
         seed=options.integer(opts, "seed", 0),
     )
     out = ctx.sweep_dir / OUT_DIR
