@@ -14,8 +14,10 @@ Runs every measurement in its own child process (so each one's peak memory is it
   reading (the bars are judged on whole runs);
 * Mesa's shipped Epstein civil violence example at about 10k agents (a 114 x 114 torus):
   agent-steps/s = agents x steps / step time, run before and after the cspsim runs;
-* the ratios measured in the same run: each cspsim rate over Mesa's, and
-  ``full_partnership`` over ``reactive`` at each size.
+* the first version of cspsim (git ``c330b57``, the code the architecture issue's bars are
+  1.5x of), extracted from git and run right after each 100k run of this version;
+* the ratios measured in the same run: each cspsim rate over Mesa's, ``full_partnership``
+  over ``reactive`` at each size, and this version over the first at 100k.
 
 Bars (architecture issue #8, item 8): at 100k residents >= 15,000,000 resident-days/s for
 ``reactive`` and >= 12,000,000 for ``full_partnership``; 1M residents x 365 days (reactive,
@@ -31,12 +33,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import json
 import os
 import platform
 import resource
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from pathlib import Path
 
@@ -55,6 +60,13 @@ BAR_1M_MEMORY_GB = 2.0
 #: Dividing a bar by it gives the bar as a ratio to Mesa, comparable with the ratio measured
 #: in any later run on a machine of another speed or load.
 ANCHOR_EPSTEIN_RATE = 10_309.0
+#: The first version: the last commit before the issues were worked on (git c330b57,
+#: 2026-11-24), whose 100k rates are the architecture issue's "today" (about 10M reactive and
+#: 8M full_partnership). Run alongside at 100k, it gives the bars as ratios measured in one
+#: run, as the issue asks: 15M / 10M = 12M / 8M = 1.5x, whatever the machine's speed or load.
+FIRST_VERSION = "c330b57"
+BAR_RATIO_TO_FIRST = 1.5
+FIRST_VERSION_SIZE = 100_000
 #: Epstein example: 114 x 114 cells x (0.7 citizens + 0.074 cops) = about 10,060 agents.
 EPSTEIN_SIDE = 114
 #: Days per timed block of a run: the fastest block (after the first) is a steadier reading
@@ -99,12 +111,17 @@ def child_cspsim(residents: int, days: int, seed: int, strategy: str) -> dict:
     run_s = t3 - t2
     # The first block loads the compiled loops and builds what is built on first use.
     fastest_day_s = min(block_s[1:] or block_s)
+    import cspsim
+
+    # The first version (FIRST_VERSION) kept its officers in a list on the model.
+    officers = model.police.officers if hasattr(model, "police") else model.officer_list
     return {
         "benchmark": "cspsim",
+        "source": str(Path(cspsim.__file__).parent),
         "strategy": strategy,
         "residents": n,
         "places": int(model.n_places),
-        "officers": len(model.police.officers),
+        "officers": len(officers),
         "days": days,
         "import_s": t_import,
         "build_s": t2 - t1,
@@ -145,12 +162,19 @@ def child_epstein(side: int, steps: int) -> dict:
     }
 
 
-def _spawn(args: list[str]) -> dict:
-    """Run this script as a child with ``args``; return the JSON it prints last."""
+def _spawn(args: list[str], source: Path | None = None) -> dict:
+    """Run this script as a child with ``args``; return the JSON it prints last.
+
+    With ``source`` (a ``src`` directory) the child imports cspsim from there, ahead of
+    the installed one.
+    """
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", *args]
+    env = _child_env()
+    if source is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(source), env.get("PYTHONPATH")]))
     load = os.getloadavg()
     start = time.perf_counter()
-    out = subprocess.run(cmd, capture_output=True, text=True, env=_child_env())
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if out.returncode != 0:
         sys.stderr.write(out.stderr)
         raise SystemExit(f"benchmark child failed ({out.returncode}): {' '.join(args)}")
@@ -167,6 +191,30 @@ def _child_env() -> dict[str, str]:
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(var, "1")
     return env
+
+
+def extract_source(rev: str, into: Path) -> Path | None:
+    """Extract ``src/`` and ``configs/`` (linked into the package) of git ``rev`` into ``into``.
+
+    Returns the ``src`` directory, or None with the reason printed when git cannot (no git,
+    a checkout without history, an unknown revision).
+    """
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(HERE.parent), "archive", "--format=tar", rev, "src", "configs"],
+            capture_output=True,
+        )
+    except OSError as err:
+        print(f"first version {rev}: not measured (git: {err})", flush=True)
+        return None
+    if out.returncode != 0:
+        reason = out.stderr.decode(errors="replace").strip().splitlines()
+        print(f"first version {rev}: not measured ({reason[-1] if reason else 'git archive'})",
+              flush=True)  # fmt: skip
+        return None
+    with tarfile.open(fileobj=io.BytesIO(out.stdout)) as tar:
+        tar.extractall(into, filter="data")
+    return into / "src"
 
 
 def _versions() -> dict[str, str]:
@@ -223,6 +271,35 @@ def _strategy_ratios(runs: list[dict], strategies: list[str]) -> list[dict]:
                     "ms_per_day_ratio": r["ms_per_day"] / b["ms_per_day"],
                 }
             )
+    return out
+
+
+def _fastest(repeats: list[dict]) -> dict:
+    """The fastest of a (size, strategy)'s runs, with every run's rate in order."""
+    best = min(repeats, key=lambda r: r["run_s"])
+    best["repeat_rates"] = [r["resident_days_per_s"] for r in repeats]
+    return best
+
+
+def _first_version_ratios(runs: list[dict], first_runs: list[dict]) -> list[dict]:
+    """This version's rate over the first version's, per strategy, at the bars' size."""
+    first = {r["strategy"]: r for r in first_runs if r["residents"] == FIRST_VERSION_SIZE}
+    out = []
+    for r in runs:
+        f = first.get(r["strategy"])
+        if r["residents"] != FIRST_VERSION_SIZE or f is None:
+            continue
+        ratio = r["resident_days_per_s"] / f["resident_days_per_s"]
+        out.append(
+            {
+                "strategy": r["strategy"],
+                "first_rate": f["resident_days_per_s"],
+                "rate": r["resident_days_per_s"],
+                "ratio": ratio,
+                "target": BAR_RATIO_TO_FIRST,
+                "met": ratio >= BAR_RATIO_TO_FIRST,
+            }
+        )
     return out
 
 
@@ -365,22 +442,28 @@ def markdown(report: dict) -> str:
         f"after the cspsim runs ({runs} agent-steps/s); the faster is the reference: "
         f"**{_fmt_int(e['agent_steps_per_s'])} agent-steps/s**.",
         "",
+        *_first_version_lines(report["first_version"]),
         "## Bars (architecture issue #8, item 8)",
         "",
-        "Met / NOT MET is judged on the absolute numbers the issue states. Because the issue",
-        "asks for the bars as ratios measured in one run, each is also given in Mesa units:",
-        "the bar divided by the Mesa rate of the earlier run whose reactive 100k rate (10.3M) is",
-        f"the issue's 'today' ({_fmt_int(ANCHOR_EPSTEIN_RATE)} agent-steps/s, `results/speed.md`",
-        "of 2026-11-24, git e423ee4), next to this run's cspsim rate over the Mesa rate measured",
-        "alongside. On a loaded machine both rates slow down, so the ratio is the fairer reading.",
+        "Met / NOT MET is judged on the absolute numbers the issue states, and, as the issue",
+        "asks for the bars as ratios measured in one run, on this version's rate over the",
+        f"first version's run alongside (the bars are {BAR_RATIO_TO_FIRST}x the first version's",
+        "rates, section above). Each is also given in Mesa units: the bar divided by the Mesa",
+        "rate of the earlier run whose reactive 100k rate (10.3M) was the issue's 'today'",
+        f"({_fmt_int(ANCHOR_EPSTEIN_RATE)} agent-steps/s, `results/speed.md` of 2026-11-24, git",
+        "e423ee4), next to this run's cspsim rate over the Mesa rate measured alongside; Mesa",
+        "is pure Python and slows down differently from cspsim under load, so of the two",
+        "ratios the first version's is the like-for-like one.",
         "",
-        "| bar | target | measured | met | as ratio to Mesa: target / this run |",
-        "|---|---|---|---|---|",
+        "| bar | target | measured | met | ratio to the first version: target / this run "
+        "| ratio to Mesa: target / this run |",
+        "|---|---|---|---|---|---|",
     ]
     for b in report["bars"]:
         met = "not measured" if b["met"] is None else ("met" if b["met"] else "NOT MET")
         lines.append(
-            f"| {b['bar']} | {b['target']} | {b['measured']} | {met} | {b.get('ratio', '-')} |"
+            f"| {b['bar']} | {b['target']} | {b['measured']} | {met} "
+            f"| {b.get('ratio_first', '-')} | {b.get('ratio', '-')} |"
         )
     lines += [
         "",
@@ -401,9 +484,38 @@ def markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
+def _first_version_lines(first: dict) -> list[str]:
+    """The markdown section comparing this version with the first version run alongside."""
+    if not first["runs"]:
+        return []
+    lines = [
+        f"## Against the first version (git {first['rev']}), measured alongside",
+        "",
+        f"At {_fmt_int(FIRST_VERSION_SIZE)} residents the first version (the last commit "
+        "before the issues, whose rates the architecture issue's bars are 1.5x of) ran right "
+        "after each run of this version, in the same way (its own process, same city size, "
+        "seed and days, the fastest of the repeats kept), so both saw the same machine:",
+        "",
+        "| strategy | first version resident-days/s | this version | this / first | bar |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for x in first["ratios"]:
+        lines.append(
+            f"| {x['strategy']} | {_fmt_int(x['first_rate'])} | {_fmt_int(x['rate'])} "
+            f"| {x['ratio']:.2f}x | >= {x['target']:.2f}x: {'met' if x['met'] else 'NOT MET'} |"
+        )
+    lines += ["", "Repeats of the first version (resident-days/s of each run, in order):", ""]
+    lines += [
+        f"- {r['strategy']}: " + ", ".join(_fmt_int(v) for v in r["repeat_rates"])
+        for r in first["runs"]
+    ]
+    return [*lines, ""]
+
+
 def _bars(report: dict) -> list[dict]:
     by = {(r["residents"], r["strategy"]): r for r in report["cspsim"]}
     mesa = report["mesa_epstein"]["agent_steps_per_s"]
+    first = {x["strategy"]: x for x in report["first_version"]["ratios"]}
     bars = []
     for strategy, target in BAR_RATE_100K.items():
         r = by.get((100_000, strategy))
@@ -421,6 +533,11 @@ def _bars(report: dict) -> list[dict]:
             bar["ratio"] = (
                 f">= {t_ratio:,.0f}x / {rate / mesa:,.0f}x: "
                 f"{'met' if rate / mesa >= t_ratio else 'NOT MET'}"
+            )
+        x = first.get(strategy)
+        if x:
+            bar["ratio_first"] = (
+                f">= {x['target']:.2f}x / {x['ratio']:.2f}x: {'met' if x['met'] else 'NOT MET'}"
             )
         bars.append(bar)
     r1m = by.get((1_000_000, BAR_1M_STRATEGY))
@@ -481,6 +598,12 @@ def main(argv: list[str] | None = None) -> int:
         default=3,
         help=f"runs per strategy below {REPEAT_BELOW:,} residents (the fastest is kept)",
     )
+    ap.add_argument(
+        "--first-version",
+        default=FIRST_VERSION,
+        help=f"git revision run alongside at {FIRST_VERSION_SIZE:,} residents for the bars "
+        f"as ratios (default {FIRST_VERSION}, the first version; 'none' to skip)",
+    )
     ap.add_argument("--note", default="", help="free text for the results page")
     ap.add_argument("--no-write", action="store_true", help="print only; keep results/ as is")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -518,35 +641,52 @@ def main(argv: list[str] | None = None) -> int:
         )
         return e
 
+    # The first version's source, run alongside at the bars' size (see FIRST_VERSION).
+    first_tmp = tempfile.TemporaryDirectory(prefix="cspsim-first-version-")
+    first_src = None
+    if args.first_version != "none" and FIRST_VERSION_SIZE in args.sizes:
+        first_src = extract_source(args.first_version, Path(first_tmp.name))
+    cspsim_args = ["--days", str(args.days), "--seed", str(args.seed)]
+
+    def run_cspsim(n: int, strategy: str, source: Path | None = None) -> dict:
+        who = "cspsim" if source is None else f"first version ({args.first_version})"
+        print(f"{who} synthetic {strategy}, {n:,} residents x {args.days} days ...", flush=True)
+        r = _spawn(["--kind", "cspsim", "--sizes", str(n), "--strategies", strategy,
+                    *cspsim_args], source)  # fmt: skip
+        if source is not None and not r["source"].startswith(str(source)):
+            raise SystemExit(f"the first version's run imported cspsim from {r['source']}")
+        print(
+            f"  build {r['build_s']:.1f} s, run {r['run_s']:.1f} s, "
+            f"{r['resident_days_per_s']:,.0f} resident-days/s (fastest {BLOCK_DAYS} days "
+            f"{r['fastest_block_resident_days_per_s']:,.0f}), "
+            f"peak {r['peak_rss_mb']:,.0f} MB (load {r['load_at_start'][0]:.1f})",
+            flush=True,
+        )
+        return r
+
     # The reference runs before and after the cspsim runs; the faster of the two is used, so
     # a burst of load from other users on a shared machine does not inflate the ratio.
     epstein_runs = [run_epstein("before")]
-    runs = []
+    runs: list[dict] = []
+    first_runs: list[dict] = []
     for n in args.sizes:
         # Both strategies at one size back to back, so their ratio sees similar load; below
         # REPEAT_BELOW residents each is measured `--repeats` times, alternating, and the
         # fastest run is kept (a run of a few seconds catches bursts of other users' load;
         # timing noise on a shared machine only ever slows a run down).
+        # At the bars' size the first version runs right after each of this version's runs.
         repeats = args.repeats if n < REPEAT_BELOW else 1
+        alongside = first_src if n == FIRST_VERSION_SIZE else None
         measured: dict[str, list[dict]] = {s: [] for s in strategies}
+        measured_first: dict[str, list[dict]] = {s: [] for s in strategies}
         for _ in range(repeats):
             for strategy in strategies:
-                print(f"cspsim synthetic {strategy}, {n:,} residents x {args.days} days ...",
-                      flush=True)  # fmt: skip
-                r = _spawn(["--kind", "cspsim", "--sizes", str(n), "--days", str(args.days),
-                            "--seed", str(args.seed), "--strategies", strategy])  # fmt: skip
-                measured[strategy].append(r)
-                print(
-                    f"  build {r['build_s']:.1f} s, run {r['run_s']:.1f} s, "
-                    f"{r['resident_days_per_s']:,.0f} resident-days/s (fastest {BLOCK_DAYS} days "
-                    f"{r['fastest_block_resident_days_per_s']:,.0f}), "
-                    f"peak {r['peak_rss_mb']:,.0f} MB (load {r['load_at_start'][0]:.1f})",
-                    flush=True,
-                )
-        for strategy in strategies:
-            best = min(measured[strategy], key=lambda r: r["run_s"])
-            best["repeat_rates"] = [r["resident_days_per_s"] for r in measured[strategy]]
-            runs.append(best)
+                measured[strategy].append(run_cspsim(n, strategy))
+                if alongside is not None:
+                    measured_first[strategy].append(run_cspsim(n, strategy, alongside))
+        runs += [_fastest(measured[s]) for s in strategies]
+        first_runs += [_fastest(measured_first[s]) for s in strategies if measured_first[s]]
+    first_tmp.cleanup()
     if args.epstein_repeats > 1:
         epstein_runs.append(run_epstein("after"))
     epstein = max(epstein_runs, key=lambda e: e["agent_steps_per_s"])
@@ -583,6 +723,11 @@ def main(argv: list[str] | None = None) -> int:
         "cspsim": runs,
         "strategy_ratios": _strategy_ratios(runs, strategies),
         "bar_anchor_epstein_rate": ANCHOR_EPSTEIN_RATE,
+        "first_version": {
+            "rev": args.first_version,
+            "runs": first_runs,
+            "ratios": _first_version_ratios(runs, first_runs),
+        },
     }
     report["bars"] = _bars(report)
 
@@ -606,6 +751,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{'':>10} {r['strategy']} / {x['baseline']}: {x['rate_ratio']:.2f} "
                   f"of the resident-days/s ({x['ms_per_day_ratio']:.2f}x the ms/day)")  # fmt: skip
     print(f"Mesa Epstein ({epstein['agents']:,} agents): {mesa_rate:,.0f} agent-steps/s")
+    for x in report["first_version"]["ratios"]:
+        print(f"{x['strategy']}, {FIRST_VERSION_SIZE:,} residents: {x['ratio']:.2f}x the first "
+              f"version's {x['first_rate']:,.0f} resident-days/s (bar >= "
+              f"{x['target']:.2f}x: {'met' if x['met'] else 'NOT MET'})")  # fmt: skip
     for b in report["bars"]:
         met = "not measured" if b["met"] is None else ("met" if b["met"] else "NOT MET")
         print(f"bar: {b['bar']}: {b['measured']} (target {b['target']}): {met}")
