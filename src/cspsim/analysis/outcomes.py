@@ -77,7 +77,9 @@ def _group_population(raw: pd.DataFrame, group: str) -> pd.Series:
     return pop_b if group == "b" else raw["population"] - pop_b
 
 
-def _per_1000(column: str, group: str | None = None):
+def _per_1000(
+    column: str, group: str | None = None
+) -> Callable[[pd.DataFrame, pd.DataFrame], pd.Series]:
     def compute(raw: pd.DataFrame, out: pd.DataFrame) -> pd.Series:
         col = column if group is None else f"{column}_group_{group}"
         pop = raw["population"] if group is None else _group_population(raw, group)

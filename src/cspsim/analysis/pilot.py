@@ -33,6 +33,7 @@ smallest pilot reaching 80% power is the one with the fewest neighbourhood-month
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -166,7 +167,7 @@ def _detected(e: Estimate) -> bool:
     return bool(np.isfinite(e.ci_low) and (e.ci_low > 0 or e.ci_high < 0))
 
 
-def _safe(fn, *args, **kwargs) -> Estimate:  # noqa: ANN001
+def _safe(fn: Callable[..., Estimate], *args: Any, **kwargs: Any) -> Estimate:
     """An estimate, or NaN when the window cannot identify it (no variation, one cluster)."""
     try:
         e = fn(*args, **kwargs)

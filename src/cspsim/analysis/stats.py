@@ -9,6 +9,7 @@ validation's other intervals are here too: correlations (Fisher's z) and the boo
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -80,7 +81,7 @@ def spearman_ci(x: np.ndarray, y: np.ndarray, level: float = 0.95) -> tuple[floa
 
 def bootstrap_ci(
     values: np.ndarray,
-    statistic,
+    statistic: Callable[[np.ndarray], float],
     n_boot: int = 1000,
     level: float = 0.95,
     seed: int = 0,

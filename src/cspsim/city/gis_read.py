@@ -179,9 +179,11 @@ def check_polygons(
     return repaired
 
 
-def number(text: pd.DataFrame, column: str, label: str, ids: np.ndarray, **kw) -> np.ndarray:
+def number(
+    text: pd.DataFrame, column: str, label: str, ids: np.ndarray, *, non_negative: bool
+) -> np.ndarray:
     """A numeric area column (errors name the feature and id)."""
-    return numeric_column(text, column, label, ids, row_word="feature", **kw)
+    return numeric_column(text, column, label, ids, non_negative=non_negative, row_word="feature")
 
 
 def population(cfg: CityConfig, text: pd.DataFrame, label: str, ids: np.ndarray) -> np.ndarray:

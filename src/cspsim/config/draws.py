@@ -74,7 +74,7 @@ class Draws:
         return Draws(self.table[keep], self.kinds, self.posterior)
 
 
-def _literal(value) -> str:
+def _literal(value: float | np.generic | Sequence[float] | np.ndarray) -> str:
     """A value as a Hydra override literal (lists in brackets, floats in full precision)."""
     if isinstance(value, (list, tuple, np.ndarray)):
         return "[" + ",".join(_literal(v) for v in value) + "]"
@@ -85,7 +85,7 @@ def _literal(value) -> str:
     return repr(float(value))
 
 
-def scale(d: Declared, u: float):
+def scale(d: Declared, u: float) -> int | float | list[int | float]:
     """The value of parameter ``d`` at quantile ``u`` (0-1) of its plausible range."""
     if isinstance(d.low, (list, tuple)):
         # One scale for every element, so one number moves them all alike.
@@ -100,11 +100,11 @@ def _is_log(low: float, high: float) -> bool:
     return low > 0 and high / low >= LOG_RATIO
 
 
-def _is_int(value) -> bool:
+def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _scalar(low: float, high: float, u: float, integer: bool, log: bool):
+def _scalar(low: float, high: float, u: float, integer: bool, log: bool) -> int | float:
     if log:
         x = math.exp(math.log(low) + u * (math.log(high) - math.log(low)))
     else:
@@ -171,7 +171,7 @@ def draw(
     return Draws(table, tuple(kinds), posterior is not None and len(posterior) > 0)
 
 
-def _configured(path: str):
+def _configured(path: str) -> Any:
     """A fitted parameter's value: ``calibrated.yaml`` if it sets it, else the default."""
     calibrated = OmegaConf.load(CALIBRATED)
     value = OmegaConf.select(calibrated, path.removeprefix("params."))

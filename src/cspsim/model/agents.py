@@ -36,10 +36,10 @@ if TYPE_CHECKING:
 def _row_view(store: Callable[[Any], Any], name: str, doc: str) -> property:
     """A property reading and writing row ``self.index`` of array ``name`` of ``store(model)``."""
 
-    def get(self):
+    def get(self: Resident | Officer) -> Any:
         return getattr(store(self.model), name)[self.index]
 
-    def set_(self, value) -> None:
+    def set_(self: Resident | Officer, value: object) -> None:
         getattr(store(self.model), name)[self.index] = value
 
     return property(get, set_, doc=doc)

@@ -7,8 +7,10 @@ discarded when the day ends (the recorder keeps what the output tables need).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 
@@ -16,6 +18,8 @@ from cspsim.model.budget import DailyBudget
 from cspsim.model.processes.contacts import Contacts
 from cspsim.model.processes.policing import Orders, ShiftResult
 from cspsim.model.processes.reporting import Offences
+
+_T = TypeVar("_T")  # what Day.memo computes and returns
 
 
 @dataclass
@@ -74,7 +78,7 @@ class Day:
         """Share of component ``key``'s wanted spending paid today (1 if it wants none)."""
         return self.funded.get(key, 1.0)
 
-    def memo(self, key: str, compute):
+    def memo(self, key: str, compute: Callable[[], _T]) -> _T:
         """A value computed once per day and shared by the measures that need it."""
         cache = self.__dict__.setdefault("_memo", {})
         if key not in cache:

@@ -102,11 +102,18 @@ class Outcome:
     better: str = "lower"
 
 
-def _ts(name: str, dtype: str, unit: str, label: str, compute, over_days: str = "sum"):
+def _ts(
+    name: str,
+    dtype: str,
+    unit: str,
+    label: str,
+    compute: Callable[[CommunitySafetyModel, Day], float],
+    over_days: str = "sum",
+) -> Measure:
     return Measure(name, "timeseries", dtype, unit, label, compute, over_days)
 
 
-def _type_counts(kind: int, recorded: bool):
+def _type_counts(kind: int, recorded: bool) -> Callable[[CommunitySafetyModel, Day], int]:
     if recorded:
         return lambda m, d: int(d.recorded[:, kind].sum())
     return lambda m, d: int(d.counts[:, kind].sum())
@@ -123,15 +130,15 @@ def _reporting_rate(m: CommunitySafetyModel, d: Day) -> float:
     return float(d.offences.reported[victim].mean()) if n else np.nan
 
 
-def _negative_by_group(g: int):
+def _negative_by_group(g: int) -> Callable[[CommunitySafetyModel, Day], int]:
     return lambda m, d: int((d.contacts.negative & (_contact_group(d, m) == g)).sum())
 
 
-def _stops_by_group(g: int):
+def _stops_by_group(g: int) -> Callable[[CommunitySafetyModel, Day], int]:
     return lambda m, d: int((d.contacts.police_initiated & (_contact_group(d, m) == g)).sum())
 
 
-def _arrests_by_group(g: int):
+def _arrests_by_group(g: int) -> Callable[[CommunitySafetyModel, Day], int]:
     return lambda m, d: int((m.residents.group[d.arrestees] == g).sum())
 
 
@@ -156,7 +163,7 @@ def _resident_sums(m: CommunitySafetyModel, d: Day) -> np.ndarray:
     return d.memo("resident_sums", compute)
 
 
-def _resident_mean(name: str):
+def _resident_mean(name: str) -> Callable[[CommunitySafetyModel, Day], float]:
     def mean(m: CommunitySafetyModel, d: Day) -> float:
         n = m.residents.n
         return float(_resident_sums(m, d)[_RESIDENT_SUM[name]] / n) if n else np.nan
@@ -164,7 +171,7 @@ def _resident_mean(name: str):
     return mean
 
 
-def _group_mean_trust(g: int):
+def _group_mean_trust(g: int) -> Callable[[CommunitySafetyModel, Day], float]:
     def mean(m: CommunitySafetyModel, d: Day) -> float:
         count = m.world.group_count[g]
         if count == 0:
@@ -174,7 +181,7 @@ def _group_mean_trust(g: int):
     return mean
 
 
-def _reporting_by_group(g: int):
+def _reporting_by_group(g: int) -> Callable[[CommunitySafetyModel, Day], float]:
     def rate(m: CommunitySafetyModel, d: Day) -> float:
         off = d.offences
         mine = d.victim_offence & (m.residents.group[off.victim] == g)
@@ -184,7 +191,7 @@ def _reporting_by_group(g: int):
     return rate
 
 
-def _complaints_by_group(g: int):
+def _complaints_by_group(g: int) -> Callable[[CommunitySafetyModel, Day], int]:
     def count(m: CommunitySafetyModel, d: Day) -> int:
         c = d.contacts
         return int((c.complaint & (_contact_group(d, m) == g)).sum())
@@ -192,7 +199,7 @@ def _complaints_by_group(g: int):
     return count
 
 
-def _hit_rate_by_group(g: int):
+def _hit_rate_by_group(g: int) -> Callable[[CommunitySafetyModel, Day], float]:
     def rate(m: CommunitySafetyModel, d: Day) -> float:
         c = d.contacts
         stops = c.stop & (_contact_group(d, m) == g)
@@ -531,7 +538,9 @@ TIMESERIES: tuple[Measure, ...] = (
 )
 
 
-def _home_counts(mask_of, residents_of):
+def _home_counts(
+    mask_of: Callable[[Day], np.ndarray | None], residents_of: Callable[[Day], np.ndarray]
+) -> Callable[[CommunitySafetyModel, Day], np.ndarray]:
     """Per place of residence: how many of today's contacts (or arrests) fall there."""
 
     def count(m: CommunitySafetyModel, d: Day) -> np.ndarray:
@@ -543,15 +552,29 @@ def _home_counts(mask_of, residents_of):
     return count
 
 
-def _place_sum(name, dtype, unit, label, compute, over_places="sum"):
+def _place_sum(
+    name: str,
+    dtype: str,
+    unit: str,
+    label: str,
+    compute: Callable[[CommunitySafetyModel, Day], np.ndarray],
+    over_places: str = "sum",
+) -> Measure:
     return Measure(name, "places", dtype, unit, label, compute, "sum", over_places)
 
 
-def _place_last(name, dtype, unit, label, compute, over_places="mean"):
+def _place_last(
+    name: str,
+    dtype: str,
+    unit: str,
+    label: str,
+    compute: Callable[[CommunitySafetyModel], np.ndarray] | None,
+    over_places: str = "mean",
+) -> Measure:
     return Measure(name, "places", dtype, unit, label, compute, "last", over_places)
 
 
-def _type_at_places(kind: int, recorded: bool):
+def _type_at_places(kind: int, recorded: bool) -> Callable[[CommunitySafetyModel, Day], np.ndarray]:
     if recorded:
         return lambda m, d: d.recorded[:, kind]
     return lambda m, d: d.counts[:, kind]

@@ -13,6 +13,7 @@ Burn-in days are not recorded.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import mesa
@@ -199,5 +200,5 @@ class Recorder:
         return df.drop(columns=["place"])[[s.name for s in SURVEY]]
 
 
-def _reporter(column: str):
+def _reporter(column: str) -> Callable[[CommunitySafetyModel], object]:
     return lambda model: model.recorder.today[column]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -12,6 +14,12 @@ import numpy as np  # noqa: E402
 from scipy import stats  # noqa: E402
 
 from cspsim.analysis.concentration import gini, lorenz, top_share  # noqa: E402
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from cspsim.validation.realdata import ColumbusResult, SFResult
+    from cspsim.validation.suite import Row
 
 #: Facts drawn as relative changes (share) and as changes in shares (points).
 RELATIVE = (
@@ -27,13 +35,13 @@ RELATIVE = (
 POINTS = ("cp_trust", "cp_satisfaction")
 
 
-def _save(fig, path: Path) -> None:
+def _save(fig: Figure, path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
 
-def sf_lorenz(sf, path: Path) -> None:
+def sf_lorenz(sf: SFResult, path: Path) -> None:
     """Lorenz curves of recorded crime over SF block groups: observed vs each seed."""
     fig, axes = plt.subplots(2, 3, figsize=(12, 7.5))
     order = [4, 3, 0, 2, 1]  # all, drugs, violent, disorder, property
@@ -69,7 +77,7 @@ def sf_lorenz(sf, path: Path) -> None:
     _save(fig, path)
 
 
-def columbus_map(col, path: Path) -> None:
+def columbus_map(col: ColumbusResult, path: Path) -> None:
     """Side-by-side maps of Columbus: observed CRIME and simulated crime, by rank."""
     fig, axes = plt.subplots(
         1, 2, figsize=(11, 5.2), sharex=True, sharey=True, layout="constrained"
@@ -100,7 +108,7 @@ def columbus_map(col, path: Path) -> None:
     plt.close(fig)
 
 
-def interventions(rows, path: Path) -> None:
+def interventions(rows: Sequence[Row], path: Path) -> None:
     """Trial effects with 95% CIs against their bands (shaded)."""
     by_key = {r.fact.key: r for r in rows}
     groups = [

@@ -8,6 +8,7 @@ results do not depend on how many workers there are (each run is a function of i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,9 @@ from cspsim.city import CRIME_TYPES
 from cspsim.model import CommunitySafetyModel
 from cspsim.model.agents import PROGRAM_TYPES
 from cspsim.model.processes.survey import satisfaction_score
+
+if TYPE_CHECKING:
+    from cspsim.output.results import Results
 
 #: Trust (0-1) and satisfaction at or above this count as "high" (Likert 4-5 of 5).
 HIGH = 0.6
@@ -119,7 +123,9 @@ def _year_end(model: CommunitySafetyModel) -> dict[str, float]:
     }
 
 
-def _daily_counts(events, place_index: dict, days: int, n_places: int, recorded: bool):
+def _daily_counts(
+    events: pd.DataFrame, place_index: dict, days: int, n_places: int, recorded: bool
+) -> np.ndarray:
     ev = events[events["day"] < days]
     if recorded:
         ev = ev[ev["recorded"]]
@@ -130,7 +136,7 @@ def _daily_counts(events, place_index: dict, days: int, n_places: int, recorded:
     return out
 
 
-def _scalars(model: CommunitySafetyModel, res, year: int, contacts0: np.ndarray) -> dict:
+def _scalars(model: CommunitySafetyModel, res: Results, year: int, contacts0: np.ndarray) -> dict:
     ts = res.timeseries
     ts = ts[ts["day"] < year]
     ev = res.events[res.events["day"] < year]

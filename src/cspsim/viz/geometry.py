@@ -9,6 +9,7 @@ whose area grows with population, or its polygon outline when the city has polyg
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,7 +68,11 @@ def is_lonlat(city: City) -> bool:
     return False
 
 
-def _polygon_path(rings: list[np.ndarray], tx, ty) -> str:
+def _polygon_path(
+    rings: list[np.ndarray],
+    tx: Callable[[np.ndarray], np.ndarray],
+    ty: Callable[[np.ndarray], np.ndarray],
+) -> str:
     parts = []
     for ring in rings:
         ring = np.asarray(ring, dtype=float)

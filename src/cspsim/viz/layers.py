@@ -201,7 +201,9 @@ def scaled(values: np.ndarray, low: float, high: float, scale: str) -> np.ndarra
     return np.clip(s, 0.0, 1.0)
 
 
-def colours(values: np.ndarray, low: float, high: float, cmap: str, scale: str = "linear"):
+def colours(
+    values: np.ndarray, low: float, high: float, cmap: str, scale: str = "linear"
+) -> list[str]:
     """Hex colour of each value on the layer's scale, clipped to [low, high]."""
     table = lut(cmap)
     idx = (scaled(values, low, high, scale) * (N_COLOURS - 1)).round().astype(int)

@@ -8,6 +8,7 @@ Eck 2002), which the partners process turns into guardianship at commercial plac
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -15,6 +16,9 @@ from cspsim.config.declare import setting
 from cspsim.model.components.base import Component, on, register
 from cspsim.model.day import Day
 from cspsim.model.processes.partners import BUSINESS
+
+if TYPE_CHECKING:
+    from cspsim.model.model import CommunitySafetyModel
 
 
 @dataclass
@@ -39,7 +43,7 @@ class BusinessPartnership(Component):
     order = 64
     example = {"engaged": 1.0}
 
-    def __init__(self, model, params: BusinessPartnershipSettings) -> None:
+    def __init__(self, model: CommunitySafetyModel, params: BusinessPartnershipSettings) -> None:
         super().__init__(model, params)
         self.partners_engaged = np.empty(0, np.int64)
 

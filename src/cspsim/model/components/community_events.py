@@ -9,12 +9,16 @@ builds collective efficacy.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from cspsim.config.declare import setting
 from cspsim.model.components.base import Component, on, register
 from cspsim.model.day import Day
+
+if TYPE_CHECKING:
+    from cspsim.model.model import CommunitySafetyModel
 
 #: Share of a neighbourhood's residents at an event, at average engagement (assumption).
 EVENT_ATTENDANCE = 0.05
@@ -40,7 +44,7 @@ class CommunityEvents(Component):
     order = 66
     example = {"per_month": 2.0}
 
-    def __init__(self, model, params: CommunityEventsSettings) -> None:
+    def __init__(self, model: CommunitySafetyModel, params: CommunityEventsSettings) -> None:
         super().__init__(model, params)
         self.participation = np.zeros(model.world.n_places)
 

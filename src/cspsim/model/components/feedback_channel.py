@@ -9,12 +9,16 @@ repeat complaints since the last review are retrained, so they handle contacts b
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from cspsim.config.declare import setting
 from cspsim.model.components.base import Component, on, register
 from cspsim.model.day import Day
+
+if TYPE_CHECKING:
+    from cspsim.model.model import CommunitySafetyModel
 
 
 @dataclass
@@ -39,7 +43,7 @@ class FeedbackChannel(Component):
     order = 55
     example = {"anonymous": True, "review_complaints": True}
 
-    def __init__(self, model, params: FeedbackChannelSettings) -> None:
+    def __init__(self, model: CommunitySafetyModel, params: FeedbackChannelSettings) -> None:
         super().__init__(model, params)
         self.complaints_at_review = np.empty(0, np.int64)  # set when the strategy starts
         self.retrained = 0

@@ -19,6 +19,7 @@ what it published, never the sign of recorded crime.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -26,6 +27,9 @@ from cspsim.config.declare import setting
 from cspsim.model.components.base import Component, on, register
 from cspsim.model.day import Day
 from cspsim.model.kernels import _jit
+
+if TYPE_CHECKING:
+    from cspsim.model.model import CommunitySafetyModel
 
 #: Problems a meeting raises at most (the places its attendees perceive as worst).
 PROBLEMS_PER_MEETING = 3
@@ -64,7 +68,7 @@ class Meetings(Component):
     order = 30
     example = {"per_month": 2.0, "transparency": True}
 
-    def __init__(self, model, params: MeetingsSettings) -> None:
+    def __init__(self, model: CommunitySafetyModel, params: MeetingsSettings) -> None:
         super().__init__(model, params)
         n = model.world.n_places
         self.presence_recent = np.zeros(n)
@@ -210,7 +214,7 @@ class Meetings(Component):
         share: np.ndarray,
         level: np.ndarray,
         voice: float,
-        day,
+        day: Day | None,
     ) -> None:
         """Attendees raise the worst places they perceive; concerns steer by ``voice``."""
         m = self.model
@@ -241,7 +245,12 @@ class Meetings(Component):
             day.raised_places = np.concatenate([day.raised_places, new])
 
     def _judge(
-        self, place_meets: np.ndarray, who: np.ndarray, share: np.ndarray, level: np.ndarray, day
+        self,
+        place_meets: np.ndarray,
+        who: np.ndarray,
+        share: np.ndarray,
+        level: np.ndarray,
+        day: Day | None,
     ) -> None:
         """The problems raised at the last meeting: acted on, or ignored; attendees react.
 

@@ -12,6 +12,7 @@ top places by recorded crime.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,6 +22,9 @@ from cspsim.model.components.base import Component, on, register
 from cspsim.model.day import Day
 from cspsim.model.partnership import HISTORY_DECAY
 from cspsim.model.processes.policing import PatrolPolicy
+
+if TYPE_CHECKING:
+    from cspsim.model.model import CommunitySafetyModel
 
 PATROL_MODES = ("random", "hotspot", "community")
 
@@ -96,7 +100,7 @@ class Patrol(Component):
     order = 70
     example = {"mode": "hotspot"}
 
-    def __init__(self, model, params: PatrolSettings) -> None:
+    def __init__(self, model: CommunitySafetyModel, params: PatrolSettings) -> None:
         super().__init__(model, params)
         self.hotspots = np.empty(0, dtype=np.int64)
 

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from cspsim.config.declare import setting
 from cspsim.model.components.base import Component, on, register
 from cspsim.model.day import Day
+
+if TYPE_CHECKING:
+    from cspsim.model.model import CommunitySafetyModel
 
 
 @dataclass
@@ -53,7 +57,7 @@ class ProblemSolving(Component):
     order = 80
     example = {"places": 0.1}
 
-    def __init__(self, model, params: ProblemSolvingSettings) -> None:
+    def __init__(self, model: CommunitySafetyModel, params: ProblemSolvingSettings) -> None:
         super().__init__(model, params)
         self.places = np.empty(0, dtype=np.int64)
         self.progress = np.zeros(model.world.n_places)

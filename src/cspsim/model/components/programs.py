@@ -10,6 +10,7 @@ process (:mod:`cspsim.model.processes.programs`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,6 +19,9 @@ from cspsim.model.agents import PROGRAM_TYPES, Organization
 from cspsim.model.components.base import BUDGET_SHARE, Component, on, register
 from cspsim.model.day import Day
 from cspsim.model.types import PROPERTY, VIOLENT
+
+if TYPE_CHECKING:
+    from cspsim.model.model import CommunitySafetyModel
 
 #: Agents served per program organization (an organization is a site with its own catchment).
 AGENTS_PER_ORGANIZATION = 25
@@ -49,7 +53,7 @@ class Programs(Component):
     order = 10
     example = {"youth_jobs_share": 0.05, "job_training_share": 0.05}
 
-    def __init__(self, model, params: ProgramsSettings) -> None:
+    def __init__(self, model: CommunitySafetyModel, params: ProgramsSettings) -> None:
         super().__init__(model, params)
         self.organizations: list[Organization] = []
 

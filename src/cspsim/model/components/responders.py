@@ -8,6 +8,7 @@ a share of non-crime calls (Dee & Pyne 2022: Denver's STAR).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -15,6 +16,9 @@ from cspsim.config.declare import setting
 from cspsim.model.components.base import BUDGET_SHARE, Component, on, register
 from cspsim.model.day import Day
 from cspsim.model.types import DISORDER, DRUGS
+
+if TYPE_CHECKING:
+    from cspsim.model.model import CommunitySafetyModel
 
 #: Share of non-crime calls that are behavioural-health or welfare calls that responders can
 #: take instead of officers (assumption; Dee & Pyne 2022 report STAR took a few percent of
@@ -46,7 +50,7 @@ class Responders(Component):
     order = 20
     example = {"budget_share": 0.05}
 
-    def __init__(self, model, params: RespondersSettings) -> None:
+    def __init__(self, model: CommunitySafetyModel, params: RespondersSettings) -> None:
         super().__init__(model, params)
         program_pars = model.params.programs
         self.strength = np.asarray(program_pars.mental_health_effect, dtype=np.float64)

@@ -8,6 +8,7 @@ organizational participation goes with collective efficacy).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -15,6 +16,9 @@ from cspsim.config.declare import setting
 from cspsim.model.components.base import Component, on, register
 from cspsim.model.day import Day
 from cspsim.model.kernels import _jit
+
+if TYPE_CHECKING:
+    from cspsim.model.model import CommunitySafetyModel
 
 
 @dataclass
@@ -35,7 +39,7 @@ class Volunteering(Component):
     order = 68
     example = {"share": 0.1}
 
-    def __init__(self, model, params: VolunteeringSettings) -> None:
+    def __init__(self, model: CommunitySafetyModel, params: VolunteeringSettings) -> None:
         super().__init__(model, params)
         self.volunteers = np.zeros(model.world.n_places)
 

@@ -8,6 +8,7 @@ residents' participation (which follows their engagement); Bennett, Holloway & F
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -15,6 +16,9 @@ from cspsim.config.declare import setting
 from cspsim.model.components.base import Component, on, register
 from cspsim.model.day import Day
 from cspsim.model.types import DISORDER, PROPERTY
+
+if TYPE_CHECKING:
+    from cspsim.model.model import CommunitySafetyModel
 
 #: Share of a covered place's residents active in its watch at full participation
 #: (assumption: watches are run by a minority of households).
@@ -43,7 +47,7 @@ class Watch(Component):
     order = 40
     example = {"coverage": 0.3}
 
-    def __init__(self, model, params: WatchSettings) -> None:
+    def __init__(self, model: CommunitySafetyModel, params: WatchSettings) -> None:
         super().__init__(model, params)
         self.covered = np.zeros(model.world.n_places)  # 0/1 per place
 
