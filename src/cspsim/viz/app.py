@@ -137,11 +137,12 @@ def DayCounter(pair: SideBySideModel, lesson: Lesson) -> None:
     update_counter.get()
     day = pair.day
     share = min(day / max(lesson.days, 1), 1.0)
+    total = f"of {lesson.days}" if day <= lesson.days else f"· played on past day {lesson.days}"
     solara.HTML(
         tag="div",
         unsafe_innerHTML=(
             f'<span class="cspsim-day">Day {day}</span>'
-            f'<span class="cspsim-day-total"> of {lesson.days}</span>'
+            f'<span class="cspsim-day-total"> {total}</span>'
             f'<div class="cspsim-progress"><div style="width:{100 * share:.1f}%"></div></div>'
         ),
         classes=["cspsim-daybox"],
@@ -342,7 +343,9 @@ def Session(
     """One setup's model, its controls and dashboard.
 
     The page mounts a new ``Session`` (a new key) whenever the setup changes, so the
-    model, the levers and the play state always belong to the same setup.
+    model, the levers and the play state always belong to the same setup. The view (the
+    lesson or side by side) is not part of the setup: switching it keeps the run. An
+    unmounted session's play loop ends at its next frame.
     """
     lesson = get_lesson(str(settings["lesson"]))
     first = solara.use_memo(lambda: build(settings), [])
@@ -377,6 +380,14 @@ def Session(
                 time.sleep(rest)
 
     solara.lab.use_task(loop, dependencies=[playing.value], prefer_threaded=True)
+
+    def end_loop_on_unmount() -> Callable[[], None]:
+        def cleanup() -> None:
+            generation[0] += 1  # a playing loop sees another generation and returns
+
+        return cleanup
+
+    solara.use_effect(end_loop_on_unmount, [])
 
     def step_once() -> None:
         if playing.value:
@@ -461,7 +472,7 @@ def Session(
         ):
             if lay.side:
                 with solara.Div(classes=["cspsim-side"]):
-                    LessonCard(lesson, pair.value.a, pair.value.day, str(settings["city"]))
+                    LessonCard(lesson, pair.value, pair.value.day)
                     SetupCard(settings, on_change, with_mode=lay.width < 1600)
                     LeversCard(pending.value, pair.value.levers, on_lever, reset, side_by_side)
             MapColumn(
@@ -497,8 +508,9 @@ def Page() -> None:
 
     solara.Title("cspsim trainer")
     solara.Style(CSS)
+    setup = sorted((k, v) for k, v in settings.value.items() if k != "mode")
     Session(settings.value, change, viewport.value, on_viewport, presentation, speed).key(
-        f"session-{sorted(settings.value.items())}"
+        f"session-{setup}"
     )
 
 

@@ -138,7 +138,9 @@ def _y_range(
     lo = min(float(f.min()) for f in finite)
     hi = max(float(f.max()) for f in finite)
     if hi - lo < max(min_span, 1e-9):
-        mid, half = 0.5 * (lo + hi), 0.5 * max(min_span, 1e-3 * max(abs(lo), abs(hi), 1e-3))
+        # A flat line (day 1, a constant): a range of 5% of its value, wide enough that the
+        # axis's two labels read differently ("67k" and "71k", not "69k" twice).
+        mid, half = 0.5 * (lo + hi), 0.5 * max(min_span, 0.05 * max(abs(lo), abs(hi), 1e-3))
         lo, hi = mid - half, mid + half
     pad = 0.08 * (hi - lo)
     lo, hi = lo - pad, hi + pad

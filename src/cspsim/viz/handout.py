@@ -15,7 +15,7 @@ from cspsim.viz.charts import chart_svgs
 from cspsim.viz.indicators import INDICATORS, events, indicator_svg, rows, what_changed
 from cspsim.viz.layers import LAYERS
 from cspsim.viz.lessons import Lesson
-from cspsim.viz.levers import changes, describe
+from cspsim.viz.levers import describe
 from cspsim.viz.mapview import map_props, marked_places
 from cspsim.viz.models import SideBySideModel
 from cspsim.viz.names import city_name, strategy_name
@@ -70,7 +70,7 @@ def handout_html(pair: SideBySideModel, lesson: Lesson, layer: str | None = None
     ind = INDICATORS[lesson.indicator]
     saw = ind.summary(pair)
     table = what_changed(pair, lesson)
-    changed = changes(a.preset_levers, a.levers)
+    changed = pair.preset_changes()
     key_chart = indicator_svg(pair, lesson, width=PAGE // 2 - 8, height=220, font=11)
     crime = chart_svgs([("", rows(a))], PAGE // 2 - 8, 170, events(pair), 11, ["crime"])["crime"]
     questions = "".join(f"<li><b>Day {p.day}.</b> {escape(p.question)}</li>" for p in lesson.pauses)
@@ -85,7 +85,7 @@ def handout_html(pair: SideBySideModel, lesson: Lesson, layer: str | None = None
         for r in table
     )  # fmt: skip
     lever_note = (
-        "<p class='note'>Levers changed from the lesson's preset: "
+        "<p class='note'>Changed from the lesson's preset: "
         + escape("; ".join(changed))
         + ". The lesson text describes the preset.</p>"
         if changed

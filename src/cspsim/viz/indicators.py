@@ -225,9 +225,8 @@ def _ledger_row(name: str) -> Callable:
 def _good_share(pair: SideBySideModel, m: TrainerModel) -> tuple[float, float]:
     r = rows(m)
     good, bad = column(r, "contacts_positive"), column(r, "contacts_negative")
-    return float(good.sum() / max(good.sum() + bad.sum(), 1)), float(
-        good.sum() / max(good.sum() + bad.sum(), 1)
-    )
+    total = good.sum() + bad.sum()
+    return np.nan, float(good.sum() / total) if total else np.nan  # "so far": no before
 
 
 def _cohort(pair: SideBySideModel, m: TrainerModel) -> tuple[float, float]:
@@ -581,6 +580,11 @@ def _cohort_series(pair: SideBySideModel) -> tuple[list[Series], dict]:
 
 def _cohort_summary(pair: SideBySideModel) -> list[str]:
     v = np.asarray(pair.cohort_offending, dtype=float).reshape(-1, 2)
+    if pair.day > 0 and not pair.a.organizations:
+        return [
+            "Strategy A opened no program places (it has no programs, or its program budget "
+            "buys less than one place in this city), so there is no cohort to follow."
+        ]
     if not len(v) or not np.isfinite(v[-1, 0]):
         return []
     low = int(np.nanargmin(v[:, 0]))
@@ -609,12 +613,28 @@ def _zones_summary(pair: SideBySideModel) -> list[str]:
     d = zone_change(pair)
     p = zone_presence(pair)
     hot, ring = pair.zones()
+    spots = (
+        f"{len(hot)} hot spots"
+        if len(pair.a.hot_spots)
+        else f"{len(hot)} places a hot-spot patrol would treat"
+    )
+    b = _names(pair)[1].split(" (")[0].lower()
     return [
-        f"Police presence at the {len(hot)} hot spots: {p[0]:.1f} times random patrol's; "
-        f"in the ring of {len(ring)} places around them: {p[1]:.2f} times.",
-        f"True crime so far vs random patrol: hot spots {100 * d[0]:+.0f}%, ring "
-        f"{100 * d[1]:+.1f}%, rest of the city {100 * d[2]:+.1f}%.",
+        f"Police presence at the {spots}, as a multiple of {b}'s: {_times(p[0], 1)}; in the "
+        f"ring of {len(ring)} places around them: {_times(p[1], 2)}.",
+        f"True crime so far vs {b}: hot spots {_percent(d[0], 0)}, ring {_percent(d[1], 1)}, "
+        f"rest of the city {_percent(d[2], 1)}.",
     ]
+
+
+def _times(x: float, digits: int) -> str:
+    """``2.1x``, or "–" when the comparison had none to compare with."""
+    return f"{x:.{digits}f}x" if np.isfinite(x) else "–"
+
+
+def _percent(x: float, digits: int) -> str:
+    """``+12%``, or "–" when the comparison had none to compare with."""
+    return f"{100 * x:+.{digits}f}%" if np.isfinite(x) else "–"
 
 
 def _recorded_share(pair: SideBySideModel) -> tuple[list[Series], dict]:
@@ -713,7 +733,7 @@ INDICATORS: dict[str, Indicator] = {
         ),
         Indicator(
             "zones",
-            "True crime vs random patrol, same places (% so far)",
+            "True crime vs the comparison run, same places (% so far)",
             _zones,
             _zones_summary,
         ),

@@ -29,6 +29,9 @@ ASPECT = 0.9
 SCROLLBAR = 16
 #: Standard charts besides the indicator.
 N_CHARTS = 6
+#: The lesson's own chart is never squeezed below this height: on a short screen the charts
+#: column scrolls instead (the lesson's chart is the one the room is told to watch).
+INDICATOR_MIN_H = 200
 
 
 @dataclass(frozen=True)
@@ -135,14 +138,14 @@ def layout(
     avail = body_h - kpi_h - GAP - (font + 10)  # the shared legend of events
     legend_rows = 2 * (font + 6)  # the indicator's legend wraps onto about three rows
     if presentation:
-        indicator_w, indicator_h = framed, min(480, avail - legend_rows - 16)
+        indicator_w, indicator_h = framed, max(INDICATOR_MIN_H, min(480, avail - legend_rows - 16))
         chart_h = 220
     elif wide:
         chart_h = 180
         std = -(-N_CHARTS // chart_cols) * (chart_h + 8)
-        indicator_w, indicator_h = framed, avail - std - 8 - legend_rows - 12
+        indicator_w, indicator_h = framed, max(INDICATOR_MIN_H, avail - std - 8 - legend_rows - 12)
     else:
-        indicator_w, indicator_h = framed, min(260, avail - legend_rows - 16)
+        indicator_w, indicator_h = framed, max(INDICATOR_MIN_H, min(260, avail - legend_rows - 16))
         chart_h = 190
     return Layout(
         width, height, presentation, side_by_side, False, side, charts,

@@ -30,7 +30,15 @@ from cspsim.model.partnership import HISTORY_DECAY
 from cspsim.model.schedule import STAGES
 from cspsim.model.types import VIOLENT
 from cspsim.viz.lessons import DEFAULT_LESSON, get_lesson
-from cspsim.viz.levers import Levers, apply_levers, base_config, city_for, default_levers
+from cspsim.viz.levers import (
+    Levers,
+    apply_levers,
+    base_config,
+    changes,
+    city_for,
+    default_levers,
+)
+from cspsim.viz.names import city_name, strategy_name
 
 #: Smoothing of the map's recorded-crime layer (same as the model's true-crime EWMA).
 RECORDED_SMOOTHING = 0.05
@@ -164,6 +172,7 @@ class TrainerModel(CommunitySafetyModel):
             apply_levers(cfg, self.levers, the_city, strategy=strategy_levers), city=the_city
         )
         self.lesson = lesson
+        self.city_code = city or get_lesson(lesson).city
         self.track = Track()
         self.recorded_recent = self.partnership.recorded_history.sum(axis=1) * HISTORY_DECAY
         self.presence_recent = self.police.presence.copy()
@@ -348,6 +357,22 @@ class SideBySideModel(mesa.Model):
         """The levers the runs were built with."""
         return self.a.levers
 
+    def preset_changes(self) -> list[str]:
+        """What this pair changes from its lesson's preset: city, strategies, then levers."""
+        spec = get_lesson(self.lesson)
+        out = []
+        if self.a.city_code != spec.city:
+            out.append(f"City: {city_name(spec.city)} → {city_name(self.a.city_code)}")
+        for label, run, preset in (
+            ("Strategy", self.a, spec.strategy),
+            ("Compared with", self.b, spec.compare),
+        ):
+            if run.cfg.strategy.name != preset:
+                out.append(
+                    f"{label}: {strategy_name(preset)} → {strategy_name(run.cfg.strategy.name)}"
+                )
+        return out + changes(self.a.preset_levers, self.a.levers)
+
     def step(self) -> None:
         """Advance both runs one day."""
         self.a.step()
@@ -366,10 +391,12 @@ class SideBySideModel(mesa.Model):
         return hot if len(hot) else self.top_places
 
     def zones(self) -> tuple[np.ndarray, np.ndarray]:
-        """Strategy A's hot spots and the ring of places adjacent to them."""
-        hot = self.a.hot_spots
-        if len(hot) == 0:
-            return hot, hot
+        """The watched spots (:meth:`watched_spots`) and the ring of places adjacent to them.
+
+        Strategy A's hot spots; when A has none (another patrol), the places a hot-spot
+        patrol would have treated, so the zones compare the same places in both runs.
+        """
+        hot = self.watched_spots()
         adj = self.a.world.adjacency
         ring = np.setdiff1d(np.unique(adj[hot].indices), hot)
         return hot, ring
@@ -389,11 +416,12 @@ class SideBySideModel(mesa.Model):
                 ]
             )
         )
-        hot, ring = self.zones()
+        own = self.a.hot_spots  # A's own hot spots (none without hot-spot patrol)
         if len(self.first_hot_spots) == 0:
-            self.first_hot_spots = hot.copy()
-        kept = np.isin(hot, self.first_hot_spots).sum() if len(hot) else np.nan
+            self.first_hot_spots = own.copy()
+        kept = np.isin(own, self.first_hot_spots).sum() if len(own) else np.nan
         self.hot_kept.append(float(kept))
+        hot, ring = self.zones()
         zone = np.full(self.a.n_places, 2)
         zone[ring] = 1
         zone[hot] = 0

@@ -94,11 +94,9 @@ def KpiStrip(model: TrainerModel, cols: int = 4, title: str = "", tick: int = 0)
 
 
 @solara.component
-def LessonCard(lesson: Lesson, model: TrainerModel, days_run: int, city: str = "") -> None:
+def LessonCard(lesson: Lesson, pair: SideBySideModel, days_run: int) -> None:
     """What to watch, the pause points ahead, the finding; a notice off the preset."""
-    changed = changes(model.preset_levers, model.levers)
-    if city and city != lesson.city:
-        changed = [f"City: {city_name(lesson.city)} → {city_name(city)}", *changed]
+    changed = pair.preset_changes()
     upcoming = [p for p in lesson.pauses if p.day >= days_run]
     with solara.Card(margin=0, classes=["cspsim-lesson"]):
         solara.HTML(tag="h2", unsafe_innerHTML=escape(lesson.title), classes=["cspsim-h"])
@@ -460,9 +458,9 @@ def EndCard(
         + "</tr>"
         for r in table
     )
-    changed = changes(a.preset_levers, a.levers)
+    changed = pair.preset_changes()
     note = (
-        "<p class='cspsim-variant'>Levers changed from the preset: "
+        "<p class='cspsim-variant'>Changed from the lesson's preset: "
         + escape("; ".join(changed))
         + ".</p>"
         if changed

@@ -79,6 +79,8 @@ class Programs(Component):
                 continue
             budget = shares[kind] * m.baseline_budget * m.partnership.active_share
             capacity = int(budget / unit[kind] / k)
+            if capacity == 0:  # the budget buys no place: no organization, no partner
+                continue
             n_orgs = max(1, min(len(order), capacity // AGENTS_PER_ORGANIZATION))
             for j, nb in enumerate(order[:n_orgs]):
                 places = np.flatnonzero(city.neighbourhood == nb)
