@@ -562,3 +562,43 @@ def test_unknown_kind() -> None:
 def test_config_errors(cfg: CityConfig, match: str) -> None:
     with pytest.raises(ConfigError, match=re.escape(match)):
         load_city(cfg)
+
+
+# ----- inputs a probe of ~190 user files found mishandled ---------------------------------
+@pytest.mark.parametrize(
+    ("header", "column"),
+    [("id,population,id ", "id"), ("id,population,population", "population")],
+)
+def test_a_repeated_column_name_is_refused(tmp_path: Path, header: str, column: str) -> None:
+    """Once a traceback (names equal after stripping) or silently the first column (pandas
+    renamed the second 'population.1')."""
+    from cspsim.city.inputs import read_csv_table
+
+    path = tmp_path / "nodes.csv"
+    path.write_text(f"{header}\na,1200,x\nb,800,y\n")
+    with pytest.raises(CityDataError, match=f"column '{column}' appears 2 times in the header"):
+        read_csv_table(path)
+
+
+def test_rows_longer_than_the_header_are_refused_where_they_are(tmp_path: Path) -> None:
+    """A trailing comma on data rows once shifted every column left (pandas took the first
+    as the index) and the error blamed the edges file."""
+    from cspsim.city.inputs import read_csv_table
+
+    path = tmp_path / "nodes.csv"
+    path.write_text("id,population\na,1200,\nb,800,\n")
+    with pytest.raises(CityDataError, match=r"nodes.csv: cannot be read as CSV: .*line 2, saw 3"):
+        read_csv_table(path)
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbfid,population\na,1200\n")
+    assert read_csv_table(bom).to_dict("list") == {"id": ["a"], "population": ["1200"]}
+
+
+def test_a_city_with_no_resident_agent_at_risk_is_refused_before_it_runs() -> None:
+    """Once a NumPy error deep in the first day's offender draw."""
+    from cspsim.api import make_config
+    from cspsim.model import CommunitySafetyModel
+
+    cfg = make_config(city="sf2012", days=2, overrides=["city.residents_per_agent=200000"])
+    with pytest.raises(ConfigError, match="none of the city's 4 resident agents is at risk"):
+        CommunitySafetyModel(cfg)

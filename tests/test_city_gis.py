@@ -700,3 +700,52 @@ def test_cli_runs_a_gis_city(grid: Path, tmp_path: Path, cache_dir: Path) -> Non
     assert len(pd.read_parquet(out / "timeseries.parquet")) == 5
     assert set(pd.read_parquet(out / "places.parquet")["place_id"]) == set(IDS)
     assert "'LOST PROPERTY' -> ignore (type_map, 1)" in (out / "run.log").read_text()
+
+
+# ----- inputs a probe of ~190 user files found mishandled ---------------------------------
+def test_a_stray_date_does_not_add_years_without_crime(
+    grid: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A 1900-01-01 placeholder once made 1900-2021 observed years: crime rates / 100."""
+    many = [
+        (*centre(i % 9), "ROBBERY", f"2020-{1 + i % 12:02d}-{1 + i % 28:02d}") for i in range(200)
+    ]
+    strays = [(*centre(0), "ROBBERY", "1900-01-01"), (*centre(0), "ROBBERY", "2100-06-01")]
+
+    def city(name: str, rows: list) -> object:
+        path = write_incidents(tmp_path / name, rows)
+        return load_city(with_incidents(grid, path, incident_date_column="date"))
+
+    base = city("a.csv", INCIDENTS + many)
+    with caplog.at_level(logging.WARNING, logger="cspsim.city"):
+        stray = city("b.csv", INCIDENTS + many + strays)
+    assert "2 incidents left out as stray dates (1900-01-01, 2100-06-01)" in messages(caplog)
+    assert np.array_equal(stray.observed_crime, base.observed_crime, equal_nan=True)
+
+
+def test_a_sparse_export_keeps_all_its_dates() -> None:
+    from cspsim.city.gis_common import BuildLog
+    from cspsim.city.gis_crime import main_span
+
+    dates = pd.Series(pd.to_datetime([r[3] for r in INCIDENTS]))
+    assert main_span(dates, "x", BuildLog()).all()  # 8 incidents over two years: no stray
+
+
+def test_coordinates_that_cannot_be_in_the_declared_crs_are_refused(tmp_path: Path) -> None:
+    lonlat = grid_frame().to_crs(4326)
+    as_utm = write_layer(lonlat.set_crs(CRS, allow_override=True), tmp_path / "lonlat_as_utm.gpkg")
+    with pytest.raises(
+        CityDataError, match="look like longitude/latitude, but the CRS is WGS 84 / UTM"
+    ):
+        load_city(gis(as_utm))
+    as_degrees = write_layer(
+        grid_frame().set_crs(4326, allow_override=True), tmp_path / "utm_as_deg.gpkg"
+    )
+    with pytest.raises(CityDataError, match=r"are not longitude/latitude, but the CRS is WGS 84"):
+        load_city(gis(as_degrees))
+    assert load_city(gis(write_layer(lonlat, tmp_path / "lonlat.gpkg"))).n_places == 9
+
+
+def test_an_unknown_incident_crs_names_the_setting(grid: Path, incidents: Path) -> None:
+    with pytest.raises(ConfigError, match="city.incident_crs: not a known CRS: 'EPSG:99999'"):
+        load_city(with_incidents(grid, incidents, incident_crs="EPSG:99999"))

@@ -23,6 +23,13 @@ from cspsim.errors import ConfigError
 
 #: Period name when counts have no date (one period of ``city.crime_period_days``).
 ALL = "all"
+#: An incident separated from the rest by a gap of at least this many days, and
+#: :data:`STRAY_GAP_FACTOR` times the median gap between consecutive incidents (so a small,
+#: sparse export keeps its dates), is a stray date (a placeholder such as 1900-01-01, a
+#: mistyped year): left out, with a warning. Counted in, one stray date would add every
+#: calendar year up to it as an observed year with no crime.
+STRAY_GAP_DAYS = 180
+STRAY_GAP_FACTOR = 20
 
 
 @dataclass
@@ -92,6 +99,33 @@ def _year_days(dates: pd.Series) -> dict[str, float]:
     return days
 
 
+def main_span(dates: pd.Series, label: str, blog: BuildLog) -> np.ndarray:
+    """Rows dated in the export's main span: the longest run of dates without a gap.
+
+    A gap is a time without any incident longer than :data:`STRAY_GAP_DAYS` days and
+    :data:`STRAY_GAP_FACTOR` times the median gap; the run holding the most incidents is
+    the span, the rows outside it are stray dates (logged).
+    """
+    values = np.sort(dates.to_numpy())
+    gaps = np.diff(values)
+    typical = np.median(gaps) if len(gaps) else np.timedelta64(0, "D")
+    longest = max(np.timedelta64(STRAY_GAP_DAYS, "D"), STRAY_GAP_FACTOR * typical)
+    cuts = np.flatnonzero(gaps > longest) + 1
+    starts, ends = np.r_[0, cuts], np.r_[cuts, len(values)]
+    k = int(np.argmax(ends - starts))
+    first, last = pd.Timestamp(values[starts[k]]), pd.Timestamp(values[ends[k] - 1])
+    keep = ((dates >= first) & (dates <= last)).to_numpy()
+    if not keep.all():
+        stray = sorted({f"{d:%Y-%m-%d}" for d in dates[~keep]})
+        shown = ", ".join(stray[:3]) + (f" and {len(stray) - 3} more" if len(stray) > 3 else "")
+        blog.warning(
+            f"{label}: {int((~keep).sum())} incidents left out as stray dates ({shown}): "
+            f"more than {longest.astype('timedelta64[D]').astype(int)} days from any incident "
+            f"of the export's main span, {first:%Y-%m-%d} to {last:%Y-%m-%d}"
+        )
+    return keep
+
+
 def _calibration_years(cfg: CityConfig, years: list[str], label: str) -> list[str]:
     if cfg.withhold_crime:
         return []
@@ -129,8 +163,10 @@ def incident_periods(
     if cfg.incident_date_column:
         # Every dated row sets the span, also those of ignored categories.
         dates = parse_dates(incidents, cfg.incident_date_column, cfg.incident_date_format)
-        days = _year_days(dates)
-        year = dates.dt.year.to_numpy() - dates.min().year
+        span = main_span(dates, incidents.label, blog)
+        codes = np.where(span, codes, -1)  # stray dates are not counted
+        days = _year_days(dates[span])
+        year = dates.dt.year.to_numpy() - dates[span].min().year
         calibration = _calibration_years(cfg, list(days), incidents.label)
     else:
         days = {ALL: float(cfg.crime_period_days)}

@@ -17,13 +17,14 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from pyproj.exceptions import CRSError
 
 from cspsim.city.city import CRIME_TYPES
 from cspsim.city.gis_common import MOST, BuildLog, resolve_path
 from cspsim.city.gis_read import read_layer, with_crs
 from cspsim.city.inputs import read_csv_table, require_columns
 from cspsim.config.city import CityConfig
-from cspsim.errors import CityDataError
+from cspsim.errors import CityDataError, ConfigError
 
 #: Keyword -> model type rules, tried in this order on the lower-cased category (so
 #: "criminal damage to vehicle" is disorder and "vehicle robbery" violent).
@@ -174,7 +175,10 @@ def _read_csv(cfg: CityConfig, path: Path, label: str, blog: BuildLog) -> Incide
     y = pd.to_numeric(frame[ycol], errors="coerce").to_numpy(dtype=np.float64)
     crs = cfg.incident_crs or "EPSG:4326"
     ok = np.isfinite(x) & np.isfinite(y)
-    points = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=crs)
+    try:
+        points = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=crs)
+    except CRSError as exc:
+        raise ConfigError(f"city.incident_crs: not a known CRS: {crs!r} ({exc})") from exc
     if points.crs.is_geographic:
         # Projected metres read as degrees would land nowhere: count them as unusable.
         ok &= (np.abs(x) <= 180) & (np.abs(y) <= 90)

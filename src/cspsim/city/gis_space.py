@@ -30,13 +30,50 @@ _MAX_LINKS_SHOWN = 10
 
 
 def to_metric(frame: gpd.GeoDataFrame, label: str, blog: BuildLog) -> gpd.GeoDataFrame:
-    """The layer in a CRS whose units are metres (its own if it already is one)."""
+    """The layer in a CRS whose units are metres (its own if it already is one).
+
+    Raises:
+        CityDataError: The coordinates cannot be in the layer's CRS (see :func:`check_crs`).
+    """
+    check_crs(frame, label)
     crs = frame.crs
     if crs.is_projected and all(a.unit_name in ("metre", "meter") for a in crs.axis_info):
         return frame
-    utm = frame.estimate_utm_crs()
+    try:
+        utm = frame.estimate_utm_crs()
+    except RuntimeError as exc:  # pyproj finds no UTM zone for the area
+        raise CityDataError(
+            f"{label}: no UTM zone covers the layer's area in {crs.name} ({exc}); "
+            "is the CRS the file (or city.crs) declares the coordinates' own?"
+        ) from exc
     blog.info(f"{label}: reprojected from {crs.name} to {utm.name} (metres)")
     return frame.to_crs(utm)
+
+
+def check_crs(frame: gpd.GeoDataFrame, label: str) -> None:
+    """Refuse coordinates that cannot be in the declared CRS (a wrong ``.prj`` or city.crs).
+
+    Longitude/latitude beyond +-180 / +-90 are projected coordinates under a geographic CRS.
+    Projected coordinates that all lie within 180 / 90 units of the CRS's origin are
+    longitude/latitude under a projected CRS: no city fits there (and the map and areas
+    would be computed for a patch of a few hundred metres near the origin).
+    """
+    xmin, ymin, xmax, ymax = (float(v) for v in frame.total_bounds)
+    inside_degrees = max(abs(xmin), abs(xmax)) <= 180 and max(abs(ymin), abs(ymax)) <= 90
+    crs = frame.crs
+    if crs.is_geographic and not inside_degrees:
+        raise CityDataError(
+            f"{label}: coordinates from ({xmin:.6g}, {ymin:.6g}) to ({xmax:.6g}, {ymax:.6g}) "
+            f"are not longitude/latitude, but the CRS is {crs.name} (geographic); declare the "
+            "coordinates' own CRS (the file's .prj, or city.crs, e.g. a UTM zone's EPSG code)"
+        )
+    if crs.is_projected and inside_degrees:
+        raise CityDataError(
+            f"{label}: coordinates from ({xmin:.6g}, {ymin:.6g}) to ({xmax:.6g}, {ymax:.6g}) "
+            f"look like longitude/latitude, but the CRS is {crs.name} (projected: the whole "
+            "city would lie within a few hundred metres of its origin); declare the "
+            "coordinates' own CRS (the file's .prj, or city.crs=EPSG:4326)"
+        )
 
 
 def contiguity(frame: gpd.GeoDataFrame, kind: str) -> tuple[np.ndarray, np.ndarray]:

@@ -38,14 +38,29 @@ def read_csv_table(path: Path, label: str | None = None) -> pd.DataFrame:
     if not path.is_file():
         raise CityDataError(f"{label}: expected a CSV file, got a directory or special file")
     try:
-        frame = pd.read_csv(
-            path, dtype=str, keep_default_na=False, na_filter=False, skipinitialspace=True
+        # The header is read as a row: pandas would rename a repeated name ('x.1') and, for
+        # rows with one field more than the header, take the first column as the index.
+        raw = pd.read_csv(
+            path,
+            dtype=str,
+            header=None,
+            keep_default_na=False,
+            na_filter=False,
+            skipinitialspace=True,
         )
     except pd.errors.EmptyDataError:
         raise CityDataError(f"{label}: the file is empty (expected a header row)") from None
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise CityDataError(f"{label}: cannot be read as CSV: {exc}") from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
+        raise CityDataError(f"{label}: cannot be read as CSV: {str(exc).strip()}") from exc
+    names = [str(c).strip() for c in raw.iloc[0]]
+    for name in names:
+        if names.count(name) > 1:
+            raise CityDataError(
+                f"{label}: column {name!r} appears {names.count(name)} times in the header "
+                "(names are compared without surrounding spaces); each must be unique"
+            )
+    frame = raw.iloc[1:].reset_index(drop=True)
+    frame.columns = names
     return frame.apply(lambda s: s.astype(str).str.strip()) if len(frame) else frame
 
 

@@ -97,6 +97,14 @@ class World:
         )
         if self.residents.n == 0:
             raise ConfigError("city: the city has no resident agents (population / k rounds to 0)")
+        if not self.residents.at_risk.any():
+            # Every offence needs an offender among the at-risk residents.
+            raise ConfigError(
+                f"city: none of the city's {self.residents.n} resident agents is at risk of "
+                f"offending (params.crime.at_risk_share={params.crime.at_risk_share}); "
+                f"use a smaller city.residents_per_agent (now {self.residents_per_agent:g}) "
+                "or a larger city"
+            )
         self.reference_trust = float(self.residents.trust.mean())
 
     def index_residents(self, streams: Streams) -> None:
