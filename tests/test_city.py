@@ -602,3 +602,21 @@ def test_a_city_with_no_resident_agent_at_risk_is_refused_before_it_runs() -> No
     cfg = make_config(city="sf2012", days=2, overrides=["city.residents_per_agent=200000"])
     with pytest.raises(ConfigError, match="none of the city's 4 resident agents is at risk"):
         CommunitySafetyModel(cfg)
+
+
+def test_a_graphml_path_that_is_a_directory_says_so(tmp_path: Path) -> None:
+    with pytest.raises(CityDataError, match="expected a GraphML file, got a directory"):
+        load_city(CityConfig(kind="file", graphml=str(tmp_path)))
+
+
+def test_a_city_of_no_resident_agents_is_refused_without_numpy_warnings() -> None:
+    import warnings
+
+    from cspsim.api import make_config
+    from cspsim.model import CommunitySafetyModel
+
+    cfg = make_config(city="columbus", days=2, overrides=["city.residents_per_agent=1e9"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # once: "Mean of empty slice" before the message
+        with pytest.raises(ConfigError, match="the city has no resident agents"):
+            CommunitySafetyModel(cfg)

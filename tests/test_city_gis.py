@@ -749,3 +749,16 @@ def test_coordinates_that_cannot_be_in_the_declared_crs_are_refused(tmp_path: Pa
 def test_an_unknown_incident_crs_names_the_setting(grid: Path, incidents: Path) -> None:
     with pytest.raises(ConfigError, match="city.incident_crs: not a known CRS: 'EPSG:99999'"):
         load_city(with_incidents(grid, incidents, incident_crs="EPSG:99999"))
+
+
+def test_a_neighbourhood_layer_of_points_is_named_in_the_message(
+    grid: Path, tmp_path: Path
+) -> None:
+    points = gpd.GeoDataFrame(
+        {"beat": ["a", "b"]},
+        geometry=[Point(X0 + 500, Y0 + 500), Point(X0 + 2500, Y0 + 500)],
+        crs=CRS,
+    )
+    layer = write_layer(points, tmp_path / "points.gpkg")
+    with pytest.raises(CityDataError, match="city.neighbourhoods must be a polygon layer"):
+        load_city(gis(grid, neighbourhoods=str(layer), neighbourhood_name_column="beat"))

@@ -56,8 +56,10 @@ def _read_graphml(
 ) -> tuple[pd.DataFrame, str, np.ndarray, np.ndarray, np.ndarray]:
     path = Path(cfg.graphml).expanduser()
     label = str(cfg.graphml)
-    if not path.is_file():
+    if not path.exists():
         raise CityDataError(f"{label}: file not found (resolved to '{path.resolve()}')")
+    if not path.is_file():
+        raise CityDataError(f"{label}: expected a GraphML file, got a directory or special file")
     try:
         g = nx.read_graphml(path)
     except (ET.ParseError, nx.NetworkXError, ValueError, KeyError) as exc:

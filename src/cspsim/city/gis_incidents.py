@@ -197,7 +197,7 @@ def _read_csv(cfg: CityConfig, path: Path, label: str, blog: BuildLog) -> Incide
 
 
 def _read_points(cfg: CityConfig, path: Path, label: str, blog: BuildLog) -> Incidents:
-    frame = read_layer(path, label)
+    frame = read_layer(path, label, expected="a point layer, or a CSV file ending in .csv")
     if len(frame) == 0:
         raise CityDataError(f"{label}: no incidents (the layer is empty)")
     frame = with_crs(frame, label, cfg.incident_crs, "incident_crs")

@@ -36,7 +36,9 @@ _READ_ERRORS = (
 )
 
 
-def read_layer(path: Path, label: str, layer: str | None = None) -> gpd.GeoDataFrame:
+def read_layer(
+    path: Path, label: str, layer: str | None = None, expected: str = "a polygon layer"
+) -> gpd.GeoDataFrame:
     """Read a vector layer with pyogrio.
 
     Raises:
@@ -48,7 +50,7 @@ def read_layer(path: Path, label: str, layer: str | None = None) -> gpd.GeoDataF
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise CityDataError(f"{label}: cannot be read as a GIS layer: {detail}") from exc
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
-        raise CityDataError(f"{label}: has no geometry column (expected a polygon layer)")
+        raise CityDataError(f"{label}: has no geometry column (expected {expected})")
     return frame
 
 
@@ -137,7 +139,11 @@ def _quote(label: str, rows: np.ndarray, ids: np.ndarray, what: str) -> str:
 
 
 def check_polygons(
-    geometry: gpd.GeoSeries, label: str, ids: np.ndarray, blog: BuildLog
+    geometry: gpd.GeoSeries,
+    label: str,
+    ids: np.ndarray,
+    blog: BuildLog,
+    setting: str = "city.areas",
 ) -> gpd.GeoSeries:
     """Reject missing and non-polygon geometries; repair invalid ones and report them.
 
@@ -153,7 +159,7 @@ def check_polygons(
     if wrong.size:
         raise CityDataError(
             _quote(label, wrong, ids, f"expected a Polygon or MultiPolygon, got {kinds[wrong[0]]}")
-            + "; city.areas must be a polygon layer"
+            + f"; {setting} must be a polygon layer"
         )
     invalid = np.flatnonzero(~geometry.is_valid.to_numpy())
     if invalid.size == 0:

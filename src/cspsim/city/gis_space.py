@@ -196,7 +196,9 @@ def neighbourhood_layer(
         raise CityDataError(f"{nlabel}: no features (the layer is empty)")
     layer = with_crs(layer, nlabel, cfg.crs, "crs").reset_index(drop=True)
     names = _neighbourhood_names(cfg, layer, nlabel)
-    layer = layer.set_geometry(check_polygons(layer.geometry, nlabel, names, blog))
+    layer = layer.set_geometry(
+        check_polygons(layer.geometry, nlabel, names, blog, "city.neighbourhoods")
+    )
     polygons = layer.geometry.to_crs(areas.crs)
     if cfg.neighbourhood_method == "point":
         probe = areas.geometry.representative_point().values

@@ -14,6 +14,7 @@ import scipy.sparse as sp
 
 from cspsim.city import City
 from cspsim.config.params import ModelParams
+from cspsim.errors import ConfigError
 
 
 def logistic(x: np.ndarray | float) -> np.ndarray | float:
@@ -153,6 +154,8 @@ def build_residents(
     counts = agents_per_place(city.population, residents_per_agent)
     place = np.repeat(np.arange(city.n_places, dtype=np.int32), counts)
     n = len(place)
+    if n == 0:
+        raise ConfigError("city: the city has no resident agents (population / k rounds to 0)")
     d = city.disadvantage[place]
 
     p_b = group_b_probability(resident_pars.group_b_share, resident_pars.group_segregation, d)

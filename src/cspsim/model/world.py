@@ -95,8 +95,6 @@ class World:
         self.residents: ResidentState = build_residents(
             city, params, self.residents_per_agent, streams.get("init.residents")
         )
-        if self.residents.n == 0:
-            raise ConfigError("city: the city has no resident agents (population / k rounds to 0)")
         if not self.residents.at_risk.any():
             # Every offence needs an offender among the at-risk residents.
             raise ConfigError(
