@@ -160,9 +160,11 @@ def test_a_new_setup_stops_the_old_play_loop_and_the_view_switch_keeps_the_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     built: list[SideBySideModel] = []
+    asked: list[dict] = []
     original = app.fresh_pair
 
     def recording(**kwargs: object) -> SideBySideModel:
+        asked.append(kwargs)
         built.append(original(**kwargs))
         return built[-1]
 
@@ -179,14 +181,39 @@ def test_a_new_setup_stops_the_old_play_loop_and_the_view_switch_keeps_the_run(
         _find(box, "cspsim-mode").children[1].fire_event("click", {})
         time.sleep(0.3)
         assert len(built) == 2 and columbus.day == 2
+        # Reset with the preset's levers asks for the setup's cached first build (a copy)
+        _find(box, "cspsim-reset").fire_event("click", {})
+        _wait(lambda: len(built) == 3)
+        assert asked[-1] == asked[1] and built[-1].day == 0
+        columbus = built[-1]
         # play, then change the lesson: the old run stops within a frame
         _find(box, "cspsim-play").fire_event("click", {})
         _wait(lambda: columbus.day > 3)
         _find(box, "cspsim-lesson-select").v_model = get_lesson("bad_contact").title
-        _wait(lambda: len(built) == 3)
+        _wait(lambda: len(built) == 4)
         time.sleep(0.5)
         stopped_at = columbus.day
         time.sleep(1.0)
         assert columbus.day == stopped_at
     finally:
         rc.close()
+
+
+def test_a_long_run_does_not_draw_a_meeting_tick_per_day() -> None:
+    events = [(d, "meeting") for d in range(3650)]
+    values = np.linspace(0.0, 1.0, 3650)
+    svg = line_chart("trust", [Series("trust", "#000", values)], width=420, events=events)
+    ticks = svg.count("ev-meeting")
+    assert 0 < ticks <= 420 and len(svg) < 80_000, (ticks, len(svg))
+
+
+@pytest.mark.parametrize(
+    ("lever", "value", "message"),
+    [("officers_pct", 0, "officers_pct: expected 50 to 125"), ("seed", -1, "seed: expected")],
+)
+def test_levers_out_of_the_sliders_range_are_refused_by_name(
+    lever: str, value: int, message: str
+) -> None:
+    """Code could pass 0 officers (run at the full baseline, labelled 0%) or seed -1."""
+    with pytest.raises(ValueError, match=message):
+        SideBySideModel(lesson="hot_spot", city="columbus", **{lever: value})

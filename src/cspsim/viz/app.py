@@ -407,7 +407,10 @@ def Session(
     def reset() -> None:
         playing.value = False
         with lock:
-            pair.value = build(settings, pending.value)
+            # The preset's levers: the cached copy of the setup's first build (a copy, not
+            # a second 1-2 s build with the same levers under another cache key).
+            levers = None if pending.value == first.levers else pending.value
+            pair.value = build(settings, levers)
             seen.clear()
         stop.value = ""
         picked.value = -1

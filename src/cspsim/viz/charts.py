@@ -306,11 +306,17 @@ def _event_marks(frame: _Frame, events: Sequence[tuple[int, str]]) -> list[str]:
     """A tick on the day axis (:data:`RUG_EVENTS`) or a dashed line for each event shown."""
     top, bottom = frame.top, frame.top + frame.height
     parts = []
+    ticked: set[tuple[str, int]] = set()  # one tick per kind and pixel column
     for day, kind in events:
         if not frame.start_day <= day <= frame.last_day:
             continue
         x = frame.x_of(day)
         if kind in RUG_EVENTS:
+            # A long run has many days per pixel: ticks on one column would only repeat
+            # (a chart of ten years once carried 3,650 of them).
+            if (kind, round(x)) in ticked:
+                continue
+            ticked.add((kind, round(x)))
             parts.append(
                 f'<line class="event ev-{kind}" x1="{x:.1f}" y1="{bottom - 5:.1f}" '
                 f'x2="{x:.1f}" y2="{bottom:.1f}" stroke="{RUG_EVENTS[kind][0]}" '

@@ -229,6 +229,12 @@ def city_for(cfg: RunConfig) -> City:
     return _CITIES[key]
 
 
+def check_seed(seed: int) -> None:
+    """Refuse a seed the model cannot take, naming the lever."""
+    if int(seed) < 0:
+        raise ValueError(f"seed: expected a non-negative integer, got {seed!r}")
+
+
 def apply_levers(cfg: RunConfig, levers: Levers, city: City, strategy: bool = True) -> RunConfig:
     """Return ``cfg`` with the levers applied (``cfg`` itself is changed and returned).
 
@@ -242,6 +248,14 @@ def apply_levers(cfg: RunConfig, levers: Levers, city: City, strategy: bool = Tr
     Raises:
         ValueError: A lever out of range (the message names it).
     """
+    for spec in LEVERS:
+        value = getattr(levers, spec.key)
+        if spec.kind != "choice" and not spec.low <= value <= spec.high:
+            # the sliders' range (code can pass anything: 0 officers read as the baseline)
+            raise ValueError(
+                f"{spec.key}: expected {spec.low:g} to {spec.high:g} ({spec.label}), got {value!r}"
+            )
+    check_seed(levers.seed)
     if levers.patrol_mode not in PATROL_MODES:
         raise ValueError(f"patrol_mode: expected one of {PATROL_MODES}, got {levers.patrol_mode!r}")
     if levers.budget_split not in BUDGET_SPLITS:

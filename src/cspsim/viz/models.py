@@ -35,6 +35,7 @@ from cspsim.viz.levers import (
     apply_levers,
     base_config,
     changes,
+    check_seed,
     city_for,
     default_levers,
 )
@@ -154,6 +155,7 @@ class TrainerModel(CommunitySafetyModel):
         seed: int = 0,
         strategy_levers: bool = True,
     ) -> None:
+        check_seed(seed)
         cfg = base_config(get_lesson(lesson), city, strategy, seed)
         given = {
             "officers_pct": officers_pct,
@@ -311,6 +313,7 @@ class SideBySideModel(mesa.Model):
         budget_split: str | None = None,
         seed: int = 0,
     ) -> None:
+        check_seed(seed)
         super().__init__(rng=seed)
         spec = get_lesson(lesson)
         self.lesson = lesson
