@@ -620,3 +620,16 @@ def test_a_city_of_no_resident_agents_is_refused_without_numpy_warnings() -> Non
         warnings.simplefilter("error")  # once: "Mean of empty slice" before the message
         with pytest.raises(ConfigError, match="the city has no resident agents"):
             CommunitySafetyModel(cfg)
+
+
+def test_a_semicolon_file_and_a_latin1_file_say_what_to_do(tmp_path: Path) -> None:
+    from cspsim.city.inputs import read_csv_table, require_columns
+
+    semi = tmp_path / "semi.csv"
+    semi.write_text("id;population\na;1200\n")
+    with pytest.raises(CityDataError, match="one column holding ';': comma-separated"):
+        require_columns(read_csv_table(semi), ["id"], "semi.csv")
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("id,name\na,Señora\n".encode("latin-1"))
+    with pytest.raises(CityDataError, match="not UTF-8 text .*save the file as UTF-8"):
+        read_csv_table(latin)

@@ -50,7 +50,12 @@ def read_csv_table(path: Path, label: str | None = None) -> pd.DataFrame:
         )
     except pd.errors.EmptyDataError:
         raise CityDataError(f"{label}: the file is empty (expected a header row)") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+    except UnicodeDecodeError as exc:
+        raise CityDataError(
+            f"{label}: cannot be read as CSV: not UTF-8 text ({exc.encoding}: {exc.reason}); "
+            "save the file as UTF-8 (e.g. 'CSV UTF-8' in a spreadsheet)"
+        ) from exc
+    except (pd.errors.ParserError, ValueError) as exc:
         raise CityDataError(f"{label}: cannot be read as CSV: {str(exc).strip()}") from exc
     names = [str(c).strip() for c in raw.iloc[0]]
     for name in names:
@@ -73,9 +78,17 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], label: str) -> 
     present = list(frame.columns)
     for column in columns:
         if column not in present:
+            other = [d for d in (";", "\t", "|") if len(present) == 1 and d in present[0]]
+            hint = (
+                f" (the header is one column holding {other[0]!r}: comma-separated files "
+                "are expected; export the file as CSV with commas)"
+                if other
+                else ""
+            )
             raise CityDataError(
                 f"{label}: missing column '{column}'; columns present: "
                 + ", ".join(repr(c) for c in present)
+                + hint
             )
 
 
