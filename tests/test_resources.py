@@ -131,3 +131,18 @@ def test_cli_progress_when_asked(tmp_path: Path) -> None:
     proc = cspsim_run([*TINY, "sim.progress=true", f"hydra.run.dir={tmp_path}/run"], tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "7/7" in proc.stderr and "day" in proc.stderr
+
+
+def test_a_run_too_large_because_of_its_crime_counts_says_so() -> None:
+    """A crime count of 1e12 in one row once read as 'make the city smaller' (35 TB)."""
+    from cspsim.output.resources import RunEstimate, check_fits
+
+    crime = RunEstimate(410, 800, 4, 10, 5e11, 6.4e13, 1.0)
+    with pytest.raises(
+        ResourceError, match="500,000,000,000 offences expected, from the city's crime"
+    ):
+        check_fits(crime, allow_large=False, available=1e9)
+    agents = RunEstimate(50_000_000, 10**9, 4, 10, 1e3, 6.4e13, 1.0)
+    with pytest.raises(ResourceError) as err:
+        check_fits(agents, allow_large=False, available=1e9)
+    assert "crime counts" not in str(err.value)

@@ -240,8 +240,16 @@ def check_fits(est: RunEstimate, allow_large: bool, available: float | None = No
     available = available_memory() if available is None else available
     if available is None or est.memory_bytes <= MEMORY_HEADROOM * available:
         return
+    # The offences' share of the estimate (estimate() counts the tables twice).
+    if 2 * est.offences * BYTES_PER_OFFENCE > 0.5 * est.memory_bytes:
+        cause = (
+            f"; most of it is the {est.offences:,.0f} offences expected, from the city's "
+            "crime counts (city.crime_columns, or the incidents): check them for a wrong value"
+        )
+    else:
+        cause = ""
     raise ResourceError(
-        f"run too large for this machine: {est.describe()}, but only "
+        f"run too large for this machine: {est.describe()}{cause}, but only "
         f"{fmt_bytes(available)} of memory is available. Make it smaller (city.residents, "
         "city.residents_per_agent, params.social.ties_per_resident, sim.days), or on a "
         "machine that can hold it set sim.allow_large=true"
