@@ -633,3 +633,12 @@ def test_a_semicolon_file_and_a_latin1_file_say_what_to_do(tmp_path: Path) -> No
     latin.write_bytes("id,name\na,Señora\n".encode("latin-1"))
     with pytest.raises(CityDataError, match="not UTF-8 text .*save the file as UTF-8"):
         read_csv_table(latin)
+
+
+def test_disconnected_largest_keeps_the_populated_one_of_equal_parts(tmp_path: Path) -> None:
+    """Two parts of two places, the first empty: it was kept ('total population is 0')."""
+    rows = ["007,0,2,4,30,A,0.0,0.0", "008,0,0,1,50,A,1.0,0.0", *NODES_ROWS[2:]]
+    c = load_city(
+        file_cfg(tmp_path, nodes=rows, edges=["007,008", "009,010"], disconnected="largest")
+    )
+    assert c.place_ids.tolist() == ["009", "010"] and c.population.tolist() == [0, 300]

@@ -28,7 +28,12 @@ def adjacency(n: int, u: np.ndarray, v: np.ndarray) -> sp.csr_matrix:
 
 
 def select_component(
-    n: int, u: np.ndarray, v: np.ndarray, mode: str, label: str
+    n: int,
+    u: np.ndarray,
+    v: np.ndarray,
+    mode: str,
+    label: str,
+    population: np.ndarray | None = None,
 ) -> tuple[np.ndarray | None, np.ndarray]:
     """Check that the network is connected, or keep its largest component.
 
@@ -38,6 +43,8 @@ def select_component(
         v: Edge targets (row indices).
         mode: ``error`` or ``largest`` (``city.disconnected``).
         label: Data source named in messages.
+        population: Residents by place, if known: of components of the largest size, the
+            most populous is kept (else, and among equals, the one with the lowest place).
 
     Returns:
         ``(keep, new_index)``: ``keep`` is ``None`` when the network is connected, else the
@@ -51,8 +58,13 @@ def select_component(
     if n_comp <= 1:
         return None, np.arange(n)
     sizes = np.bincount(labels)
-    # Ties go to the component holding the lowest place index (labels follow node order).
-    biggest = int(np.argmax(sizes))
+    # Of the largest components the most populous (a tie once kept an empty one); then the
+    # one holding the lowest place index (labels follow node order; argmax takes the first).
+    largest = np.flatnonzero(sizes == sizes.max())
+    if population is not None:
+        people = np.bincount(labels, weights=population, minlength=n_comp)[largest]
+        largest = largest[people == people.max()]
+    biggest = int(largest[0])
     if mode != "largest":
         ordered = np.sort(sizes)[::-1]
         shown = ", ".join(str(s) for s in ordered[:_MAX_SIZES])

@@ -138,7 +138,7 @@ def load_file(cfg: CityConfig) -> City:
     x = number(cfg.x_column, False) if has_xy else None
     y = number(cfg.y_column, False) if has_xy else None
 
-    keep, new_index = select_component(len(ids), u, v, cfg.disconnected, label)
+    keep, new_index = select_component(len(ids), u, v, cfg.disconnected, label, population)
     if keep is not None:
         ids, population, nb = ids[keep], population[keep], nb[keep]
         names = names[keep] if names is not None else None
