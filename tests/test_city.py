@@ -642,3 +642,16 @@ def test_disconnected_largest_keeps_the_populated_one_of_equal_parts(tmp_path: P
         file_cfg(tmp_path, nodes=rows, edges=["007,008", "009,010"], disconnected="largest")
     )
     assert c.place_ids.tolist() == ["009", "010"] and c.population.tolist() == [0, 300]
+
+
+def test_huge_disadvantage_values_are_standardized_not_zeroed() -> None:
+    """1e308 once overflowed the variance: the column became zeros, with a NumPy warning."""
+    import warnings
+
+    from cspsim.city.build import zscore
+
+    small = np.array([1.0, 2.0, 4.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        huge = zscore(small * 1e307)
+    assert np.allclose(huge, zscore(small)) and np.abs(huge).max() > 0.5

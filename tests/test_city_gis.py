@@ -762,3 +762,11 @@ def test_a_neighbourhood_layer_of_points_is_named_in_the_message(
     layer = write_layer(points, tmp_path / "points.gpkg")
     with pytest.raises(CityDataError, match="city.neighbourhoods must be a polygon layer"):
         load_city(gis(grid, neighbourhoods=str(layer), neighbourhood_name_column="beat"))
+
+
+def test_a_date_in_another_format_than_the_first_says_so(grid: Path, tmp_path: Path) -> None:
+    """'2020-01-30' is a valid date: the message once only said 'expected a date'."""
+    rows = [(*centre(0), "THEFT", "01/02/2020"), (*centre(1), "THEFT", "2020-01-30")]
+    path = write_incidents(tmp_path / "mixed.csv", rows)
+    with pytest.raises(CityDataError, match=r"row 2: expected a date written like the first one"):
+        load_city(with_incidents(grid, path, incident_date_column="date"))

@@ -102,7 +102,13 @@ def reindex_edges(
 def zscore(values: np.ndarray) -> np.ndarray:
     """Standardize to mean 0 and (population) standard deviation 1; zeros if constant."""
     values = np.asarray(values, dtype=np.float64)
-    sd = values.std()
+    with np.errstate(over="ignore", invalid="ignore"):
+        sd = values.std()
+    if not np.isfinite(sd) and values.size and np.isfinite(values).all():
+        # Values near the float limit (1e308) overflow the variance: z-scores do not
+        # depend on the scale, so take them of the values over the largest (once: zeros).
+        values = values / np.abs(values).max()
+        sd = values.std()
     if values.size == 0 or not np.isfinite(sd) or sd <= 1e-12 * max(1.0, abs(values.mean())):
         return np.zeros_like(values)
     return (values - values.mean()) / sd

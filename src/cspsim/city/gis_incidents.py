@@ -303,6 +303,14 @@ def type_codes(incidents: Incidents, cfg: CityConfig, blog: BuildLog) -> tuple[n
 # --------------------------------------------------------------------------- dates
 
 
+def _parses(value: str) -> bool:
+    """Whether pandas reads ``value`` as a date on its own."""
+    try:
+        return not pd.isna(pd.to_datetime(value))
+    except (ValueError, TypeError, OverflowError):
+        return False
+
+
 def parse_dates(incidents: Incidents, column: str, fmt: str | None) -> pd.Series:
     """Incident dates as naive local timestamps.
 
@@ -329,6 +337,10 @@ def parse_dates(incidents: Incidents, column: str, fmt: str | None) -> pd.Series
         got = f"'{value}'" if value not in ("", "NaT", "None", "nan") else "an empty value"
         more = f" (and {bad.size - 1} more rows)" if bad.size > 1 else ""
         want = f"a date in the format {fmt!r}" if fmt else "a date"
+        first = str(raw.iloc[0]).strip()
+        if not fmt and _parses(value):
+            # pandas takes the format from the first date: a mix of formats fails.
+            want = f"a date written like the first one ('{first}'; one format per column)"
         raise CityDataError(
             f"{label}: column '{column}' row {incidents.rows[bad[0]]}: expected {want}, got "
             f"{got}{more}; set city.incident_date_format if the dates are valid"
