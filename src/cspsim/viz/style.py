@@ -86,6 +86,7 @@ html:has(.cspsim-stacked), body:has(.cspsim-stacked) { overflow: auto; }
 .cspsim-narrow .cspsim-end-table td, .cspsim-narrow .cspsim-end-table th { padding: 1px 4px;
   line-height: 1.25; }
 .cspsim-narrow .cspsim-end .cspsim-small { font-size: 13px; margin-bottom: 0; line-height: 1.3; }
+.cspsim-narrow .cspsim-end .cspsim-variant { font-size: 13px; margin: 0 0 2px; line-height: 1.3; }
 .cspsim-narrow .cspsim-end .v-btn { height: 28px !important; }
 .cspsim-chartcol { display: flex; flex-direction: column; gap: 8px; }
 .cspsim-kpis { display: grid; gap: 6px; }
