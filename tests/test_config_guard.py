@@ -185,6 +185,11 @@ def test_benign_user_strategy_runs_and_is_recorded(tmp_path: Path) -> None:
 
 # ----- the rules, file by file (no subprocess) -------------------------------------------
 
+#: 9 levels of 10 aliases each (about 460 bytes): 10**9 values once expanded.
+LAUGHS = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 9)
+)
+
 RULES = {
     "global package": ("strategy/x", "# @package _global_\nname: x\n", "_global_"),
     "other package": ("strategy/x", "# @package hydra\nname: x\n", "hydra"),
@@ -221,6 +226,18 @@ RULES = {
         "# @package _global_\nhydra:\n  sweeper:\n    params:\n      seed: range(0,2)\n",
         "_global_",
     ),
+    "resolver built from an interpolation": (
+        "strategy/x",
+        "name: oc.env\nprograms:\n  targeting: ${${strategy.name}:HOME}\n",
+        "resolver",
+    ),
+    # 9 levels of 10 aliases each: 464 bytes that Hydra's loader would expand for hours
+    "billion laughs": ("strategy/x", "name: x\n" + LAUGHS, "aliases expand"),
+    "python tag": ("strategy/x", "name: !!python/object/apply:os.getcwd []\n", "YAML tag"),
+    "repeated key": ("strategy/x", "name: x\nwatch: {}\nwatch: {}\n", "appears twice"),
+    "yaml syntax": ("strategy/x", "name: x\nmeetings: [\n", "not valid YAML"),
+    "deep nesting": ("strategy/x", "name: x\nk: " + "[" * 60 + "]" * 60 + "\n", "deeper than"),
+    "includes itself": ("strategy/x", "defaults:\n  - x\n  - _self_\nname: x\n", "itself"),
     "empty strategy": ("strategy/x", "", "empty"),
     "strategy without a name": ("strategy/x", "patrol:\n  mode: hotspot\n", "name"),
 }
@@ -287,3 +304,37 @@ def test_experimental_rerun_of_a_pickle_is_refused(tmp_path: Path, marker: Path)
     pkl.write_bytes(pickle.dumps(Payload()))
     proc = cspsim_run(["--experimental-rerun", str(pkl)], tmp_path)
     assert_refused(proc, marker, ["--experimental-rerun"])
+
+
+def test_a_cycle_of_includes_is_refused(tmp_path: Path) -> None:
+    """a includes b includes a: Hydra recursed until a RecursionError thousands of lines long."""
+    cfgs = tmp_path / "cfgs"
+    write(cfgs, "strategy/b.yaml", "defaults:\n  - a\n  - _self_\nname: b\n")
+    write(cfgs, "strategy/a.yaml", "defaults:\n  - b\n  - _self_\nname: a\n")
+    proc = cspsim_run(
+        ["--config-dir", str(cfgs), *TINY, "strategy=a", f"hydra.run.dir={tmp_path / 'r'}"],
+        tmp_path,
+    )
+    out = proc.stderr + proc.stdout
+    assert proc.returncode == 2 and "includes itself" in out and "Traceback" not in out
+
+
+def test_a_file_that_is_not_utf8_is_refused_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "strategy" / "x.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_bytes("name: caf\u00e9\n".encode("latin-1"))
+    with pytest.raises(UnsafeConfigError, match="not UTF-8 text") as info:
+        load_through_hydra(tmp_path, "strategy/x")
+    assert str(path) in str(info.value)
+
+
+def test_a_user_file_shadowed_by_a_shipped_one_is_refused(tmp_path: Path) -> None:
+    """Hydra searches the package first: the user's hotspot.yaml was silently passed over."""
+    cfgs = tmp_path / "cfgs"
+    write(cfgs, "strategy/hotspot.yaml", "name: hotspot\npatrol:\n  mode: community\n")
+    proc = cspsim_run(
+        ["--config-dir", str(cfgs), *TINY, "strategy=hotspot", f"hydra.run.dir={tmp_path / 'r'}"],
+        tmp_path,
+    )
+    assert proc.returncode == 2 and "has the name of a shipped config" in proc.stderr + proc.stdout
+    assert not (tmp_path / "r" / "run.json").exists()

@@ -32,6 +32,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import yaml
 from hydra.errors import CompactHydraException
 from omegaconf import DictConfig, ListConfig
 
@@ -44,8 +45,20 @@ INSTANTIATE_KEYS = frozenset({"_target_", "_args_", "_partial_", "_recursive_", 
 _SHIPPED_PREFIXES = ("pkg://hydra.conf", "pkg://hydra_plugins", "structured://")
 #: The primary config's name.
 PRIMARY = "config"
-#: A resolver call inside an interpolation: ``${name:...}``.
-_RESOLVER = re.compile(r"\$\{\s*[\w.]+\s*:")
+#: A plain reference to another value: ``${a.b}``, ``${.a}``, ``${a[0]}``. Any other
+#: interpolation (a resolver, ``${oc.env:HOME}``, or one built from another,
+#: ``${${x}:HOME}``) may read the environment or run code: not in a user file.
+_REFERENCE = re.compile(r"\$\{\s*\.*\w+(?:\.\w+|\[\d+\])*\s*\}")
+#: A user file expands to at most this many YAML values, aliases counted where used (a
+#: few hundred bytes of nested aliases, "billion laughs", would take hours to load) ...
+MAX_VALUES = 100_000
+#: ... and nests at most this deep.
+MAX_DEPTH = 50
+#: YAML tags a user file may use (the plain types; ``!!python/...`` builds objects).
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}"
+    for t in ("str", "int", "float", "bool", "null", "seq", "map", "merge", "timestamp")
+)
 
 _STATE: dict[str, Any] = {"user_files": {}}
 
@@ -134,12 +147,95 @@ def user_file_problem(
         if last in INSTANTIATE_KEYS:
             return f"it sets '{key}' (an instruction to run code)"
         raw = _raw(value)
-        if isinstance(raw, str) and _RESOLVER.search(raw):
-            return f"'{key}' calls a resolver ({raw}); a user file may only refer to values"
+        if isinstance(raw, str) and "${" in _REFERENCE.sub("", raw):
+            return (
+                f"'{key}' holds an interpolation that is not a plain reference ({raw}: a "
+                "resolver, or one built from another); a user file may only refer to values, "
+                "as ${a.b}"
+            )
     for entry in defaults or []:
         problem = _defaults_problem(entry)
         if problem:
             return f"its defaults list {problem}"
+    return None
+
+
+def yaml_problem(path: Path) -> str | None:
+    """What makes a user file unsafe or impossible to load as plain YAML, or None.
+
+    Checked before Hydra loads it, so that a file too big once its aliases are expanded,
+    too deep, with a Python tag, a repeated key or a YAML error is refused with its name
+    rather than hanging or ending in a traceback from Hydra's loader.
+    """
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"it is not UTF-8 text ({exc.reason} at byte {exc.start})"
+    except OSError as exc:
+        return f"it cannot be read ({exc.strerror})"
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        return f"it nests deeper than {MAX_DEPTH} levels"
+    except yaml.YAMLError as exc:
+        return "it is not valid YAML: " + " ".join(str(exc).split())
+    return None if root is None else _node_problem(root)
+
+
+def _node_problem(root: yaml.Node) -> str | None:
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node, depth: int) -> int:
+        if depth > MAX_DEPTH:
+            raise _Refused(f"it nests deeper than {MAX_DEPTH} levels (or an alias holds itself)")
+        if id(node) in sizes:  # an alias: the same node again
+            return sizes[id(node)]
+        if node.tag not in _PLAIN_TAGS:
+            raise _Refused(f"it uses the YAML tag {node.tag!r} (only plain values are data)")
+        n = 1
+        if isinstance(node, yaml.SequenceNode):
+            n += sum(size(child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
+            twice = sorted({k for k in keys if keys.count(k) > 1 and k != "<<"})
+            if twice:
+                raise _Refused(f"the key '{twice[0]}' appears twice in one mapping")
+            n += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+        sizes[id(node)] = n
+        if n > MAX_VALUES:
+            raise _Refused(f"its aliases expand it to more than {MAX_VALUES:,} values")
+        return n
+
+    try:
+        size(root, 0)
+    except _Refused as refused:
+        return str(refused)
+    return None
+
+
+class _Refused(Exception):
+    """What :func:`_node_problem` found (internal)."""
+
+
+def _cycle_problem(config_path: str, defaults: Any) -> str | None:
+    """A defaults list that includes the file itself, directly or through other files.
+
+    Hydra would recurse until Python gives up (a RecursionError thousands of lines long).
+    The files of one composition are loaded one by one: each records what it includes.
+    """
+    group = config_path.rpartition("/")[0]
+    includes = _STATE.setdefault("includes", {})
+    includes[config_path] = {
+        f"{group}/{entry.path}" for entry in defaults or [] if getattr(entry, "path", None)
+    }
+    seen, todo = set(), list(includes[config_path])
+    while todo:
+        other = todo.pop()
+        if other == config_path:
+            return "its defaults list includes itself (directly or through another file)"
+        if other not in seen:
+            seen.add(other)
+            todo.extend(includes.get(other, ()))
     return None
 
 
@@ -165,10 +261,12 @@ def check_loaded(config_path: str, result: Any) -> None:
     """
     if config_path == PRIMARY:
         _STATE["user_files"] = {}  # a new composition starts with the primary config
+        _STATE["includes"] = {}
     shipped = is_shipped(result.path)
     problem = None
     if not shipped:
         problem = user_file_problem(config_path, result.header, result.config, result.defaults_list)
+        problem = problem or _cycle_problem(config_path, result.defaults_list)
     if problem is None and config_path.startswith("strategy/"):
         problem = strategy_problem(result.config)
     where = _file_of(result.path, config_path) or f"{result.path}/{config_path}"
@@ -187,6 +285,45 @@ def user_files() -> dict[str, Path]:
     return dict(_STATE["user_files"])
 
 
+def _location(source: Any) -> str:
+    """A config source's location as Hydra writes it (``file:///...``, ``pkg://...``)."""
+    return f"{getattr(source, 'scheme', lambda: '')()}://{getattr(source, 'path', '')}"
+
+
+def check_file(repository: Any, config_path: str) -> None:
+    """Refuse a user file whose YAML is not plain data (:func:`yaml_problem`) before loading.
+
+    Args:
+        repository: Hydra's config repository (its sources, in search order).
+        config_path: The config asked for (``strategy/mine``).
+    """
+    from hydra.core.object_type import ObjectType
+
+    source = repository._find_object_source(config_path, ObjectType.CONFIG)
+    location = _location(source)
+    if source is None:
+        return
+    if is_shipped(location):
+        # Hydra searches the package's configs first: a user file of the same name would
+        # be passed over without a word, and the run labelled as if it were the user's.
+        for other in repository.sources:
+            where = _location(other)
+            if other is not source and not is_shipped(where) and other.is_config(config_path):
+                raise UserConfigRefused(
+                    f"user config file {_file_of(where, config_path) or config_path} has the "
+                    f"name of a shipped config ({config_path}), which Hydra would use instead; "
+                    "rename the file and its 'name'"
+                )
+        return
+    path = _file_of(location, config_path.removesuffix(".yaml"))
+    problem = yaml_problem(path) if path is not None and path.is_file() else None
+    if problem:
+        raise UserConfigRefused(
+            f"user config file {path} refused: {problem}. Config files from outside the "
+            "package are data: plain YAML values of their own group only"
+        )
+
+
 @functools.cache
 def install() -> None:
     """Put :func:`check_loaded` in front of Hydra's config repository (once per process)."""
@@ -196,6 +333,7 @@ def install() -> None:
 
     @functools.wraps(original)
     def load_config(self: Any, config_path: str) -> Any:
+        check_file(self, config_path)
         result = original(self, config_path)
         if result is not None:
             check_loaded(config_path, result)
