@@ -713,10 +713,14 @@ def test_shifts_conserve_officers_and_split_calls_and_patrol():
 def test_budget_allocate_splits_by_hand():
     b = allocate(1000.0, {"a": 100.0, "b": 200.0}, 50.0, 100.0, equal_budget=True)
     assert b.officer_hours == 14.0 and b.spent == 1000.0
-    # Components alone exceed the budget: scaled down, no officer-hours left.
+    # Components want more than 90% of the budget: scaled down to 90%, officers keep the
+    # rest (once none: 30 meetings a month took every officer-hour).
     b = allocate(1000.0, {"a": 1500.0, "b": 500.0}, 50.0, 100.0, equal_budget=True)
-    assert b.components == {"a": 750.0, "b": 250.0} and b.officer_hours == 0.0
-    assert b.spent == 1000.0
+    assert b.components == pytest.approx({"a": 675.0, "b": 225.0})
+    assert b.officer_hours == pytest.approx(2.0) and b.spent == pytest.approx(1000.0)
+    assert b.funded == pytest.approx({"a": 0.45, "b": 0.45})
+    b = allocate(1000.0, {"a": 950.0}, 50.0, 100.0, equal_budget=True)
+    assert b.components == pytest.approx({"a": 900.0}) and b.officer_hours == pytest.approx(2.0)
     # The force's size caps the hours: money left unspent.
     b = allocate(1000.0, {}, 10.0, 20.0, equal_budget=True)
     assert b.officer_hours == 20.0 and b.spent == 200.0
@@ -1116,3 +1120,16 @@ def test_group_b_share_at_its_ends_puts_everyone_in_one_group():
         city="synthetic", overrides=["city.residents=300", "params.residents.group_b_share=1.0"]
     )
     assert (model.residents.group == 1).all()
+
+
+def test_meetings_every_day_leave_officers_on_duty():
+    """A setting in its range (30 meetings a month) once cost every officer-hour: calls went
+    unanswered all run, while arrests were still recorded."""
+    cfg = tiny_config("community_policing")
+    cfg.strategy.meetings.per_month = 30.0
+    cfg.params.costs.meeting = 1e6
+    m = CommunitySafetyModel(cfg)
+    m.run(10)
+    ts = m.recorder.timeseries()
+    assert (ts["officer_hours"] > 0).all()
+    assert (ts["budget_spent"] <= m.baseline_budget * (1 + 1e-9)).all()

@@ -22,6 +22,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+#: Most of the day's budget the components may take when paid out of it (``equal_budget``):
+#: the rest pays for officers, who answer calls. The checker holds the components' budget
+#: shares to the same total (:func:`cspsim.model.components.base.check_group`); components
+#: costed by what they do (meetings, events, training hours) are scaled down to it here.
+MAX_BUDGET_SHARE = 0.9
+
 
 @dataclass
 class DailyBudget:
@@ -73,8 +79,10 @@ def allocate(
     cut_costs = {k: v * keep for k, v in component_costs.items()}
     wanted = sum(cut_costs.values())
     if equal_budget:
-        # Components first (they are contracted); scale them down if they alone exceed it.
-        scale = min(1.0, budget / wanted) if wanted > 0 else 1.0
+        # Components first (they are contracted), scaled down to MAX_BUDGET_SHARE of it:
+        # more (30 meetings a month in every neighbourhood) would leave no officer at all.
+        most = MAX_BUDGET_SHARE * max(budget, 0.0)
+        scale = min(1.0, most / wanted) if wanted > 0 else 1.0
         components = {k: v * scale for k, v in cut_costs.items()}
         left = max(budget - sum(components.values()), 0.0)
         hours = min(left / officer_hour_cost, max_hours)

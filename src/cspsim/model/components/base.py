@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from cspsim.config.checks import check_settings
 from cspsim.errors import ConfigError
+from cspsim.model.budget import MAX_BUDGET_SHARE
 
 if TYPE_CHECKING:
     from cspsim.model.measures import Measure
@@ -43,7 +44,6 @@ _HOOK = "_cspsim_hook"
 #: Unit of settings that are shares of the daily budget: together at most
 #: :data:`MAX_BUDGET_SHARE` (the rest pays for officers).
 BUDGET_SHARE = "share of the daily budget"
-MAX_BUDGET_SHARE = 0.9
 
 
 def on(stage: str, order: int | None = None) -> Callable[[Callable], Callable]:
