@@ -206,3 +206,16 @@ def test_uncertainty_design_runs_draws_and_seeds_and_reports_them(tmp_path: Path
     assert cfg["params"]["crime"]["police_deterrence"] == pytest.approx(
         draws.loc[0, "params.crime.police_deterrence"]
     )
+
+
+def test_a_baseline_that_is_none_of_the_sweeps_scenarios_is_refused() -> None:
+    """A mistyped baseline once silently compared everything with reactive (or the first)."""
+    from cspsim.errors import ConfigError
+    from cspsim.experiments.sweep import Job, check_baseline
+
+    jobs = [Job("a", ["strategy=reactive", "seed=0"]), Job("b", ["strategy=mine", "seed=0"])]
+    check_baseline("mine", jobs)
+    check_baseline(None, jobs)
+    with pytest.raises(ConfigError, match=r"options.baseline: 'nosuch' .*\['mine', 'reactive'\]"):
+        check_baseline("nosuch", jobs)
+    check_baseline("counterfactual", [Job("x", [], arm="counterfactual"), Job("y", [], arm="n4")])

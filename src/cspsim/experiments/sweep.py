@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from cspsim.errors import ConfigError
 from cspsim.experiments.context import Job, SweepContext, dirname, split_grid
 from cspsim.output.manifest import MANIFEST
 
@@ -33,7 +34,27 @@ __all__ = ["DESIGNS", "MANIFEST", "Job", "SweepContext", "dirname", "run_sweep",
 
 def run_grid(ctx: SweepContext) -> None:
     """The ``grid`` design: arms x params, all in one stage."""
-    ctx.launch(ctx.grid_jobs())
+    jobs = ctx.grid_jobs()
+    check_baseline(ctx.options.get("baseline"), jobs)
+    ctx.launch(jobs)
+
+
+def check_baseline(baseline: str | None, jobs: list[Job]) -> None:
+    """Refuse a baseline that is none of the sweep's scenarios (before any run).
+
+    The report would silently compare with another scenario (``reactive``, or the first).
+
+    Raises:
+        ConfigError: Naming ``hydra.sweeper.options.baseline`` and the scenarios.
+    """
+    names = {j.arm for j in jobs if j.arm}
+    names |= {o.partition("=")[2] for j in jobs for o in j.overrides if o.startswith("strategy=")}
+    if baseline is None or not names or baseline in names:
+        return
+    raise ConfigError(
+        f"hydra.sweeper.options.baseline: {baseline!r} is not a scenario of this sweep; "
+        f"expected one of {sorted(names)} (add it to the sweep, or name another)"
+    )
 
 
 #: Designs by name: callables taking the sweep context.
