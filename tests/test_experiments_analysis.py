@@ -286,3 +286,29 @@ def test_sensitivity_parameters_take_their_declared_ranges() -> None:
     assert declared_bounds({"params.x": [0, 1]}) == {"params.x": [0, 1]}
     with pytest.raises(ValueError, match="declared range"):
         declared_bounds(["params.crime.incapacitation_days"])  # a list-valued parameter
+
+
+def test_one_strategy_name_with_different_settings_makes_distinct_scenarios() -> None:
+    """A hand-gathered directory with 'reactive' run twice, once with hot-spot patrol: the
+    report averaged the two as one scenario, or crashed (duplicate labels) half-written."""
+    import pandas as pd
+
+    from cspsim.analysis.runs import distinct_scenarios
+
+    runs = pd.DataFrame(
+        {
+            "scenario": ["reactive", "reactive", "hotspot", "sweep label"],
+            "strategy": ["reactive", "reactive", "hotspot", "reactive"],
+        }
+    )
+    random = {"name": "reactive", "patrol": {"mode": "random", "hours": 1}}
+    hot = {"name": "reactive", "patrol": {"mode": "hotspot", "hours": 1}}
+    names = distinct_scenarios(runs, [random, hot, {"name": "hotspot"}, hot])
+    assert names == [
+        "reactive (patrol.mode=random)",
+        "reactive (patrol.mode=hotspot)",
+        "hotspot",
+        "sweep label",  # a sweep's own label is kept
+    ]
+    same = distinct_scenarios(runs.iloc[:1], [random])
+    assert same == ["reactive"]

@@ -87,6 +87,10 @@ class RunSet:
         return str(base.iloc[0]) if len(base) else (names[0] if names else None)
 
 
+#: Settings named in a scenario's label when one strategy name holds several variants.
+MAX_DIFFER_SHOWN = 2
+
+
 def config_hash(config: dict[str, Any]) -> str:
     """A stable short hash of a resolved config."""
     text = json.dumps(config, sort_keys=True, default=str)
@@ -216,7 +220,7 @@ def collect_runs(root: Path, only: list[Path] | None = None, dedup: bool = True)
     # Jobs a sweep (or a design reading its own jobs) did not run: another config is there.
     notes = (written or {}).get("notes") or {}
     other = notes.get("other_config") if isinstance(notes, dict) else None
-    rows, seen = [], {}
+    rows, seen, strategies = [], {}, []
     for run_dir in candidates:
         rel = _rel(root, run_dir)
         if isinstance(other, dict) and rel in other:
@@ -236,6 +240,7 @@ def collect_runs(root: Path, only: list[Path] | None = None, dedup: bool = True)
             rs.damaged[rel] = f"run.json of the wrong shape: {type(exc).__name__}: {exc}"
             continue
         seen[h] = rel
+        strategies.append(meta["config"].get("strategy") or {})
         row["reused_stale"] = state.status == "stale"
         if state.status == "stale":
             rs.reused_stale[rel] = state.reason
@@ -243,7 +248,45 @@ def collect_runs(root: Path, only: list[Path] | None = None, dedup: bool = True)
     rs.runs = pd.DataFrame(rows)
     if len(rs.runs) and rs.runs["scenario"].isna().any():
         rs.runs["scenario"] = rs.runs["scenario"].fillna(rs.runs["strategy"])
+    if len(rs.runs):
+        rs.runs["scenario"] = distinct_scenarios(rs.runs, strategies)
     return rs
+
+
+def distinct_scenarios(runs: pd.DataFrame, strategies: list[dict[str, Any]]) -> list[str]:
+    """Scenario names, told apart where one strategy name holds different settings.
+
+    Runs named ``reactive`` with hot-spot patrol (a user file of that name, or an override
+    ``strategy.patrol.mode=hotspot``) are not the baseline: each variant of a name is
+    labelled with the settings that differ, ``reactive (patrol.mode=hotspot)``.
+
+    Args:
+        runs: The runs (``scenario`` and ``strategy`` columns).
+        strategies: Each run's strategy config, in the rows' order.
+    """
+    names = list(runs["scenario"])
+    flat = [_flatten(s) for s in strategies]
+    for name in set(names):
+        rows = [i for i, n in enumerate(names) if n == name and runs["strategy"].iloc[i] == n]
+        variants = {config_hash(strategies[i]) for i in rows}
+        if len(variants) < 2:
+            continue
+        keys = sorted({k for i in rows for k in flat[i]})
+        differ = [k for k in keys if len({flat[i].get(k) for i in rows}) > 1]
+        for i in rows:
+            shown = ", ".join(f"{k}={flat[i].get(k)}" for k in differ[:MAX_DIFFER_SHOWN])
+            more = f", +{len(differ) - MAX_DIFFER_SHOWN}" if len(differ) > MAX_DIFFER_SHOWN else ""
+            names[i] = f"{name} ({shown}{more})"
+    return names
+
+
+def _flatten(node: Any, prefix: str = "") -> dict[str, str]:
+    if not isinstance(node, dict):
+        return {prefix: str(node)}
+    out: dict[str, str] = {}
+    for key, value in node.items():
+        out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    return out
 
 
 def _run_dirs(root: Path) -> set[Path]:
