@@ -338,3 +338,13 @@ def test_a_user_file_shadowed_by_a_shipped_one_is_refused(tmp_path: Path) -> Non
     )
     assert proc.returncode == 2 and "has the name of a shipped config" in proc.stderr + proc.stdout
     assert not (tmp_path / "r" / "run.json").exists()
+
+
+def test_a_config_dir_that_does_not_exist_is_bad_input(tmp_path: Path) -> None:
+    """Hydra exits 1 (the run failed) on it; it is bad input: 2, naming the flag."""
+    proc = cspsim_run(["--config-dir", str(tmp_path / "nope"), *TINY], tmp_path)
+    assert (
+        proc.returncode == 2
+        and "--config-dir" in proc.stderr
+        and "no such directory" in proc.stderr
+    )

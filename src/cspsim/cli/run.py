@@ -202,6 +202,20 @@ def _record_compose_failure(exc: BaseException, argv: list[str]) -> None:
     print(f"cspsim-run: error: {message}{where}", file=sys.stderr)
 
 
+def missing_config_dir(argv: list[str]) -> str | None:
+    """``--config-dir``/``-cd`` naming no directory, as a message (Hydra exits 1 on it)."""
+    for i, arg in enumerate(argv):
+        flag, _, value = arg.partition("=")
+        if flag not in ("--config-dir", "-cd"):
+            continue
+        if not value:
+            value = argv[i + 1] if i + 1 < len(argv) else ""
+        path = Path(value).expanduser()
+        if not path.is_dir():
+            return f"{flag} {value}: no such directory (resolved to '{path.resolve()}')"
+    return None
+
+
 def main() -> None:
     """The ``cspsim-run`` command: Hydra's app, then a run.json for configs that do not compose.
 
@@ -218,6 +232,10 @@ def main() -> None:
             "which can run code; rerun with the run's overrides (its .hydra/overrides.yaml)",
             file=sys.stderr,
         )
+        raise SystemExit(2)
+    missing = missing_config_dir(sys.argv[1:])
+    if missing:
+        print(f"cspsim-run: error: {missing}", file=sys.stderr)
         raise SystemExit(2)
     os.environ[SWEEP_PID_ENV] = str(os.getpid())
     watchdog.stop_workers_on_signals()
