@@ -28,7 +28,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from cspsim.cli import guard, watchdog
+from cspsim.cli import failures, guard, watchdog
 from cspsim.config import RunConfig
 from cspsim.errors import CityDataError, ConfigError, RunDirError, error_text
 from cspsim.model import run_schema
@@ -125,10 +125,12 @@ def app(dcfg: DictConfig) -> None:
         print(f"cspsim-run: error: {exc}", file=sys.stderr)
         if not multirun:
             sys.exit(2)
-    except Exception:  # a failed run must not stop a sweep (run.json records the error)
+        failures.record(Path(hc.sweep.dir), run_dir, exc)
+    except Exception as exc:  # a failed run must not stop a sweep (run.json records it)
         log.exception("run failed: %s", run_dir)
         if not multirun:
             sys.exit(1)
+        failures.record(Path(hc.sweep.dir), run_dir, exc)
 
 
 def _remember_compose_errors() -> None:
