@@ -125,3 +125,20 @@ def test_every_builtin_component_is_off_by_default():
     assert (ts["meetings"] == 0).all() and (ts["program_enrolled"] == 0).all()
     for cls in components():
         assert cls.example, f"{cls.key}: declare the settings that switch it on (example)"
+
+
+def test_a_day_setting_after_the_run_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    """A rollout on day 100 of a 10-day run once ran the baseline under the strategy's name
+    without a word."""
+    import logging
+
+    from cspsim.model import CommunitySafetyModel
+
+    cfg = tiny_config("hotspot")
+    cfg.modifiers.rollout.start_day = cfg.sim.days
+    cfg.modifiers.misconduct_shock.day = cfg.sim.days - 1  # the last day: it happens
+    with caplog.at_level(logging.WARNING, logger="cspsim"):
+        CommunitySafetyModel(cfg)
+    text = caplog.text
+    assert f"modifiers.rollout.start_day={cfg.sim.days}: after the run's last day" in text
+    assert "misconduct_shock" not in text

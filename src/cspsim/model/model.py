@@ -14,6 +14,7 @@ The model does no I/O and knows nothing of Hydra: it takes a run config.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import mesa
@@ -27,7 +28,7 @@ from cspsim.model.agents import Organization, ResidentAgents
 from cspsim.model.baseline import expected_recorded_rates, target_true_rates
 from cspsim.model.budget import allocate
 from cspsim.model.components import Component, components
-from cspsim.model.components.base import check_group
+from cspsim.model.components.base import check_group, days_after_the_run
 from cspsim.model.day import Day
 from cspsim.model.partnership import Partnership
 from cspsim.model.processes import reporting, social
@@ -61,6 +62,8 @@ from cspsim.model.world import World
 
 #: Time constant (days) over which an arrest's specific deterrence wears off (Nagin 2013).
 DETERRENCE_DECAY_DAYS = 365.0
+
+log = logging.getLogger("cspsim")
 
 
 class CommunitySafetyModel(mesa.Model):
@@ -96,6 +99,13 @@ class CommunitySafetyModel(mesa.Model):
         self.components: dict[str, Component] = {
             cls.key: cls(self, getattr(getattr(cfg, cls.group), cls.key)) for cls in components()
         }
+        for comp in self.components.values():
+            for late in days_after_the_run(comp, cfg.sim.days):
+                log.warning(
+                    "%s: after the run's last day (%d): it never takes effect",
+                    late,
+                    cfg.sim.days - 1,
+                )
         self.schedule = self._build_schedule()
         for hook in self._hooks("residents", started=True):
             hook.fn()

@@ -136,6 +136,24 @@ def components(group: str | None = None) -> list[type[Component]]:
     return [cls for g in groups for cls in REGISTRY[g].values()]
 
 
+#: Units of settings that are days of the run (a day at or after its end never comes).
+DAY_UNITS = frozenset({"day", "day after burn-in"})
+
+
+def days_after_the_run(component: Component, days: int) -> list[str]:
+    """The component's day settings at or after the run's last day, as ``key=value``.
+
+    A rollout that starts on day 100 of a 10-day run, or a misconduct case on day 500,
+    never takes effect: the run is the baseline under the strategy's name.
+    """
+    params = component.params
+    return [
+        f"{component.group}.{component.key}.{f.name}={getattr(params, f.name)}"
+        for f in dataclasses.fields(params)
+        if f.metadata.get("unit") in DAY_UNITS and getattr(params, f.name) >= days
+    ]
+
+
 def check_group(settings: Any, group: str) -> None:
     """Check every component's settings in a ``strategy`` or ``modifiers`` config.
 
