@@ -224,3 +224,23 @@ def test_a_baseline_that_is_none_of_the_sweeps_scenarios_is_refused() -> None:
     with pytest.raises(ConfigError, match=r"options.baseline: 'nosuch' .*\['mine', 'reactive'\]"):
         check_baseline("nosuch", jobs)
     check_baseline("counterfactual", [Job("x", [], arm="counterfactual"), Job("y", [], arm="n4")])
+
+
+def test_a_report_that_fails_half_way_writes_nothing(
+    tiny_sweep: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash in a section once left summary.csv and figures without report.md."""
+    import cspsim.report.build as build
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a section failed")
+
+    monkeypatch.setattr(build, "_sections", broken)
+    out = tmp_path / "report"
+    with pytest.raises(RuntimeError, match="a section failed"):
+        build.build_report(tiny_sweep, out)
+    assert list(out.iterdir()) == []  # no summary, no figures, no staging left
+    monkeypatch.undo()
+    md = build.build_report(tiny_sweep, out)
+    assert md.is_file() and (out / "summary.csv").is_file() and (out / "report.html").is_file()
+    assert not [p for p in out.iterdir() if p.name.startswith(".report-")]
