@@ -655,3 +655,12 @@ def test_huge_disadvantage_values_are_standardized_not_zeroed() -> None:
         warnings.simplefilter("error")
         huge = zscore(small * 1e307)
     assert np.allclose(huge, zscore(small)) and np.abs(huge).max() > 0.5
+
+
+def test_empty_header_cells_are_extra_columns_not_repeated_names(tmp_path: Path) -> None:
+    """A spreadsheet's trailing commas: empty header cells, as pandas read them before."""
+    from cspsim.city.inputs import read_csv_table
+
+    path = tmp_path / "nodes.csv"
+    path.write_text("id,population,,\na,1200,,\n")
+    assert list(read_csv_table(path).columns) == ["id", "population", "Unnamed: 2", "Unnamed: 3"]

@@ -57,7 +57,8 @@ def read_csv_table(path: Path, label: str | None = None) -> pd.DataFrame:
         ) from exc
     except (pd.errors.ParserError, ValueError) as exc:
         raise CityDataError(f"{label}: cannot be read as CSV: {str(exc).strip()}") from exc
-    names = [str(c).strip() for c in raw.iloc[0]]
+    # An empty header cell (a spreadsheet's trailing comma) is named as pandas names it.
+    names = [str(c).strip() or f"Unnamed: {i}" for i, c in enumerate(raw.iloc[0])]
     for name in names:
         if names.count(name) > 1:
             raise CityDataError(
