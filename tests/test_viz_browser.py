@@ -385,7 +385,15 @@ def test_projector_layout_1280(app_factory) -> None:
     m = app.rect(".cspsim-map svg.cspsim-map-svg")
     assert m["y"] >= 0 and m["y"] + m["height"] <= 720 and m["x"] + m["width"] <= 1280
     assert m["width"] >= 560
-    ind = app.rect(".cspsim-indicator svg")
+    # The chart's SVG is replaced after each day: measure it once it is back (a loaded
+    # suite once caught it in between, with no box).
+    ind = None
+    for _ in range(50):
+        ind = app.rect(".cspsim-indicator svg")
+        if ind:
+            break
+        app.page.wait_for_timeout(100)
+    assert ind is not None
     assert ind["y"] + ind["height"] <= 720 and ind["x"] + ind["width"] <= 1280
     assert app.layout_problems() == []
 
