@@ -142,3 +142,17 @@ def test_a_day_setting_after_the_run_is_logged(caplog: pytest.LogCaptureFixture)
     text = caplog.text
     assert f"modifiers.rollout.start_day={cfg.sim.days}: after the run's last day" in text
     assert "misconduct_shock" not in text
+
+
+def test_a_trial_larger_than_the_city_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    """trial_places=1000 on a city of fewer places was cut to them without a word."""
+    import logging
+
+    from cspsim.model import CommunitySafetyModel
+
+    cfg = tiny_config("hotspot")
+    cfg.strategy.patrol.trial_places = 1000
+    with caplog.at_level(logging.WARNING, logger="cspsim"):
+        m = CommunitySafetyModel(cfg)
+        m.run(1)
+    assert "strategy.patrol.trial_places=1000: the city has" in caplog.text

@@ -11,6 +11,7 @@ top places by recorded crime.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,8 @@ from cspsim.model.components.base import Component, on, register
 from cspsim.model.day import Day
 from cspsim.model.partnership import HISTORY_DECAY
 from cspsim.model.processes.policing import PatrolPolicy
+
+log = logging.getLogger("cspsim")
 
 if TYPE_CHECKING:
     from cspsim.model.model import CommunitySafetyModel
@@ -162,6 +165,13 @@ class Patrol(Component):
         c = self.params
         ps = self.model.partnership
         pool = ps.top_places(recorded.sum(axis=1), c.trial_places)
+        if len(pool) < c.trial_places:  # once cut without a word
+            log.warning(
+                "strategy.patrol.trial_places=%d: the city has %d places to draw from; the "
+                "trial takes them all",
+                c.trial_places,
+                len(pool),
+            )
         order = self.model.streams.get("trial").permutation(len(pool))
         n_treated = int(round(c.trial_treated_share * len(pool)))
         ps.trial_arm[pool] = 0
