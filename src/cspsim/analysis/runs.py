@@ -123,17 +123,7 @@ def setting_key(config: dict[str, Any]) -> str:
 
 def setting_items(config: dict[str, Any]) -> dict[str, str]:
     """The setting of :func:`setting_key` as ``dotted key -> value`` (for labels)."""
-    out: dict[str, str] = {}
-
-    def walk(node: Any, prefix: str) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                walk(value, f"{prefix}.{key}" if prefix else str(key))
-        else:
-            out[prefix] = str(node)
-
-    walk(_setting(config), "")
-    return out
+    return _flatten(_setting(config))
 
 
 def city_label(config: dict[str, Any]) -> str:
@@ -281,6 +271,7 @@ def distinct_scenarios(runs: pd.DataFrame, strategies: list[dict[str, Any]]) -> 
 
 
 def _flatten(node: Any, prefix: str = "") -> dict[str, str]:
+    """A nested config as ``dotted key -> value`` text."""
     if not isinstance(node, dict):
         return {prefix: str(node)}
     out: dict[str, str] = {}
