@@ -399,21 +399,40 @@ def test_cli_wrong_types_write_a_failed_run_json(
     _assert_failed(proc, meta, path)
 
 
-def test_sweep_job_with_a_wrong_type_records_its_failure(tmp_path: Path) -> None:
-    """In a sweep, a job whose override does not compose fails alone, with its run.json."""
+def test_sweep_with_a_wrong_type_is_refused_before_any_run(tmp_path: Path) -> None:
+    """``sim.days=abc,5`` ran the good job and recorded the other; now nothing runs (exit 2)."""
+    sweep = tmp_path / "sweep"
+    proc = subprocess.run(
+        [CSPSIM_RUN, "-m", *TINY[:-1], "sim.days=abc,5", "hydra/launcher=basic",
+         f"hydra.sweep.dir={sweep}"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert "sim.days=abc: expected an integer" in proc.stderr
+    assert not sweep.exists()
+
+
+def test_sweep_job_that_cannot_start_fails_alone_and_the_sweep_exits_1(tmp_path: Path) -> None:
+    """A job only the sweeper can find wrong is recorded; the others run; exit status 1.
+
+    With ``hydra.searchpath`` set, group options are not checked before the sweep (another
+    directory may hold them), so ``strategy=nosuch`` reaches the sweeper. It exited 0.
+    """
     sweep = tmp_path / "sweep"
     env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
     env.pop("CSPSIM_SWEEP_PID", None)
     proc = subprocess.run(
-        [CSPSIM_RUN, "-m", *TINY[:-1], "sim.days=abc,5", "hydra/launcher=basic",
-         "hydra.callbacks.report.enabled=false", f"hydra.sweep.dir={sweep}"],
+        [CSPSIM_RUN, "-m", *TINY[:-1], "strategy=reactive,nosuch", "hydra/launcher=basic",
+         f"hydra.searchpath=[file://{tmp_path}]", "hydra.callbacks.report.enabled=false",
+         f"hydra.sweep.dir={sweep}"],
         cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env,
     )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 1, proc.stderr
+    assert "1 run failed" in proc.stderr and "strategy=nosuch (cannot start)" in proc.stderr
     metas = {p.parent.name: json.loads(p.read_text()) for p in sweep.rglob("run.json")}
-    assert metas["sim.days=abc"]["status"] == "failed"
-    assert "sim.days" in metas["sim.days=abc"]["error"]
-    assert metas["sim.days=5"]["status"] == "complete"
+    assert metas["strategy=nosuch"]["status"] == "failed"
+    assert "strategy/nosuch" in metas["strategy=nosuch"]["error"]
+    assert metas["strategy=reactive"]["status"] == "complete"
 
 
 #: Values the checker accepted but the model crashed on (a probe ran every parameter at 0

@@ -28,10 +28,11 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from cspsim.cli import failures, guard, watchdog
+from cspsim.cli import guard, overrides, watchdog
 from cspsim.config import RunConfig
 from cspsim.errors import CityDataError, ConfigError, RunDirError, error_text
 from cspsim.model import run_schema
+from cspsim.output import sweep_failures
 from cspsim.output.results import show_progress
 from cspsim.output.runner import record_failure, run_one
 from cspsim.paths import CONFIG_DIR, register_resolvers
@@ -49,7 +50,7 @@ REUSE_STALE_ENV = "CSPSIM_REUSE_STALE"
 #: Environment variable naming the process that runs a sweep (its workers watch it).
 SWEEP_PID_ENV = "CSPSIM_SWEEP_PID"
 #: What happened while Hydra composed and ran (read by :func:`main` after Hydra exits).
-_STATE: dict[str, Any] = {"task_started": False, "compose_error": None}
+_STATE: dict[str, Any] = {"task_started": False, "composed": False, "compose_error": None}
 # A joblib worker of a sweep (it imports this module with its first run) exits as soon as
 # the sweep's process is gone, so no run finishes after the sweep was killed.
 watchdog.watch_sweep(os.environ.get(SWEEP_PID_ENV))
@@ -125,12 +126,12 @@ def app(dcfg: DictConfig) -> None:
         print(f"cspsim-run: error: {exc}", file=sys.stderr)
         if not multirun:
             sys.exit(2)
-        failures.record(Path(hc.sweep.dir), run_dir, exc)
+        sweep_failures.record(Path(hc.sweep.dir), run_dir, exc)
     except Exception as exc:  # a failed run must not stop a sweep (run.json records it)
         log.exception("run failed: %s", run_dir)
         if not multirun:
             sys.exit(1)
-        failures.record(Path(hc.sweep.dir), run_dir, exc)
+        sweep_failures.record(Path(hc.sweep.dir), run_dir, exc)
 
 
 def _remember_compose_errors() -> None:
@@ -143,10 +144,16 @@ def _remember_compose_errors() -> None:
 
     def load_configuration(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
-            return original(self, *args, **kwargs)
+            composed = original(self, *args, **kwargs)
         except Exception as exc:
-            _STATE["compose_error"] = exc
+            # The command's own config, or a refused user file (it stops a sweep): a sweep
+            # composes each job again, and a job that does not compose is listed at the
+            # end of the sweep (exit 1).
+            if not _STATE["composed"] or isinstance(exc, guard.UserConfigRefused):
+                _STATE["compose_error"] = exc
             raise
+        _STATE["composed"] = True
+        return composed
 
     load_configuration._cspsim = True  # type: ignore[attr-defined]
     ConfigLoaderImpl.load_configuration = load_configuration  # type: ignore[method-assign]
@@ -218,6 +225,14 @@ def missing_config_dir(argv: list[str]) -> str | None:
     return None
 
 
+def bad_overrides(argv: list[str]) -> list[str]:
+    """The command line's misspelt or wrong-type overrides (:mod:`cspsim.cli.overrides`)."""
+    from hydra._internal.utils import get_args_parser
+
+    args, _ = get_args_parser().parse_known_args(argv)
+    return overrides.problems(list(args.overrides), args.config_dir)
+
+
 def main() -> None:
     """The ``cspsim-run`` command: Hydra's app, then a run.json for configs that do not compose.
 
@@ -238,6 +253,10 @@ def main() -> None:
     missing = missing_config_dir(sys.argv[1:])
     if missing:
         print(f"cspsim-run: error: {missing}", file=sys.stderr)
+        raise SystemExit(2)
+    bad = bad_overrides(sys.argv[1:])
+    if bad:  # before anything runs or is written (a single run records it in run.json)
+        _record_compose_failure(ConfigError("; ".join(bad)), sys.argv[1:])
         raise SystemExit(2)
     os.environ[SWEEP_PID_ENV] = str(os.getpid())
     watchdog.stop_workers_on_signals()

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from omegaconf import OmegaConf, open_dict
 
 from cspsim.errors import ConfigError, UnsafeConfigError, error_text
+from cspsim.output import sweep_failures
 from cspsim.output.manifest import MANIFEST
 from cspsim.output.rundir import write_json_atomic
 from cspsim.paths import safe_component
@@ -244,7 +245,7 @@ class SweepContext:
         reason = "resolves outside the sweep directory: not run, nothing written there"
         self.notes.setdefault("outside", {})[str(run_dir)] = reason
         log.error("run %s not launched: %s (%s)", run_dir, reason, self.sweep_dir.resolve())
-        self._cannot_start += 1
+        self._not_started(run_dir, reason)
         return True
 
     @staticmethod
@@ -275,7 +276,7 @@ class SweepContext:
             run_dir = self.sweep_dir / _subdir_of(lines)
             record_failure(run_dir, None, ConfigError(error_text(exc)))
             log.error("run %s cannot start: %s", run_dir, error_text(exc))
-            self._cannot_start += 1
+            self._not_started(run_dir, ConfigError(error_text(exc)))
             return True
         run_dir = Path(str(cfg.hydra.sweep.dir)) / str(cfg.hydra.sweep.subdir)
         if self._outside(run_dir):  # the composed config moved it (e.g. hydra.sweep.dir)
@@ -311,8 +312,13 @@ class SweepContext:
         )
         self.notes.setdefault("other_config", {})[rel] = reason
         log.error("run %s not launched: %s", run_dir, reason)
-        self._cannot_start += 1
+        self._not_started(run_dir, reason)
         return True
+
+    def _not_started(self, run_dir: Path, error: BaseException | str) -> None:
+        """Count a job that was not started and list it for the end of the sweep (exit 1)."""
+        self._cannot_start += 1
+        sweep_failures.record(self.sweep_dir, run_dir, error, stage=sweep_failures.START)
 
     @property
     def reuse_stale(self) -> bool:

@@ -26,6 +26,8 @@ from hydra.experimental.callback import Callback
 from hydra.types import HydraContext
 from omegaconf import DictConfig, OmegaConf, open_dict
 
+from cspsim.output import sweep_failures
+
 if TYPE_CHECKING:
     from hydra_plugins.cspsim_launcher.cspsim_launcher import _BatchLauncher
 
@@ -67,10 +69,17 @@ class FailureExit(Callback):
         self.runs = 0
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        """Print the failed runs; ``SystemExit(1)`` when there are any."""
+        """Print the failed runs; ``SystemExit(1)`` when there are any.
+
+        Jobs the sweeper could not start never reached this launcher: they are read from
+        the sweep's list (:mod:`cspsim.output.sweep_failures`).
+        """
+        sweep_dir = OmegaConf.select(config, "hydra.sweep.dir")
+        not_started = sweep_failures.read(Path(str(sweep_dir)), stage=sweep_failures.START)
+        self.runs += len(not_started)
+        self.failures += [(f"{e['run']} (cannot start)", e["error"]) for e in not_started]
         if not self.failures:
             return
-        sweep_dir = OmegaConf.select(config, "hydra.sweep.dir")
         lines = [
             f"cspsim: {len(self.failures)} of {self.runs} runs failed in {sweep_dir} "
             "(errors in each run's run.json; the same command reruns them):"

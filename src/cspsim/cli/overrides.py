@@ -1,0 +1,193 @@
+"""The command line's overrides, checked before Hydra composes them.
+
+Hydra reports a misspelt or wrong-type override in its own terms, often with a traceback:
+``strategy=true`` (YAML reads it as a boolean) ended in ``ValueError: Config group override
+must be a string or a list. Got bool``; ``sim.dayz=10`` advised ``+sim.dayz=10`` (which
+the schema then refuses); ``strategy=hotspto`` printed Hydra's search path. In a sweep such
+a value (``strategy=reactive,true``) started the other runs and failed one. Each is found
+here first, before anything runs, with the setting named, what it accepts and the closest
+names (exit status 2, :mod:`cspsim.cli.run`).
+
+Checked: the names of config groups' options (``city``, ``strategy``, ``sim``, ``params``,
+``experiment``) and of settings (``sim.days``, ``strategy.patrol.mode``), and each value's
+type against the schema, every value of a sweep's list included. Left to Hydra: ``hydra.*``
+settings, additions (``+key=``), deletions (``~key``), and range sweeps.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import typing
+from pathlib import Path
+from typing import Any
+
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.override_parser.types import ChoiceSweep, Override
+from omegaconf import OmegaConf
+from omegaconf.errors import OmegaConfBaseException
+
+from cspsim.model import run_schema
+from cspsim.paths import CONFIG_DIR
+
+#: Closest names offered for a misspelt one.
+MAX_SUGGESTIONS = 3
+#: A node's settings are listed in the message when there are at most this many.
+MAX_LISTED = 25
+
+
+def problems(overrides: list[str], config_dir: str | None = None) -> list[str]:
+    """What is wrong with ``overrides`` (a message per bad override; empty: none found).
+
+    Args:
+        overrides: The command line's overrides (``key=value``, Hydra's grammar).
+        config_dir: The user's ``--config-dir`` (its group options count too).
+    """
+    try:
+        parsed = OverridesParser.create().parse_overrides(overrides)
+    except Exception:  # Hydra's parser reports its own grammar errors well
+        return []
+    dirs = [CONFIG_DIR, *([Path(config_dir)] if config_dir else [])]
+    searchpath = any(o.key_or_group == "hydra.searchpath" for o in parsed)
+    out: list[str] = []
+    for override in parsed:
+        key = override.key_or_group
+        if key.split(".")[0] == "hydra" or key.startswith("hydra/") or override.package:
+            continue
+        if override.is_add() or override.is_force_add() or override.is_delete():
+            continue
+        values = _values(override)
+        if values is None:
+            continue
+        groups = _groups(dirs)
+        if key in groups:
+            options = None if searchpath else groups[key]
+            out += [m for v in values if (m := _group_problem(key, v, options))]
+        else:
+            message = _setting_problem(key, values)
+            if message:
+                out.append(message)
+    return out
+
+
+def _values(override: Override) -> list[Any] | None:
+    """The override's values (each choice of a list sweep), or None when not checked here."""
+    if not override.is_sweep_override():
+        return [override.value()]
+    sweep = override.value()
+    if isinstance(sweep, ChoiceSweep):
+        return list(sweep.list)
+    return None  # range and interval sweeps: numbers Hydra makes
+
+
+def _groups(dirs: list[Path]) -> dict[str, list[str]]:
+    """Config groups (directories of YAML files) and their options, over ``dirs``."""
+    out: dict[str, set[str]] = {}
+    for root in dirs:
+        if not root.is_dir():
+            continue
+        for sub in root.iterdir():
+            names = {p.stem for p in sub.glob("*.yaml")} if sub.is_dir() else set()
+            if names and sub.name != "hydra":
+                out.setdefault(sub.name, set()).update(names)
+    return {group: sorted(names) for group, names in out.items()}
+
+
+def _group_problem(group: str, value: Any, options: list[str] | None) -> str | None:
+    """A group's option must be a name (text) of one of its configs."""
+    if value is None:
+        return None  # ``experiment=null``: no option, as in the defaults
+    if not isinstance(value, str):
+        shown = _shown(value)
+        read_as = "true/false" if isinstance(value, bool) else "a number"
+        return (
+            f"{group}={shown}: expected the name of a {group} config{_among(options)}; "
+            f"{shown} is read as {read_as}: quote a name like it, \"{group}='{shown}'\""
+        )
+    if options is not None and value not in options:
+        return f"{group}={value}: no such {group} config{_closest(value, options)}{_among(options)}"
+    return None
+
+
+def _setting_problem(key: str, values: list[Any]) -> str | None:
+    """A setting must be in the schema, and each value of its type."""
+    schema: Any = run_schema()
+    parts = key.split(".")
+    for depth, part in enumerate(parts):
+        if not (isinstance(schema, type) and dataclasses.is_dataclass(schema)):
+            return None  # a free-form value (a dict or list): OmegaConf checks it
+        hints = typing.get_type_hints(schema)
+        if part not in hints:
+            where = ".".join(parts[:depth])
+            names = sorted(hints)
+            close = _closest(part, names, prefix=f"{where}." if where else "")
+            listed = (
+                f" ({where or 'the config'} has: {', '.join(names)})"
+                if len(names) <= MAX_LISTED
+                else ""
+            )
+            return f"{key}: no such setting{close}{listed}"
+        schema = hints[part]
+    for value in values:
+        if not _converts(key, value):
+            return f"{key}={_shown(value)}: expected {_kind(schema)}"
+    return None
+
+
+def _converts(key: str, value: Any) -> bool:
+    """Whether OmegaConf takes ``value`` into the schema's node at ``key`` (its rules)."""
+    if isinstance(value, str) and "${" in value:
+        return True  # an interpolation, resolved later
+    try:
+        OmegaConf.update(_schema_node(), key, value, merge=True)
+    except OmegaConfBaseException:
+        return False
+    return True
+
+
+def _kind(tp: Any) -> str:
+    """What a schema type accepts, in words."""
+    args = [a for a in typing.get_args(tp) if a is not type(None)]
+    if type(None) in typing.get_args(tp) and len(args) == 1:
+        return f"{_kind(args[0])} or null"
+    origin = typing.get_origin(tp)
+    if origin is list:
+        return f"a list of {_kind(args[0]).removeprefix('a ').removeprefix('an ')}s, e.g. [a,b]"
+    if origin is dict:
+        return "a mapping, e.g. {a: 1}"
+    if dataclasses.is_dataclass(tp):
+        return "a group of settings (set them one by one: key.name=value)"
+    words = {int: "an integer", float: "a number", bool: "true or false", str: "text"}
+    return words.get(tp, str(tp))
+
+
+_NODE: dict[str, Any] = {}
+
+
+def _schema_node() -> Any:
+    """The schema as an OmegaConf node (built once; updates only test conversions)."""
+    schema = run_schema()
+    if _NODE.get("schema") is not schema:
+        _NODE["schema"] = schema
+        _NODE["node"] = OmegaConf.structured(schema)
+    return _NODE["node"]
+
+
+def _shown(value: Any) -> str:
+    """A value as it was typed (``true``, ``[a,b]``), not as Python prints it."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return "[" + ",".join(_shown(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{k}:{_shown(v)}" for k, v in value.items()) + "}"
+    return "null" if value is None else str(value)
+
+
+def _closest(name: str, names: list[str], prefix: str = "") -> str:
+    close = difflib.get_close_matches(name, names, n=MAX_SUGGESTIONS, cutoff=0.6)
+    return f"; did you mean {' or '.join(prefix + c for c in close)}?" if close else ""
+
+
+def _among(options: list[str] | None) -> str:
+    return f" (one of: {', '.join(options)})" if options else ""
