@@ -47,7 +47,11 @@ def test_places_table_counts_contacts_by_home_place() -> None:
     res = run_results(tiny_config())
     pl, ts = res.places, res.timeseries
     assert pl["contacts_negative"].sum() == ts["contacts_negative"].sum()
-    assert pl["stops"].sum() == ts["contacts_police_initiated"].sum()
+    stops = ts["stops_group_a"].sum() + ts["stops_group_b"].sum()
+    assert 0 < pl["stops"].sum() == stops
+    # Police-initiated contacts are the stops and the arrests (of residents) of the day.
+    arrested = ts["arrests_group_a"].sum() + ts["arrests_group_b"].sum()
+    assert ts["contacts_police_initiated"].sum() == stops + arrested
     # Arrests by home place count residents only: outsiders' arrests (no home) are in the
     # timeseries total but in no place and no group.
     residents_arrested = ts["arrests_group_a"].sum() + ts["arrests_group_b"].sum()

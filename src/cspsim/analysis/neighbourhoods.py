@@ -310,8 +310,8 @@ def least_helped(
 def hit_rates(rs: RunSet) -> pd.DataFrame:
     """Share of stops that found something, per run and group.
 
-    The daily hit rate of each group weighted by the group's police-initiated contacts of
-    the day (days without stops of the group count for nothing).
+    The daily hit rate of each group weighted by the group's stops of the day (so, the
+    group's hits over its stops; days without stops of the group count for nothing).
 
     Returns:
         ``run_dir, hit_rate_a, hit_rate_b``.

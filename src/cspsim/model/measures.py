@@ -135,7 +135,9 @@ def _negative_by_group(g: int) -> Callable[[CommunitySafetyModel, Day], int]:
 
 
 def _stops_by_group(g: int) -> Callable[[CommunitySafetyModel, Day], int]:
-    return lambda m, d: int((d.contacts.police_initiated & (_contact_group(d, m) == g)).sum())
+    # Stops only (a patrol's police-initiated contacts; arrests are counted apart), the
+    # denominator of the group's hit rate.
+    return lambda m, d: int((d.contacts.stop & (_contact_group(d, m) == g)).sum())
 
 
 def _arrests_by_group(g: int) -> Callable[[CommunitySafetyModel, Day], int]:
@@ -668,7 +670,7 @@ PLACES: tuple[Measure, ...] = (
         "int64",
         "stops/month (by home place)",
         "Stops",
-        _home_counts(lambda d: d.contacts.police_initiated, lambda d: d.contacts.resident),
+        _home_counts(lambda d: d.contacts.stop, lambda d: d.contacts.resident),
     ),
     _place_sum(
         "arrests",
