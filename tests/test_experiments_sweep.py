@@ -226,6 +226,24 @@ def test_a_baseline_that_is_none_of_the_sweeps_scenarios_is_refused() -> None:
     check_baseline("counterfactual", [Job("x", [], arm="counterfactual"), Job("y", [], arm="n4")])
 
 
+def test_a_refused_baseline_leaves_the_sweeps_manifest_as_it_was(tmp_path: Path) -> None:
+    """The refusal came after ``sweep.json`` and ``multirun.yaml`` were written: a new sweep
+    directory looked like an empty sweep, and a resumed one lost the list of its jobs."""
+    sweep = tmp_path / "sweep"
+    sweep.mkdir()
+    before = '{"design": "grid", "jobs": [{"subdir": "seed=0,strategy=reactive"}]}'
+    (sweep / "sweep.json").write_text(before)
+    proc = subprocess.run(
+        [*RUN, "-m", *TINY, "experiment=compare_strategies", "strategy=reactive,hotspot",
+         "seed=0", "hydra.sweeper.options.baseline=reactve", f"hydra.sweep.dir={sweep}"],
+        capture_output=True, text=True, timeout=240,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "'reactve' is not a scenario of this sweep" in proc.stderr
+    assert (sweep / "sweep.json").read_text() == before
+    assert sorted(p.name for p in sweep.iterdir()) == ["sweep.json"]
+
+
 def test_a_report_that_fails_half_way_writes_nothing(
     tiny_sweep: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -141,13 +141,20 @@ class SweepContext:
         self._job_idx = 0
         self._cannot_start = 0
         self.sweep_dir.mkdir(parents=True, exist_ok=True)
-        OmegaConf.save(self.config, self.sweep_dir / "multirun.yaml")
         self._started = dt.datetime.now().isoformat(timespec="seconds")
-        self.write_manifest()
+        self._config_saved = False
 
     # ----- manifest --------------------------------------------------------------------
     def write_manifest(self) -> None:
-        """(Re)write ``sweep.json`` with every job launched so far and the design's notes."""
+        """(Re)write ``sweep.json`` with every job launched so far and the design's notes.
+
+        The first call also saves ``multirun.yaml``: a design that refuses its options
+        before then (a baseline that is none of the sweep's scenarios) leaves nothing, and
+        a resumed sweep keeps its manifest.
+        """
+        if not self._config_saved:
+            OmegaConf.save(self.config, self.sweep_dir / "multirun.yaml")
+            self._config_saved = True
         data = {
             "design": self.sweeper.design,
             "experiment": _choice(self.config, "experiment"),
