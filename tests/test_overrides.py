@@ -37,6 +37,9 @@ CASES = [
     (["sim.record_events=maybe"], "sim.record_events=maybe: expected true or false"),
     (["strategy.patrol=3"], "strategy.patrol=3: expected a group of settings"),
     (["params.crime.police_deterrence=high"], "expected a number"),
+    # Hydra refused it with exit 1 ("Sweeping over Hydra's configuration is not supported").
+    (["hydra.sweeper.params.strategy=reactive,hotspot"],
+     "quote it: \"hydra.sweeper.params.strategy='reactive,hotspot'\""),
     # Quoted, it is a name: refused only because no strategy file is called so.
     (["strategy='true'"], "strategy=true: no such strategy config (one of:"),
 ]  # fmt: skip
@@ -54,6 +57,7 @@ GOOD = [
     "city=columbus", "+strategy.extra=1", "~modifiers", "hydra.run.dir=out", "hydra/launcher=basic",
     "strategy.patrol.mode=${strategy.name}", "strategy.patrol.mode=hotspot",
     "params.crime.police_deterrence=0.1", "sim.record_events=false",
+    "hydra.sweeper.params.strategy='reactive,hotspot'",
 ]  # fmt: skip
 
 

@@ -10,7 +10,8 @@ names (exit status 2, :mod:`cspsim.cli.run`).
 
 Checked: the names of config groups' options (``city``, ``strategy``, ``sim``, ``params``,
 ``experiment``) and of settings (``sim.days``, ``strategy.patrol.mode``), and each value's
-type against the schema, every value of a sweep's list included. Left to Hydra: ``hydra.*``
+type against the schema, every value of a sweep's list included; and that no ``hydra.*``
+setting is swept (Hydra refuses it, exit 1). Left to Hydra: the values of ``hydra.*``
 settings, additions (``+key=``), deletions (``~key``), and range sweeps.
 """
 
@@ -52,6 +53,13 @@ def problems(overrides: list[str], config_dir: str | None = None) -> list[str]:
     out: list[str] = []
     for override in parsed:
         key = override.key_or_group
+        if key.split(".")[0] == "hydra" and override.is_sweep_override():
+            text = (override.input_line or "").partition("=")[2]
+            out.append(
+                f"{key}={text}: Hydra's own settings cannot be swept; to give the setting "
+                f"this text (a sweeper's parameter), quote it: \"{key}='{text}'\""
+            )
+            continue
         if key.split(".")[0] == "hydra" or key.startswith("hydra/") or override.package:
             continue
         if override.is_add() or override.is_force_add() or override.is_delete():
