@@ -183,6 +183,15 @@ def test_layer_of_a_geopackage(grid: Path) -> None:
     beats.to_file(grid, layer="other", engine="pyogrio")
     assert load_city(gis(grid, layer="other")).n_places == 1
     assert load_city(gis(grid, layer="grid")).n_places == 9
+    # Unnamed, GDAL read the first layer, whichever the file was saved with first.
+    with pytest.raises(CityDataError, match=r"holds 2 layers \(grid, other\); set city.layer"):
+        load_city(gis(grid))
+
+
+def test_crime_types_without_count_columns_are_refused(grid: Path) -> None:
+    """They were ignored: the city built with no observed crime, as if they were not set."""
+    with pytest.raises(ConfigError, match=r"city.crime_types .* no city.crime_columns"):
+        load_city(gis(grid, crime_types=["violent"]))
 
 
 # --------------------------------------------------------------------------- incidents

@@ -95,6 +95,11 @@ def _check_crime_source(cfg: CityConfig) -> None:
             "(set only one of city.crime_columns, city.crime_periods, city.incidents)"
         )
     types = list(cfg.crime_types)
+    if types and not sources:
+        raise ConfigError(
+            f"city.crime_types ({types}): names the types of count columns, but no "
+            "city.crime_columns or city.crime_periods is set; set those, or remove it"
+        )
     for kind in types:
         _one_of("crime_types", kind, CRIME_TYPES)
     if len(set(types)) != len(types):

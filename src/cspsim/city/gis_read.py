@@ -37,13 +37,30 @@ _READ_ERRORS = (
 
 
 def read_layer(
-    path: Path, label: str, layer: str | None = None, expected: str = "a polygon layer"
+    path: Path,
+    label: str,
+    layer: str | None = None,
+    expected: str = "a polygon layer",
+    layer_setting: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a vector layer with pyogrio.
 
+    A file of several layers (a GeoPackage) needs ``layer``: GDAL would read the first
+    silently, and which one that is depends on how the file was saved.
+
+    Args:
+        path: The file.
+        label: The file as named in messages.
+        layer: The layer to read (None: the file must hold one).
+        expected: What the file should hold, in words (for messages).
+        layer_setting: The setting that names ``layer``, if there is one (for messages).
+
     Raises:
-        CityDataError: GDAL cannot open or read the file (message names the file).
+        CityDataError: GDAL cannot open or read the file, or it holds several layers and
+            none was named (message names the file and its layers).
     """
+    if layer is None:
+        _one_layer(path, label, layer_setting)
     try:
         frame = gpd.read_file(path, layer=layer, engine="pyogrio")
     except _READ_ERRORS as exc:
@@ -52,6 +69,24 @@ def read_layer(
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
         raise CityDataError(f"{label}: has no geometry column (expected {expected})")
     return frame
+
+
+def _one_layer(path: Path, label: str, setting: str | None) -> None:
+    """Refuse a file of several layers when none was named."""
+    try:
+        layers = pyogrio.list_layers(path)
+    except _READ_ERRORS:
+        return  # unreadable: reading it says why
+    if len(layers) <= 1:
+        return
+    names = ", ".join(str(name) for name in layers[:, 0])
+    remedy = (
+        f"set {setting} to the one to read"
+        if setting
+        else "save the one to use in a file of its own (city.layer names a layer of "
+        "city.areas only)"
+    )
+    raise CityDataError(f"{label}: holds {len(layers)} layers ({names}); {remedy}")
 
 
 def with_crs(
@@ -121,7 +156,7 @@ def read_areas(cfg: CityConfig, blog: BuildLog) -> tuple[gpd.GeoDataFrame, pd.Da
     """
     label = str(cfg.areas)
     path = resolve_path(str(cfg.areas), "areas")
-    frame = read_layer(path, label, cfg.layer)
+    frame = read_layer(path, label, cfg.layer, layer_setting="city.layer")
     if len(frame) == 0:
         raise CityDataError(f"{label}: no features (the layer is empty); a city needs places")
     frame = with_crs(frame, label, cfg.crs, "crs")
