@@ -98,3 +98,15 @@ def test_cli_sweep_with_a_misspelt_setting_runs_nothing(tmp_path: Path) -> None:
     assert proc.returncode == 2, proc.stderr
     assert "sim.dayz: no such setting; did you mean sim.days?" in proc.stderr
     assert not sweep.exists()
+
+
+def test_an_added_misspelt_setting_is_named_with_the_closest(tmp_path: Path) -> None:
+    """``+sim.dayz=10`` composes (an addition), then the schema refuses the key."""
+    out = tmp_path / "run"
+    proc = subprocess.run(
+        [CSPSIM_RUN, *TINY, "+sim.dayz=10", f"hydra.run.dir={out}"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert "sim.dayz: no such setting; did you mean sim.days?" in proc.stderr
+    assert json.loads((out / "run.json").read_text())["status"] == "failed"

@@ -119,11 +119,27 @@ def _group_problem(group: str, value: Any, options: list[str] | None) -> str | N
 
 def _setting_problem(key: str, values: list[Any]) -> str | None:
     """A setting must be in the schema, and each value of its type."""
+    found, message = _schema_type(key)
+    if message or found is None:
+        return message
+    for value in values:
+        if not _converts(key, value):
+            return f"{key}={_shown(value)}: expected {_kind(found)}"
+    return None
+
+
+def unknown_setting(key: str) -> str | None:
+    """``key: no such setting; did you mean ...`` when the schema lacks ``key``, else None."""
+    return _schema_type(key)[1]
+
+
+def _schema_type(key: str) -> tuple[Any, str | None]:
+    """The schema's type at ``key`` (None past a free-form value), or why there is none."""
     schema: Any = run_schema()
     parts = key.split(".")
     for depth, part in enumerate(parts):
         if not (isinstance(schema, type) and dataclasses.is_dataclass(schema)):
-            return None  # a free-form value (a dict or list): OmegaConf checks it
+            return None, None  # inside a free-form value (a dict or list): OmegaConf checks it
         hints = typing.get_type_hints(schema)
         if part not in hints:
             where = ".".join(parts[:depth])
@@ -134,12 +150,9 @@ def _setting_problem(key: str, values: list[Any]) -> str | None:
                 if len(names) <= MAX_LISTED
                 else ""
             )
-            return f"{key}: no such setting{close}{listed}"
+            return None, f"{key}: no such setting{close}{listed}"
         schema = hints[part]
-    for value in values:
-        if not _converts(key, value):
-            return f"{key}={_shown(value)}: expected {_kind(schema)}"
-    return None
+    return schema, None
 
 
 def _converts(key: str, value: Any) -> bool:

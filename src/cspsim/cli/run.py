@@ -78,7 +78,8 @@ def to_run_config(dcfg: DictConfig) -> RunConfig:
     unknown = unknown_keys(dcfg, cfg)
     if unknown:
         # Otherwise silently dropped: a misspelt setting must not run with the default.
-        raise ConfigError(f"{', '.join(unknown)}: unknown setting (not in the config schema)")
+        why = [overrides.unknown_setting(key) or f"{key}: no such setting" for key in unknown]
+        raise ConfigError("; ".join(why))
     return cfg  # type: ignore[return-value]
 
 
