@@ -188,6 +188,18 @@ def test_layer_of_a_geopackage(grid: Path) -> None:
         load_city(gis(grid))
 
 
+def test_an_area_drawn_twice_is_refused_but_slivers_pass(tmp_path: Path) -> None:
+    """A duplicated feature (another id, the same ground) built a city with one more place."""
+    frame = grid_frame()
+    twice = pd.concat([frame, frame.iloc[[4]].assign(id="dup")], ignore_index=True)
+    with pytest.raises(CityDataError, match=r"1 pair\(s\) of areas overlap .*: r1c1 and dup \(100%\)"):
+        load_city(gis(write_layer(gpd.GeoDataFrame(twice, crs=CRS), tmp_path / "twice.gpkg")))
+    # Neighbours digitised 5% into each other stay neighbours.
+    sliver = frame.copy()
+    sliver.loc[0, "geometry"] = box(X0, Y0, X0 + SIDE * 1.05, Y0 + SIDE)
+    assert load_city(gis(write_layer(sliver, tmp_path / "sliver.gpkg"))).n_places == 9
+
+
 def test_crime_types_without_count_columns_are_refused(grid: Path) -> None:
     """They were ignored: the city built with no observed crime, as if they were not set."""
     with pytest.raises(ConfigError, match=r"city.crime_types .* no city.crime_columns"):

@@ -35,6 +35,7 @@ from cspsim.city.gis_crime import CrimePeriods, column_periods, incident_periods
 from cspsim.city.gis_incidents import read_incidents
 from cspsim.city.gis_read import commercial, number, population, read_areas
 from cspsim.city.gis_space import (
+    check_overlaps,
     connect,
     contiguity,
     lonlat,
@@ -226,6 +227,7 @@ def build_parts(cfg: CityConfig) -> GisParts:
             centroids = metric.geometry.centroid
             xy = np.column_stack([centroids.x.to_numpy(), centroids.y.to_numpy()])
         with progress.stage("contiguity"):
+            check_overlaps(metric, ids, label)
             u, v = contiguity(metric, cfg.contiguity)
             keep, new_index, u, v = connect(u, v, xy, ids, cfg, label, blog)
         crime = _crime(cfg, text, label, ids, metric, blog, progress)

@@ -76,6 +76,46 @@ def check_crs(frame: gpd.GeoDataFrame, label: str) -> None:
         )
 
 
+#: Share of the smaller of two areas that both cover, above which they are refused: one
+#: area drawn twice (or two layers merged), not boundaries digitised a little apart.
+MAX_OVERLAP = 0.5
+#: Overlapping pairs quoted in the message.
+_MAX_OVERLAPS_SHOWN = 5
+
+
+def check_overlaps(frame: gpd.GeoDataFrame, ids: np.ndarray, label: str) -> None:
+    """Refuse areas that largely cover one another.
+
+    Slivers where neighbouring boundaries were digitised apart are common and harmless (the
+    areas stay neighbours). An area more than :data:`MAX_OVERLAP` covered by another would
+    count the same ground, residents and crime twice, as two places side by side.
+
+    Raises:
+        CityDataError: Naming the pairs, how much of the smaller each covers.
+    """
+    geoms = frame.geometry.to_numpy()
+    left, right = frame.sindex.query(geoms, predicate="intersects")
+    keep = left < right
+    left, right = left[keep], right[keep]
+    if len(left) == 0:
+        return
+    shared = shapely.area(shapely.intersection(geoms[left], geoms[right]))
+    smaller = np.minimum(shapely.area(geoms[left]), shapely.area(geoms[right]))
+    share = shared / np.maximum(smaller, np.finfo(float).tiny)
+    bad = np.flatnonzero(share > MAX_OVERLAP)
+    if len(bad) == 0:
+        return
+    shown = "; ".join(
+        f"{ids[left[k]]} and {ids[right[k]]} ({share[k]:.0%})" for k in bad[:_MAX_OVERLAPS_SHOWN]
+    )
+    more = f" and {len(bad) - _MAX_OVERLAPS_SHOWN} more" if len(bad) > _MAX_OVERLAPS_SHOWN else ""
+    raise CityDataError(
+        f"{label}: {len(bad)} pair(s) of areas overlap over more than {MAX_OVERLAP:.0%} of the "
+        f"smaller one: {shown}{more}. An area drawn twice, or layers merged? Each place "
+        "must be its own ground; remove the duplicates"
+    )
+
+
 def contiguity(frame: gpd.GeoDataFrame, kind: str) -> tuple[np.ndarray, np.ndarray]:
     """Contiguity pairs ``(u, v)`` (``u < v``, row positions) by libpysal queen or rook."""
     builder = Queen if kind == "queen" else Rook
