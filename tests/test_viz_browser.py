@@ -32,6 +32,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -179,6 +180,16 @@ class App:
 
     def rect(self, selector: str) -> dict:
         return self.page.locator(selector).first.bounding_box()
+
+    def laid_out(self, locator: Any) -> dict:
+        """The element's box once it is laid out: a day's re-render replaces the charts'
+        SVGs, and a loaded machine can measure one in between (no box)."""
+        for _ in range(50):
+            box = locator.bounding_box()
+            if box:
+                return box
+            self.page.wait_for_timeout(100)
+        raise AssertionError(f"{locator} is not laid out after 5 s")
 
     # ----- actions -------------------------------------------------------------------------
     def choose(self, select: str, label: str) -> None:
@@ -354,7 +365,7 @@ def test_projector_layout_1920(app_factory) -> None:
     charts = page.locator(".cspsim-chart svg")
     assert charts.count() >= 7  # the indicator and six standard charts
     for i in range(charts.count()):
-        b = charts.nth(i).bounding_box()
+        b = app.laid_out(charts.nth(i))
         assert b["y"] >= 0 and b["y"] + b["height"] <= 1080 + 0.5, f"chart {i} below the fold"
         assert b["x"] + b["width"] <= 1920
     legend = app.rect("svg.cspsim-legend-svg")
@@ -385,15 +396,7 @@ def test_projector_layout_1280(app_factory) -> None:
     m = app.rect(".cspsim-map svg.cspsim-map-svg")
     assert m["y"] >= 0 and m["y"] + m["height"] <= 720 and m["x"] + m["width"] <= 1280
     assert m["width"] >= 560
-    # The chart's SVG is replaced after each day: measure it once it is back (a loaded
-    # suite once caught it in between, with no box).
-    ind = None
-    for _ in range(50):
-        ind = app.rect(".cspsim-indicator svg")
-        if ind:
-            break
-        app.page.wait_for_timeout(100)
-    assert ind is not None
+    ind = app.laid_out(app.page.locator(".cspsim-indicator svg").first)
     assert ind["y"] + ind["height"] <= 720 and ind["x"] + ind["width"] <= 1280
     assert app.layout_problems() == []
 
