@@ -192,6 +192,30 @@ def test_overrides_and_options() -> None:
         design.PilotOptions.from_options({"parameter_draws": "yes"})
     with pytest.raises(ConfigError, match="draw_seed"):
         design.PilotOptions.from_options({"draw_seed": 1.5})
+    # A near miss passed the old prefix test and failed only after every run had run.
+    with pytest.raises(ConfigError, match=r"outcome: .*'crimes_recorded_violent'.*bogus"):
+        design.PilotOptions.from_options({"outcome": "crimes_recorded_bogus"})
+    assert design.PilotOptions.from_options({"outcome": "crimes_recorded_drugs"}).outcome
+
+
+def test_cspsim_pilot_refuses_bad_options_before_any_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """--outcome and --start-day past the longest run were found only by the runs."""
+    from cspsim.cli.pilot import parse_args
+
+    for bad, words in (
+        (["--outcome", "crimes_recorded_bogus"], "--outcome: expected one of"),
+        (["--start-day", "36000", "--durations", "24"], "--start-day: "),
+        (["--jobs", "0"], "--jobs: at least 1"),
+    ):
+        with pytest.raises(SystemExit) as exit_info:
+            parse_args([*bad, "--out", str(tmp_path / "out")])
+        assert exit_info.value.code == 2
+        assert words in capsys.readouterr().err
+    design.check_start(36000, 12)  # 36,360 days: within 100 years
+    with pytest.raises(ConfigError, match="past the longest run"):
+        design.check_start(36000, 24)
 
 
 def _plan(draws) -> design.PilotPlan:

@@ -23,7 +23,7 @@ from pathlib import Path
 from cspsim.analysis.pilot import analyse
 from cspsim.analysis.runs import collect_runs
 from cspsim.errors import ConfigError
-from cspsim.experiments.pilot import SELECTIONS, check_start, list_override
+from cspsim.experiments.pilot import OUTCOMES, SELECTIONS, check_start, list_override
 from cspsim.output.dirs import OutputDirRefused, make_output_dir
 from cspsim.paths import CONFIG_DIR, strategy_names
 from cspsim.report.pilot import bias_table, false_alarms, power_grid, smallest_sentences
@@ -59,7 +59,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--treated", nargs="+", default=[], metavar="NAME", help="the planner's list (in order)"
     )
     ap.add_argument("--start-day", type=int, default=180, help="day the pilot starts")
-    ap.add_argument("--outcome", default="crimes_recorded", help="recorded-crime column")
+    ap.add_argument(
+        "--outcome", default="crimes_recorded", help=f"recorded-crime column: {', '.join(OUTCOMES)}"
+    )
     ap.add_argument("--out", type=Path, default=None, help="sweep directory")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel runs")
     ap.add_argument("overrides", nargs="*", help="config overrides, e.g. sim.burn_in_days=30")
@@ -73,8 +75,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         ap.error("--replicates: at least 2 (power is a share of replicates)")
     if args.selection == "list" and not args.treated:
         ap.error("--selection list needs --treated NAME [NAME ...]")
+    if args.outcome not in OUTCOMES:
+        ap.error(f"--outcome: expected one of {list(OUTCOMES)}, got {args.outcome!r}")
+    if args.jobs < 1:
+        ap.error(f"--jobs: at least 1, got {args.jobs}")
     try:  # here, not in the sweep (whose error would come after Hydra's start-up)
-        check_start(args.start_day)
+        check_start(args.start_day, max(args.durations))
     except ConfigError as exc:
         ap.error(f"--start-day: {exc}")
     if args.out is None:
@@ -101,7 +107,7 @@ def command(args: argparse.Namespace) -> list[str]:
         f"hydra.sweeper.params.seed='range(0,{args.replicates})'",
         f"modifiers.rollout.start_day={args.start_day}",
         f"hydra.sweep.dir={args.out}",
-        f"hydra.launcher.n_jobs={max(1, args.jobs)}",
+        f"hydra.launcher.n_jobs={args.jobs}",
     ]
     if args.treated:
         lines.append(list_override(f"{opts}.treated", args.treated))

@@ -70,7 +70,8 @@ from cspsim.analysis.pilot import (
     arm_name,
     pre_period_crime,
 )
-from cspsim.city import load_city
+from cspsim.city import CRIME_TYPES, load_city
+from cspsim.config.checks import MAX_DAYS
 from cspsim.config.draws import Draws, draw, load_shipped_posterior
 from cspsim.errors import ConfigError
 from cspsim.experiments import options
@@ -85,6 +86,8 @@ log = logging.getLogger("cspsim")
 
 #: How treated neighbourhoods are chosen.
 SELECTIONS = ("random", "list", "matched")
+#: Outcomes the evaluation can count: recorded crime, in total or of one type.
+OUTCOMES = ("crimes_recorded", *(f"crimes_recorded_{kind}" for kind in CRIME_TYPES))
 #: Root of the design's own random draws (assignment); mixed with each replicate's seed.
 _STREAM = zlib.crc32(b"pilot_power")
 #: Overrides the design sets itself (removed from the command line's, with a warning).
@@ -162,10 +165,11 @@ class PilotOptions:
                 "hydra.sweeper.options.treated: selection=list needs the planner's list of "
                 "neighbourhoods (in priority order)"
             )
-        if not opts.outcome.startswith("crimes_recorded"):
+        if opts.outcome not in OUTCOMES:
+            # A near miss (crimes_recorded_bogus) failed only after every run, in the query.
             raise ConfigError(
                 "hydra.sweeper.options.outcome: expected a recorded-crime column of the places "
-                f"table (crimes_recorded or crimes_recorded_<type>), got {opts.outcome!r}"
+                f"table, one of {list(OUTCOMES)}; got {opts.outcome!r}"
             )
         return opts
 
@@ -511,8 +515,19 @@ class PilotPlan:
         return jobs
 
 
-def check_start(start: int) -> None:
-    """The pilot needs a pre-period of at least one month (whole months, ideally)."""
+def check_start(start: int, months: int = 0) -> None:
+    """The pilot needs a pre-period of at least one month (whole months, ideally).
+
+    Args:
+        start: First day of the pilot (``modifiers.rollout.start_day``).
+        months: The longest evaluation: the run lasts ``start`` plus that many months,
+            at most :data:`~cspsim.config.checks.MAX_DAYS`.
+    """
+    if start + months * MONTH_DAYS > MAX_DAYS:
+        raise ConfigError(
+            f"modifiers.rollout.start_day: day {start} plus {months} months evaluated is "
+            f"past the longest run ({MAX_DAYS} days, 100 years)"
+        )
     if start < MONTH_DAYS:
         raise ConfigError(
             f"modifiers.rollout.start_day: the evaluation needs at least one month before the "
@@ -534,7 +549,7 @@ def run_design(ctx: SweepContext) -> None:
     points = _check_grid(ctx)
     cfg = _compose(ctx, points[0])
     start = int(cfg.modifiers.rollout.start_day)
-    check_start(start)
+    check_start(start, max(opts.durations))
     synthetic = cfg.city.kind == "synthetic"  # a city per seed
     cities: dict[int, list[str]] = {}
 
