@@ -330,6 +330,9 @@ def bad_directory(root: Path) -> dict[str, str]:
     expected["truncated_json"] = "damaged"
     (copy("json_list") / "run.json").write_text("[1, 2, 3]")
     expected["json_list"] = "damaged"
+    # Not UTF-8 (a traceback from cspsim-report, UnicodeDecodeError).
+    (copy("not_utf8") / "run.json").write_bytes(b'{"status": "compl\xe0te"}')
+    expected["not_utf8"] = "damaged"
     meta = json.loads((good / "run.json").read_text())
     for name, change in (
         ("config_string", {"config": "oops"}),
@@ -357,7 +360,7 @@ def test_reports_list_every_bad_run_and_never_crash(tmp_path: Path) -> None:
     assert "unreadable" in rs.damaged["truncated_json"]  # not "never started"
     md = build_report(root)
     text = md.read_text()
-    assert "**8 damaged**" in text and "**1 failed**" in text
+    assert "**9 damaged**" in text and "**1 failed**" in text
     assert "truncated_table" in text
     proc = subprocess.run(
         [CSPSIM_REPORT, str(root), "--out", str(tmp_path / "rep")],
@@ -366,7 +369,7 @@ def test_reports_list_every_bad_run_and_never_crash(tmp_path: Path) -> None:
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "2 complete run(s) counted, 1 failed, 8 damaged" in proc.stdout
+    assert "2 complete run(s) counted, 1 failed, 9 damaged" in proc.stdout
 
 
 def test_manifest_lists_missing_runs(tmp_path: Path) -> None:

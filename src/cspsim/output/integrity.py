@@ -67,10 +67,10 @@ def _read(run_dir: Path) -> tuple[Any, str | None]:
 
     path = run_dir / RUN_JSON
     try:
-        text = path.read_text()
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None, None
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:  # the writer writes UTF-8 JSON only
         return None, f"run.json unreadable: {exc}"
     try:
         return json.loads(text), None
