@@ -110,3 +110,23 @@ def test_an_added_misspelt_setting_is_named_with_the_closest(tmp_path: Path) -> 
     assert proc.returncode == 2, proc.stderr
     assert "sim.dayz: no such setting; did you mean sim.days?" in proc.stderr
     assert json.loads((out / "run.json").read_text())["status"] == "failed"
+
+
+@pytest.mark.parametrize(
+    ("override", "expected"),
+    [
+        ("sim.dayz=3", "sim.dayz: no such setting; did you mean sim.days?"),
+        ("city.residents_per_agent=abc", "city.residents_per_agent: expected a number"),
+        ("notanoverride", "'notanoverride': expected key=value of an existing setting"),
+        ("+foo=1", "'+foo=1': expected key=value"),
+    ],
+)
+def test_make_config_names_the_setting(override: str, expected: str) -> None:
+    """cspsim-demo and cspsim-validate take overrides through make_config: OmegaConf's
+    text (``Key 'nonsense' not in 'RunSchema'``) named no setting path."""
+    from cspsim.api import make_config
+    from cspsim.errors import ConfigError
+
+    with pytest.raises(ConfigError) as info:
+        make_config(city="synthetic", overrides=[override])
+    assert expected in str(info.value)

@@ -19,6 +19,7 @@ from cspsim.config import RunConfig
 from cspsim.config.checks import check_config
 from cspsim.errors import ConfigError
 from cspsim.model import CommunitySafetyModel, run_schema
+from cspsim.model.schema import describe_type, schema_type, unknown_setting
 from cspsim.output.results import Results, collect, run_model
 from cspsim.paths import CONFIG_DIR, safe_component
 
@@ -70,10 +71,29 @@ def make_config(
         if isinstance(overrides, dict):
             cfg = OmegaConf.merge(cfg, overrides)
         elif overrides:
+            for item in overrides:
+                if "=" not in item or item.startswith(("+", "~")):
+                    raise ConfigError(
+                        f"{item!r}: expected key=value of an existing setting (e.g. seed=3; "
+                        "additions + and deletions ~ are Hydra's, for cspsim-run)"
+                    )
             cfg = OmegaConf.merge(cfg, OmegaConf.from_dotlist(list(overrides)))
         return OmegaConf.to_object(cfg)
     except OmegaConfBaseException as exc:
-        raise ConfigError(str(exc).split("\n    full_key")[0]) from exc
+        raise ConfigError(_setting_error(exc)) from exc
+
+
+def _setting_error(exc: OmegaConfBaseException) -> str:
+    """OmegaConf's error as a user reads it: the setting, and the closest or what it takes."""
+    first = str(exc).split("\n")[0]
+    key = str(getattr(exc, "full_key", "") or "")
+    if not key:
+        return first
+    unknown = unknown_setting(key)
+    if unknown:
+        return unknown
+    found, _ = schema_type(key)
+    return f"{key}: expected {describe_type(found)} ({first})" if found else f"{key}: {first}"
 
 
 def build_model(cfg: RunConfig | None = None, **kwargs: Any) -> CommunitySafetyModel:

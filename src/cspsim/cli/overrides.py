@@ -17,9 +17,6 @@ settings, additions (``+key=``), deletions (``~key``), and range sweeps.
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
-import typing
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +26,8 @@ from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from cspsim.model import run_schema
+from cspsim.model.schema import closest_names, describe_type, schema_type
 from cspsim.paths import CONFIG_DIR
-
-#: Closest names offered for a misspelt one.
-MAX_SUGGESTIONS = 3
-#: A node's settings are listed in the message when there are at most this many.
-MAX_LISTED = 25
 
 
 def problems(overrides: list[str], config_dir: str | None = None) -> list[str]:
@@ -113,46 +106,20 @@ def _group_problem(group: str, value: Any, options: list[str] | None) -> str | N
             f"{shown} is read as {read_as}: quote a name like it, \"{group}='{shown}'\""
         )
     if options is not None and value not in options:
-        return f"{group}={value}: no such {group} config{_closest(value, options)}{_among(options)}"
+        close = closest_names(value, options)
+        return f"{group}={value}: no such {group} config{close}{_among(options)}"
     return None
 
 
 def _setting_problem(key: str, values: list[Any]) -> str | None:
     """A setting must be in the schema, and each value of its type."""
-    found, message = _schema_type(key)
+    found, message = schema_type(key)
     if message or found is None:
         return message
     for value in values:
         if not _converts(key, value):
-            return f"{key}={_shown(value)}: expected {_kind(found)}"
+            return f"{key}={_shown(value)}: expected {describe_type(found)}"
     return None
-
-
-def unknown_setting(key: str) -> str | None:
-    """``key: no such setting; did you mean ...`` when the schema lacks ``key``, else None."""
-    return _schema_type(key)[1]
-
-
-def _schema_type(key: str) -> tuple[Any, str | None]:
-    """The schema's type at ``key`` (None past a free-form value), or why there is none."""
-    schema: Any = run_schema()
-    parts = key.split(".")
-    for depth, part in enumerate(parts):
-        if not (isinstance(schema, type) and dataclasses.is_dataclass(schema)):
-            return None, None  # inside a free-form value (a dict or list): OmegaConf checks it
-        hints = typing.get_type_hints(schema)
-        if part not in hints:
-            where = ".".join(parts[:depth])
-            names = sorted(hints)
-            close = _closest(part, names, prefix=f"{where}." if where else "")
-            listed = (
-                f" ({where or 'the config'} has: {', '.join(names)})"
-                if len(names) <= MAX_LISTED
-                else ""
-            )
-            return None, f"{key}: no such setting{close}{listed}"
-        schema = hints[part]
-    return schema, None
 
 
 def _converts(key: str, value: Any) -> bool:
@@ -164,22 +131,6 @@ def _converts(key: str, value: Any) -> bool:
     except OmegaConfBaseException:
         return False
     return True
-
-
-def _kind(tp: Any) -> str:
-    """What a schema type accepts, in words."""
-    args = [a for a in typing.get_args(tp) if a is not type(None)]
-    if type(None) in typing.get_args(tp) and len(args) == 1:
-        return f"{_kind(args[0])} or null"
-    origin = typing.get_origin(tp)
-    if origin is list:
-        return f"a list of {_kind(args[0]).removeprefix('a ').removeprefix('an ')}s, e.g. [a,b]"
-    if origin is dict:
-        return "a mapping, e.g. {a: 1}"
-    if dataclasses.is_dataclass(tp):
-        return "a group of settings (set them one by one: key.name=value)"
-    words = {int: "an integer", float: "a number", bool: "true or false", str: "text"}
-    return words.get(tp, str(tp))
 
 
 _NODE: dict[str, Any] = {}
@@ -203,11 +154,6 @@ def _shown(value: Any) -> str:
     if isinstance(value, dict):
         return "{" + ",".join(f"{k}:{_shown(v)}" for k, v in value.items()) + "}"
     return "null" if value is None else str(value)
-
-
-def _closest(name: str, names: list[str], prefix: str = "") -> str:
-    close = difflib.get_close_matches(name, names, n=MAX_SUGGESTIONS, cutoff=0.6)
-    return f"; did you mean {' or '.join(prefix + c for c in close)}?" if close else ""
 
 
 def _among(options: list[str] | None) -> str:

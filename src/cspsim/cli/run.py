@@ -32,6 +32,7 @@ from cspsim.cli import guard, overrides, watchdog
 from cspsim.config import RunConfig
 from cspsim.errors import CityDataError, ConfigError, RunDirError, error_text
 from cspsim.model import run_schema
+from cspsim.model.schema import unknown_setting
 from cspsim.output import sweep_failures
 from cspsim.output.results import show_progress
 from cspsim.output.runner import record_failure, run_one
@@ -78,7 +79,7 @@ def to_run_config(dcfg: DictConfig) -> RunConfig:
     unknown = unknown_keys(dcfg, cfg)
     if unknown:
         # Otherwise silently dropped: a misspelt setting must not run with the default.
-        why = [overrides.unknown_setting(key) or f"{key}: no such setting" for key in unknown]
+        why = [unknown_setting(key) or f"{key}: no such setting" for key in unknown]
         raise ConfigError("; ".join(why))
     return cfg  # type: ignore[return-value]
 
