@@ -311,12 +311,16 @@ def test_out_that_is_a_file_fails_before_any_run(command, tmp_path, capsys):
         ("demo", ["--days", "0"], ["sim.days", "got 0"]),
         ("demo", ["--jobs", "0"], ["--jobs", "got 0"]),
         ("pilot", ["--start-day", "10"], ["--start-day", "at least one month"]),
+        # Exit 1, after the output directory was made; --quick once overrode --draws 1.
+        ("validate", ["--quick", "nonsense.key=1"], ["nonsense: no such setting"]),
+        ("validate", ["--quick", "--draws", "1"], ["--draws", "got 1"]),
     ],
 )
 def test_bad_options_fail_before_any_run(command, argv, words, tmp_path, capsys):
     """cspsim-demo --days 0 started 81 runs that each failed (exit 1); --jobs 0 ran; a
     pilot starting on day 10 failed inside the sweep. Now each stops at once, exit 2."""
     from cspsim.cli import demo, pilot
+    from cspsim.validation import cli as validate
 
     out = tmp_path / "out"
     argv = [*argv, "--out", str(out)]
@@ -324,6 +328,11 @@ def test_bad_options_fail_before_any_run(command, argv, words, tmp_path, capsys)
         with pytest.raises(SystemExit) as exc:
             pilot.parse_args(argv)
         code = exc.value.code
+    elif command == "validate":
+        try:
+            code = validate.main(argv)
+        except SystemExit as exc:  # the parser's refusals
+            code = exc.code
     else:
         code = demo.main(argv)
     assert code == 2

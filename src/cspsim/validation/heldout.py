@@ -555,9 +555,9 @@ def run_cli(
         name, lines = parse_city(spec, overrides)
         res = heldout_check(name, lines, seeds, jobs)
         md = write_heldout(res, out, command)
-    except (ConfigError, CityDataError) as exc:
+    except (ConfigError, CityDataError) as exc:  # bad input (exit 2, cspsim.validation.cli)
         print(f"cspsim-validate: error: {exc}", file=sys.stderr)
-        return 1
+        return 2
     for r in res.rows:
         print(sentence(r).replace("**", ""))
     verdict = "passes" if res.passed else "FAILS"
