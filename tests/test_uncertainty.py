@@ -209,12 +209,13 @@ def test_demo_reports_effects_with_parameter_uncertainty(tmp_path, capsys):
     code = demo.main(
         [
             "--out", str(out), "--seeds", "2", "--draws", "3", "--days", "20",
-            "--strategies", "hotspot", "--jobs", "2",
+            "--strategies", "hotspot,hotspot", "--jobs", "2",  # twice: two jobs raced
             "city.residents_per_agent=200", "sim.burn_in_days=5",
         ]
     )  # fmt: skip
     assert code == 0
     printed = capsys.readouterr().out
+    assert "2 strategies x (2 seeds + 3 parameter draws)" in printed
     assert "With parameter uncertainty (3 parameter draws" in printed
     draws = pd.read_csv(out / "runs" / "uncertainty" / "draws.csv")
     assert list(draws["draw"]) == [0, 1, 2] and "params.crime.police_deterrence" in draws

@@ -180,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     names = strategy_names() if args.strategies == "all" else args.strategies.split(",")
+    # Once each (a name twice made two jobs race for one run directory), baseline first.
+    names = list(dict.fromkeys(n.strip() for n in names if n.strip()))
     if BASELINE not in names:
         names = [BASELINE, *names]
     out = Path(args.out)
@@ -212,9 +214,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     replicates, draw_runs = split(summary, None if draws is None else draws.table)
-    print(f"\nDifference from {BASELINE} (same budget, {args.seeds} paired seeds, 95% CI):")
-    print(comparison_table(replicates, BASELINE).to_string(index=False))
-    if len(draw_runs):
+    if len(names) > 1:  # --strategies reactive alone: nothing to compare with
+        print(f"\nDifference from {BASELINE} (same budget, {args.seeds} paired seeds, 95% CI):")
+        print(comparison_table(replicates, BASELINE).to_string(index=False))
+    if len(draw_runs) and len(names) > 1:
         _, effects, best = uncertainty_tables(replicates, draw_runs, BASELINE)
         print(
             f"\nWith parameter uncertainty ({draws_done(draw_runs)} parameter draws, each its own "
