@@ -311,6 +311,9 @@ def test_out_that_is_a_file_fails_before_any_run(command, tmp_path, capsys):
         ("demo", ["--days", "0"], ["sim.days", "got 0"]),
         ("demo", ["--jobs", "0"], ["--jobs", "got 0"]),
         ("pilot", ["--start-day", "10"], ["--start-day", "at least one month"]),
+        ("pilot", ["--selection", "list", "--treated", "nb0", "sim.days=9"], ["end its list"]),
+        ("pilot", ["--out", ""], ["--out", "empty path"]),
+        ("demo", ["--out", ""], ["--out", "empty path"]),
         # Exit 1, after the output directory was made; --quick once overrode --draws 1.
         ("validate", ["--quick", "nonsense.key=1"], ["nonsense: no such setting"]),
         ("validate", ["--quick", "--draws", "1"], ["--draws", "got 1"]),
@@ -328,13 +331,11 @@ def test_bad_options_fail_before_any_run(command, argv, words, tmp_path, capsys)
         with pytest.raises(SystemExit) as exc:
             pilot.parse_args(argv)
         code = exc.value.code
-    elif command == "validate":
+    else:
         try:
-            code = validate.main(argv)
+            code = {"demo": demo.main, "validate": validate.main}[command](argv)
         except SystemExit as exc:  # the parser's refusals
             code = exc.code
-    else:
-        code = demo.main(argv)
     assert code == 2
     message = capsys.readouterr().err
     for word in words:

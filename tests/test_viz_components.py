@@ -453,9 +453,11 @@ def test_cli_refuses_a_bad_port_or_one_in_use(capsys) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        assert "cannot listen there" in address_problem("127.0.0.1", port)
+        assert address_problem("127.0.0.1", port).endswith("try another --port")
         with pytest.raises(SystemExit) as exc:
             main(["--port", str(port)])  # stops before replacing this process
         assert exc.value.code == 2
         assert f"--port {port}: cannot listen there" in capsys.readouterr().err
+    # An address of no interface here: the host is wrong, not the port.
+    assert address_problem("192.0.2.1", 8765).endswith("try another --host")
     assert address_problem("no.such.host.invalid", 8765).startswith("--host")

@@ -32,7 +32,7 @@ from cspsim.api import make_config
 from cspsim.config.checks import check_config
 from cspsim.config.draws import Draws, draw, load_shipped_posterior
 from cspsim.errors import CityDataError, ConfigError
-from cspsim.output.dirs import OutputDirRefused, make_output_dir
+from cspsim.output.dirs import OutputDirRefused, make_output_dir, out_dir
 from cspsim.output.runner import run_one
 from cspsim.paths import strategy_names
 from cspsim.report.build import ordered_summary, write_report
@@ -57,7 +57,7 @@ def _run(
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     ap = argparse.ArgumentParser(prog="cspsim-demo", description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default="results/demo", help="output directory")
+    ap.add_argument("--out", type=out_dir, default="results/demo", help="output directory")
     ap.add_argument("--city", default="sf2012", help="city config (default sf2012)")
     ap.add_argument(
         "--seeds", type=int, default=3, help="seeds per strategy at the default parameters (3)"

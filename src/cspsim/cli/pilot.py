@@ -24,7 +24,7 @@ from cspsim.analysis.pilot import analyse
 from cspsim.analysis.runs import collect_runs
 from cspsim.errors import ConfigError
 from cspsim.experiments.pilot import OUTCOMES, SELECTIONS, check_start, list_override
-from cspsim.output.dirs import OutputDirRefused, make_output_dir
+from cspsim.output.dirs import OutputDirRefused, make_output_dir, out_dir
 from cspsim.paths import CONFIG_DIR, strategy_names
 from cspsim.report.pilot import bias_table, false_alarms, power_grid, smallest_sentences
 
@@ -62,7 +62,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument(
         "--outcome", default="crimes_recorded", help=f"recorded-crime column: {', '.join(OUTCOMES)}"
     )
-    ap.add_argument("--out", type=Path, default=None, help="sweep directory")
+    ap.add_argument("--out", type=out_dir, default=None, help="sweep directory")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel runs")
     ap.add_argument("overrides", nargs="*", help="config overrides, e.g. sim.burn_in_days=30")
     args = ap.parse_args(argv)
@@ -75,6 +75,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         ap.error("--replicates: at least 2 (power is a share of replicates)")
     if args.selection == "list" and not args.treated:
         ap.error("--selection list needs --treated NAME [NAME ...]")
+    swallowed = [name for name in args.treated if "=" in name]
+    if swallowed:  # --treated takes every word after it
+        ap.error(
+            f"--treated: {swallowed} look like config overrides, not neighbourhoods; put "
+            "overrides before --treated, or end its list with --"
+        )
     if args.outcome not in OUTCOMES:
         ap.error(f"--outcome: expected one of {list(OUTCOMES)}, got {args.outcome!r}")
     if args.jobs < 1:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from cspsim.errors import ConfigError
@@ -9,6 +10,15 @@ from cspsim.errors import ConfigError
 
 class OutputDirRefused(ConfigError):
     """An output directory setting names a file, a path under a file, or one not creatable."""
+
+
+def out_dir(text: str) -> Path:
+    """``--out`` as an argparse type: a path, never empty (``Path("")`` is the current one)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "expected a directory, got an empty path (write '.' for the current directory)"
+        )
+    return Path(text)
 
 
 def make_output_dir(path: Path, setting: str) -> Path:

@@ -20,6 +20,8 @@ import os
 import sys
 from pathlib import Path
 
+from cspsim.output.dirs import OutputDirRefused, make_output_dir, out_dir
+
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
@@ -27,7 +29,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         prog="cspsim-report", description=__doc__.splitlines()[0] if __doc__ else None
     )
     ap.add_argument("directory", type=Path, help="a run directory or a sweep directory")
-    ap.add_argument("--out", type=Path, default=None, help="output directory (default: DIR)")
+    ap.add_argument("--out", type=out_dir, default=None, help="output directory (default: DIR)")
     return ap.parse_args(argv)
 
 
@@ -37,7 +39,6 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("MPLBACKEND", "Agg")
     logging.basicConfig(level=logging.WARNING)
     from cspsim.analysis.runs import collect_runs
-    from cspsim.output.dirs import OutputDirRefused, make_output_dir
     from cspsim.report.build import build_report
 
     if not args.directory.is_dir():

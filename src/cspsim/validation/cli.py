@@ -20,7 +20,7 @@ from pathlib import Path
 
 from cspsim.api import make_config
 from cspsim.errors import CityDataError, ConfigError
-from cspsim.output.dirs import OutputDirRefused, make_output_dir
+from cspsim.output.dirs import OutputDirRefused, make_output_dir, out_dir
 
 log = logging.getLogger("cspsim.validation")
 
@@ -39,7 +39,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--first-seed", type=int, default=1, help="first seed (default 1)")
     ap.add_argument(
         "--out",
-        type=Path,
+        type=out_dir,
         default=Path("results/validation"),
         help="output directory (default results/validation)",
     )

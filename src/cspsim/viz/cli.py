@@ -12,6 +12,7 @@ connection is needed.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import socket
 import sys
@@ -71,7 +72,9 @@ def address_problem(host: str, port: int) -> str | None:
             sock.bind(address)
         except OSError as exc:
             why = exc.strerror or str(exc)
-            return f"--host {host} --port {port}: cannot listen there ({why}); try another --port"
+            # In use: another port helps; not an address of this machine: another host.
+            hint = "another --port" if exc.errno == errno.EADDRINUSE else "another --host"
+            return f"--host {host} --port {port}: cannot listen there ({why}); try {hint}"
     return None
 
 
