@@ -11,6 +11,7 @@ city's CSV and runs the same command again.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import os
@@ -21,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import TABLES, file_city_overrides, tiny_config
 
@@ -312,6 +314,12 @@ def test_launcher_read_status_checks_hashes(tmp_path: Path) -> None:
 # ----- reports: every kind of bad run directory, listed, never a crash ---------------------
 
 
+def _parquet_bytes(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer)
+    return buffer.getvalue()
+
+
 def bad_directory(root: Path) -> dict[str, str]:
     """A directory of runs: good, failed, damaged in every way; expected kind by name."""
     good = root / "good"
@@ -333,6 +341,18 @@ def bad_directory(root: Path) -> dict[str, str]:
     # Not UTF-8 (a traceback from cspsim-report, UnicodeDecodeError).
     (copy("not_utf8") / "run.json").write_bytes(b'{"status": "compl\xe0te"}')
     expected["not_utf8"] = "damaged"
+    # Tables whose run.json hash was rewritten to match: not Parquet, or without the
+    # columns (tracebacks from pyarrow and DuckDB in the report's query).
+    for name, table_bytes in (
+        ("garbage_table", b"not parquet at all"),
+        ("foreign_table", _parquet_bytes(pd.DataFrame({"x": [1, 2]}))),
+    ):
+        d = copy(name)
+        (d / "places.parquet").write_bytes(table_bytes)
+        meta_d = json.loads((d / "run.json").read_text())
+        meta_d["tables"]["places"]["sha256"] = hashlib.sha256(table_bytes).hexdigest()
+        (d / "run.json").write_text(json.dumps(meta_d))
+        expected[name] = "damaged"
     meta = json.loads((good / "run.json").read_text())
     for name, change in (
         ("config_string", {"config": "oops"}),
@@ -360,7 +380,7 @@ def test_reports_list_every_bad_run_and_never_crash(tmp_path: Path) -> None:
     assert "unreadable" in rs.damaged["truncated_json"]  # not "never started"
     md = build_report(root)
     text = md.read_text()
-    assert "**9 damaged**" in text and "**1 failed**" in text
+    assert "**11 damaged**" in text and "**1 failed**" in text
     assert "truncated_table" in text
     proc = subprocess.run(
         [CSPSIM_REPORT, str(root), "--out", str(tmp_path / "rep")],
@@ -369,7 +389,7 @@ def test_reports_list_every_bad_run_and_never_crash(tmp_path: Path) -> None:
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "2 complete run(s) counted, 1 failed, 9 damaged" in proc.stdout
+    assert "2 complete run(s) counted, 1 failed, 11 damaged" in proc.stdout
 
 
 def test_manifest_lists_missing_runs(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cspsim.model.measures import EVENTS, PLACES, SURVEY, TIMESERIES
 from cspsim.output.lock import holder
 from cspsim.output.provenance import hash_inputs, model_identity, sha256_cached
 from cspsim.output.rundir import RUN_JSON, TABLES, config_dict, identity
@@ -121,6 +122,36 @@ def _table_error(run_dir: Path, tables: Any) -> str | None:
             return f"run.json records no SHA-256 of {name}.parquet"
         if sha256_cached(path) != rec["sha256"]:
             return f"{name}.parquet does not match its SHA-256 in run.json (changed or truncated)"
+        error = _schema_error(path, name)
+        if error:
+            return error
+    return None
+
+
+#: Columns every run's table has (the core declared measures; components add their own).
+_CORE_COLUMNS = {
+    "timeseries": ["day", *(m.name for m in TIMESERIES)],
+    "places": [m.name for m in PLACES],
+    "events": [m.name for m in EVENTS],
+    "survey": [m.name for m in SURVEY],
+}
+
+
+def _schema_error(path: Path, name: str) -> str | None:
+    """What is wrong with a table whose hash matched: not Parquet, or a core column missing.
+
+    Only a run.json rewritten by hand (or by a bug) gets here; the reports read every run's
+    tables in one query, which one such file would stop with a traceback.
+    """
+    import pyarrow.parquet as pq
+
+    try:
+        columns = set(pq.read_schema(path).names)
+    except Exception as exc:  # pyarrow's errors for a file that is not Parquet vary
+        return f"{name}.parquet is not a Parquet table ({type(exc).__name__})"
+    missing = [c for c in _CORE_COLUMNS.get(name, []) if c not in columns]
+    if missing:
+        return f"{name}.parquet lacks column(s) {', '.join(missing[:5])}"
     return None
 
 
