@@ -130,3 +130,10 @@ def test_make_config_names_the_setting(override: str, expected: str) -> None:
     with pytest.raises(ConfigError) as info:
         make_config(city="synthetic", overrides=[override])
     assert expected in str(info.value)
+
+
+def test_make_config_takes_one_override_as_a_string() -> None:
+    """A string was iterated as one-letter overrides (``'s': expected key=value``)."""
+    from cspsim.api import make_config
+
+    assert make_config(city="synthetic", overrides="sim.days=3").sim.days == 3

@@ -39,7 +39,7 @@ def make_config(
     days: int | None = None,
     sim: str = "default",
     params: str = "calibrated",
-    overrides: list[str] | dict[str, Any] | None = None,
+    overrides: str | list[str] | dict[str, Any] | None = None,
 ) -> RunConfig:
     """Build a validated :class:`RunConfig` from the shipped config groups and overrides.
 
@@ -50,13 +50,15 @@ def make_config(
         days: Days to record (overrides ``sim.days``).
         sim: A file in ``configs/sim`` (``default`` or ``short``).
         params: A file in ``configs/params`` (``calibrated``: the fitted default values).
-        overrides: Dotted overrides as Hydra would take them (``["city.residents=5000"]``)
-            or a nested dict.
+        overrides: Dotted overrides as Hydra would take them (``["city.residents=5000"]``;
+            one may be given as a string) or a nested dict.
 
     Raises:
         ConfigError: An unknown option, key, or a value of the wrong type.
     """
     base = OmegaConf.structured(run_schema())
+    if isinstance(overrides, str):  # one override: not a sequence of one-letter ones
+        overrides = [overrides]
     try:
         cfg = OmegaConf.merge(
             base,
