@@ -22,6 +22,7 @@ from cspsim.city.files import PLACE_NAME
 from cspsim.errors import CityDataError
 from cspsim.model import CommunitySafetyModel
 from cspsim.viz.app import SPEEDS, advance, initial_settings, stop_reason
+from cspsim.viz.card import change, show, what_changed
 from cspsim.viz.charts import (
     Series,
     chart_svgs,
@@ -34,7 +35,7 @@ from cspsim.viz.charts import (
 from cspsim.viz.cli import command, parse_args, server_env
 from cspsim.viz.geometry import geometry, is_lonlat
 from cspsim.viz.handout import handout_html
-from cspsim.viz.indicators import INDICATORS, change, indicator_svg, show, what_changed
+from cspsim.viz.indicators import INDICATORS, indicator_svg
 from cspsim.viz.layers import LAYERS, colours, layer_range, layer_values, nice_ceil, saturated
 from cspsim.viz.layout import layout
 from cspsim.viz.lessons import LESSONS, get_lesson

@@ -19,25 +19,23 @@ import numpy as np
 import pytest
 
 from cspsim.viz.app import advance
+from cspsim.viz.card import METRICS, what_changed
 from cspsim.viz.charts import RATE_WINDOW, column
 from cspsim.viz.geometry import ORG_COLOURS
-from cspsim.viz.indicators import (
-    INDICATORS,
-    METRICS,
-    hot_share_series,
-    indicator_svg,
-    ledger,
-    rows,
-    what_changed,
-    window_ratio,
-    zone_change,
-    zone_presence,
-)
+from cspsim.viz.indicators import INDICATORS, indicator_svg
 from cspsim.viz.layers import LAYERS, layer_range, layer_values, saturated
 from cspsim.viz.lessons import DEFAULT_LESSON, LESSONS, get_lesson
 from cspsim.viz.levers import APP_DAYS, base_config, default_levers
 from cspsim.viz.mapview import marked_places, watched_places
 from cspsim.viz.models import SideBySideModel, TrainerModel
+from cspsim.viz.readings import (
+    hot_share_series,
+    ledger,
+    rows,
+    window_ratio,
+    zone_change,
+    zone_presence,
+)
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,10 @@ import solara
 import cspsim.viz.app as app
 from cspsim.api import make_config
 from cspsim.model import CommunitySafetyModel
+from cspsim.viz.card import what_changed
 from cspsim.viz.charts import Series, line_chart
 from cspsim.viz.handout import handout_html
-from cspsim.viz.indicators import INDICATORS, what_changed
+from cspsim.viz.indicators import INDICATORS
 from cspsim.viz.layout import INDICATOR_MIN_H, layout
 from cspsim.viz.lessons import get_lesson
 from cspsim.viz.mapview import marked_places

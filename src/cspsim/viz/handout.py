@@ -11,14 +11,16 @@ from __future__ import annotations
 import json
 from html import escape
 
+from cspsim.viz.card import what_changed
 from cspsim.viz.charts import chart_svgs
-from cspsim.viz.indicators import INDICATORS, events, indicator_svg, rows, what_changed
+from cspsim.viz.indicators import INDICATORS, indicator_svg
 from cspsim.viz.layers import LAYERS
 from cspsim.viz.lessons import Lesson
 from cspsim.viz.levers import describe
 from cspsim.viz.mapview import map_props, marked_places
 from cspsim.viz.models import SideBySideModel
 from cspsim.viz.names import city_name, strategy_name
+from cspsim.viz.readings import events, rows
 
 #: Page width the handout is laid out for (pixels; about A4 at 96 dpi minus margins).
 PAGE = 720

@@ -48,7 +48,7 @@ class Lesson:
             days have run, before day ``day`` itself).
         marks: Places outlined on the map (``hot_spots``, ``ring``, ``low_trust``,
             ``programs``).
-        card: Rows of the "what changed" card (keys of ``cspsim.viz.indicators.METRICS``).
+        card: Rows of the "what changed" card (keys of ``cspsim.viz.card.METRICS``).
     """
 
     name: str

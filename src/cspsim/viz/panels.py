@@ -13,9 +13,10 @@ import numpy as np
 import solara
 
 from cspsim.paths import strategy_names
+from cspsim.viz.card import what_changed
 from cspsim.viz.charts import RATE_WINDOW, chart_svgs, events_legend, rolling_mean, rolling_ratio
 from cspsim.viz.handout import handout_html
-from cspsim.viz.indicators import INDICATORS, events, indicator_svg, rows, what_changed
+from cspsim.viz.indicators import INDICATORS, indicator_svg
 from cspsim.viz.layers import LAYERS, layer_values
 from cspsim.viz.layout import Layout
 from cspsim.viz.lessons import LESSONS, Lesson, get_lesson
@@ -30,6 +31,7 @@ from cspsim.viz.names import (
     place_names,
     strategy_name,
 )
+from cspsim.viz.readings import events, rows
 
 #: Cities offered in the app (config names).
 CITIES = ("sf2012", "columbus", "stl", "synthetic")
