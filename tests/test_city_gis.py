@@ -192,7 +192,9 @@ def test_an_area_drawn_twice_is_refused_but_slivers_pass(tmp_path: Path) -> None
     """A duplicated feature (another id, the same ground) built a city with one more place."""
     frame = grid_frame()
     twice = pd.concat([frame, frame.iloc[[4]].assign(id="dup")], ignore_index=True)
-    with pytest.raises(CityDataError, match=r"1 pair\(s\) of areas overlap .*: r1c1 and dup \(100%\)"):
+    with pytest.raises(
+        CityDataError, match=r"1 pair\(s\) of areas overlap .*: r1c1 and dup \(100%\)"
+    ):
         load_city(gis(write_layer(gpd.GeoDataFrame(twice, crs=CRS), tmp_path / "twice.gpkg")))
     # Neighbours digitised 5% into each other stay neighbours.
     sliver = frame.copy()
