@@ -43,6 +43,7 @@ def problems(overrides: list[str], config_dir: str | None = None) -> list[str]:
         return []
     dirs = [CONFIG_DIR, *([Path(config_dir)] if config_dir else [])]
     searchpath = any(o.key_or_group == "hydra.searchpath" for o in parsed)
+    groups = _groups(dirs)
     out: list[str] = []
     for override in parsed:
         key = override.key_or_group
@@ -60,7 +61,6 @@ def problems(overrides: list[str], config_dir: str | None = None) -> list[str]:
         values = _values(override)
         if values is None:
             continue
-        groups = _groups(dirs)
         if key in groups:
             options = None if searchpath else groups[key]
             out += [m for v in values if (m := _group_problem(key, v, options))]
