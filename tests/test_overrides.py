@@ -137,3 +137,16 @@ def test_make_config_takes_one_override_as_a_string() -> None:
     from cspsim.api import make_config
 
     assert make_config(city="synthetic", overrides="sim.days=3").sim.days == 3
+
+
+def test_make_config_reads_overrides_as_the_command_line_does() -> None:
+    """A date format worked on the command line and was a YAML directive here
+    (``yaml.scanner.ScannerError``); a list of values is a sweep, for ``cspsim-run -m``."""
+    from cspsim.api import make_config
+    from cspsim.errors import ConfigError
+
+    cfg = make_config(city="gis", overrides=["city.incident_date_format=%d/%m/%Y %H:%M"])
+    assert cfg.city.incident_date_format == "%d/%m/%Y %H:%M"
+    assert make_config(city="synthetic", overrides=["strategy.name='a,b'"]).strategy.name == "a,b"
+    with pytest.raises(ConfigError, match="seed=1,2: a list of values sweeps a setting"):
+        make_config(city="synthetic", overrides=["seed=1,2"])

@@ -12,7 +12,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from omegaconf import OmegaConf
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.errors import HydraException
+from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from cspsim.config import RunConfig
@@ -73,16 +75,37 @@ def make_config(
         if isinstance(overrides, dict):
             cfg = OmegaConf.merge(cfg, overrides)
         elif overrides:
-            for item in overrides:
-                if "=" not in item or item.startswith(("+", "~")):
-                    raise ConfigError(
-                        f"{item!r}: expected key=value of an existing setting (e.g. seed=3; "
-                        "additions + and deletions ~ are Hydra's, for cspsim-run)"
-                    )
-            cfg = OmegaConf.merge(cfg, OmegaConf.from_dotlist(list(overrides)))
+            cfg = OmegaConf.merge(cfg, _parsed(list(overrides)))
         return OmegaConf.to_object(cfg)
     except OmegaConfBaseException as exc:
         raise ConfigError(_setting_error(exc)) from exc
+
+
+def _parsed(overrides: list[str]) -> DictConfig:
+    """Overrides read as ``cspsim-run`` reads them (Hydra's grammar), as a config to merge.
+
+    Not as YAML (``OmegaConf.from_dotlist``): a value such as ``%d/%m/%Y %H:%M`` (a date
+    format) worked on the command line and was a YAML directive here.
+    """
+    for item in overrides:
+        if "=" not in item or item.startswith(("+", "~")):
+            raise ConfigError(
+                f"{item!r}: expected key=value of an existing setting (e.g. seed=3; "
+                "additions + and deletions ~ are Hydra's, for cspsim-run)"
+            )
+    try:
+        parsed = OverridesParser.create().parse_overrides(overrides)
+    except HydraException as exc:
+        raise ConfigError(f"overrides: {str(exc).splitlines()[0]}") from exc
+    out = OmegaConf.create()
+    for override in parsed:
+        if override.is_sweep_override():
+            raise ConfigError(
+                f"{override.input_line}: a list of values sweeps a setting (cspsim-run -m); "
+                "give one value, or quote a text with commas"
+            )
+        OmegaConf.update(out, override.key_or_group, override.value(), merge=True)
+    return out
 
 
 def _setting_error(exc: OmegaConfBaseException) -> str:
