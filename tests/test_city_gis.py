@@ -561,6 +561,14 @@ def test_most_incidents_outside(grid: Path, tmp_path: Path) -> None:
     path = write_incidents(tmp_path / "far.csv", rows)
     with pytest.raises(CityDataError, match=r"2 of 3 incidents \(67%\) lie outside every area"):
         load_city(with_incidents(grid, path))
+    # The areas may be a part of the incidents' city (its pilot districts): then they count
+    # the incidents inside and the others are dropped, whatever their share.
+    city = load_city(with_incidents(grid, path, incidents_outside="ignore"))
+    assert np.nansum(city.observed_crime) * 365 == pytest.approx(1.0)
+    with pytest.raises(
+        ConfigError, match=r"city.incidents_outside: expected one of error, ignore; got 'drop'"
+    ):
+        load_city(with_incidents(grid, path, incidents_outside="drop"))
 
 
 def test_unknown_category(grid: Path, tmp_path: Path, caplog) -> None:

@@ -15,6 +15,8 @@ MAP_TARGETS: tuple[str, ...] = (*CRIME_TYPES, "ignore")
 NEIGHBOURHOOD_METHODS = ("overlap", "point")
 #: Accepted values of ``city.unmapped``.
 UNMAPPED_HANDLING = ("error", "ignore")
+#: Accepted values of ``city.incidents_outside``.
+OUTSIDE_HANDLING = ("error", "ignore")
 
 
 def _one_of(name: str, value: object, allowed: tuple[str, ...]) -> None:
@@ -141,6 +143,7 @@ def _check_incidents(cfg: CityConfig) -> None:
             f"x={cfg.incident_x_column!r}, y={cfg.incident_y_column!r}"
         )
     _one_of("unmapped", cfg.unmapped, UNMAPPED_HANDLING)
+    _one_of("incidents_outside", cfg.incidents_outside, OUTSIDE_HANDLING)
     for category, target in cfg.type_map.items():
         if target not in MAP_TARGETS:
             raise ConfigError(

@@ -173,7 +173,7 @@ def incident_periods(
         year = np.zeros(len(codes), dtype=np.int64)
         calibration = [] if cfg.withhold_crime else [ALL]
     mapped = codes >= 0
-    place = locate(incidents.take(mapped), areas, ids, blog)
+    place = locate(incidents.take(mapped), areas, ids, blog, cfg.incidents_outside)
     inside = place >= 0
     year, codes = year[mapped][inside], codes[mapped][inside]
     shape = (len(days), len(ids), len(CRIME_TYPES))

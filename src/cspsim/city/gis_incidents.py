@@ -352,7 +352,11 @@ def parse_dates(incidents: Incidents, column: str, fmt: str | None) -> pd.Series
 
 
 def locate(
-    incidents: Incidents, areas: gpd.GeoSeries, ids: np.ndarray, blog: BuildLog
+    incidents: Incidents,
+    areas: gpd.GeoSeries,
+    ids: np.ndarray,
+    blog: BuildLog,
+    outside: str = "error",
 ) -> np.ndarray:
     """Area index of each incident, -1 outside every area.
 
@@ -360,8 +364,16 @@ def locate(
     geopandas' spatial index (what ``sjoin`` uses); a point on a shared edge or corner
     touches several areas and is counted once, in the first of them in the area file.
 
+    Args:
+        incidents: The incidents.
+        areas: The areas' polygons.
+        ids: The areas' ids.
+        blog: Build log (warnings).
+        outside: ``city.incidents_outside``: ``error`` refuses most incidents outside,
+            ``ignore`` drops them however many.
+
     Raises:
-        CityDataError: Most incidents fall outside every area.
+        CityDataError: Most incidents fall outside every area and ``outside`` is ``error``.
     """
     points = incidents.points.to_crs(areas.crs)
     point_idx, area_idx = areas.sindex.query(points.values, predicate="intersects")
@@ -377,22 +389,23 @@ def locate(
             f"{incidents.label}: {shared} incident(s) on a boundary shared by several areas, "
             "each counted once in the first of those areas in the area file"
         )
-    _report_outside(incidents, place, blog)
+    _report_outside(incidents, place, blog, outside)
     return place
 
 
-def _report_outside(incidents: Incidents, place: np.ndarray, blog: BuildLog) -> None:
-    outside = np.flatnonzero(place < 0)
-    if outside.size == 0:
+def _report_outside(incidents: Incidents, place: np.ndarray, blog: BuildLog, outside: str) -> None:
+    rows = np.flatnonzero(place < 0)
+    if rows.size == 0:
         return
     n = len(place)
     message = (
-        f"{incidents.label}: {outside.size} of {n} incidents ({outside.size / n:.0%}) lie "
-        f"outside every area (first: row {incidents.rows[outside[0]]})"
+        f"{incidents.label}: {rows.size} of {n} incidents ({rows.size / n:.0%}) lie "
+        f"outside every area (first: row {incidents.rows[rows[0]]})"
     )
-    if outside.size > MOST * n:
+    if rows.size > MOST * n and outside == "error":
         raise CityDataError(
             message + "; most incidents are outside the city: check that city.areas and "
-            "city.incidents cover the same place and that city.incident_crs is right"
+            "city.incidents cover the same place and that city.incident_crs is right (or, "
+            "for areas that are part of the incidents' city, city.incidents_outside=ignore)"
         )
     blog.warning(message + "; they are not counted")

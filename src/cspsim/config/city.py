@@ -99,6 +99,11 @@ class CityConfig:
             (robbery -> violent, theft -> property, ...).
         unmapped: ``gis`` only: ``error`` (default) rejects a category with no mapping;
             ``ignore`` drops its incidents (counted and logged).
+        incidents_outside: ``gis`` only: incidents outside every area are dropped with a
+            warning; ``error`` (default) refuses the city when they are most of them (the
+            areas and incidents may not cover the same place, or the CRS is wrong),
+            ``ignore`` drops them however many (areas that are part of a larger city's
+            export, e.g. its pilot districts).
         calibration_years: ``gis`` only: years of dated incidents the city is built from
             (default: all); the others are held back for validation.
         withhold_crime: ``gis`` only: build the city from population and disadvantage
@@ -159,6 +164,7 @@ class CityConfig:
     type_map: dict[str, str] = field(default_factory=dict)
     type_keywords: bool = True
     unmapped: str = "error"
+    incidents_outside: str = "error"
     calibration_years: list[int] = field(default_factory=list)
     withhold_crime: bool = False
     neighbourhoods: str | None = None
