@@ -138,6 +138,27 @@ def test_shipped_city_data_are_inputs(tmp_path: Path) -> None:
 # ----- resume: damaged and stale runs are redone ------------------------------------------
 
 
+def test_a_run_from_before_a_setting_existed_is_the_same_run_at_its_default(
+    tmp_path: Path,
+) -> None:
+    """A setting added since (here city.incidents_outside, a component's settings) made every
+    earlier run "a complete run of another config", refused for ever, instead of stale."""
+    from cspsim.output.integrity import same_config
+    from cspsim.output.rundir import config_dict
+
+    cfg = tiny_config()
+    now = config_dict(cfg)
+    old = json.loads(json.dumps(now))
+    del old["city"]["incidents_outside"]
+    del old["strategy"]["volunteering"]
+    assert same_config(old, now)
+    changed = json.loads(json.dumps(now))
+    changed["city"]["incidents_outside"] = "ignore"  # not the default: another config
+    assert not same_config(old, changed)
+    old["seed"] = now["seed"] + 1  # a recorded setting that differs: another config
+    assert not same_config(old, now)
+
+
 def test_resume_redoes_a_damaged_table(tmp_path: Path) -> None:
     """Defect 3: a truncated Parquet was trusted for ever; now it is redone (and kept aside)."""
     cfg, run_dir = tiny_config(), tmp_path / "run"

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from cspsim.model.measures import EVENTS, PLACES, SURVEY, TIMESERIES
+from cspsim.model.schema import default_config
 from cspsim.output.lock import holder
 from cspsim.output.provenance import hash_inputs, model_identity, sha256_cached
 from cspsim.output.rundir import RUN_JSON, TABLES, config_dict, identity
@@ -198,6 +199,37 @@ def shipped_config_change(model: Any) -> str | None:
     return ", ".join(f"configs/{k}" for k in changed[:3]) + more
 
 
+def same_config(recorded: dict[str, Any], current: dict[str, Any]) -> bool:
+    """Whether a recorded run's config is the current one (:func:`.rundir.identity`).
+
+    Settings that never change results are left aside. A run recorded before a setting
+    existed lacks it: it is the same run when the setting is at its default. A new setting
+    defaults to the old behaviour, and a change in the model makes the run stale instead
+    (redone, the old one kept aside), not a run of another config that is never
+    overwritten.
+    """
+    old, new = identity(recorded), identity(current)
+    if old == new:
+        return True
+    return _without_new_defaults(new, old, identity(config_dict(default_config()))) == old
+
+
+def _without_new_defaults(current: Any, recorded: Any, defaults: Any) -> Any:
+    """``current`` without the keys ``recorded`` lacks whose value is their default."""
+    if not (isinstance(current, dict) and isinstance(recorded, dict)):
+        return current
+    defaults = defaults if isinstance(defaults, dict) else {}
+    out = {}
+    for key, value in current.items():
+        if key not in recorded:
+            if key in defaults and defaults[key] == value:
+                continue
+            out[key] = value
+        else:
+            out[key] = _without_new_defaults(value, recorded[key], defaults.get(key))
+    return out
+
+
 def input_change(meta: dict[str, Any], inputs: dict[str, Path] | None = None) -> str | None:
     """Which input file of a run changed or is gone since it ran (None: none did).
 
@@ -253,7 +285,7 @@ def inspect_run(
         return RunState("running" if live else "incomplete", "", meta)
     if status != "complete":
         return RunState("damaged", f"run.json: unknown status {status!r}", meta)
-    same = None if cfg is None else identity(meta["config"]) == identity(config_dict(cfg))
+    same = None if cfg is None else same_config(meta["config"], config_dict(cfg))
     if same is False and (input_change(meta, inputs) or shipped_config_change(meta.get("model"))):
         # Its config changed with an input file (a user's strategy file) or a shipped config
         # (configs/strategy/hotspot.yaml edited): the same run, stale; redoing it moves the
