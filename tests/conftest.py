@@ -315,7 +315,8 @@ def gis_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A tiny ``city=gis`` city on disk, with a variant of each file for perturbations.
 
     ``areas`` (GeoPackage, layers ``grid``; ``grid_east``: the grid 10 km east with other
-    populations; ``island``: the grid and an island place), ``areas2`` (GeoPackage, layer
+    populations; ``island``: the grid and an island place; ``row``: its first row),
+    ``areas2`` (GeoPackage, layer
     ``grid``: the same places as a 2 x 8 strip), ``areas_nocrs`` (the grid as a shapefile
     without ``.prj``), ``population``/``population2`` (tables with ids ``GEOID`` and
     ``old_id``, the ids in reverse order), ``incidents``/``incidents2`` (CSV, see
@@ -333,6 +334,8 @@ def gis_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     island["id"], island["code"] = "island", "P99"
     island = island.set_geometry(island.geometry.translate(xoff=3 * GIS_SIDE))
     pd.concat([grid, island], ignore_index=True).to_file(areas, layer="island", engine="pyogrio")
+    # Part of the grid (its first row): most of the city's incidents lie outside it.
+    grid.iloc[:GIS_N].to_file(areas, layer="row", engine="pyogrio")
     areas2 = d / "areas2.gpkg"
     _gis_grid(columns=2 * GIS_N).to_file(areas2, layer="grid", engine="pyogrio")
     nocrs = d / "areas_nocrs.shp"

@@ -249,6 +249,17 @@ SCENARIOS: dict[str, tuple[str, list[str]]] = {
             "city.crime_period_days=30",
         ],
     ),
+    # The grid's first row with the whole grid's incidents: most fall outside it.
+    "gis_part": (
+        "reactive",
+        [
+            "@gis",
+            "city.layer=row",
+            "city.incidents=@incidents",
+            *GIS_DATED_INCIDENTS,
+            "city.incidents_outside=ignore",
+        ],
+    ),
     # Beats by overlay: West and East halves, and a small Core beat inside place r1c1.
     "gis_beats": (
         "reactive",
@@ -300,6 +311,7 @@ SCENARIO: dict[str, str] = {
     "city.type_map": "gis_incidents",
     "city.type_keywords": "gis_incidents",
     "city.unmapped": "gis_incidents",
+    "city.incidents_outside": "gis_part",
     "city.calibration_years": "gis_incidents",
     "city.incident_x_column": "gis_xy",
     "city.incident_y_column": "gis_xy",
@@ -414,6 +426,7 @@ PERTURB: dict[str, Any] = {
     "city.incident_date_format": "%m/%d/%Y",
     "city.type_map": {"Code 10": "property"},  # matched case-insensitively
     "city.unmapped": "error",  # "LOST PROPERTY" makes the run fail
+    "city.incidents_outside": "error",  # most incidents outside the row: the run fails
     "city.calibration_years": [2020],
     "city.incident_x_column": "east2",  # the points mirrored east-west
     "city.incident_y_column": "north2",  # and north-south
