@@ -22,6 +22,7 @@ from typing import Any
 
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import ChoiceSweep, Override
+from hydra.errors import HydraException
 from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
@@ -39,11 +40,12 @@ def problems(overrides: list[str], config_dir: str | None = None) -> list[str]:
     """
     try:
         parsed = OverridesParser.create().parse_overrides(overrides)
-    except Exception:  # Hydra's parser reports its own grammar errors well
+    except HydraException:  # Hydra's parser reports its own grammar errors well
         return []
     dirs = [CONFIG_DIR, *([Path(config_dir)] if config_dir else [])]
     searchpath = any(o.key_or_group == "hydra.searchpath" for o in parsed)
     groups = _groups(dirs)
+    schema = _SchemaNode()
     out: list[str] = []
     for override in parsed:
         key = override.key_or_group
@@ -65,7 +67,7 @@ def problems(overrides: list[str], config_dir: str | None = None) -> list[str]:
             options = None if searchpath else groups[key]
             out += [m for v in values if (m := _group_problem(key, v, options))]
         else:
-            message = _setting_problem(key, values)
+            message = _setting_problem(key, values, schema)
             if message:
                 out.append(message)
     return out
@@ -111,38 +113,38 @@ def _group_problem(group: str, value: Any, options: list[str] | None) -> str | N
     return None
 
 
-def _setting_problem(key: str, values: list[Any]) -> str | None:
+def _setting_problem(key: str, values: list[Any], schema: _SchemaNode) -> str | None:
     """A setting must be in the schema, and each value of its type."""
     found, message = schema_type(key)
     if message or found is None:
         return message
     for value in values:
-        if not _converts(key, value):
+        if not schema.converts(key, value):
             return f"{key}={_shown(value)}: expected {describe_type(found)}"
     return None
 
 
-def _converts(key: str, value: Any) -> bool:
-    """Whether OmegaConf takes ``value`` into the schema's node at ``key`` (its rules)."""
-    if isinstance(value, str) and "${" in value:
-        return True  # an interpolation, resolved later
-    try:
-        OmegaConf.update(_schema_node(), key, value, merge=True)
-    except OmegaConfBaseException:
-        return False
-    return True
+class _SchemaNode:
+    """The schema as an OmegaConf node, made when first needed, for one command line.
 
+    OmegaConf's own rules decide whether a value converts into a setting's node; the
+    node takes each tried value, so it serves one check and is not kept.
+    """
 
-_NODE: dict[str, Any] = {}
+    def __init__(self) -> None:
+        self._node: Any = None
 
-
-def _schema_node() -> Any:
-    """The schema as an OmegaConf node (built once; updates only test conversions)."""
-    schema = run_schema()
-    if _NODE.get("schema") is not schema:
-        _NODE["schema"] = schema
-        _NODE["node"] = OmegaConf.structured(schema)
-    return _NODE["node"]
+    def converts(self, key: str, value: Any) -> bool:
+        """Whether OmegaConf takes ``value`` into the node at ``key``."""
+        if isinstance(value, str) and "${" in value:
+            return True  # an interpolation, resolved later
+        if self._node is None:
+            self._node = OmegaConf.structured(run_schema())
+        try:
+            OmegaConf.update(self._node, key, value, merge=True)
+        except OmegaConfBaseException:
+            return False
+        return True
 
 
 def _shown(value: Any) -> str:
