@@ -159,6 +159,34 @@ def test_a_run_from_before_a_setting_existed_is_the_same_run_at_its_default(
     assert not same_config(old, now)
 
 
+def test_a_run_from_before_a_setting_existed_is_read_in_its_scenario(tmp_path: Path) -> None:
+    """Two seeds of one scenario, one recorded before city.incidents_outside and the
+    volunteering component existed: the analysis read them as two configs (two cities and
+    two 'reactive' scenarios labelled by the missing settings), and a duplicate of the old
+    one was counted twice."""
+    for seed in (0, 1):
+        run_one(tiny_config(seed=seed), tmp_path / f"seed{seed}")
+    path = tmp_path / "seed0" / "run.json"
+    meta = json.loads(path.read_text())
+    del meta["config"]["city"]["incidents_outside"]
+    del meta["config"]["strategy"]["volunteering"]
+    path.write_text(json.dumps(meta))
+    rs = collect_runs(tmp_path)
+    assert len(rs.runs) == 2 and set(rs.runs["scenario"]) == {"reactive"}
+    assert rs.runs["city_key"].nunique() == 1 and rs.runs["setting_key"].nunique() == 1
+    old = rs.runs.set_index("run_dir").loc[str(tmp_path / "seed0"), "meta"]["config"]
+    assert old["city"]["incidents_outside"] == "error"  # read at its default
+    assert old["strategy"]["volunteering"] == {"share": 0.0}
+    # The same config recorded again (a copy of the old run) is a duplicate, not a third run.
+    shutil.copytree(tmp_path / "seed0", tmp_path / "copy")
+    new = json.loads((tmp_path / "seed0" / "run.json").read_text())
+    new["config"] = json.loads((tmp_path / "seed1" / "run.json").read_text())["config"]
+    new["config"]["seed"] = 0
+    (tmp_path / "copy" / "run.json").write_text(json.dumps(new))
+    rs = collect_runs(tmp_path)
+    assert len(rs.runs) == 2 and len(rs.duplicates) == 1
+
+
 def test_resume_redoes_a_damaged_table(tmp_path: Path) -> None:
     """Defect 3: a truncated Parquet was trusted for ever; now it is redone (and kept aside)."""
     cfg, run_dir = tiny_config(), tmp_path / "run"

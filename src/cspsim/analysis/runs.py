@@ -10,7 +10,9 @@ counted (and stale ones a resume kept with ``hydra.sweeper.reuse_stale=true`` or
 SHA-256, a truncated or malformed ``run.json``), stale (an input file or the model changed),
 incomplete (killed while running) and missing runs are listed, never read. A bad run
 directory never stops the listing. Two complete runs of the same resolved config are one
-run: the second is listed as a duplicate.
+run: the second is listed as a duplicate. A run recorded before a setting existed is read
+with that setting at its default (:func:`~cspsim.output.integrity.complete_config`), so it
+is in the same scenario, city and setting as the runs recorded since.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from cspsim.output import RUN_JSON
-from cspsim.output.integrity import RunState, inspect_run
+from cspsim.output.integrity import RunState, complete_config, inspect_run
 from cspsim.output.manifest import read_manifest
 from cspsim.output.rundir import identity
 from cspsim.output.runner import PREVIOUS
@@ -219,7 +221,8 @@ def collect_runs(root: Path, only: list[Path] | None = None, dedup: bool = True)
         state = inspect_run(run_dir)
         if not _sort(rs, rel, state, expected=run_dir in jobs or only is not None):
             continue
-        meta = state.meta or {}
+        # In today's terms: a run from before a setting existed ran at its default.
+        meta = {**(state.meta or {}), "config": complete_config(state.meta["config"])}
         h = config_hash(identity(meta["config"]))
         if dedup and h in seen:
             rs.duplicates.append(rel)

@@ -22,6 +22,7 @@ count ``complete`` runs and list the others.
 
 from __future__ import annotations
 
+import json
 import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -203,30 +204,34 @@ def same_config(recorded: dict[str, Any], current: dict[str, Any]) -> bool:
     """Whether a recorded run's config is the current one (:func:`.rundir.identity`).
 
     Settings that never change results are left aside. A run recorded before a setting
-    existed lacks it: it is the same run when the setting is at its default. A new setting
-    defaults to the old behaviour, and a change in the model makes the run stale instead
-    (redone, the old one kept aside), not a run of another config that is never
-    overwritten.
+    existed lacks it: it is the same run when the setting is at its default
+    (:func:`complete_config`). A new setting defaults to the old behaviour, and a change in
+    the model makes the run stale instead (redone, the old one kept aside), not a run of
+    another config that is never overwritten.
     """
-    old, new = identity(recorded), identity(current)
-    if old == new:
-        return True
-    return _without_new_defaults(new, old, identity(config_dict(default_config()))) == old
+    return identity(complete_config(recorded)) == identity(current)
 
 
-def _without_new_defaults(current: Any, recorded: Any, defaults: Any) -> Any:
-    """``current`` without the keys ``recorded`` lacks whose value is their default."""
-    if not (isinstance(current, dict) and isinstance(recorded, dict)):
-        return current
-    defaults = defaults if isinstance(defaults, dict) else {}
-    out = {}
-    for key, value in current.items():
-        if key not in recorded:
-            if key in defaults and defaults[key] == value:
-                continue
-            out[key] = value
-        else:
-            out[key] = _without_new_defaults(value, recorded[key], defaults.get(key))
+def complete_config(recorded: dict[str, Any]) -> dict[str, Any]:
+    """A recorded config with the settings added since it was recorded, at their defaults.
+
+    A run recorded before a setting existed ran with what is now its default, so this is
+    the config it ran in today's terms: two runs that differ only by a setting one of them
+    predates are one config (counted once, in one scenario, city and setting), and the
+    analyses can read every current setting. Settings the schema no longer has are kept
+    (a run of a removed setting stays another config).
+    """
+    return _fill_missing(recorded, config_dict(default_config()))
+
+
+def _fill_missing(recorded: Any, defaults: Any) -> Any:
+    """``recorded`` with the keys it lacks taken from ``defaults`` (nested mappings)."""
+    if not (isinstance(recorded, dict) and isinstance(defaults, dict)):
+        return recorded
+    out = {key: _fill_missing(value, defaults.get(key)) for key, value in recorded.items()}
+    for key, value in defaults.items():
+        if key not in out:
+            out[key] = json.loads(json.dumps(value, default=str))
     return out
 
 
