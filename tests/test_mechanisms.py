@@ -238,7 +238,9 @@ def test_police_deterrence_diffusion_and_displacement_by_hand():
     # Felt extra presence: place 0 gets h; place 1 gets dob * (its mean neighbour) = dob*h/2;
     # place 2 (not adjacent to 0) nothing. Deterrence is concave: log(1 + felt/h0) (Koper).
     felt = ref + np.array([h, dob * h / 2, 0.0])
-    police = np.exp(-d * (np.log(1 + felt / h0) - np.log(1 + ref / h0)))
+    g = m.world.presence_scale  # hours count per calibration-sized place
+    assert g != 1.0  # the path city's places are not sf2012's size: the scale is tested
+    police = np.exp(-d * (np.log(1 + felt * g / h0) - np.log(1 + ref * g / h0)))
     assert police[2] == pytest.approx(1.0)
     det = drive * (1 - police)[:, None]
     np.testing.assert_allclose(deterred, det, rtol=1e-12, atol=1e-15)
@@ -433,7 +435,7 @@ def test_discovery_probability_by_hand():
     off.reported[::10] = True  # reported offences are not "discovered"
     off.recorded = off.reported.copy()
     presence = np.array([50.0, 0.0, 0.0])
-    reporting.discover(m.params, off, presence, 1.0, np.random.default_rng(1))
+    reporting.discover(m.params, off, presence, 1.0, np.random.default_rng(1), 1.0)
     assert not (off.discovered & off.reported).any()
     assert not off.discovered[n:].any()  # no police at place 2: nothing found
     p = 1 - math.exp(-0.004 * 50.0)
@@ -454,9 +456,71 @@ def test_order_maintenance_multiplies_low_level_discovery_only():
         off = no_offences(n)
         off.kind[:] = kind
         presence = np.array([10.0, 0.0, 0.0])
-        reporting.discover(m.params, off, presence, mult, np.random.default_rng(kind))
+        reporting.discover(m.params, off, presence, mult, np.random.default_rng(kind), 1.0)
         p = 1 - math.exp(-rate * 10.0)
         assert abs(off.discovered.mean() - p) < 4 * math.sqrt(p * (1 - p) / n), kind
+
+
+def test_presence_is_counted_in_hours_at_a_place_of_the_calibration_size():
+    """sf2012 (805,235 residents in 579 places) is the unit; a city of places four times as
+    populous has each officer-hour count a quarter."""
+    from cspsim.model.world import CALIBRATION_PLACE_RESIDENTS, presence_scale
+
+    assert presence_scale(805_235.0, 579) == 1.0  # exactly: its results are unchanged
+    assert presence_scale(4 * CALIBRATION_PLACE_RESIDENTS * 10, 10) == pytest.approx(0.25)
+    assert presence_scale(0.0, 5) == 1.0 and presence_scale(100.0, 0) == 1.0
+    n = 20_000
+    off = no_offences(n)
+    off.kind[:] = PROPERTY
+    presence = np.array([10.0, 0.0, 0.0])
+    m = path_model(reporting_cfg())
+    reporting.discover(m.params, off, presence, 1.0, np.random.default_rng(3), 0.25)
+    p = 1 - math.exp(-0.004 * 10.0 * 0.25)
+    assert abs(off.discovered.mean() - p) < 4 * math.sqrt(p * (1 - p) / n)
+
+
+def test_deterrence_reads_presence_per_calibration_sized_place():
+    """Half the officer-hours at places of half the size deter as much: the same expected
+    offences (hours and the reference presence halved, the scale doubled)."""
+    m = CommunitySafetyModel(tiny_config())
+    crime = m.crime
+    presence = crime.reference_presence * np.linspace(0.2, 3.0, m.world.n_places)
+    gain = np.zeros(m.world.n_places)
+    lam, deterred = crime.expected(presence, gain, [], None)
+    assert deterred.sum() > 0  # presence above the reference somewhere deters
+    crime.reference_presence = crime.reference_presence / 2
+    m.world.presence_scale *= 2
+    lam2, deterred2 = crime.expected(presence / 2, gain, [], None)
+    np.testing.assert_allclose(lam2, lam, rtol=1e-12)
+    np.testing.assert_allclose(deterred2, deterred, rtol=1e-12)
+
+
+@pytest.mark.parametrize("strategy", ["reactive", "zero_tolerance"])
+def test_discovery_does_not_depend_on_how_finely_the_city_is_cut(strategy):
+    """The same 20,000 residents on 50 or 200 places: patrol found about four times as
+    many of the unreported drug offences per offence on the coarse cut (officer-hours per
+    place grow with its residents) before presence was counted per calibration-sized
+    place."""
+    shares = []
+    for places in (50, 200):
+        cfg = tiny_config(
+            strategy,
+            overrides=[
+                "city.residents=20000",
+                f"city.places={places}",
+                "city.neighbourhood_size=10",
+                "sim.days=60",
+                "sim.record_events=true",
+            ],
+        )
+        m = CommunitySafetyModel(cfg)
+        m.run()
+        ev = m.recorder.events()
+        drugs = ev[(ev["crime_type"] == "drugs") & ~ev["reported"]]
+        assert len(drugs) > 300
+        shares.append(drugs["discovered"].mean())
+    coarse, fine = shares
+    assert 0.75 < coarse / fine < 1.33, shares
 
 
 # --------------------------------------------------------------------------- contacts

@@ -360,7 +360,9 @@ SCENARIO: dict[str, str] = {
     "params.partners.referral_boost": "programs",
     "strategy.business_partnership.": "partners",
     "params.crime.compliance_trust_effect": "efficacy",
-    "params.police.witness_trust_effect": "busy",
+    # Acts through trust's distance from its start: a shock opens one (in "busy" trust
+    # barely moves within the run, so halving the effect flipped no arrest draw).
+    "params.police.witness_trust_effect": "efficacy",
     "params.police.cynicism_arrest_effect": "cynicism",
     "params.engagement.watch_trust_effect": "watch",
     "params.legitimacy.": "cynicism",

@@ -78,7 +78,7 @@ class CrimeParams:
     )
     presence_half_saturation: float = p(
         1.0,
-        "officer-hours per day (h0)",
+        "officer-hours per day at a place of sf2012's mean size, 1,391 residents (h0)",
         "assumption; scale: Koper 1995 (Minneapolis hot spots: a patrol stop needs about 10 "
         "minutes to deter, returns diminish after 11-15 minutes): returns to daily presence "
         "level off at the order of an officer-hour a day",
@@ -198,7 +198,8 @@ class ReportingParams:
     )
     discovery_per_hour: list[float] = p(
         [0.004, 0.004, 0.02, 0.03],
-        "probability per officer-hour that an unreported offence is found",
+        "probability per officer-hour at a place of sf2012's mean size (1,391 residents) that "
+        "an unreported offence there is found",
         "fitted by hand to the concentration of SF drugs incidents (shipped data); prior range "
         "stated a priori: a tenth to ten times a few finds per thousand officer-hours",
         kind="fitted",

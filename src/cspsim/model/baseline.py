@@ -40,11 +40,12 @@ def expected_recording_share(world: World, reference_presence: np.ndarray) -> np
     idx = np.arange(r.n)
     counts = np.maximum(world.place_count, 1)
     kappa = np.asarray(world.params.reporting.discovery_per_hour)
+    hours = reference_presence * world.presence_scale  # per calibration-sized place
     for t in range(n_types):
         rep = report_probability(world, idx, np.full(r.n, t))
         by_place = np.bincount(r.place, weights=rep, minlength=world.n_places) / counts
         by_place = by_place[world.populated_place]  # empty places: their victims' place
-        disc = 1.0 - np.exp(-kappa[t] * reference_presence)
+        disc = 1.0 - np.exp(-kappa[t] * hours)
         share[:, t] = by_place + (1.0 - by_place) * disc
     return share
 

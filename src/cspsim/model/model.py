@@ -344,6 +344,7 @@ class CommunitySafetyModel(mesa.Model):
             d.presence,
             self.police.policy.disorder_discovery,
             self.streams.get("discovery", d.day),
+            self.world.presence_scale,
         )
 
     def _arrests(self, d: Day) -> None:

@@ -40,11 +40,36 @@ from cspsim.model.rng import Streams
 #: share).
 DENSE_SENDERS = 3
 
+#: Mean residents per place of the calibration city (sf2012: 805,235 residents in 579 block
+#: groups, ACS via the shipped data). Patrol's discovery of offences and its deterrence were
+#: fitted and sized to officer-hours at places of this size; :attr:`World.presence_scale`
+#: carries them to cities cut into larger or smaller places.
+CALIBRATION_PLACE_RESIDENTS = 805_235.0 / 579
+
 
 def concatenated_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """``starts[k], ..., starts[k] + lengths[k] - 1`` for each ``k``, concatenated (int64)."""
     ends = np.cumsum(lengths)
     return np.arange(ends[-1] if len(ends) else 0) + np.repeat(starts - (ends - lengths), lengths)
+
+
+def presence_scale(population: float, n_places: int) -> float:
+    """Officer-hours at a place in units of hours at a place of the calibration city's size.
+
+    Officers are deployed per resident, so a city cut into places twice as large has twice
+    the officer-hours at each place, spread over twice the people and ground: an hour there
+    finds and deters half as much of what happens at the place. Patrol's discovery rate and
+    the half-saturation of its deterrence are stated per officer-hour at a place of
+    :data:`CALIBRATION_PLACE_RESIDENTS`; they act on ``hours * presence_scale``. Exactly 1
+    for the calibration city, so its results are those it was calibrated with.
+
+    Args:
+        population: Residents of the city.
+        n_places: Its places.
+    """
+    if population <= 0 or n_places == 0:
+        return 1.0
+    return CALIBRATION_PLACE_RESIDENTS / (population / n_places)
 
 
 class World:
@@ -65,6 +90,8 @@ class World:
         residents: Resident state arrays (sorted by home place).
         residents_per_agent: k.
         population: Real residents of the city.
+        presence_scale: Officer-hours at a place in hours at a calibration-sized place
+            (:func:`presence_scale`).
         place_count: Resident agents per place.
         place_start: Index of each place's first resident.
         populated_place: For each place, itself or its nearest place with residents.
@@ -89,6 +116,7 @@ class World:
         self.n_places = city.n_places
         self.residents_per_agent = float(residents_per_agent)
         self.population = float(city.population.sum())
+        self.presence_scale = presence_scale(self.population, self.n_places)
         self.adjacency = city.adjacency()
         self.place_w = row_normalize(self.adjacency)
         self.place_w_t = sp.csr_matrix(self.place_w.T)

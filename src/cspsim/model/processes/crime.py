@@ -179,9 +179,11 @@ class CrimeProcess:
         # Police deterrence relative to the baseline's uniform presence (h_ref), with a share
         # felt at adjacent places (diffusion of benefits; Weisburd et al. 2006).
         felt = presence + crime_pars.diffusion_of_benefits * (w.place_w @ presence)
-        # Diminishing returns to presence (Koper 1995): deterrence grows with log(1 + h/h0).
+        # Diminishing returns to presence (Koper 1995): deterrence grows with log(1 + h/h0),
+        # h in hours at a place of the calibration city's size (World.presence_scale).
         h0 = crime_pars.presence_half_saturation
-        gain = np.log1p(felt / h0) - np.log1p(self.reference_presence / h0)
+        g = w.presence_scale
+        gain = np.log1p(felt * g / h0) - np.log1p(self.reference_presence * g / h0)
         police = np.exp(-crime_pars.police_deterrence * gain)
         other = np.exp(-crime_pars.collective_efficacy_effect * efficacy_gain)
         guard = (police * other)[:, None]

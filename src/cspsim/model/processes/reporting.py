@@ -83,6 +83,7 @@ def discover(
     presence: np.ndarray,
     low_level_multiplier: np.ndarray | float,
     rng: np.random.Generator,
+    scale: float,
 ) -> None:
     """Patrols find unreported offences: probability 1 - exp(-rate * officer-hours there).
 
@@ -93,11 +94,14 @@ def discover(
         low_level_multiplier: Discovery of disorder and drug offences relative to baseline,
             per place (order maintenance finds more), or 1.0.
         rng: The ``discovery`` stream of the day.
+        scale: Officer-hours at a place in hours at a calibration-sized place
+            (:attr:`.World.presence_scale`): the rate is per such hour.
     """
     rate = np.asarray(params.reporting.discovery_per_hour)[off.kind].copy()
+    hours = presence * scale  # per calibration-sized place (World.presence_scale)
     low = (off.kind == DISORDER) | (off.kind == DRUGS)
     mult = low_level_multiplier
     rate[low] = rate[low] * (mult if np.isscalar(mult) else mult[off.place[low]])
     u = rng.random(len(off.place))
-    off.discovered = ~off.reported & (u < 1.0 - np.exp(-rate * presence[off.place]))
+    off.discovered = ~off.reported & (u < 1.0 - np.exp(-rate * hours[off.place]))
     off.recorded = off.reported | off.discovered
