@@ -14,8 +14,11 @@ Usage::
     .venv/bin/python benchmarks/reference_runs.py check    # rerun and compare (exit 1 on diff)
     .venv/bin/python benchmarks/reference_runs.py check --only columbus --keep /tmp/ref
 
-``check`` names every table whose hash differs and, for those, the first columns whose
-values differ, so a refactor that drifts can be traced. When a change *should* alter
+``check`` names every table whose hash differs and, with ``--against`` a kept run of the
+base revision, the first columns whose values differ, so a refactor that drifts can be
+traced. The bytes also depend on the Parquet writer (pandas, pyarrow: their versions at
+``record`` are in ``reference/writers.json``); in another environment compare values with
+``--against``. When a change *should* alter
 results (a new mechanism, a speed-up that changes floating-point order), record again in
 its own commit and say so in the commit message.
 """
@@ -34,6 +37,9 @@ from joblib import Parallel, delayed
 
 HERE = Path(__file__).resolve().parent
 REFERENCE = HERE / "reference" / "hashes.json"
+#: The Parquet writer's versions the hashes were recorded with: another pandas or pyarrow
+#: writes other metadata bytes for the same values.
+WRITERS = HERE / "reference" / "writers.json"
 TABLES = ("timeseries", "places", "events", "survey")
 SF_STRATEGIES = (
     "reactive",
@@ -87,6 +93,30 @@ def reference_specs() -> dict[str, dict]:
         ],
     }
     return specs
+
+
+def writer_versions() -> dict[str, str]:
+    """Versions of the libraries whose Parquet bytes the hashes depend on."""
+    import pandas as pd
+    import pyarrow as pa
+
+    return {"pandas": pd.__version__, "pyarrow": pa.__version__}
+
+
+def writer_hint() -> str:
+    """Why tables may differ by their bytes only (another writer), or ''."""
+    if not WRITERS.exists():
+        return ""
+    recorded, now = json.loads(WRITERS.read_text()), writer_versions()
+    if recorded == now:
+        return ""
+    was = ", ".join(f"{k} {v}" for k, v in sorted(recorded.items()))
+    has = ", ".join(f"{k} {v}" for k, v in sorted(now.items()))
+    return (
+        f"the hashes were recorded with {was}; this environment has {has}, whose Parquet "
+        "metadata differs: to tell values from bytes, run the base revision with --keep DIR "
+        "and check this one with --against DIR"
+    )
 
 
 def sha256(path: Path) -> str:
@@ -150,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         old = json.loads(REFERENCE.read_text()) if REFERENCE.exists() and args.only else {}
         old.update(hashes)
         REFERENCE.write_text(json.dumps(old, indent=2, sort_keys=True) + "\n")
+        WRITERS.write_text(json.dumps(writer_versions(), indent=2, sort_keys=True) + "\n")
         print(f"recorded {len(hashes)} runs x {len(TABLES)} tables -> {REFERENCE}")
         return 0
     ref = json.loads(REFERENCE.read_text())
@@ -163,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"DIFF {name}/{table}{explain(out / name, against, table)}")
     total = sum(len(t) for t in hashes.values())
     print(f"{total - bad} of {total} tables byte-identical ({len(hashes)} runs; out: {out})")
+    if bad and not args.against and writer_hint():
+        print(f"note: {writer_hint()}")
     return 1 if bad else 0
 
 
