@@ -222,7 +222,7 @@ def collect_runs(root: Path, only: list[Path] | None = None, dedup: bool = True)
         if not _sort(rs, rel, state, expected=run_dir in jobs or only is not None):
             continue
         # In today's terms: a run from before a setting existed ran at its default.
-        meta = {**(state.meta or {}), "config": complete_config(state.meta["config"])}
+        meta = {**state.meta, "config": complete_config(state.meta["config"])}
         h = config_hash(identity(meta["config"]))
         if dedup and h in seen:
             rs.duplicates.append(rel)
