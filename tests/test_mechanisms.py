@@ -31,7 +31,7 @@ from cspsim.model.processes.policing import Orders, ShiftResult
 from cspsim.model.processes.reporting import Offences
 from cspsim.model.processes.survey import likert, survey_wave
 from cspsim.model.residents import agents_per_place
-from cspsim.model.rng import Streams
+from cspsim.model.rng import Streams, _pcg64_seed_state
 from cspsim.model.types import DISORDER, DRUGS, PROPERTY, VIOLENT
 
 F32 = 1e-6  # float32 resident state: relative precision ~6e-8, room for a few operations
@@ -1167,6 +1167,15 @@ def test_a_daily_stream_is_the_seed_sequence_of_seed_name_and_day(seed, day):
         np.random.SeedSequence([seed, zlib.crc32(b"crime"), day + 1_000_000])
     ).random(5)
     np.testing.assert_array_equal(Streams(seed).get("crime", day).random(5), want)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.integers(0, 2**32 - 1), min_size=3, max_size=3))
+def test_compiled_seeding_equals_numpy_seed_sequence(words):
+    # The fast path's state is SeedSequence's, word for word, for any three 32-bit words
+    # (the corners: 0, 2**32 - 1, words whose mixing wraps below zero).
+    want = np.random.SeedSequence(np.array(words, np.uint32)).generate_state(4, np.uint64)
+    np.testing.assert_array_equal(_pcg64_seed_state(*words), want)
 
 
 def test_group_b_share_at_its_ends_puts_everyone_in_one_group():

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import zlib
 
+import numba
 import numpy as np
+from numpy.random.bit_generator import ISeedSequence
 
 
 def _name_key(name: str) -> int:
@@ -35,6 +37,7 @@ class Streams:
             raise ValueError(f"seed: expected a non-negative integer, got {seed}")
         self.seed = int(seed)
         self._static: dict[str, np.random.Generator] = {}
+        self._keys: dict[str, int] = {}
 
     def get(self, name: str, day: int | None = None) -> np.random.Generator:
         """Return the generator for ``name``; a fresh one per ``day`` when given.
@@ -49,10 +52,77 @@ class Streams:
                 gen = np.random.default_rng(np.random.SeedSequence([self.seed, _name_key(name)]))
                 self._static[name] = gen
             return gen
+        key = self._keys.get(name)
+        if key is None:
+            key = self._keys[name] = _name_key(name)
         # Offset day so that negative burn-in days stay distinct non-negative entropy words.
-        words = [self.seed, _name_key(name), int(day) + 1_000_000]
-        if self.seed < 2**32 and words[2] >= 0:
-            # The same entropy as the list (one 32-bit word per number), which SeedSequence
-            # would convert number by number: 20% of a stream's cost, a dozen streams a day.
-            words = np.array(words, dtype=np.uint32)
-        return np.random.Generator(np.random.PCG64(np.random.SeedSequence(words)))
+        word = int(day) + 1_000_000
+        if self.seed < 2**32 and 0 <= word < 2**32:
+            # Three 32-bit words: the state SeedSequence([seed, key, word]) gives a PCG64,
+            # computed in one compiled call (a dozen streams a day; SeedSequence's own
+            # hashing was most of a stream's cost).
+            seeded = _PCG64State(_pcg64_seed_state(self.seed, key, word))
+            return np.random.Generator(np.random.PCG64(seeded))
+        seq = np.random.SeedSequence([self.seed, key, word])
+        return np.random.Generator(np.random.PCG64(seq))
+
+
+class _PCG64State(ISeedSequence):
+    """A seed sequence whose only state is the one a PCG64 asks of it (4 x 64 bits)."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, state: np.ndarray) -> None:
+        self.state = state
+
+    def generate_state(self, n_words: int, dtype: type = np.uint32) -> np.ndarray:
+        """The state computed for a PCG64: 4 words of ``uint64``, nothing else."""
+        if n_words != len(self.state) or np.dtype(dtype) != np.uint64:
+            raise ValueError(f"expected 4 uint64 words (PCG64), got {n_words} of {dtype}")
+        return self.state
+
+
+# numpy.random.SeedSequence's constants (O'Neill's seed_seq alternative, pool of 4 words).
+_U = np.uint64
+_MASK = _U(0xFFFFFFFF)
+_INIT_A, _MULT_A = _U(0x43B0D7E5), _U(0x931E8875)
+_INIT_B, _MULT_B = _U(0x8B51F9DD), _U(0x58F38DED)
+_MIX_L, _MIX_R = _U(0xCA01F9DD), _U(0x4973F715)
+_SHIFT = _U(16)
+
+
+@numba.njit(cache=True)
+def _pcg64_seed_state(w0: int, w1: int, w2: int) -> np.ndarray:  # pragma: no cover - compiled
+    """``SeedSequence(np.array([w0, w1, w2], np.uint32)).generate_state(4, np.uint64)``.
+
+    NumPy's algorithm, word for word (uint32 arithmetic, kept in uint64 and masked): hash
+    the entropy into a pool of four words, mix every word into every other, then draw eight
+    32-bit words and pair them little-endian. ``tests/test_rng.py`` checks it against NumPy.
+    """
+    entropy = np.array([w0, w1, w2], np.uint64)
+    pool = np.zeros(4, np.uint64)
+    hash_a = _INIT_A
+    for i in range(4):
+        value = entropy[i] if i < 3 else _U(0)
+        value ^= hash_a
+        hash_a = (hash_a * _MULT_A) & _MASK
+        value = (value * hash_a) & _MASK
+        pool[i] = value ^ (value >> _SHIFT)
+    for src in range(4):
+        for dst in range(4):
+            if src != dst:
+                value = pool[src] ^ hash_a
+                hash_a = (hash_a * _MULT_A) & _MASK
+                value = (value * hash_a) & _MASK
+                value ^= value >> _SHIFT
+                mixed = ((_MIX_L * pool[dst]) - (_MIX_R * value)) & _MASK
+                pool[dst] = mixed ^ (mixed >> _SHIFT)
+    state = np.zeros(4, np.uint64)
+    hash_b = _INIT_B
+    for i in range(8):
+        value = pool[i % 4] ^ hash_b
+        hash_b = (hash_b * _MULT_B) & _MASK
+        value = (value * hash_b) & _MASK
+        value ^= value >> _SHIFT
+        state[i // 2] |= value << _U(32 * (i % 2))
+    return state
