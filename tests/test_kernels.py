@@ -299,7 +299,7 @@ def test_scatter_over_ties_equals_bincount_over_senders_rows_bit_for_bit(n, dens
 
 @settings(max_examples=60, deadline=None)
 @given(
-    n=st.one_of(st.integers(0, 140), st.integers(140, 40_000)),
+    n=st.one_of(st.integers(0, 140), st.integers(140, 40_000), st.integers(40_000, 600_000)),
     first=st.integers(0, 9),
     scale=st.sampled_from([1e-9, 1.0, 1e9]),
     seed=st.integers(0, 2**32 - 1),
@@ -310,7 +310,10 @@ def test_pairwise_sum_equals_numpy_sum_bit_for_bit(n, first, scale, seed):
 
 
 @settings(max_examples=40, deadline=None)
-@given(n=st.one_of(st.integers(0, 140), st.integers(140, 20_000)), seed=st.integers(0, 2**32 - 1))
+@given(
+    n=st.one_of(st.integers(0, 140), st.integers(140, 20_000), st.integers(20_000, 300_000)),
+    seed=st.integers(0, 2**32 - 1),
+)
 def test_pairwise_sum_of_products_equals_numpy_sum_of_the_products_bit_for_bit(n, seed):
     rng = np.random.default_rng(seed)
     values = rng.random(n).astype(np.float32)

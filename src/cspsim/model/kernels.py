@@ -405,38 +405,81 @@ def pairwise_sum(
     multiple of 8) summed the same way. With ``weights`` (float64, empty for none), the
     sum of ``weights * values`` as ``np.sum(weights * values)`` gives it, without the
     products' array.
+
+    The halves are walked with an explicit stack (left half, then right, then their sum),
+    not by recursion: a compiled call per block of 64-128 elements cost more than the
+    block's additions (0.15 against 0.06 ms for 100,000 weighted terms).
     """
+    if n <= 128:
+        return _pairwise_block(values, first, n, weights)
+    # The stack of halves being summed: at most log2(n / 64) deep.
+    node_first = np.empty(64, np.int64)
+    node_n = np.empty(64, np.int64)
+    left_done = np.zeros(64, np.bool_)
+    left_sum = np.empty(64)
+    top = 0
+    node_first[0] = first
+    node_n[0] = n
+    total = 0.0
+    while top >= 0:
+        if node_n[top] > 128:  # split: its left half first
+            left_done[top] = False
+            node_first[top + 1] = node_first[top]
+            node_n[top + 1] = _left_half(node_n[top])
+            top += 1
+            continue
+        total = _pairwise_block(values, node_first[top], node_n[top], weights)
+        top -= 1
+        while top >= 0 and left_done[top]:  # a right half done: left + right
+            total = left_sum[top] + total
+            top -= 1
+        if top >= 0:  # a left half done: keep it, then its right half
+            left_sum[top] = total
+            left_done[top] = True
+            half = _left_half(node_n[top])
+            node_first[top + 1] = node_first[top] + half
+            node_n[top + 1] = node_n[top] - half
+            top += 1
+    return total
+
+
+@_jit
+def _left_half(n: int) -> int:  # pragma: no cover - compiled
+    """Length of the first half of a pairwise split of ``n``: about half, a multiple of 8."""
+    half = n // 2
+    return half - half % 8
+
+
+@_jit
+def _pairwise_block(
+    values: np.ndarray, first: int, n: int, weights: np.ndarray
+) -> float:  # pragma: no cover - compiled
+    """NumPy's sum of at most 128 elements: in order below 8, else 8 running sums."""
     if n < 8:
         total = 0.0
         for i in range(first, first + n):
             total += _term(values, weights, i)
         return total
-    if n <= 128:
-        r0, r1 = _term(values, weights, first), _term(values, weights, first + 1)
-        r2, r3 = _term(values, weights, first + 2), _term(values, weights, first + 3)
-        r4, r5 = _term(values, weights, first + 4), _term(values, weights, first + 5)
-        r6, r7 = _term(values, weights, first + 6), _term(values, weights, first + 7)
-        i = 8
-        while i < n - n % 8:
-            j = first + i
-            r0 += _term(values, weights, j)
-            r1 += _term(values, weights, j + 1)
-            r2 += _term(values, weights, j + 2)
-            r3 += _term(values, weights, j + 3)
-            r4 += _term(values, weights, j + 4)
-            r5 += _term(values, weights, j + 5)
-            r6 += _term(values, weights, j + 6)
-            r7 += _term(values, weights, j + 7)
-            i += 8
-        total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-        for j in range(first + i, first + n):
-            total += _term(values, weights, j)
-        return total
-    half = n // 2
-    half -= half % 8
-    return pairwise_sum(values, first, half, weights) + pairwise_sum(
-        values, first + half, n - half, weights
-    )
+    r0, r1 = _term(values, weights, first), _term(values, weights, first + 1)
+    r2, r3 = _term(values, weights, first + 2), _term(values, weights, first + 3)
+    r4, r5 = _term(values, weights, first + 4), _term(values, weights, first + 5)
+    r6, r7 = _term(values, weights, first + 6), _term(values, weights, first + 7)
+    i = 8
+    while i < n - n % 8:
+        j = first + i
+        r0 += _term(values, weights, j)
+        r1 += _term(values, weights, j + 1)
+        r2 += _term(values, weights, j + 2)
+        r3 += _term(values, weights, j + 3)
+        r4 += _term(values, weights, j + 4)
+        r5 += _term(values, weights, j + 5)
+        r6 += _term(values, weights, j + 6)
+        r7 += _term(values, weights, j + 7)
+        i += 8
+    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    for j in range(first + i, first + n):
+        total += _term(values, weights, j)
+    return total
 
 
 @_jit
