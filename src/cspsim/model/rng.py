@@ -97,7 +97,8 @@ def _pcg64_seed_state(w0: int, w1: int, w2: int) -> np.ndarray:  # pragma: no co
 
     NumPy's algorithm, word for word (uint32 arithmetic, kept in uint64 and masked): hash
     the entropy into a pool of four words, mix every word into every other, then draw eight
-    32-bit words and pair them little-endian. ``tests/test_rng.py`` checks it against NumPy.
+    32-bit words and pair them little-endian. ``tests/test_mechanisms.py`` checks it against
+    NumPy.
     """
     entropy = np.array([w0, w1, w2], np.uint64)
     pool = np.zeros(4, np.uint64)
