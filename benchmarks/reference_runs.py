@@ -16,9 +16,12 @@ Usage::
 
 ``check`` names every table whose hash differs and, with ``--against`` a kept run of the
 base revision, the first columns whose values differ, so a refactor that drifts can be
-traced. The bytes also depend on the Parquet writer (pandas, pyarrow: their versions at
-``record`` are in ``reference/writers.json``); in another environment compare values with
-``--against``. When a change *should* alter
+traced. The bytes also depend on the environment, recorded in ``reference/writers.json`` at
+``record``: the Parquet writer (pandas, pyarrow: another version writes other metadata) and
+the vector extensions NumPy dispatches to on this CPU (AVX2 or AVX-512 routines for
+``exp``, ``log`` and float sums differ in the last digits, so on another CPU a few mean
+columns differ, around 1e-11 relative, and the offences and survey answers do not). In
+another environment compare values with ``--against``. When a change *should* alter
 results (a new mechanism, a speed-up that changes floating-point order), record again in
 its own commit and say so in the commit message.
 """
@@ -37,8 +40,8 @@ from joblib import Parallel, delayed
 
 HERE = Path(__file__).resolve().parent
 REFERENCE = HERE / "reference" / "hashes.json"
-#: The Parquet writer's versions the hashes were recorded with: another pandas or pyarrow
-#: writes other metadata bytes for the same values.
+#: The environment the hashes were recorded in: the Parquet writer's versions (another pandas
+#: or pyarrow writes other metadata bytes for the same values) and NumPy's vector extensions.
 WRITERS = HERE / "reference" / "writers.json"
 TABLES = ("timeseries", "places", "events", "survey")
 SF_STRATEGIES = (
@@ -96,26 +99,30 @@ def reference_specs() -> dict[str, dict]:
 
 
 def writer_versions() -> dict[str, str]:
-    """Versions of the libraries whose Parquet bytes the hashes depend on."""
+    """What the hashes depend on besides the code: Parquet writer versions, NumPy's SIMD."""
     import pandas as pd
     import pyarrow as pa
+    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
 
-    return {"pandas": pd.__version__, "pyarrow": pa.__version__}
+    # The dispatch targets NumPy uses here (NPY_DISABLE_CPU_FEATURES turns some off).
+    simd = " ".join(t for t in __cpu_dispatch__ if __cpu_features__.get(t))
+    return {"numpy_simd": simd, "pandas": pd.__version__, "pyarrow": pa.__version__}
 
 
 def writer_hint() -> str:
-    """Why tables may differ by their bytes only (another writer), or ''."""
+    """Why tables may differ without a change of code (another environment), or ''."""
     if not WRITERS.exists():
         return ""
     recorded, now = json.loads(WRITERS.read_text()), writer_versions()
     if recorded == now:
         return ""
-    was = ", ".join(f"{k} {v}" for k, v in sorted(recorded.items()))
-    has = ", ".join(f"{k} {v}" for k, v in sorted(now.items()))
+    was = ", ".join(f"{k} {v!r}" for k, v in sorted(recorded.items()))
+    has = ", ".join(f"{k} {v!r}" for k, v in sorted(now.items()))
     return (
-        f"the hashes were recorded with {was}; this environment has {has}, whose Parquet "
-        "metadata differs: to tell values from bytes, run the base revision with --keep DIR "
-        "and check this one with --against DIR"
+        f"the hashes were recorded with {was}; this environment has {has}: another Parquet "
+        "writer changes the bytes, other NumPy vector extensions the last digits of some "
+        "means. To tell a change of behaviour from the environment, run the base revision "
+        "with --keep DIR and check this one with --against DIR"
     )
 
 
