@@ -20,6 +20,7 @@ from cspsim.model.components.volunteering import _volunteer
 from cspsim.model.kernels import (
     LANES,
     count_at,
+    csr_times,
     grow_towards_one,
     pairwise_sum,
     pick_by_weight,
@@ -101,6 +102,37 @@ def test_tie_sums_equal_the_sparse_products_bit_for_bit(n, density, seed):
     sums = binary @ np.column_stack([c, d])
     for got, want in zip(out2 + out4, [*means.T, *means.T, *sums.T], strict=True):
         assert np.array_equal(got, want)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(1, 60),
+    columns=st.integers(1, 5),
+    density=st.floats(0.0, 0.5),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_csr_times_equals_scipys_product_bit_for_bit(n, columns, density, seed):
+    # Signed values over many magnitudes (so the order of additions shows), rows in any
+    # order of columns, empty rows, and one column as the 1-D product.
+    rng = np.random.default_rng(seed)
+    matrix = sp.random(n, n, density=density, format="csr", random_state=rng)
+    matrix.data = rng.normal(size=matrix.nnz) * 10.0 ** rng.integers(-8, 8, matrix.nnz)
+    matrix.indices = matrix.indices.copy()
+    for i in range(n):  # unsorted columns within rows
+        rng.shuffle(matrix.indices[matrix.indptr[i] : matrix.indptr[i + 1]])
+    x = rng.normal(size=(n, columns)) * 10.0 ** rng.integers(-8, 8, (n, columns))
+    got = csr_times(matrix.indptr, matrix.indices, matrix.data, x)
+    assert np.array_equal(got, matrix @ x)
+    one = csr_times(matrix.indptr, matrix.indices, matrix.data, x[:, :1].copy())
+    assert np.array_equal(one[:, 0], matrix @ x[:, 0])
+
+
+def test_csr_times_by_hand():
+    # [[2, 0, 1], [0, 0, 0], [0.5, 3, 0]] @ [[1, 10], [2, 20], [4, 40]]
+    matrix = sp.csr_matrix(np.array([[2.0, 0, 1], [0, 0, 0], [0.5, 3, 0]]))
+    x = np.array([[1.0, 10.0], [2.0, 20.0], [4.0, 40.0]])
+    got = csr_times(matrix.indptr, matrix.indices, matrix.data, x)
+    assert got.tolist() == [[6.0, 60.0], [0.0, 0.0], [6.5, 65.0]]
 
 
 def test_slice_rows_lays_out_rows_by_length_in_slices_of_lanes():

@@ -17,6 +17,7 @@ from cspsim.config import ModelParams
 from cspsim.errors import ConfigError
 from cspsim.model.kernels import (
     csr_row_products,
+    csr_times,
     pairwise_sum,
     pick_by_weight,
     range_sums,
@@ -372,6 +373,14 @@ class World:
         scatter_over_ties(self.ties.indptr, self.ties.indices, senders, c, d, sum_c, sum_d)
         return out[0], out[1], sum_c, sum_d
 
+    def neighbour_means(self, values: np.ndarray) -> np.ndarray:
+        """``place_w @ values``: mean over each place's neighbours (by place, or place x type)."""
+        return _times(self.place_w, values)
+
+    def to_neighbours(self, values: np.ndarray) -> np.ndarray:
+        """``place_w_t @ values``: each place's quantity shared out among its neighbours."""
+        return _times(self.place_w_t, values)
+
     def place_means(self, values: np.ndarray) -> np.ndarray:
         """Mean of a resident array by place (places with no residents get the city mean)."""
         return self.place_means_of(values)[0]
@@ -433,3 +442,10 @@ class World:
             order = rng.permutation(len(mask))
             mask[order[: max(1, int(round(share * len(mask))))]] = True
         return mask
+
+
+def _times(matrix: sp.csr_matrix, values: np.ndarray) -> np.ndarray:
+    """``matrix @ values`` (float64, SciPy's sums bit for bit) in one compiled call."""
+    x = np.asarray(values, dtype=np.float64)
+    out = csr_times(matrix.indptr, matrix.indices, matrix.data, x.reshape(len(x), -1))
+    return out.reshape(x.shape)

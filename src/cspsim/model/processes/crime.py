@@ -138,7 +138,7 @@ class CrimeProcess:
             idx, r.propensity, r.jailed, comply, effect, w.ar_start, w.ar_count
         )
         tau = self.params.crime.offender_travel
-        return (1.0 - tau) * own + tau * (w.place_w_t @ own)
+        return (1.0 - tau) * own + tau * w.to_neighbours(own)
 
     def motivation(self) -> np.ndarray:
         """Motivated offenders relative to the start, shape (P, 4).
@@ -178,7 +178,7 @@ class CrimeProcess:
         drive = mu * self.motivation() + self.boost
         # Police deterrence relative to the baseline's uniform presence (h_ref), with a share
         # felt at adjacent places (diffusion of benefits; Weisburd et al. 2006).
-        felt = presence + crime_pars.diffusion_of_benefits * (w.place_w @ presence)
+        felt = presence + crime_pars.diffusion_of_benefits * w.neighbour_means(presence)
         # Diminishing returns to presence (Koper 1995): deterrence grows with log(1 + h/h0),
         # h in hours at a place of the calibration city's size (World.presence_scale).
         h0 = crime_pars.presence_half_saturation
@@ -191,7 +191,7 @@ class CrimeProcess:
             guard = guard * factor
         lam = drive * guard
         deterred = np.maximum(drive * other[:, None] * (1.0 - police[:, None]), 0.0)
-        displaced = crime_pars.displacement * (w.place_w_t @ deterred)
+        displaced = crime_pars.displacement * w.to_neighbours(deterred)
         return lam + displaced, deterred
 
     def draw(self, lam: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -204,7 +204,7 @@ class CrimeProcess:
         """Near-repeat: each offence adds n * omega, which decays at omega and spreads."""
         crime_pars = self.params.crime
         omega, eta = crime_pars.near_repeat_decay, crime_pars.near_repeat_spread
-        b = (1.0 - eta) * self.boost + eta * (self.world.place_w_t @ self.boost)
+        b = (1.0 - eta) * self.boost + eta * self.world.to_neighbours(self.boost)
         self.boost = (1.0 - omega) * b + crime_pars.near_repeat_branching * omega * counts
         self.recent = 0.95 * self.recent + 0.05 * counts.sum(axis=1)
         self.recent_disorder = 0.95 * self.recent_disorder + 0.05 * counts[:, DISORDER]
