@@ -18,9 +18,10 @@ Usage::
 base revision, the first columns whose values differ, so a refactor that drifts can be
 traced. The bytes also depend on the environment, recorded in ``reference/writers.json`` at
 ``record``: the Parquet writer (pandas, pyarrow: another version writes other metadata) and
-the vector extensions NumPy dispatches to on this CPU (AVX2 or AVX-512 routines for
-``exp``, ``log`` and float sums differ in the last digits, so on another CPU a few mean
-columns differ, around 1e-11 relative, and the offences and survey answers do not). In
+the vector extensions NumPy dispatches to on this CPU (its AVX-512, AVX2 and SSE routines
+for ``exp``, ``log``, ``log1p`` and ``power`` differ in the last digit, so on another CPU a
+few mean columns differ, around 1e-11 relative, and the offences and survey answers do
+not). In
 another environment compare values with ``--against``. When a change *should* alter
 results (a new mechanism, a speed-up that changes floating-point order), record again in
 its own commit and say so in the commit message.
@@ -120,8 +121,8 @@ def writer_hint() -> str:
     has = ", ".join(f"{k} {v!r}" for k, v in sorted(now.items()))
     return (
         f"the hashes were recorded with {was}; this environment has {has}: another Parquet "
-        "writer changes the bytes, other NumPy vector extensions the last digits of some "
-        "means. To tell a change of behaviour from the environment, run the base revision "
+        "writer changes the bytes, other NumPy vector extensions (exp, log) the last digits "
+        "of some means. To tell a change of behaviour from the environment, run the base revision "
         "with --keep DIR and check this one with --against DIR"
     )
 
