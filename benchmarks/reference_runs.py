@@ -103,11 +103,10 @@ def writer_versions() -> dict[str, str]:
     """What the hashes depend on besides the code: Parquet writer versions, NumPy's SIMD."""
     import pandas as pd
     import pyarrow as pa
-    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
 
-    # The dispatch targets NumPy uses here (NPY_DISABLE_CPU_FEATURES turns some off).
-    simd = " ".join(t for t in __cpu_dispatch__ if __cpu_features__.get(t))
-    return {"numpy_simd": simd, "pandas": pd.__version__, "pyarrow": pa.__version__}
+    from cspsim.output.provenance import numpy_simd
+
+    return {"numpy_simd": numpy_simd(), "pandas": pd.__version__, "pyarrow": pa.__version__}
 
 
 def writer_hint() -> str:

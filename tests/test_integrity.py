@@ -28,7 +28,7 @@ from conftest import TABLES, file_city_overrides, tiny_config
 
 from cspsim.analysis.runs import collect_runs
 from cspsim.errors import ResourceError
-from cspsim.output import integrity, resources
+from cspsim.output import integrity, provenance, resources
 from cspsim.output.integrity import inspect_run
 from cspsim.output.rundir import read_run_json
 from cspsim.output.runner import PREVIOUS, run_one
@@ -241,6 +241,22 @@ def test_another_model_version_makes_a_run_stale(tmp_path: Path, monkeypatch) ->
     monkeypatch.setattr(integrity, "model_identity", lambda: other)
     state = inspect_run(run_dir, cfg)
     assert state.status == "stale" and "model code" in state.reason
+
+
+def test_numpy_simd_is_recorded_but_another_cpu_does_not_make_a_run_stale(
+    tmp_path: Path,
+) -> None:
+    # NumPy's exp/log routines follow the CPU's extensions (last digits): run.json says which
+    # were used, and a sweep resumed on another kind of machine keeps its runs.
+    cfg, run_dir = tiny_config(), tmp_path / "run"
+    run_one(cfg, run_dir)
+    meta_path = run_dir / "run.json"
+    meta = json.loads(meta_path.read_text())
+    assert meta["versions"]["numpy_simd"] == provenance.numpy_simd()
+    assert "numpy_simd" not in meta["model"]["packages"]
+    meta["versions"]["numpy_simd"] = "X86_V3"  # as if made on an AVX2 machine
+    meta_path.write_text(json.dumps(meta))
+    assert inspect_run(run_dir, cfg).status == "complete"
 
 
 def test_runs_without_hashes_are_stale(tmp_path: Path) -> None:

@@ -71,14 +71,34 @@ def sha256_cached(path: Path) -> str:
 
 
 def package_versions() -> dict[str, str]:
-    """Versions of Python and the packages that determine (or record) results."""
+    """Versions of Python and the packages that determine (or record) results.
+
+    Also ``numpy_simd``, the vector extensions NumPy dispatches to on this machine
+    (:func:`numpy_simd`): runs on processors with other extensions may differ in the last
+    digits. It is recorded, not part of :func:`model_identity` (a sweep resumed on another
+    kind of machine does not redo its runs).
+    """
     out = {"python": platform.python_version()}
     for name in (*RESULT_PACKAGES, *OTHER_PACKAGES):
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             out[name] = "not installed"
+    out["numpy_simd"] = numpy_simd()
     return out
+
+
+@functools.cache
+def numpy_simd() -> str:
+    """NumPy's dispatch targets in use here, e.g. ``"X86_V3 X86_V4 AVX512_ICL"``.
+
+    NumPy picks its ``exp``, ``log``, ``log1p`` and ``power`` routines by these, and the
+    routines of different targets differ in the last digit (README, Reproducibility).
+    ``NPY_DISABLE_CPU_FEATURES`` turns targets off.
+    """
+    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+
+    return " ".join(t for t in __cpu_dispatch__ if __cpu_features__.get(t))
 
 
 def config_digest(path: Path) -> str:
