@@ -38,7 +38,8 @@ RUN_JSON = (
     "error), `seed`, `city`, `strategy`, resolved `config`, `tables` (SHA-256, bytes and rows "
     "of each table), `inputs` (path and SHA-256 of the city's data files and of user config "
     "files), `model` (code SHA-256 and result-determining package versions), package "
-    "`versions`, `git_commit`, `git_dirty`, `estimate` (the run's own estimate before "
+    "`versions` (with `numpy_simd`, the vector extensions NumPy used: see Reproducibility), "
+    "`git_commit`, `git_dirty`, `estimate` (the run's own estimate before "
     "building: `memory_mb` beyond Python and the imports, `seconds`; also in a run refused as "
     "too large), `wall_seconds`, `step_seconds`, `residents`, `days` |"
 )
