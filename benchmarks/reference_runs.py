@@ -21,8 +21,7 @@ traced. The bytes also depend on the environment, recorded in ``reference/writer
 the vector extensions NumPy dispatches to on this CPU (its AVX-512, AVX2 and SSE routines
 for ``exp``, ``log``, ``log1p`` and ``power`` differ in the last digit, so on another CPU a
 few mean columns differ, around 1e-11 relative, and the offences and survey answers do
-not). In
-another environment compare values with ``--against``. When a change *should* alter
+not). In another environment compare values with ``--against``. When a change *should* alter
 results (a new mechanism, a speed-up that changes floating-point order), record again in
 its own commit and say so in the commit message.
 """

@@ -17,12 +17,12 @@ from cspsim.config import ModelParams
 from cspsim.errors import ConfigError
 from cspsim.model.kernels import (
     csr_row_products,
-    csr_times,
     pairwise_sum,
     pick_by_weight,
     range_sums,
     scatter_over_ties,
     slice_rows,
+    sparse_times,
     tie_sums,
     tie_sums4,
 )
@@ -375,11 +375,11 @@ class World:
 
     def neighbour_means(self, values: np.ndarray) -> np.ndarray:
         """``place_w @ values``: mean over each place's neighbours (by place, or place x type)."""
-        return _times(self.place_w, values)
+        return sparse_times(self.place_w, values)
 
     def to_neighbours(self, values: np.ndarray) -> np.ndarray:
         """``place_w_t @ values``: each place's quantity shared out among its neighbours."""
-        return _times(self.place_w_t, values)
+        return sparse_times(self.place_w_t, values)
 
     def place_means(self, values: np.ndarray) -> np.ndarray:
         """Mean of a resident array by place (places with no residents get the city mean)."""
@@ -442,10 +442,3 @@ class World:
             order = rng.permutation(len(mask))
             mask[order[: max(1, int(round(share * len(mask))))]] = True
         return mask
-
-
-def _times(matrix: sp.csr_matrix, values: np.ndarray) -> np.ndarray:
-    """``matrix @ values`` (float64, SciPy's sums bit for bit) in one compiled call."""
-    x = np.asarray(values, dtype=np.float64)
-    out = csr_times(matrix.indptr, matrix.indices, matrix.data, x.reshape(len(x), -1))
-    return out.reshape(x.shape)
