@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cspsim.model import CommunitySafetyModel
-from cspsim.model.components.meetings import _attendance_score
+from cspsim.model.components.meetings import _at_least, _attendance_score
 from cspsim.model.components.volunteering import _volunteer
 from cspsim.model.kernels import (
     LANES,
@@ -568,3 +568,13 @@ def test_count_enrolled_counts_the_enrolled_mask(n, day, seed):
     duration = 182.5
     want = int(((program[idx] >= 0) & (day < since[idx] + duration)).sum())  # enrolled_mask
     assert _count_enrolled(idx, program, since, day, duration) == want
+
+
+@given(st.lists(st.floats(0.0, 80.0, width=32), max_size=40))
+@settings(max_examples=50, deadline=None)
+def test_at_least_is_numpys_maximum_with_a_scalar(tenures):
+    values = np.array(tenures, np.float32)
+    got = _at_least(values, np.float32(0.05))
+    want = np.maximum(values, 0.05)
+    assert got.dtype == want.dtype and np.array_equal(got, want)
+    assert got is not values

@@ -245,8 +245,8 @@ def test_long_titles_and_legends_wrap_instead_of_clipping() -> None:
 
 
 def test_standard_charts(pair: SideBySideModel) -> None:
-    rows = pair.a.recorder.datacollector.model_vars
-    svgs = chart_svgs([("A", rows), ("B", pair.b.recorder.datacollector.model_vars)])
+    rows = pair.a.recorder.rows
+    svgs = chart_svgs([("A", rows), ("B", pair.b.recorder.rows)])
     assert set(svgs) == {"crime", "trust", "reporting", "contacts", "fear", "budget"}
     assert "stroke-dasharray" in svgs["crime"]  # the second run is dashed
 

@@ -222,10 +222,6 @@ def _mean_cynicism(m: CommunitySafetyModel, d: Day) -> float:
     return float(np.dot(leg.cynicism, leg.nbhd_count) / max(leg.nbhd_count.sum(), 1.0))
 
 
-def _mean_efficacy(m: CommunitySafetyModel, d: Day) -> float:
-    return float(np.average(m.engagement.efficacy, weights=m.world.place_count + 1e-9))
-
-
 _COUNTS = "offences/day"
 _CONTACTS = "contacts/day"
 
@@ -353,7 +349,7 @@ TIMESERIES: tuple[Measure, ...] = (
         "float64",
         "mean 0-1 (resident-weighted)",
         "Collective efficacy",
-        _mean_efficacy,
+        lambda m, d: m.engagement.mean_efficacy(),
         "last30",
     ),
     _ts(

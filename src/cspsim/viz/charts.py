@@ -1,6 +1,6 @@
 """Live charts as small inline SVG line charts (cheap to rebuild every day).
 
-Each chart reads the recorder's daily rows (``Recorder.datacollector.model_vars``) or a run's
+Each chart reads the recorder's daily rows (``Recorder.rows``) or a run's
 tracked numbers, smooths daily counts over a week, and draws one polyline per series; a
 comparison run is drawn dashed in the same colours. Charts of counts and money never go
 below zero; events (the misconduct case, reviews, program cohorts, meetings) are marked on

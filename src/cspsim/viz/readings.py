@@ -22,7 +22,7 @@ WEEK = 7
 
 def rows(model: TrainerModel) -> dict[str, list]:
     """The model's daily time-series columns (live lists, not copies)."""
-    return model.recorder.datacollector.model_vars
+    return model.recorder.rows
 
 
 def events(pair: SideBySideModel) -> list[tuple[int, str]]:

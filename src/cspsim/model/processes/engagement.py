@@ -56,6 +56,9 @@ class Engagement:
         self.move_rate = moving_rate(params, world.city.disadvantage) / 365.0
         self.efficacy0 = self.efficacy_target()
         self.efficacy = self.efficacy0.copy()
+        # Residents per place (a tiny weight keeps empty places defined) and their total.
+        self._place_weight = world.place_count + 1e-9
+        self._total_weight = self._place_weight.sum()
 
     def efficacy_target(self) -> np.ndarray:
         """Where collective efficacy is heading.
@@ -78,6 +81,14 @@ class Engagement:
         excess = np.clip(self.crime_ratio() - 1.0, -1.0, 2.0)
         target = target - ep.efficacy_crime_erosion * excess
         return np.clip(target, 0.0, 1.0)
+
+    def mean_efficacy(self) -> float:
+        """The city's collective efficacy, weighted by residents.
+
+        ``np.average(efficacy, weights=place_count + 1e-9)`` with the weights and their
+        total kept: the same operations, without recomputing them every day.
+        """
+        return float(np.multiply(self.efficacy, self._place_weight).sum() / self._total_weight)
 
     def stability(self) -> np.ndarray:
         """Residential stability: each place's share of households settled 5 years or more."""
