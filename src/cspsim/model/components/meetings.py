@@ -178,10 +178,10 @@ class Meetings(Component):
         who = m.world.residents_at(place_meets)
         share = self.attendance(who)
         m.legitimacy.gain(who, share * vp.meeting_trust_gain * m.world.residents_per_agent)
-        r.engagement[who] += (
-            share * vp.meeting_engagement_gain * (1.0 - r.engagement[who])
-        ).astype(np.float32)
-        np.clip(r.engagement, 0.0, 1.0, out=r.engagement)
+        # Only attendees' engagement moved: clip theirs (every writer keeps it in 0-1).
+        engagement = r.engagement[who]
+        engagement += (share * vp.meeting_engagement_gain * (1.0 - engagement)).astype(np.float32)
+        r.engagement[who] = np.clip(engagement, 0.0, 1.0)
         m.legitimacy.tell(who, good=share.astype(np.float32))  # attendees tell their ties
         m.partners.work_in(meeting_nbhd)
         level = self.concern_level(place_meets)  # what attendees perceive (judged, raised)
