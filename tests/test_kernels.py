@@ -578,3 +578,17 @@ def test_at_least_is_numpys_maximum_with_a_scalar(tenures):
     want = np.maximum(values, 0.05)
     assert got.dtype == want.dtype and np.array_equal(got, want)
     assert got is not values
+
+
+def test_offending_needs_one_effect_column_per_crime_type():
+    one = np.ones(2, np.float32)
+    with pytest.raises(ValueError, match="crime type"):
+        _offending(
+            np.arange(2),
+            one,
+            one * 0,
+            one,
+            np.zeros((2, 3), np.float32),
+            np.zeros(1, np.int64),
+            np.full(1, 2, np.int64),
+        )

@@ -236,6 +236,8 @@ def _offending(
     ``counts``, in ``idx`` order) in order, from 0, in float64, as ``np.bincount`` does.
     """
     n, k = effect.shape
+    if k != 4:
+        raise ValueError("effect: expected one column per crime type (4)")
     weights = np.empty((n, k), np.float32)
     one = np.float32(1.0)
     for j in range(n):
@@ -243,20 +245,14 @@ def _offending(
         active = propensity[i] * (one - jailed[i]) * comply[j]
         for t in range(k):
             weights[j, t] = active * (one - effect[j, t])
+    # The four types' sums side by side: four chains of additions instead of one.
     own = np.zeros((len(starts), k))
     for place in range(len(starts)):
-        if k == 4:  # the four types' sums side by side: four chains of additions, not one
-            a0 = a1 = a2 = a3 = 0.0
-            for j in range(starts[place], starts[place] + counts[place]):
-                a0 += weights[j, 0]
-                a1 += weights[j, 1]
-                a2 += weights[j, 2]
-                a3 += weights[j, 3]
-            own[place, 0], own[place, 1], own[place, 2], own[place, 3] = a0, a1, a2, a3
-            continue
-        for t in range(k):
-            acc = 0.0
-            for j in range(starts[place], starts[place] + counts[place]):
-                acc += weights[j, t]
-            own[place, t] = acc
+        a0 = a1 = a2 = a3 = 0.0
+        for j in range(starts[place], starts[place] + counts[place]):
+            a0 += weights[j, 0]
+            a1 += weights[j, 1]
+            a2 += weights[j, 2]
+            a3 += weights[j, 3]
+        own[place, 0], own[place, 1], own[place, 2], own[place, 3] = a0, a1, a2, a3
     return weights, own
