@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cspsim.model import CommunitySafetyModel
+from cspsim.model.components._gatherings import attend, hear_judgement, shares
 from cspsim.model.components.meetings import _at_least, _attendance_score
 from cspsim.model.components.volunteering import _volunteer
 from cspsim.model.kernels import (
@@ -592,3 +593,132 @@ def test_offending_needs_one_effect_column_per_crime_type():
             np.zeros(1, np.int64),
             np.full(1, 2, np.int64),
         )
+
+
+def _numpy_experience(recent, trust, who, delta):
+    """``Legitimacy.experience`` for distinct residents, as NumPy expressions."""
+    delta = np.asarray(delta, dtype=np.float32)
+    recent[who] += delta
+    trust[who] += delta
+    trust[who] = np.clip(trust[who], 0.0, 1.0)
+
+
+def _meeting_state(n, seed):
+    rng = np.random.default_rng(seed)
+    state = {
+        "recent": (rng.random(n) - 0.5).astype(np.float32),
+        "trust": rng.random(n).astype(np.float32),
+        "engagement": rng.random(n).astype(np.float32),
+        "good": (rng.random(n) * (rng.random(n) < 0.3)).astype(np.float32),
+        "bad": (rng.random(n) * (rng.random(n) < 0.3)).astype(np.float32),
+    }
+    who = np.flatnonzero(rng.random(n) < 0.6)
+    return rng, state, who
+
+
+def _same_bits(got, want):
+    return got.dtype == want.dtype and np.array_equal(got.view(np.uint32), want.view(np.uint32))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(1, 120),
+    gains=st.tuples(st.floats(0.0, 0.5), st.floats(0.0, 0.5), st.floats(0.0, 0.9)),
+    k=st.sampled_from([1.0, 2.5, 10.0, 37.0]),
+    event=st.booleans(),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_attend_equals_the_numpy_form(n, gains, k, event, seed):
+    """A gathering's pass over attendees: gain, engagement, news and attendance by place.
+
+    As a meeting holds it (weights from the attendance score, gain ``s * g * k``) and as a
+    community event does (weights are engagement itself, gain ``s * g``).
+    """
+    rng, got, who = _meeting_state(n, seed)
+    want = {key: v.copy() for key, v in got.items()}
+    trust_gain, engagement_gain, attendance = gains
+    places = 5
+    place_index = np.sort(rng.integers(0, places, n))
+    if event:
+        weight, mean_weight, second = got["engagement"], np.float32(0.4), 1.0
+    else:
+        weight = np.exp(rng.normal(0, 2, n)).astype(np.float32)
+        mean_weight, second = weight.mean(), k
+    # NumPy form (meetings and community events before the compiled pass).
+    share = np.minimum(attendance * weight[who] / mean_weight, 1.0)
+    gain = share * trust_gain * second
+    _numpy_experience(want["recent"], want["trust"], who, (gain / k) * (1.0 - want["trust"][who]))
+    e = want["engagement"][who]
+    e += (share * engagement_gain * (1.0 - e)).astype(np.float32)
+    want["engagement"][who] = np.clip(e, 0.0, 1.0)
+    want["good"][who] += share.astype(np.float32)
+    by_place = np.bincount(place_index[who], weights=share, minlength=places)
+
+    got_share, got_by_place = attend(
+        who,
+        weight,
+        mean_weight,
+        np.float32(attendance),
+        place_index,
+        places,
+        got["recent"],
+        got["trust"],
+        got["engagement"],
+        got["good"],
+        (np.float32(trust_gain), np.float32(second)),
+        np.float32(engagement_gain),
+        np.float32(k),
+    )
+    assert _same_bits(got_share, share)
+    assert np.array_equal(got_by_place, by_place)
+    for key in want:
+        assert _same_bits(got[key], want[key]), key
+    if not event:
+        assert _same_bits(shares(who, weight, mean_weight, np.float32(attendance)), share)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(1, 120),
+    gains=st.tuples(st.floats(0.0, 0.5), st.floats(0.0, 0.5)),
+    k=st.sampled_from([1.0, 2.5, 10.0, 37.0]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_hear_judgement_equals_the_numpy_form(n, gains, k, seed):
+    """Attendees hear what was acted on and ignored: gain, loss and news, bit for bit."""
+    rng, got, who = _meeting_state(n, seed)
+    want = {key: v.copy() for key, v in got.items()}
+    responsive_gain, ignored_loss = gains
+    share = np.minimum(rng.random(len(who)) * 1.2, 1.0).astype(np.float32)
+    places, n_nb = 6, 3
+    place_index = np.sort(rng.integers(0, places, n))
+    nbhd = rng.integers(0, n_nb, places)
+    acted_by_nbhd = rng.random(n_nb) * (rng.random(n_nb) < 0.7) * 3
+    ignored_by_nbhd = rng.integers(0, 3, n_nb)
+    # NumPy form (Meetings._judge before the compiled pass).
+    home = nbhd[place_index[who]]
+    acted, ignored = acted_by_nbhd[home], ignored_by_nbhd[home]
+    g = share * k * responsive_gain * acted
+    _numpy_experience(want["recent"], want["trust"], who, (g / k) * (1.0 - want["trust"][who]))
+    loss = share * k * ignored_loss * ignored
+    _numpy_experience(want["recent"], want["trust"], who, -(loss / k) * want["trust"][who])
+    want["good"][who] += (share * acted).astype(np.float32)
+    want["bad"][who] += (share * ignored).astype(np.float32)
+
+    hear_judgement(
+        who,
+        share,
+        place_index,
+        nbhd,
+        acted_by_nbhd,
+        ignored_by_nbhd,
+        got["recent"],
+        got["trust"],
+        got["good"],
+        got["bad"],
+        k,
+        np.float32(responsive_gain),
+        np.float32(ignored_loss),
+    )
+    for key in want:
+        assert _same_bits(got[key], want[key]), key

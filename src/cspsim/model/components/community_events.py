@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cspsim.config.declare import setting
+from cspsim.model.components._gatherings import attend
 from cspsim.model.components.base import Component, on, register
 from cspsim.model.day import Day
 
@@ -77,18 +78,26 @@ class CommunityEvents(Component):
         at = events[w.city.neighbourhood]
         who = w.residents_at(at)
         mean_eng = max(float(r.engagement.mean()), 1e-6)
-        share = np.minimum(EVENT_ATTENDANCE * r.engagement[who] / mean_eng, 1.0)
-        gain = m.params.partners.event_cohesion_gain
-        r.engagement[who] += (share * gain * (1.0 - r.engagement[who])).astype(np.float32)
         contact_pars = m.params.contacts
         positive = contact_pars.negative_trust_loss / contact_pars.asymmetry * w.residents_per_agent
-        m.legitimacy.gain(who, share * positive)
-        m.legitimacy.tell(who, good=share.astype(np.float32))
-        self.participation += (
-            PARTICIPATION_MEMORY
-            * np.bincount(w.place_index[who], weights=share, minlength=w.n_places)
-            / np.maximum(w.place_count, 1)
+        # One pass over the attendees (share by engagement; a good contact; engagement up).
+        _, attended = attend(
+            who,
+            r.engagement,
+            np.float32(mean_eng),
+            np.float32(EVENT_ATTENDANCE),
+            w.place_index,
+            w.n_places,
+            r.trust_recent,
+            r.trust,
+            r.engagement,
+            m.legitimacy.good,
+            (np.float32(positive), np.float32(1.0)),
+            np.float32(m.params.partners.event_cohesion_gain),
+            np.float32(w.residents_per_agent),
         )
+        m.legitimacy.told_by(who)
+        self.participation += PARTICIPATION_MEMORY * attended / np.maximum(w.place_count, 1)
         m.partners.work_in(events)
 
     @on("activity")

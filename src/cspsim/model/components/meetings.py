@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cspsim.config.declare import setting
+from cspsim.model.components._gatherings import attend, hear_judgement, shares
 from cspsim.model.components.base import Component, on, register
 from cspsim.model.day import Day
 from cspsim.model.kernels import _jit
@@ -138,10 +139,20 @@ class Meetings(Component):
         """Share of each resident agent's people at a meeting of their neighbourhood.
 
         Selective: log-odds rise with engagement, trust and log tenure, and the mean share
-        is the sourced attendance. Dividing by the mean weight makes each resident's
-        weight relative to the city, so any constant in the score cancels: engagement and
-        trust are centred on their means only to keep ``exp`` in range, and tenure is
-        taken in years (a median would cancel the same way and cost a sort a day).
+        is the sourced attendance (:meth:`_attendance_weights`).
+        """
+        weight, mean_weight = self._attendance_weights()
+        attendance = np.float32(self.model.params.voice.attendance)
+        return shares(np.asarray(residents, np.int64), weight, mean_weight, attendance)
+
+    def _attendance_weights(self) -> tuple[np.ndarray, np.float32]:
+        """Every resident's attendance weight and their mean (float32).
+
+        A resident's share is ``min(attendance * weight / mean weight, 1)``. Dividing by the
+        mean weight makes each resident's weight relative to the city, so any constant in
+        the score cancels: engagement and trust are centred on their means only to keep
+        ``exp`` in range, and tenure is taken in years (a median would cancel the same way
+        and cost a sort a day).
         """
         m = self.model
         r = m.residents
@@ -160,33 +171,47 @@ class Meetings(Component):
             np.float32(vp.attendance_tenure_effect),
         )
         np.exp(weight, out=weight)
-        return np.minimum(vp.attendance * weight[residents] / weight.mean(), 1.0)
+        return weight, weight.mean()
 
     def meet(self, meeting_nbhd: np.ndarray, voice: float, day: Day | None = None) -> int:
         """Meetings in the flagged neighbourhoods; returns how many were held.
 
         Attendees' trust and engagement rise; the problems raised last time are judged; new
-        problems are raised and steer the partnership as far as ``voice`` lets them.
+        problems are raised and steer the partnership as far as ``voice`` lets them. What
+        happens to each attendee is one compiled pass (:mod:`._gatherings`): the numbers of
+        ``Legitimacy.gain``, ``lose`` and ``tell`` and of engagement's rise over the
+        attendees, without a dozen passes over them.
         """
         if not meeting_nbhd.any():
             return 0
         m = self.model
         vp = m.params.voice
         r = m.residents
-        nb_of_place = m.world.city.neighbourhood
-        place_meets = meeting_nbhd[nb_of_place]
+        lg = m.legitimacy
+        place_meets = meeting_nbhd[m.world.city.neighbourhood]
         who = m.world.residents_at(place_meets)
-        share = self.attendance(who)
-        m.legitimacy.gain(who, share * vp.meeting_trust_gain * m.world.residents_per_agent)
-        # Only attendees' engagement moved: clip theirs (every writer keeps it in 0-1).
-        engagement = r.engagement[who]
-        engagement += (share * vp.meeting_engagement_gain * (1.0 - engagement)).astype(np.float32)
-        r.engagement[who] = np.clip(engagement, 0.0, 1.0)
-        m.legitimacy.tell(who, good=share.astype(np.float32))  # attendees tell their ties
+        weight, mean_weight = self._attendance_weights()
+        k = np.float32(m.world.residents_per_agent)
+        share, attended = attend(
+            who,
+            weight,
+            mean_weight,
+            np.float32(vp.attendance),
+            m.world.place_index,
+            m.world.n_places,
+            r.trust_recent,
+            r.trust,
+            r.engagement,
+            lg.good,
+            (np.float32(vp.meeting_trust_gain), k),
+            np.float32(vp.meeting_engagement_gain),
+            k,
+        )
+        lg.told_by(who)  # attendees tell their ties
         m.partners.work_in(meeting_nbhd)
         level = self.concern_level(place_meets)  # what attendees perceive (judged, raised)
         self._judge(place_meets, who, share, level, day)
-        self._raise(place_meets, who, share, level, voice, day)
+        self._raise(place_meets, attended > 0, level, voice, day)
         return int(meeting_nbhd.sum())
 
     def concern_level(self, places: np.ndarray | None = None) -> np.ndarray:
@@ -212,18 +237,17 @@ class Meetings(Component):
     def _raise(
         self,
         place_meets: np.ndarray,
-        who: np.ndarray,
-        share: np.ndarray,
+        present: np.ndarray,
         level: np.ndarray,
         voice: float,
         day: Day | None,
     ) -> None:
-        """Attendees raise the worst places they perceive; concerns steer by ``voice``."""
+        """Attendees (``present``: places with any) raise the worst places they perceive.
+
+        Concerns steer by ``voice``.
+        """
         m = self.model
         ps = m.partnership
-        present = (
-            np.bincount(m.world.place_index[who], weights=share, minlength=m.world.n_places) > 0
-        )
         ps.concern = np.where(place_meets, (1 - voice) * ps.concern + voice * level, ps.concern)
         city = m.world.city
         candidates = np.flatnonzero(place_meets & present & (level > 0.5) & ~self.raised)
@@ -285,17 +309,24 @@ class Meetings(Component):
         # Each attendee hears the judgement of the problems raised in their neighbourhood.
         nb = m.world.city.neighbourhood
         n_nb = m.world.city.n_neighbourhoods
-        home = nb[m.world.place_index[who]]
-        acted_nb = np.bincount(nb[acted], weights=credit[acted], minlength=n_nb)[home]
-        ignored_nb = np.bincount(nb[ignored], minlength=n_nb)[home]
-        k = m.world.residents_per_agent
-        m.legitimacy.gain(who, share * k * vp.responsiveness_trust_gain * acted_nb)
-        m.legitimacy.lose(who, share * k * vp.ignored_trust_loss * ignored_nb)
-        m.legitimacy.tell(
+        r = m.residents
+        lg = m.legitimacy
+        hear_judgement(
             who,
-            good=(share * acted_nb).astype(np.float32),
-            bad=(share * ignored_nb).astype(np.float32),
+            share,
+            m.world.place_index,
+            nb,
+            np.bincount(nb[acted], weights=credit[acted], minlength=n_nb),
+            np.bincount(nb[ignored], minlength=n_nb),
+            r.trust_recent,
+            r.trust,
+            lg.good,
+            lg.bad,
+            m.world.residents_per_agent,
+            np.float32(vp.responsiveness_trust_gain),
+            np.float32(vp.ignored_trust_loss),
         )
+        lg.told_by(who)
 
     # ----- transparency -----------------------------------------------------------------
     @on("review", order=80)

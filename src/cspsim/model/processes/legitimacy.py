@@ -219,6 +219,14 @@ class Legitimacy:
             self.good[residents] += good
         if bad is not None:
             self.bad[residents] += bad
+        self.told_by(residents)
+
+    def told_by(self, residents: np.ndarray) -> None:
+        """Residents (distinct, indices) whose news of today is already in ``good``/``bad``.
+
+        For callers that write the news in their own compiled pass (meetings): they will be
+        found among today's tellers (:meth:`tellers`) and their news reset at the day's end.
+        """
         self._tellers.append(residents)
 
     def tellers(self) -> np.ndarray:
@@ -372,6 +380,15 @@ def _experience(
     for k in range(len(residents)):
         i = residents[k]
         trust[i] = clip01(trust[i])
+
+
+@_jit
+def experience_one(
+    trust_recent: np.ndarray, trust: np.ndarray, i: int, delta: np.float32
+) -> None:  # pragma: no cover - compiled
+    """:func:`_experience` of one resident (for compiled passes that move trust)."""
+    trust_recent[i] += delta
+    trust[i] = clip01(trust[i] + delta)
 
 
 @_jit
