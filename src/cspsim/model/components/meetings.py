@@ -316,7 +316,8 @@ class Meetings(Component):
             share,
             m.world.place_index,
             nb,
-            np.bincount(nb[acted], weights=credit[acted], minlength=n_nb),
+            # float64 even when nothing was acted on (bincount then gives int64 zeros).
+            np.bincount(nb[acted], weights=credit[acted], minlength=n_nb).astype(np.float64),
             np.bincount(nb[ignored], minlength=n_nb),
             r.trust_recent,
             r.trust,
