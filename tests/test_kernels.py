@@ -36,7 +36,7 @@ from cspsim.model.kernels import (
 from cspsim.model.measures import HIGH_CONFIDENCE
 from cspsim.model.processes.crime import _offending
 from cspsim.model.processes.deployment import _cdf
-from cspsim.model.processes.engagement import _relax
+from cspsim.model.processes.engagement import _count_at_least, _relax
 from cspsim.model.processes.legitimacy import _experience, _hear_and_talk
 from cspsim.model.processes.programs import _count_enrolled, _effects
 from cspsim.model.residents import row_normalize
@@ -722,3 +722,44 @@ def test_hear_judgement_equals_the_numpy_form(n, gains, k, seed):
     )
     for key in want:
         assert _same_bits(got[key], want[key]), key
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    stable_share=st.floats(0.0, 1.0),
+    residents=st.sampled_from([20, 1000]),
+)
+def test_stability_is_the_place_mean_of_the_stable_flags(seed, stable_share, residents):
+    """Counted in one pass over tenure: the numbers of ``place_means`` of the 0/1 flags.
+
+    With 20 residents 7 of the 16 places have none (they take the city's share).
+    """
+    m = _tiny_model(residents)
+    rng = np.random.default_rng(seed)
+    r = m.residents
+    stable = rng.random(r.n) < stable_share
+    r.tenure[:] = np.where(stable, 5.0 + rng.random(r.n) * 10, rng.random(r.n) * 5).astype(
+        np.float32
+    )
+    r.tenure[: min(3, r.n)] = np.float32(5.0)  # the boundary counts as stable
+    want = m.world.place_means((r.tenure >= 5.0).astype(np.float32))
+    assert np.array_equal(m.engagement.stability(), want)
+
+
+def test_count_at_least_by_hand():
+    values = np.array([1.0, 5.0, 6.0, 4.9, 7.0, np.nan], np.float32)
+    got = _count_at_least(np.array([0, 3, 5]), np.array([3, 2, 1]), values, np.float32(5.0))
+    assert got.tolist() == [2, 1, 0]
+
+
+_TINY: dict[int, CommunitySafetyModel] = {}
+
+
+def _tiny_model(residents: int) -> CommunitySafetyModel:
+    """One tiny model per size and session (its state is overwritten by each example)."""
+    if residents not in _TINY:
+        _TINY[residents] = CommunitySafetyModel(
+            tiny_config(overrides=[f"city.residents={residents}"])
+        )
+    return _TINY[residents]

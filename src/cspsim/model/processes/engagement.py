@@ -68,7 +68,8 @@ class Engagement:
         """
         ep = self.params.engagement
         r = self.world.residents
-        trust, eng, stability = self.world.place_means_of(r.trust, r.engagement, self._stable())
+        trust, eng = self.world.place_means_of(r.trust, r.engagement)
+        stability = self.stability()
         participation = 0.5 * (eng + np.minimum(self.activity(), 1.0))
         target = (
             ep.efficacy_ties_weight * self.world.local_tie_share
@@ -91,8 +92,19 @@ class Engagement:
         return float(np.multiply(self.efficacy, self._place_weight).sum() / self._total_weight)
 
     def stability(self) -> np.ndarray:
-        """Residential stability: each place's share of households settled 5 years or more."""
-        return self.world.place_means(self._stable())
+        """Residential stability: each place's share of households settled 5 years or more.
+
+        The numbers of ``place_means`` of the 0/1 flags (:meth:`_stable`): their sums are
+        exact counts, counted in one pass over tenure (:func:`_count_at_least`).
+        """
+        w = self.world
+        tenure = w.residents.tenure
+        stable = _count_at_least(w.place_start, w.place_count, tenure, np.float32(STABLE_YEARS))
+        count = w.place_count
+        if count.all():
+            return stable / count
+        city = float(self._stable().mean()) if len(tenure) else 0.0
+        return np.divide(stable, count, out=np.full(w.n_places, city), where=count > 0)
 
     def _stable(self) -> np.ndarray:
         """1 for residents settled :data:`STABLE_YEARS` or more, else 0 (float32)."""
@@ -143,6 +155,21 @@ def _relax(
     for i in range(len(engagement)):
         e = engagement[i]
         engagement[i] = clip01(e + rate * (disposition[i] - e))
+
+
+@_jit
+def _count_at_least(
+    starts: np.ndarray, counts: np.ndarray, values: np.ndarray, floor: np.float32
+) -> np.ndarray:  # pragma: no cover - compiled
+    """Elements with ``values >= floor`` in each range ``starts[p] .. starts[p] + counts[p]``."""
+    out = np.zeros(len(starts), np.int64)
+    for p in range(len(starts)):
+        n = 0
+        for i in range(starts[p], starts[p] + counts[p]):
+            if values[i] >= floor:
+                n += 1
+        out[p] = n
+    return out
 
 
 def pick_distinct(
