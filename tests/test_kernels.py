@@ -34,6 +34,7 @@ from cspsim.model.kernels import (
     tie_sums4,
 )
 from cspsim.model.measures import HIGH_CONFIDENCE
+from cspsim.model.processes.arrests import _drift_back
 from cspsim.model.processes.crime import _offending
 from cspsim.model.processes.deployment import _cdf
 from cspsim.model.processes.engagement import _count_at_least, _relax
@@ -763,3 +764,16 @@ def _tiny_model(residents: int) -> CommunitySafetyModel:
             tiny_config(overrides=[f"city.residents={residents}"])
         )
     return _TINY[residents]
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(0, 200), seed=st.integers(0, 2**32 - 1))
+def test_drift_back_equals_the_numpy_form(n, seed):
+    rng = np.random.default_rng(seed)
+    values = rng.random(n).astype(np.float32)
+    idx = np.flatnonzero(rng.random(n) < 0.3)
+    start = rng.random(len(idx)).astype(np.float32)
+    want = values.copy()
+    want[idx] += ((start - want[idx]) / 365.0).astype(np.float32)
+    _drift_back(values, idx, start, np.float32(365.0))
+    assert np.array_equal(values.view(np.uint32), want.view(np.uint32))

@@ -32,7 +32,12 @@ from cspsim.model.components.base import check_group, days_after_the_run
 from cspsim.model.day import Day
 from cspsim.model.partnership import Partnership
 from cspsim.model.processes import reporting, social
-from cspsim.model.processes.arrests import Jail, apply_arrests, make_arrests
+from cspsim.model.processes.arrests import (
+    Jail,
+    apply_arrests,
+    make_arrests,
+    wear_off_deterrence,
+)
 from cspsim.model.processes.contacts import (
     Contacts,
     apply_contacts,
@@ -418,9 +423,7 @@ class CommunitySafetyModel(mesa.Model):
 
     def _deterrence_decay(self, d: Day) -> None:
         # Specific deterrence wears off (Nagin 2013): propensity drifts back over about a year.
-        idx = self.world.at_risk_index
-        prop = self.residents.propensity
-        prop[idx] += ((self.propensity0 - prop[idx]) / DETERRENCE_DECAY_DAYS).astype(np.float32)
+        wear_off_deterrence(self.world, self.propensity0, DETERRENCE_DECAY_DAYS)
 
     def _engagement(self, d: Day) -> None:
         self.engagement.relax_engagement()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cspsim.config import ModelParams
-from cspsim.model.kernels import count_at
+from cspsim.model.kernels import _jit, count_at
 from cspsim.model.processes.reporting import Offences
 from cspsim.model.world import World
 
@@ -102,6 +102,22 @@ def apply_arrests(
     # day, so an arrest adds days/mean_days person-shares to keep person-days right.
     add = (days / jail.mean_days / k).astype(np.float32)
     np.add.at(r.jailed, arrestee, add)
-    np.clip(r.jailed, 0.0, 1.0, out=r.jailed)
+    # Only the arrestees' share moved: clip theirs (releases only shrink the others').
+    r.jailed[arrestee] = np.clip(r.jailed[arrestee], 0.0, 1.0)
     np.multiply.at(r.propensity, arrestee, np.float32(1.0 - crime_pars.specific_deterrence / k))
     count_at(r.arrests, arrestee)
+
+
+def wear_off_deterrence(world: World, start: np.ndarray, days: float) -> None:
+    """At-risk residents' propensity drifts back to ``start`` (theirs at day 0) over ``days``."""
+    _drift_back(world.residents.propensity, world.at_risk_index, start, np.float32(days))
+
+
+@_jit
+def _drift_back(
+    values: np.ndarray, idx: np.ndarray, start: np.ndarray, days: np.float32
+) -> None:  # pragma: no cover - compiled
+    """``values[idx] += (start - values[idx]) / days`` (distinct ``idx``; float32), one pass."""
+    for j in range(len(idx)):
+        v = values[idx[j]]
+        values[idx[j]] = v + (start[j] - v) / days
