@@ -64,6 +64,10 @@ def attend(
     g, h = trust_gain
     share = np.empty(len(who), np.float32)
     attended = np.zeros(n_places)
+    # The current place's sum is kept in a register (attendees come place by place): the
+    # same additions in the same order, without a store and load of it per attendee.
+    current = place_index[who[0]] if len(who) else 0
+    acc = 0.0
     for q in range(len(who)):
         i = who[q]
         s = _share(attendance, weight[i], mean_weight)
@@ -72,7 +76,13 @@ def attend(
         e = engagement[i]
         engagement[i] = clip01(e + s * engagement_gain * (one - e))
         good[i] += s
-        attended[place_index[i]] += np.float64(s)
+        if place_index[i] != current:
+            attended[current] = acc
+            current = place_index[i]
+            acc = attended[current]
+        acc += np.float64(s)
+    if len(who):
+        attended[current] = acc
     return share, attended
 
 
