@@ -565,7 +565,14 @@ def _left_half(n: int) -> int:  # pragma: no cover - compiled
 def _pairwise_block(
     values: np.ndarray, first: int, n: int, weights: np.ndarray
 ) -> float:  # pragma: no cover - compiled
-    """NumPy's sum of at most 128 elements: in order below 8, else 8 running sums."""
+    """NumPy's sum of at most 128 elements: in order below 8, else 8 running sums.
+
+    The block is read through views indexed from 0 (no wrap-around test per element).
+    """
+    values = values[first : first + n]
+    if len(weights):
+        weights = weights[first : first + n]
+    first = 0
     if n < 8:
         total = 0.0
         for i in range(first, first + n):
