@@ -15,7 +15,7 @@ import numpy as np
 from cspsim.config.declare import setting
 from cspsim.model.components.base import Component, on, register
 from cspsim.model.day import Day
-from cspsim.model.kernels import _jit
+from cspsim.model.kernels import _jit, range_sums
 
 if TYPE_CHECKING:
     from cspsim.model.model import CommunitySafetyModel
@@ -100,15 +100,21 @@ def _volunteer(
     Each resident of an active place volunteers ``min(base · engagement / mean, 1)`` of the
     time and stays engaged by ``relax · share · (1 - engagement)``. Float32 as the NumPy
     form was; each place's sum adds its residents (``starts``/``counts``: residents are
-    sorted by place) in order, in a register rather than through memory.
+    sorted by place) in order, from 0, in float64 (:func:`~.kernels.range_sums`). The
+    shares are computed first, place by place through views (the divisions vectorize),
+    and summed after, four places side by side: in one loop every division and every
+    addition waited for the one before (108 against 56-99 us at 100k).
     """
-    sums = np.zeros(n)
+    one = np.float32(1.0)
+    shares = np.empty(len(engagement), np.float32)
     for p in active_places:
-        acc = 0.0
-        for i in range(starts[p], starts[p] + counts[p]):
-            e = engagement[i]
-            share = min(base * e / mean_eng, np.float32(1.0))
-            acc += share
-            engagement[i] = e + relax * share * (np.float32(1.0) - e)
-        sums[p] = acc
+        place = engagement[starts[p] : starts[p] + counts[p]]
+        share = shares[starts[p] : starts[p] + counts[p]]
+        for t in range(len(place)):
+            e = place[t]
+            s = min(base * e / mean_eng, one)
+            share[t] = s
+            place[t] = e + relax * s * (one - e)
+    sums = np.zeros(n)
+    sums[active_places] = range_sums(starts, counts, active_places, (shares,))[0]
     return sums
