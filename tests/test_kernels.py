@@ -36,7 +36,7 @@ from cspsim.model.kernels import (
 from cspsim.model.measures import HIGH_CONFIDENCE
 from cspsim.model.processes.arrests import _drift_back
 from cspsim.model.processes.crime import _offending
-from cspsim.model.processes.deployment import _cdf
+from cspsim.model.processes.deployment import _cdf, _search_right
 from cspsim.model.processes.engagement import _count_at_least, _relax
 from cspsim.model.processes.legitimacy import _experience, _hear_and_talk
 from cspsim.model.processes.programs import _count_enrolled, _effects
@@ -425,6 +425,92 @@ def test_segment_cdfs_by_hand():
     # Two segments: weights 1, 3 (cdf 0.25, 1) and all-zero weights (uniform: 0.5, 1).
     out = segment_cdfs(np.array([1.0, 3.0, 0.0, 0.0]), np.array([0, 2]), np.array([2, 2]))
     np.testing.assert_array_equal(out, [0.25, 1.0, 0.5, 1.0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    counts=st.lists(st.integers(0, 40), min_size=1, max_size=8),
+    draws=st.integers(0, 60),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_search_right_equals_searchsorted_in_each_slice(counts, draws, seed):
+    # Coarse values, so repeats and draws equal to a value test the side="right" rule.
+    rng = np.random.default_rng(seed)
+    counts = np.array(counts)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    values = np.concatenate([np.sort(rng.integers(0, 5, c) / 4.0) for c in counts])
+    slice_of = rng.integers(0, len(counts), draws)
+    x = rng.integers(0, 6, draws) / 4.0
+    lo, hi = starts[slice_of], starts[slice_of] + counts[slice_of]
+    expected = [
+        np.searchsorted(values[a:b], v, side="right") + a for a, b, v in zip(lo, hi, x, strict=True)
+    ]
+    np.testing.assert_array_equal(_search_right(values, lo, hi, x), np.array(expected, int))
+
+
+def _choose_stopped_numpy(start, count, at_risk, group, ratio, bias, rng_u):
+    """The NumPy form :func:`choose_stopped` replaced (vectorized over stops)."""
+    max_w = ratio * np.exp(max(bias, 0.0))
+
+    def pick(u):
+        return start + np.minimum((u * count).astype(np.int64), count - 1)
+
+    chosen = pick(rng_u[:, 0])
+    pending = np.ones(len(start), dtype=bool)
+    for k in range((rng_u.shape[1] - 1) // 2):
+        cand = pick(rng_u[:, 1 + 2 * k])
+        w = np.where(at_risk[cand], ratio, 1.0) * np.exp(bias * group[cand])
+        accept = pending & (rng_u[:, 2 + 2 * k] < w / max_w)
+        chosen[accept] = cand[accept]
+        pending &= ~accept
+    return chosen
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(1, 3000),
+    stops=st.integers(0, 400),
+    ratio=st.floats(0.5, 6.0),
+    bias=st.floats(-2.0, 2.0),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_choose_stopped_equals_the_numpy_form(n, stops, ratio, bias, seed):
+    from cspsim.model.processes.contacts import _choose_stopped
+
+    rng = np.random.default_rng(seed)
+    at_risk = rng.random(n) < 0.3
+    group = (rng.random(n) < 0.4).astype(np.int8)
+    # Places as ranges of residents (one resident at least each).
+    cuts = np.unique(np.concatenate([[0, n], rng.integers(1, n + 1, 5)]))
+    starts, counts = cuts[:-1], np.diff(cuts)
+    place = rng.integers(0, len(starts), stops)
+    rng_u = rng.random((stops, 9))
+    group_factor = np.exp(bias * np.arange(2, dtype=np.int8))
+    max_w = ratio * np.exp(max(bias, 0.0))
+    got = _choose_stopped(
+        starts[place], counts[place], rng_u, at_risk, group, ratio, group_factor, max_w
+    )
+    expected = _choose_stopped_numpy(
+        starts[place], counts[place], at_risk, group, ratio, bias, rng_u
+    )
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_exp_of_the_two_groups_is_numpys_exp_of_every_residents_group():
+    # The compiled stop choice looks up exp(bias * group) computed on a 2-element array:
+    # the values NumPy's vectorized exp gives inside a long array, bit for bit.
+    rng = np.random.default_rng(5)
+    group = (rng.random(100_003) < 0.4).astype(np.int8)
+    for bias in rng.normal(0.0, 1.0, 50):
+        table = np.exp(bias * np.arange(2, dtype=np.int8))
+        np.testing.assert_array_equal(table[group], np.exp(bias * group))
+
+
+def test_search_right_by_hand():
+    # Slice [0.25, 0.5, 0.5] (first 3) and [1.0] (last): 0.5 goes after the repeats.
+    values = np.array([0.25, 0.5, 0.5, 1.0])
+    out = _search_right(values, np.array([0, 0, 3]), np.array([3, 3, 4]), np.array([0.5, 0.1, 2]))
+    np.testing.assert_array_equal(out, [3, 0, 4])
 
 
 @settings(max_examples=40, deadline=None)

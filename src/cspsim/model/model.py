@@ -168,10 +168,15 @@ class CommunitySafetyModel(mesa.Model):
         strength = self.partners.neighbourhood_strength()[self.legitimacy.resident_nbhd[residents]]
         return 1.0 + self.params.partners.referral_boost * self.partners.relative(strength)
 
-    def _activity(self) -> np.ndarray:
-        """Share of each place's residents in shared activities (watch, events, volunteering)."""
+    def _activity(self, trust: np.ndarray, engagement: np.ndarray) -> np.ndarray:
+        """Share of each place's residents in shared activities (watch, events, volunteering).
+
+        Args:
+            trust: Mean trust by place (today's, already computed by the caller).
+            engagement: Mean engagement by place.
+        """
         total = np.zeros(self.world.n_places)
-        for share in self._answers("activity"):
+        for share in self._answers("activity", trust, engagement):
             total += share
         return total
 
@@ -187,9 +192,9 @@ class CommunitySafetyModel(mesa.Model):
         on = self.partnership.started if started is None else started
         return [h for h in self.schedule.hooks.get(stage, []) if on or h.group != "strategy"]
 
-    def _answers(self, query: str) -> list[Any]:
-        """Non-None answers of the components to a query, in hook order."""
-        return [a for h in self._hooks(query) if (a := h.fn()) is not None]
+    def _answers(self, query: str, *args: Any) -> list[Any]:
+        """Non-None answers of the components to a query (asked with ``args``), in hook order."""
+        return [a for h in self._hooks(query) if (a := h.fn(*args)) is not None]
 
     def component(self, key: str) -> Component:
         """The component (strategy component or modifier) registered under ``key``."""

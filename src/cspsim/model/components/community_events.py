@@ -101,6 +101,6 @@ class CommunityEvents(Component):
         m.partners.work_in(events)
 
     @on("activity")
-    def activity(self) -> np.ndarray | None:
-        """Recent participation in events (a shared activity)."""
+    def activity(self, trust: np.ndarray, engagement: np.ndarray) -> np.ndarray | None:
+        """Recent participation in events (a shared activity; place means unused)."""
         return self.participation if self.participation.any() else None

@@ -79,8 +79,8 @@ class Volunteering(Component):
         self.volunteers = np.divide(sums, count, out=np.full(len(sums), city_mean), where=count > 0)
 
     @on("activity")
-    def activity(self) -> np.ndarray | None:
-        """Residents volunteering (a shared activity)."""
+    def activity(self, trust: np.ndarray, engagement: np.ndarray) -> np.ndarray | None:
+        """Residents volunteering (a shared activity; place means unused)."""
         return self.volunteers if self.volunteers.any() else None
 
 

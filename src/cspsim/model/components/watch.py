@@ -68,17 +68,23 @@ class Watch(Component):
             return {}
         return {"watch": self.covered.sum() * self.model.params.costs.watch_place_month / 30.0}
 
-    def participation(self) -> np.ndarray:
+    def participation(self, by_place: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
         """Share of each place's residents taking part in the watch where it runs (0-1).
 
         Rises with residents' engagement and, a little, with their trust (Tyler & Fagan 2008:
         legitimacy matters less for helping neighbours than for helping police).
+
+        Args:
+            by_place: Today's mean engagement and trust by place, when the caller has them
+                (the same sums: only the covered places' are used); else computed here.
         """
         m = self.model
         ep = m.params.engagement
         w = m.world
         covered = self.covered > 0
-        eng, trust = w.place_means_of(m.residents.engagement, m.residents.trust, places=covered)
+        if by_place is None:
+            by_place = w.place_means_of(m.residents.engagement, m.residents.trust, places=covered)
+        eng, trust = by_place
         share = ep.watch_participation * np.minimum(
             1.5, eng / max(m.params.residents.engagement_mean, 1e-6)
         )
@@ -98,11 +104,16 @@ class Watch(Component):
         return out
 
     @on("activity")
-    def activity(self) -> np.ndarray | None:
-        """Residents active in the watch: a shared activity that builds cohesion."""
+    def activity(self, trust: np.ndarray, engagement: np.ndarray) -> np.ndarray | None:
+        """Residents active in the watch: a shared activity that builds cohesion.
+
+        Args:
+            trust: Mean trust by place (the efficacy step's, shared: not summed again).
+            engagement: Mean engagement by place.
+        """
         if not self.covered.any():
             return None
-        return WATCH_ACTIVE_SHARE * self.participation()
+        return WATCH_ACTIVE_SHARE * self.participation((engagement, trust))
 
     @on("targeted")
     def targeted(self) -> np.ndarray:

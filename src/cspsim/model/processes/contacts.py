@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cspsim.config import ModelParams
-from cspsim.model.kernels import count_at
+from cspsim.model.kernels import _jit, count_at
 from cspsim.model.processes.policing import VISIT_HOURS, Police, ShiftResult
 from cspsim.model.world import World
 
@@ -75,23 +75,60 @@ def choose_stopped(
 ) -> np.ndarray:
     """Residents stopped at the given places: at-risk residents and (with bias) group B oftener.
 
-    Rejection sampling on per-resident weights, vectorized over stops with a fixed number of
-    rounds (each stop has its own column of uniforms, so draws stay aligned across scenarios).
+    Rejection sampling on per-resident weights, with a fixed number of rounds (each stop has
+    its own row of uniforms, so draws stay aligned across scenarios): column 0 picks a first
+    candidate; in round k, column ``1 + 2k`` picks a candidate and column ``2 + 2k`` accepts
+    it with probability ``weight / max weight`` if no earlier round accepted one. A weight
+    is ``at_risk_stop_ratio`` (at-risk) or 1, times ``exp(group_stop_bias * group)``.
     """
     contact_pars = params.contacts
     r = world.residents
     max_w = contact_pars.at_risk_stop_ratio * np.exp(max(contact_pars.group_stop_bias, 0.0))
-    chosen = world.pick_residents_at(places, rng_u[:, 0])
-    pending = np.ones(len(places), dtype=bool)
+    # The group factor by NumPy's exp over the groups (the values its vectorized exp gives
+    # each resident), looked up by the compiled loop.
+    group_factor = np.exp(contact_pars.group_stop_bias * np.arange(2, dtype=r.group.dtype))
+    home = world.populated_place[places]
+    return _choose_stopped(
+        world.place_start[home],
+        world.place_count[home],
+        rng_u,
+        r.at_risk,
+        r.group,
+        contact_pars.at_risk_stop_ratio,
+        group_factor,
+        max_w,
+    )
+
+
+@_jit
+def _choose_stopped(
+    start: np.ndarray,
+    count: np.ndarray,
+    rng_u: np.ndarray,
+    at_risk: np.ndarray,
+    group: np.ndarray,
+    at_risk_ratio: float,
+    group_factor: np.ndarray,
+    max_w: float,
+) -> np.ndarray:  # pragma: no cover - compiled
+    """:func:`choose_stopped` for stops at places with residents ``start .. start + count``.
+
+    A pick is ``start + min(int(u * count), count - 1)`` (``World.pick_residents_at``); the
+    same arithmetic as the NumPy form, one stop at a time (60 NumPy calls a day before).
+    """
+    chosen = np.empty(len(start), np.int64)
     rounds = (rng_u.shape[1] - 1) // 2
-    for k in range(rounds):
-        cand = world.pick_residents_at(places, rng_u[:, 1 + 2 * k])
-        w = np.where(r.at_risk[cand], contact_pars.at_risk_stop_ratio, 1.0) * np.exp(
-            contact_pars.group_stop_bias * r.group[cand]
-        )
-        accept = pending & (rng_u[:, 2 + 2 * k] < w / max_w)
-        chosen[accept] = cand[accept]
-        pending &= ~accept
+    for s in range(len(start)):
+        n = count[s]
+        u = rng_u[s]
+        pick = start[s] + min(np.int64(u[0] * n), n - 1)
+        for k in range(rounds):
+            cand = start[s] + min(np.int64(u[1 + 2 * k] * n), n - 1)
+            w = (at_risk_ratio if at_risk[cand] else 1.0) * group_factor[group[cand]]
+            if u[2 + 2 * k] < w / max_w:
+                pick = cand
+                break
+        chosen[s] = pick
     return chosen
 
 

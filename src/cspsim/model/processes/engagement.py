@@ -38,7 +38,8 @@ class Engagement:
         params: Mechanism parameters.
         crime_ratio: Recent true crime per place relative to its baseline, ``f() -> (P,)``.
         activity: Share of each place's residents in shared activities (watch, events,
-            volunteering) today, ``f() -> (P,)``.
+            volunteering) today, ``f(trust, engagement) -> (P,)`` given the place means of
+            trust and engagement (computed once here, shared with the watch).
     """
 
     def __init__(
@@ -46,7 +47,7 @@ class Engagement:
         world: World,
         params: ModelParams,
         crime_ratio: Callable[[], np.ndarray],
-        activity: Callable[[], np.ndarray],
+        activity: Callable[[np.ndarray, np.ndarray], np.ndarray],
     ) -> None:
         self.world = world
         self.params = params
@@ -70,7 +71,7 @@ class Engagement:
         r = self.world.residents
         trust, eng = self.world.place_means_of(r.trust, r.engagement)
         stability = self.stability()
-        participation = 0.5 * (eng + np.minimum(self.activity(), 1.0))
+        participation = 0.5 * (eng + np.minimum(self.activity(trust, eng), 1.0))
         target = (
             ep.efficacy_ties_weight * self.world.local_tie_share
             + ep.efficacy_engagement_weight * participation

@@ -169,7 +169,9 @@ class Legitimacy:
         residents = np.asarray(residents)
         if residents.dtype == bool:
             residents = np.flatnonzero(residents)
-        delta = np.broadcast_to(np.asarray(delta, dtype=np.float32), residents.shape)
+        delta = np.asarray(delta, dtype=np.float32)
+        if delta.shape != residents.shape:  # one change for all (broadcast_to costs 5 us)
+            delta = np.full(residents.shape, delta, np.float32)
         _experience(r.trust_recent, r.trust, residents.astype(np.int64, copy=False), delta)
 
     def lose(self, residents: np.ndarray, share: float | np.ndarray) -> None:
