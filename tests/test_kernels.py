@@ -506,6 +506,51 @@ def test_exp_of_the_two_groups_is_numpys_exp_of_every_residents_group():
         np.testing.assert_array_equal(table[group], np.exp(bias * group))
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(1, 200),
+    victims=st.integers(1, 60),
+    density=st.floats(0.0, 0.2),
+    k=st.sampled_from([1.0, 3.0, 25.0]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_frighten_equals_the_numpy_form(n, victims, density, k, seed):
+    from cspsim.model.processes.social import _frighten
+
+    rng = np.random.default_rng(seed)
+    ties = sp.random(n, n, density=density, format="csr", random_state=rng, dtype=np.float32)
+    ties = ((ties + ties.T) > 0).astype(np.float32).tocsr()
+    fear = rng.random(n).astype(np.float32)
+    fear[rng.random(n) < 0.1] = 0.999  # some go past 1 and are clipped
+    memory = rng.random(n).astype(np.float32)
+    count = rng.integers(0, 5, n).astype(np.int32)
+    who = rng.integers(0, n, victims)  # repeats: a resident victimized twice today
+    gv, gt = 0.3, 0.05
+    # The NumPy form the compiled pass replaced.
+    f, mem, c = fear.copy(), memory.copy(), count.copy()
+    np.add.at(c, who, np.int32(1))
+    np.add.at(mem, who, np.float32(1.0 / k))
+    np.add.at(f, who, ((gv / k) * (1.0 - f[who])).astype(np.float32))
+    ties_of = np.concatenate([ties.indices[ties.indptr[v] : ties.indptr[v + 1]] for v in who])
+    np.add.at(f, ties_of, ((gt / k) * (1.0 - f[ties_of])).astype(np.float32))
+    touched = np.concatenate([who, ties_of])
+    f[touched] = np.clip(f[touched], 0.0, 1.0)
+    _frighten(
+        fear,
+        memory,
+        count,
+        who,
+        ties.indptr,
+        ties.indices,
+        np.float32(gv / k),
+        np.float32(gt / k),
+        np.float32(1.0 / k),
+    )
+    np.testing.assert_array_equal(fear, f)
+    np.testing.assert_array_equal(memory, mem)
+    np.testing.assert_array_equal(count, c)
+
+
 def test_search_right_by_hand():
     # Slice [0.25, 0.5, 0.5] (first 3) and [1.0] (last): 0.5 goes after the repeats.
     values = np.array([0.25, 0.5, 0.5, 1.0])

@@ -334,13 +334,28 @@ def csr_times(
     products do (one column or several), so the result equals SciPy's bit for bit; for the
     500-place matrices of the daily step SciPy's call costs 10-25 microseconds, this 2-3.
     """
-    out = np.zeros((len(indptr) - 1, x.shape[1]))
+    out = np.empty((len(indptr) - 1, x.shape[1]))
     for i in range(len(indptr) - 1):
-        for k in range(indptr[i], indptr[i + 1]):
-            a = data[k]
-            j = indices[k]
-            for c in range(x.shape[1]):
-                out[i, c] += a * x[j, c]
+        lo, hi = indptr[i], indptr[i + 1]
+        c = 0
+        # Four columns at a time, their sums in registers: four chains of additions side by
+        # side (8 against 12 us for a day's 500-place product of four columns).
+        while c + 4 <= x.shape[1]:
+            s0 = s1 = s2 = s3 = 0.0
+            for k in range(lo, hi):
+                a = data[k]
+                j = indices[k]
+                s0 += a * x[j, c]
+                s1 += a * x[j, c + 1]
+                s2 += a * x[j, c + 2]
+                s3 += a * x[j, c + 3]
+            out[i, c], out[i, c + 1], out[i, c + 2], out[i, c + 3] = s0, s1, s2, s3
+            c += 4
+        for c in range(c, x.shape[1]):
+            s0 = 0.0
+            for k in range(lo, hi):
+                s0 += data[k] * x[indices[k], c]
+            out[i, c] = s0
     return out
 
 

@@ -189,8 +189,7 @@ class CommunitySafetyModel(mesa.Model):
     # ----- components -----------------------------------------------------------------
     def _hooks(self, stage: str, started: bool | None = None) -> list[Hook]:
         """Hooks of a stage that act now: strategy hooks only once the strategy started."""
-        on = self.partnership.started if started is None else started
-        return [h for h in self.schedule.hooks.get(stage, []) if on or h.group != "strategy"]
+        return self.schedule.acting(stage, self.partnership.started if started is None else started)
 
     def _answers(self, query: str, *args: Any) -> list[Any]:
         """Non-None answers of the components to a query (asked with ``args``), in hook order."""

@@ -75,9 +75,20 @@ class Partnership:
         )
 
     @property
+    def active_places(self) -> np.ndarray:
+        """Places where the strategy runs today (boolean mask)."""
+        return self._active_places
+
+    @active_places.setter
+    def active_places(self, mask: np.ndarray) -> None:
+        self._active_places = mask
+        # Kept with the mask: five budget lines a day ask for it.
+        self._active_share = mask.mean()
+
+    @property
     def active_share(self) -> float:
         """Share of places where the strategy runs (scales place-based costs)."""
-        return self.active_places.mean()
+        return self._active_share
 
     def record(self, recorded: np.ndarray) -> None:
         """Add today's recorded offences (P, 4) to the records."""

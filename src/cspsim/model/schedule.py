@@ -98,6 +98,7 @@ class Schedule:
 
     core: dict[str, Callable[..., Any]]
     hooks: dict[str, list[Hook]] = field(default_factory=dict)
+    _acting: dict[tuple[str, bool], list[Hook]] = field(default_factory=dict, repr=False)
 
     def attach(self, hooks: list[Hook]) -> None:
         """Attach component hooks (stable order: by ``order``, then registration)."""
@@ -108,6 +109,19 @@ class Schedule:
             self.hooks.setdefault(h.stage, []).append(h)
         for lst in self.hooks.values():
             lst.sort(key=lambda h: h.order)
+        self._acting.clear()
+
+    def acting(self, stage: str, started: bool) -> list[Hook]:
+        """Hooks of a stage or query that act: strategy hooks only once it ``started``.
+
+        Kept once worked out (about forty lookups a day; the hooks change only on attach).
+        """
+        key = (stage, started)
+        hooks = self._acting.get(key)
+        if hooks is None:
+            every = self.hooks.get(stage, [])
+            hooks = self._acting[key] = [h for h in every if started or h.group != "strategy"]
+        return hooks
 
     def plan(self) -> pd.DataFrame:
         """The integration plan: one row per step of a day (stage, order, owner, function)."""

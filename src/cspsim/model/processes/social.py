@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cspsim.model.kernels import _jit, clip01, count_at
+from cspsim.model.kernels import _jit, clip01
 from cspsim.model.processes.reporting import Offences
 from cspsim.model.types import VICTIM_TYPES
 
@@ -33,23 +33,72 @@ def apply_victimization(world: World, legitimacy: Legitimacy, offences: Offences
     victims = offences.victim[has_victim]
     if len(victims) == 0:
         return
-    count_at(r.victimizations, victims)
-    # Recent victimization (what victims raise at meetings), in people per agent person.
-    np.add.at(r.victim_memory, victims, np.float32(1.0 / k))
-    gain = (social_pars.victim_fear_gain / k) * (1.0 - r.fear[victims])
-    np.add.at(r.fear, victims, gain.astype(np.float32))
+    # Counted, remembered (what victims raise at meetings, in people per agent person) and
+    # feared, by victims and then their ties, in one compiled pass over them.
+    _frighten(
+        r.fear,
+        r.victim_memory,
+        r.victimizations,
+        victims,
+        world.ties.indptr,
+        world.ties.indices,
+        np.float32(social_pars.victim_fear_gain / k),
+        np.float32(social_pars.vicarious_fear_gain / k),
+        np.float32(1.0 / k),
+    )
     reported = has_victim & offences.reported
     legitimacy.lose(offences.victim[reported & ~offences.arrest], social_pars.victim_trust_loss)
     legitimacy.gain(
         offences.victim[reported & offences.arrest],
         world.params.legitimacy.resolved_report_gain,
     )
-    vicarious = world.tie_indices(victims)
-    if len(vicarious):
-        g = (social_pars.vicarious_fear_gain / k) * (1.0 - r.fear[vicarious])
-        np.add.at(r.fear, vicarious, g.astype(np.float32))
-    touched = np.concatenate([victims, vicarious])  # the others' fear did not move
-    r.fear[touched] = np.clip(r.fear[touched], 0.0, 1.0)
+
+
+@_jit
+def _frighten(
+    fear: np.ndarray,
+    victim_memory: np.ndarray,
+    victimizations: np.ndarray,
+    victims: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    victim_gain: np.float32,
+    tie_gain: np.float32,
+    memory: np.float32,
+) -> None:  # pragma: no cover - compiled
+    """Victims (repeats add up) are counted, remember, and fear more; then their ties.
+
+    The numbers of the NumPy form, in float32: each victim's gain ``victim_gain (1 -
+    fear)`` is taken from the fear before any is added, then added in order; then each
+    tie's (``tie_gain``, a tie listed once per victim it knows) from the fear after the
+    victims'; then the fear of everyone touched is clipped to 0-1.
+    """
+    one = np.float32(1.0)
+    gains = np.empty(len(victims), np.float32)
+    n_ties = 0
+    for t in range(len(victims)):
+        v = victims[t]
+        victimizations[v] += 1
+        victim_memory[v] += memory
+        gains[t] = victim_gain * (one - fear[v])
+        n_ties += indptr[v + 1] - indptr[v]
+    for t in range(len(victims)):
+        fear[victims[t]] += gains[t]
+    tie_gains = np.empty(n_ties, np.float32)
+    q = 0
+    for v in victims:
+        for j in indices[indptr[v] : indptr[v + 1]]:
+            tie_gains[q] = tie_gain * (one - fear[j])
+            q += 1
+    q = 0
+    for v in victims:
+        for j in indices[indptr[v] : indptr[v + 1]]:
+            fear[j] += tie_gains[q]
+            q += 1
+    for v in victims:
+        fear[v] = clip01(fear[v])
+        for j in indices[indptr[v] : indptr[v + 1]]:
+            fear[j] = clip01(fear[j])
 
 
 def word_of_mouth(world: World, legitimacy: Legitimacy, crime_ratio: np.ndarray) -> None:
