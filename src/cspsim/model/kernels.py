@@ -351,11 +351,11 @@ def csr_times(
                 s3 += a * x[j, c + 3]
             out[i, c], out[i, c + 1], out[i, c + 2], out[i, c + 3] = s0, s1, s2, s3
             c += 4
-        for c in range(c, x.shape[1]):
+        for rest in range(c, x.shape[1]):
             s0 = 0.0
             for k in range(lo, hi):
-                s0 += data[k] * x[indices[k], c]
-            out[i, c] = s0
+                s0 += data[k] * x[indices[k], rest]
+            out[i, rest] = s0
     return out
 
 

@@ -273,15 +273,6 @@ class World:
         s = self.ar_nb_start[nb]
         return self.ar_by_nbhd[s : s + self.ar_nb_count[nb]]
 
-    def tie_indices(self, residents: np.ndarray) -> np.ndarray:
-        """All ties of the given residents, concatenated (repeats kept)."""
-        ties = self.ties
-        starts = ties.indptr[residents]
-        lengths = ties.indptr[residents + 1] - starts
-        if lengths.sum() == 0:
-            return np.empty(0, dtype=np.int64)
-        return ties.indices[concatenated_ranges(starts, lengths)]
-
     def place_tie_means(self, values: np.ndarray, places: np.ndarray | None = None) -> np.ndarray:
         """Mean by place of each resident's mean of ``values`` over their ties.
 
