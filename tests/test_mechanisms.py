@@ -1036,7 +1036,7 @@ def efficacy_case():
     # Place 0 all long-time residents, place 2 none; place 1: residents 33-66 of 67 stable.
     r.tenure[:] = np.where(place == 0, 12.0, 1.0).astype(np.float32)
     r.tenure[33:67] = 5.0
-    eng.activity = lambda: np.array([0.0, 0.5, 2.0])
+    eng.activity = lambda trust, engagement: np.array([0.0, 0.5, 2.0])
     eng.crime_ratio = lambda: np.array([1.0, 1.5, 4.0])
     return m
 
