@@ -651,33 +651,81 @@ def test_tellers_found_by_a_pass_when_many_told_are_the_same():
     assert not leg.bad.any() and not leg.good.any()
 
 
+def _hear_and_talk_resident_by_resident(state, peer_mean, tied, bad, good, cyn, nbhd, pars):
+    """The form the place-by-place kernel replaced: residents who heard no news skipped."""
+    trust, recent, peer_part = state
+    gain, loss, amplification, s = pars
+    for i in range(len(trust)):
+        t = trust[i]
+        if bad[i] != 0 or good[i] != 0:
+            amplify = 1.0 + amplification * cyn[nbhd[i]]
+            one = np.float32(1.0)
+            news = np.float32(gain * good[i] * (one - t) - loss * amplify * bad[i] * np.float64(t))
+            recent[i] += news
+            t = t + news
+        peer = peer_mean[i] if tied[i] else t
+        talk = s * (peer - t)
+        peer_part[i] += talk
+        trust[i] = np.clip(t + talk, np.float32(0.0), np.float32(1.0))
+
+
 @settings(max_examples=40, deadline=None)
-@given(n=st.integers(1, 300), heard=st.floats(0.0, 1.0), seed=st.integers(0, 2**32 - 1))
-def test_hear_and_talk_gives_the_same_bits_whether_or_not_news_was_widely_heard(n, heard, seed):
-    # Computing a zero news term for those who heard nothing changes no bit of their trust.
+@given(
+    n=st.integers(1, 300),
+    heard=st.floats(0.0, 1.0),
+    single=st.booleans(),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_hear_and_talk_by_place_equals_skipping_those_without_news(n, heard, single, seed):
+    # Computing a zero news term for those who heard nothing changes no bit of their trust;
+    # the heard arrays in float64 (sums over few senders) or float32 (a day of meetings).
     rng = np.random.default_rng(seed)
+    dtype = np.float32 if single else np.float64
     news = rng.random(n) < heard
     state = [rng.random(n).astype(np.float32) for _ in range(3)]  # trust, recent, peer
     state[1] -= np.float32(0.5)
-    args = (
-        rng.random(n).astype(np.float32),  # peer mean
-        rng.random(n) < 0.9,  # has ties
-        np.where(news, rng.random(n), 0.0),  # heard bad
-        np.where(news & (rng.random(n) < 0.5), rng.random(n), 0.0),  # heard good
-        rng.random(4),  # cynicism by neighbourhood
-        rng.integers(0, 4, n),  # neighbourhood
-        0.01,
-        0.02,
-        0.5,
-        np.float32(0.1),
+    state[0][rng.random(n) < 0.05] = np.float32(0.999)  # some pass 1 and are clipped
+    cuts = np.unique(np.concatenate([[0, n], rng.integers(0, n + 1, 4)]))
+    place_start, place_count = cuts[:-1], np.diff(cuts)
+    place_nbhd = rng.integers(0, 3, len(place_start))
+    cyn = rng.random(3)
+    peer_mean = rng.random(n).astype(np.float32)
+    tied = rng.random(n) < 0.9
+    bad = np.where(news, rng.random(n), 0.0).astype(dtype)
+    good = np.where(news & (rng.random(n) < 0.5), rng.random(n), 0.0).astype(dtype)
+    pars = (dtype(0.01), 0.02, 0.5, np.float32(0.1))
+    want = [a.copy() for a in state]
+    nbhd = np.repeat(place_nbhd, place_count)
+    _hear_and_talk_resident_by_resident(want, peer_mean, tied, bad, good, cyn, nbhd, pars)
+    got = [a.copy() for a in state]
+    _hear_and_talk(
+        *got, peer_mean, tied, bad, good, cyn, place_nbhd, place_start, place_count, *pars
     )
-    results = []
-    for widely in (False, True):
-        arrays = [a.copy() for a in state]
-        _hear_and_talk(*arrays, *args, widely)
-        results.append([a.view(np.uint32) for a in arrays])
-    for narrow, wide in zip(*results, strict=True):
-        np.testing.assert_array_equal(narrow, wide)
+    for a, b in zip(got, want, strict=True):
+        np.testing.assert_array_equal(a.view(np.uint32), b.view(np.uint32))
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 300), seed=st.integers(0, 2**32 - 1))
+def test_fear_step_by_place_equals_the_numpy_form(n, seed):
+    from cspsim.model.processes.social import _fear_step
+
+    rng = np.random.default_rng(seed)
+    cuts = np.unique(np.concatenate([[0, n], rng.integers(0, n + 1, 4)]))
+    place_start, place_count = cuts[:-1], np.diff(cuts)
+    place = np.repeat(np.arange(len(place_start)), place_count)
+    fear = rng.random(n).astype(np.float32)
+    disposition = rng.random(n).astype(np.float32)
+    shift = (rng.random(len(place_start)) - 0.3).astype(np.float32)
+    peer = rng.random(n).astype(np.float32)
+    tied = rng.random(n) < 0.9
+    s, relax = np.float32(0.2), np.float32(0.05)
+    # The NumPy form: anchor clipped, peer pull only with ties, the sum clipped.
+    anchor = np.clip(disposition + shift[place], 0.0, 1.0)
+    peer_or_own = np.where(tied, peer, fear)
+    want = np.clip((fear + (peer_or_own - fear) * s) + (anchor - fear) * relax, 0.0, 1.0)
+    _fear_step(fear, disposition, shift, place_start, place_count, peer, tied, s, relax)
+    np.testing.assert_array_equal(fear, want)
 
 
 @settings(max_examples=30, deadline=None)

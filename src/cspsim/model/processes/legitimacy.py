@@ -301,12 +301,13 @@ class Legitimacy:
             heard_bad,
             heard_good,
             self.cynicism,
-            self.resident_nbhd,
+            w.city.neighbourhood,
+            w.place_start,
+            w.place_count,
             precision(gain),
             loss,
             lp.cynicism_amplification,
             np.float32(self.params.social.influence_rate),
-            self._many_told(),
         )
 
     def settle(self, crime_ratio: np.ndarray) -> None:
@@ -403,14 +404,15 @@ def _hear_and_talk(
     heard_bad: np.ndarray,
     heard_good: np.ndarray,
     cynicism: np.ndarray,
-    nbhd: np.ndarray,
+    place_nbhd: np.ndarray,
+    place_start: np.ndarray,
+    place_count: np.ndarray,
     gain: np.floating,
     loss: float,
     amplification: float,
     s: np.float32,
-    widely_heard: bool,
 ) -> None:  # pragma: no cover - compiled
-    """Vicarious contacts, then word of mouth, one pass over the residents.
+    """Vicarious contacts, then word of mouth, one pass over the residents, place by place.
 
     A resident whose ties had police contacts today gains ``gain · good · (1 - trust)`` and
     loses ``loss · (1 + amplification · cynicism) · bad · trust`` (recent experience); then
@@ -418,26 +420,32 @@ def _hear_and_talk(
     the NumPy form: the good-news term in the heard arrays' dtype, the bad-news term in
     float64, stored as float32.
 
-    When news was ``widely_heard`` (a day of meetings) every resident's news term is
-    computed, zero for those who heard none: the same numbers (adding +0 only turns a -0
-    into +0, which no later step tells apart), without a test per resident that goes either
-    way at random (the processor would mispredict it).
+    Residents are sorted by place (``place_start``, ``place_count``), so a place's
+    residents share one neighbourhood's cynicism and are read as contiguous views: the
+    compiler vectorizes the loop (57 against 175-280 us at 100k). Every resident's news
+    term is computed, zero for those who heard none: the same numbers as skipping them
+    (adding +0 only turns a -0 into +0, which no later step tells apart).
     """
-    for i in range(len(trust)):
-        t = trust[i]
-        good = heard_good[i]
-        bad = heard_bad[i]
-        if widely_heard or bad != 0 or good != 0:
-            amplify = 1.0 + amplification * cynicism[nbhd[i]]
-            news = np.float32(
-                gain * good * (np.float32(1.0) - t) - loss * amplify * bad * np.float64(t)
-            )
-            trust_recent[i] += news
+    one = np.float32(1.0)
+    for p in range(len(place_start)):
+        amplify = 1.0 + amplification * cynicism[place_nbhd[p]]
+        first, last = place_start[p], place_start[p] + place_count[p]
+        t_ = trust[first:last]
+        recent = trust_recent[first:last]
+        peer_part = trust_peer[first:last]
+        peer_ = peer_mean[first:last]
+        tied = has_ties[first:last]
+        bad = heard_bad[first:last]
+        good = heard_good[first:last]
+        for k in range(len(t_)):
+            t = t_[k]
+            news = np.float32(gain * good[k] * (one - t) - loss * amplify * bad[k] * np.float64(t))
+            recent[k] += news
             t = t + news
-        peer = peer_mean[i] if has_ties[i] else t
-        talk = s * (peer - t)
-        trust_peer[i] += talk
-        trust[i] = clip01(t + talk)
+            peer = peer_[k] if tied[k] else t
+            talk = s * (peer - t)
+            peer_part[k] += talk
+            t_[k] = clip01(t + talk)
 
 
 @_jit

