@@ -705,6 +705,91 @@ def test_hear_and_talk_by_place_equals_skipping_those_without_news(n, heard, sin
         np.testing.assert_array_equal(a.view(np.uint32), b.view(np.uint32))
 
 
+def _settle_resident_by_resident(state, cell, drift, nbhd, shift, own, pars, burn_in, flow):
+    """The form the place-by-place settle replaced: one resident at a time, in order."""
+    recent_, belief, peer_, trust, before = state
+    learn_bad, learn_good, fade, mu, peer_decay = pars
+    one = np.float32(1.0)
+    sums = np.zeros(nbhd.max() + 1 if len(nbhd) else 0)
+    flow_today = np.zeros(len(flow))
+    for i in range(len(trust)):
+        recent = recent_[i] + drift[cell[i]]
+        if burn_in:
+            flow_today[cell[i]] += recent - before[i]
+        learned = (learn_bad if recent < 0 else learn_good) * recent
+        b = belief[i] + learned
+        recent = recent - (fade * recent + learned)
+        if mu > 0:
+            b = b + mu * ((own[i] + shift[nbhd[i]]) - b)
+            recent = recent * (one - mu)
+        b = np.clip(b, np.float32(0.0), np.float32(1.0))
+        belief[i], recent_[i] = b, recent
+        peer_[i] = peer_[i] * peer_decay
+        trust[i] = np.clip((b + recent) + peer_[i], np.float32(0.0), np.float32(1.0))
+        if burn_in:
+            before[i] = recent
+        sums[nbhd[i]] += np.float64(b)
+    flow += flow_today
+    return sums
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(1, 200),
+    burn_in=st.booleans(),
+    newcomers=st.booleans(),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_settle_by_place_equals_resident_by_resident(n, burn_in, newcomers, seed):
+    from cspsim.model.processes.legitimacy import _settle_residents
+
+    rng = np.random.default_rng(seed)
+    cuts = np.unique(np.concatenate([[0, n], rng.integers(0, n + 1, 5)]))
+    place_start, place_count = cuts[:-1], np.diff(cuts)
+    n_places = len(place_start)
+    place_nbhd = rng.integers(0, 3, n_places)  # a neighbourhood's places not all adjacent
+    place = np.repeat(np.arange(n_places), place_count)
+    in_place = rng.integers(0, 4, n).astype(np.int8)
+    state = [(rng.random(n) - 0.4).astype(np.float32) for _ in range(5)]
+    state[1] = rng.random(n).astype(np.float32)  # belief 0-1
+    drift = ((rng.random(4 * n_places) - 0.5) * 0.1).astype(np.float32)
+    shift = ((rng.random(3) - 0.5) * 0.2).astype(np.float32)
+    own = rng.random(n).astype(np.float32)
+    pars = tuple(np.float32(x) for x in (0.02, 0.01, 0.05, 0.003 if newcomers else 0.0, 0.9))
+    want_state = [a.copy() for a in state]
+    want_flow = np.zeros(4 * n_places)
+    want = _settle_resident_by_resident(
+        want_state,
+        place * 4 + in_place,
+        drift,
+        place_nbhd[place],
+        shift,
+        own,
+        pars,
+        burn_in,
+        want_flow,
+    )
+    flow = np.zeros(4 * n_places)
+    got = _settle_residents(
+        *state,
+        in_place,
+        drift,
+        place_nbhd,
+        place_start,
+        place_count,
+        shift,
+        own,
+        *pars,
+        burn_in,
+        flow,
+        3,
+    )
+    np.testing.assert_array_equal(got[: len(want)], want)
+    np.testing.assert_array_equal(flow, want_flow)
+    for a, b in zip(state, want_state, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 @settings(max_examples=40, deadline=None)
 @given(n=st.integers(1, 300), seed=st.integers(0, 2**32 - 1))
 def test_fear_step_by_place_equals_the_numpy_form(n, seed):

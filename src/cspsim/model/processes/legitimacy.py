@@ -94,8 +94,9 @@ class Legitimacy:
         self.good = np.zeros(r.n, np.float32)
         self._tellers: list[np.ndarray] = []
         # Baseline experience by cell (place x at risk x group), measured during burn-in.
-        self.cell = world.place_index * 4 + r.at_risk.astype(np.intp) * 2 + r.group
-        self.cell_count = np.bincount(self.cell, minlength=4 * world.n_places).astype(np.float64)
+        self.cell_in_place = (r.at_risk.astype(np.int8) * 2 + r.group).astype(np.int8)
+        cell = world.place_index * 4 + self.cell_in_place
+        self.cell_count = np.bincount(cell, minlength=4 * world.n_places).astype(np.float64)
         self.flow_sum = np.zeros(4 * world.n_places)
         self.flow_days = 0
         self.background_cell = np.zeros(4 * world.n_places)
@@ -339,9 +340,11 @@ class Legitimacy:
             r.trust_peer,
             r.trust,
             self._recent_before,
-            self.cell,
+            self.cell_in_place,
             drift,
-            self.resident_nbhd,
+            w.city.neighbourhood,
+            w.place_start,
+            w.place_count,
             shift.astype(np.float32),
             self.own_belief,
             np.float32(self.learn_bad),
@@ -455,9 +458,11 @@ def _settle_residents(
     trust_peer: np.ndarray,
     trust: np.ndarray,
     recent_before: np.ndarray,
-    cell: np.ndarray,
+    cell_in_place: np.ndarray,
     drift: np.ndarray,
-    nbhd: np.ndarray,
+    place_nbhd: np.ndarray,
+    place_start: np.ndarray,
+    place_count: np.ndarray,
     arrival_shift: np.ndarray,
     own_belief: np.ndarray,
     learn_bad: np.float32,
@@ -473,41 +478,57 @@ def _settle_residents(
 
     Float32 state in float32, as the NumPy form did (:mod:`cspsim.model.kernels`). During
     the burn-in it adds each resident's net experience of the day to ``flow_sum`` by cell
-    and keeps today's ``recent`` in ``recent_before``.
+    (``4 place + cell_in_place``) and keeps today's ``recent`` in ``recent_before``.
+
+    Place by place (residents are sorted by place): the place's four cells' drift and its
+    neighbourhood's newcomer shift are a few numbers, picked without a lookup per resident,
+    so the update of its residents (contiguous views) vectorizes; then their beliefs are
+    added to their neighbourhood's sum in resident order (float64), as one pass over all
+    residents adds them.
     """
     one = np.float32(1.0)
     sums = np.zeros(n_nbhd)
     flow_today = np.zeros(len(flow_sum))
-    # The sum of belief of the current run of one neighbourhood is kept in a register
-    # (residents are sorted by place): the same additions, in the same order.
-    current = nbhd[0] if len(nbhd) else 0
-    acc = 0.0
-    for i in range(len(trust)):
-        recent = trust_recent[i] + drift[cell[i]]
+    for p in range(len(place_start)):
+        d0, d1, d2, d3 = drift[4 * p], drift[4 * p + 1], drift[4 * p + 2], drift[4 * p + 3]
+        nbhd = place_nbhd[p]
+        shift = arrival_shift[nbhd]
+        first, last = place_start[p], place_start[p] + place_count[p]
+        cell = cell_in_place[first:last]
+        recent_ = trust_recent[first:last]
+        belief_ = belief[first:last]
+        peer_ = trust_peer[first:last]
+        trust_ = trust[first:last]
+        before = recent_before[first:last]
+        own = own_belief[first:last]
         if burn_in:
-            flow_today[cell[i]] += recent - recent_before[i]
-        learned = (learn_bad if recent < 0 else learn_good) * recent
-        b = belief[i] + learned
-        recent = recent - (fade * recent + learned)
-        if mu > 0:
-            arrival = own_belief[i] + arrival_shift[nbhd[i]]
-            b = b + mu * (arrival - b)
-            recent = recent * (one - mu)
-        b = clip01(b)
-        belief[i] = b
-        trust_recent[i] = recent
-        peer = trust_peer[i] * peer_decay
-        trust_peer[i] = peer
-        trust[i] = clip01((b + recent) + peer)
-        if burn_in:
-            recent_before[i] = recent
-        if nbhd[i] != current:
-            sums[current] = acc
-            current = nbhd[i]
-            acc = sums[current]
-        acc += b
-    if len(nbhd):
-        sums[current] = acc
+            for k in range(len(cell)):
+                c = cell[k]
+                dr = d3 if c == 3 else (d2 if c == 2 else (d1 if c == 1 else d0))
+                flow_today[4 * p + c] += (recent_[k] + dr) - before[k]
+        for k in range(len(cell)):
+            c = cell[k]
+            recent = recent_[k] + (d3 if c == 3 else (d2 if c == 2 else (d1 if c == 1 else d0)))
+            learned = (learn_bad if recent < 0 else learn_good) * recent
+            b = belief_[k] + learned
+            recent = recent - (fade * recent + learned)
+            if mu > 0:
+                arrival = own[k] + shift
+                b = b + mu * (arrival - b)
+                recent = recent * (one - mu)
+            b = clip01(b)
+            belief_[k] = b
+            recent_[k] = recent
+            peer = peer_[k] * peer_decay
+            peer_[k] = peer
+            trust_[k] = clip01((b + recent) + peer)
+            if burn_in:
+                before[k] = recent
+        acc = sums[nbhd]
+        for k in range(len(belief_)):
+            acc += belief_[k]
+        sums[nbhd] = acc
     if burn_in:
         flow_sum += flow_today
     return sums
+
