@@ -531,4 +531,3 @@ def _settle_residents(
     if burn_in:
         flow_sum += flow_today
     return sums
-
