@@ -367,6 +367,7 @@ def test_place_managers_guard_commercial_places_above_baseline_effort():
     pt = m.partners
     assert pt.guardianship() is None  # at baseline strength: no change from the data
     pt.kind[0] = "business_association"
+    pt.is_business[0] = True  # what Partners.add keeps with the kind
     pt.commercial[:] = [1.0, 0.5, 0.0]
     pt.place[0] = 0
     pt.strength[0] = 1.0

@@ -73,6 +73,7 @@ class Partners:
         pp = params.partners
         self.decay = math.log(2.0) / pp.strength_half_life_days
         self.kind: list[str] = []
+        self.is_business = np.empty(0, bool)  # kind == BUSINESS (place managers), kept
         self.place = np.empty(0, np.int64)
         self.neighbourhood = np.empty(0, np.int64)
         self.strength = np.empty(0)
@@ -104,6 +105,7 @@ class Partners:
     def add(self, kind: str, place: int, neighbourhood: int) -> int:
         """Add an organization (at the baseline strength); return its index."""
         self.kind.append(kind)
+        self.is_business = np.append(self.is_business, kind == BUSINESS)
         self.place = np.append(self.place, place)
         self.neighbourhood = np.append(self.neighbourhood, neighbourhood)
         self.strength = np.append(self.strength, self.params.partners.baseline_strength)
@@ -154,7 +156,7 @@ class Partners:
 
     def guardianship(self) -> np.ndarray | None:
         """Crime multiplier (P, 1) from place managers above their baseline effort."""
-        biz = np.array([k == BUSINESS for k in self.kind], dtype=bool)
+        biz = self.is_business
         if not biz.any():
             return None
         extra = np.zeros(self.world.n_places)
