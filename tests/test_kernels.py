@@ -637,6 +637,27 @@ def test_tellers_are_the_residents_with_news_and_are_reset_once_told():
     assert not leg.bad.any() and not leg.good.any()
 
 
+def test_tellers_of_a_gathering_are_listed_from_its_places_only_when_few(monkeypatch):
+    from cspsim.model.processes import legitimacy
+
+    m = CommunitySafetyModel(tiny_config())
+    m.run(2)
+    leg, w = m.legitimacy, m.world
+    places = np.zeros(w.n_places, bool)
+    places[np.flatnonzero(w.place_count)[:2]] = True  # two places' residents gather
+    who = w.residents_at(places)
+    leg.good[who[::2]] += np.float32(0.5)  # written by the gathering's own pass
+    leg.told_at(places)
+    leg.told_at(places)  # told twice (attendance, then the judgement): counted twice
+    assert leg._told() is None  # many for 1,000 residents: found by a pass
+    np.testing.assert_array_equal(leg.tellers(), who[::2])
+    monkeypatch.setattr(legitimacy, "MANY_TELLERS", 1)  # now few: listed from the places
+    np.testing.assert_array_equal(np.sort(leg._told()), np.sort(np.concatenate([who, who])))
+    np.testing.assert_array_equal(leg.tellers(), who[::2])
+    m.run(1)
+    assert not leg.good.any() and not leg._teller_places
+
+
 def test_tellers_found_by_a_pass_when_many_told_are_the_same():
     m = CommunitySafetyModel(tiny_config())
     m.run(2)
@@ -868,7 +889,12 @@ def _numpy_experience(recent, trust, who, delta):
     trust[who] = np.clip(trust[who], 0.0, 1.0)
 
 
-def _meeting_state(n, seed):
+def _meeting_state(n, seed, places):
+    """Residents sorted by place (``places`` of them, some empty) and a gathering's places.
+
+    Returns the generator, the state, the places that gather (ascending), the places'
+    first residents and sizes, each resident's place and the attendees (their residents).
+    """
     rng = np.random.default_rng(seed)
     state = {
         "recent": (rng.random(n) - 0.5).astype(np.float32),
@@ -877,8 +903,12 @@ def _meeting_state(n, seed):
         "good": (rng.random(n) * (rng.random(n) < 0.3)).astype(np.float32),
         "bad": (rng.random(n) * (rng.random(n) < 0.3)).astype(np.float32),
     }
-    who = np.flatnonzero(rng.random(n) < 0.6)
-    return rng, state, who
+    place_index = np.sort(rng.integers(0, places, n))
+    count = np.bincount(place_index, minlength=places)
+    start = np.concatenate([[0], np.cumsum(count)[:-1]])
+    rows = np.flatnonzero(rng.random(places) < 0.6)
+    who = np.flatnonzero(np.isin(place_index, rows))
+    return rng, state, rows, start, count, place_index, who
 
 
 def _same_bits(got, want):
@@ -891,23 +921,19 @@ def _same_bits(got, want):
     gains=st.tuples(st.floats(0.0, 0.5), st.floats(0.0, 0.5), st.floats(0.0, 0.9)),
     k=st.sampled_from([1.0, 2.5, 10.0, 37.0]),
     event=st.booleans(),
-    by_place=st.booleans(),
     seed=st.integers(0, 2**32 - 1),
 )
-def test_attend_equals_the_numpy_form(n, gains, k, event, by_place, seed):
+def test_attend_equals_the_numpy_form(n, gains, k, event, seed):
     """A gathering's pass over attendees: gain, engagement, news and attendance by place.
 
     As a meeting holds it (weights from the attendance score, gain ``s * g * k``) and as a
-    community event does (weights are engagement itself, gain ``s * g``); residents sorted
-    by place (as in the model) or not.
+    community event does (weights are engagement itself, gain ``s * g``); the attendees are
+    the residents of the gathering's places.
     """
-    rng, got, who = _meeting_state(n, seed)
+    places = 5
+    rng, got, rows, start, count, place_index, who = _meeting_state(n, seed, places)
     want = {key: v.copy() for key, v in got.items()}
     trust_gain, engagement_gain, attendance = gains
-    places = 5
-    place_index = rng.integers(0, places, n)
-    if by_place:
-        place_index.sort()
     if event:
         weight, mean_weight, second = got["engagement"], np.float32(0.4), 1.0
     else:
@@ -924,11 +950,12 @@ def test_attend_equals_the_numpy_form(n, gains, k, event, by_place, seed):
     by_place = np.bincount(place_index[who], weights=share, minlength=places)
 
     got_share, got_by_place = attend(
-        who,
+        rows,
+        start,
+        count,
         weight,
         mean_weight,
         np.float32(attendance),
-        place_index,
         places,
         got["recent"],
         got["trust"],
@@ -955,12 +982,11 @@ def test_attend_equals_the_numpy_form(n, gains, k, event, by_place, seed):
 )
 def test_hear_judgement_equals_the_numpy_form(n, gains, k, seed):
     """Attendees hear what was acted on and ignored: gain, loss and news, bit for bit."""
-    rng, got, who = _meeting_state(n, seed)
+    places, n_nb = 6, 3
+    rng, got, rows, start, count, place_index, who = _meeting_state(n, seed, places)
     want = {key: v.copy() for key, v in got.items()}
     responsive_gain, ignored_loss = gains
     share = np.minimum(rng.random(len(who)) * 1.2, 1.0).astype(np.float32)
-    places, n_nb = 6, 3
-    place_index = np.sort(rng.integers(0, places, n))
     nbhd = rng.integers(0, n_nb, places)
     acted_by_nbhd = rng.random(n_nb) * (rng.random(n_nb) < 0.7) * 3
     ignored_by_nbhd = rng.integers(0, 3, n_nb)
@@ -975,9 +1001,10 @@ def test_hear_judgement_equals_the_numpy_form(n, gains, k, seed):
     want["bad"][who] += (share * ignored).astype(np.float32)
 
     hear_judgement(
-        who,
+        rows,
+        start,
+        count,
         share,
-        place_index,
         nbhd,
         acted_by_nbhd,
         ignored_by_nbhd,

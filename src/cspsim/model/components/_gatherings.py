@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 
 from cspsim.model.kernels import _jit, clip01
-from cspsim.model.processes.legitimacy import experience_one
 
 
 @_jit
@@ -37,11 +36,12 @@ def shares(
 
 @_jit
 def attend(
-    who: np.ndarray,
+    rows: np.ndarray,
+    place_start: np.ndarray,
+    place_count: np.ndarray,
     weight: np.ndarray,
     mean_weight: np.float32,
     attendance: np.float32,
-    place_index: np.ndarray,
     n_places: int,
     trust_recent: np.ndarray,
     trust: np.ndarray,
@@ -51,46 +51,54 @@ def attend(
     engagement_gain: np.float32,
     k: np.float32,
 ) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
-    """What a gathering does to each attendee, in one pass; returns shares and sums by place.
+    """What a gathering does to the residents of places ``rows``; returns shares and sums.
 
-    Attendee ``i``'s share ``s`` is :func:`_share` of ``weight[i]`` (read before anything
-    moves). In float32 and in the order of the NumPy form it replaces, with ``trust_gain``
-    ``(g, h)``: ``Legitimacy.gain(who, s * g * h)`` (trust gains ``s * g * h / k * (1 -
-    trust)``), ``e += s * engagement_gain * (1 - e)`` clipped to 0-1, and
-    ``Legitimacy.tell(who, good=s)``. Also returns the shares' sums by place (float64,
-    attendees in order, as ``np.bincount``): a place has attendees where its sum is positive.
+    The attendees are the residents of the places ``rows`` (ascending; residents are sorted
+    by place, ``place_start`` and ``place_count``), in order. Attendee ``i``'s share ``s``
+    is :func:`_share` of ``weight[i]`` (read before anything moves). In float32 and in the
+    order of the NumPy form it replaces, with ``trust_gain`` ``(g, h)``:
+    ``Legitimacy.gain(who, s * g * h)`` (trust gains ``s * g * h / k * (1 - trust)``),
+    ``e += s * engagement_gain * (1 - e)`` clipped to 0-1, and ``Legitimacy.tell(who,
+    good=s)``. Also returns the shares' sums by place (float64, attendees in order, as
+    ``np.bincount``): a place has attendees where its sum is positive. A place's
+    attendees are contiguous views, so the loop over them vectorizes.
     """
     one = np.float32(1.0)
     g, h = trust_gain
-    share = np.empty(len(who), np.float32)
+    share = np.empty(place_count[rows].sum(), np.float32)
     attended = np.zeros(n_places)
-    # The current place's sum is kept in a register (attendees come place by place): the
-    # same additions in the same order, without a store and load of it per attendee.
-    current = place_index[who[0]] if len(who) else 0
-    acc = 0.0
-    for q in range(len(who)):
-        i = who[q]
-        s = _share(attendance, weight[i], mean_weight)
-        share[q] = s
-        experience_one(trust_recent, trust, i, s * g * h / k * (one - trust[i]))
-        e = engagement[i]
-        engagement[i] = clip01(e + s * engagement_gain * (one - e))
-        good[i] += s
-        if place_index[i] != current:
-            attended[current] = acc
-            current = place_index[i]
-            acc = attended[current]
-        acc += np.float64(s)
-    if len(who):
-        attended[current] = acc
+    q = 0
+    for p in rows:
+        first, last = place_start[p], place_start[p] + place_count[p]
+        weight_ = weight[first:last]
+        recent = trust_recent[first:last]
+        trust_ = trust[first:last]
+        engagement_ = engagement[first:last]
+        good_ = good[first:last]
+        share_ = share[q : q + (last - first)]
+        for t in range(len(share_)):
+            s = _share(attendance, weight_[t], mean_weight)
+            share_[t] = s
+            delta = s * g * h / k * (one - trust_[t])
+            recent[t] += delta  # Legitimacy.experience of one attendee
+            trust_[t] = clip01(trust_[t] + delta)
+            e = engagement_[t]
+            engagement_[t] = clip01(e + s * engagement_gain * (one - e))
+            good_[t] += s
+        acc = 0.0
+        for t in range(len(share_)):
+            acc += np.float64(share_[t])
+        attended[p] = acc
+        q += len(share_)
     return share, attended
 
 
 @_jit
 def hear_judgement(
-    who: np.ndarray,
+    rows: np.ndarray,
+    place_start: np.ndarray,
+    place_count: np.ndarray,
     share: np.ndarray,
-    place_index: np.ndarray,
     nbhd_of_place: np.ndarray,
     acted_by_nbhd: np.ndarray,
     ignored_by_nbhd: np.ndarray,
@@ -102,25 +110,38 @@ def hear_judgement(
     responsive_gain: np.float32,
     ignored_loss: np.float32,
 ) -> None:  # pragma: no cover - compiled
-    """Each attendee hears the judgement of their neighbourhood's problems, in one pass.
+    """The attendees of :func:`attend` (``share`` its shares) hear the judgement, one pass.
 
     With ``a`` the credit of the problems acted on (float64) and ``g`` the number ignored
     in the attendee's neighbourhood, the numbers of the NumPy form it replaces:
     ``Legitimacy.gain(who, s * k * responsive_gain * a)``, then
     ``Legitimacy.lose(who, s * k * ignored_loss * g)``, then ``Legitimacy.tell(who,
     good=s * a, bad=s * g)`` (products of float32 and float64 in float64, news in float32).
+    A place's ``a`` and ``g`` are two numbers and its attendees contiguous views.
     """
     one = np.float32(1.0)
     k32 = np.float32(k)
-    for q in range(len(who)):
-        i = who[q]
-        s = share[q]
-        home = nbhd_of_place[place_index[i]]
+    q = 0
+    for p in rows:
+        home = nbhd_of_place[p]
         acted = acted_by_nbhd[home]
         ignored = np.float64(ignored_by_nbhd[home])
-        gain = np.float64(s * k32 * responsive_gain) * acted / k
-        experience_one(trust_recent, trust, i, np.float32(gain * np.float64(one - trust[i])))
-        loss = np.float64(s * k32 * ignored_loss) * ignored / k
-        experience_one(trust_recent, trust, i, np.float32(-loss * np.float64(trust[i])))
-        good[i] += np.float32(np.float64(s) * acted)
-        bad[i] += np.float32(np.float64(s) * ignored)
+        first, last = place_start[p], place_start[p] + place_count[p]
+        recent = trust_recent[first:last]
+        trust_ = trust[first:last]
+        good_ = good[first:last]
+        bad_ = bad[first:last]
+        share_ = share[q : q + (last - first)]
+        for t in range(len(share_)):
+            s = share_[t]
+            gain = np.float64(s * k32 * responsive_gain) * acted / k
+            delta = np.float32(gain * np.float64(one - trust_[t]))
+            recent[t] += delta
+            trust_[t] = clip01(trust_[t] + delta)
+            loss = np.float64(s * k32 * ignored_loss) * ignored / k
+            delta = np.float32(-loss * np.float64(trust_[t]))
+            recent[t] += delta
+            trust_[t] = clip01(trust_[t] + delta)
+            good_[t] += np.float32(np.float64(s) * acted)
+            bad_[t] += np.float32(np.float64(s) * ignored)
+        q += len(share_)

@@ -76,17 +76,17 @@ class CommunityEvents(Component):
         r = m.residents
         w = m.world
         at = events[w.city.neighbourhood]
-        who = w.residents_at(at)
         mean_eng = max(float(r.engagement.mean()), 1e-6)
         contact_pars = m.params.contacts
         positive = contact_pars.negative_trust_loss / contact_pars.asymmetry * w.residents_per_agent
         # One pass over the attendees (share by engagement; a good contact; engagement up).
         _, attended = attend(
-            who,
+            np.flatnonzero(at),  # the attendees: these places' residents
+            w.place_start,
+            w.place_count,
             r.engagement,
             np.float32(mean_eng),
             np.float32(EVENT_ATTENDANCE),
-            w.place_index,
             w.n_places,
             r.trust_recent,
             r.trust,
@@ -96,7 +96,7 @@ class CommunityEvents(Component):
             np.float32(m.params.partners.event_cohesion_gain),
             np.float32(w.residents_per_agent),
         )
-        m.legitimacy.told_by(who)
+        m.legitimacy.told_at(at)
         self.participation += PARTICIPATION_MEMORY * attended / np.maximum(w.place_count, 1)
         m.partners.work_in(events)
 

@@ -188,17 +188,19 @@ class Meetings(Component):
         vp = m.params.voice
         r = m.residents
         lg = m.legitimacy
-        place_meets = meeting_nbhd[m.world.city.neighbourhood]
-        who = m.world.residents_at(place_meets)
+        w = m.world
+        place_meets = meeting_nbhd[w.city.neighbourhood]
+        rows = np.flatnonzero(place_meets)  # the attendees: these places' residents
         weight, mean_weight = self._attendance_weights()
-        k = np.float32(m.world.residents_per_agent)
+        k = np.float32(w.residents_per_agent)
         share, attended = attend(
-            who,
+            rows,
+            w.place_start,
+            w.place_count,
             weight,
             mean_weight,
             np.float32(vp.attendance),
-            m.world.place_index,
-            m.world.n_places,
+            w.n_places,
             r.trust_recent,
             r.trust,
             r.engagement,
@@ -207,10 +209,10 @@ class Meetings(Component):
             np.float32(vp.meeting_engagement_gain),
             k,
         )
-        lg.told_by(who)  # attendees tell their ties
+        lg.told_at(place_meets)  # attendees tell their ties
         m.partners.work_in(meeting_nbhd)
         level = self.concern_level(place_meets)  # what attendees perceive (judged, raised)
-        self._judge(place_meets, who, share, level, day)
+        self._judge(place_meets, share, level, day)
         self._raise(place_meets, attended > 0, level, voice, day)
         return int(meeting_nbhd.sum())
 
@@ -273,7 +275,6 @@ class Meetings(Component):
     def _judge(
         self,
         place_meets: np.ndarray,
-        who: np.ndarray,
         share: np.ndarray,
         level: np.ndarray,
         day: Day | None,
@@ -311,10 +312,12 @@ class Meetings(Component):
         n_nb = m.world.city.n_neighbourhoods
         r = m.residents
         lg = m.legitimacy
+        w = m.world
         hear_judgement(
-            who,
+            np.flatnonzero(place_meets),
+            w.place_start,
+            w.place_count,
             share,
-            m.world.place_index,
             nb,
             # float64 even when nothing was acted on (bincount then gives int64 zeros).
             np.bincount(nb[acted], weights=credit[acted], minlength=n_nb).astype(np.float64),
@@ -327,7 +330,7 @@ class Meetings(Component):
             np.float32(vp.responsiveness_trust_gain),
             np.float32(vp.ignored_trust_loss),
         )
-        lg.told_by(who)
+        lg.told_at(place_meets)
 
     # ----- transparency -----------------------------------------------------------------
     @on("review", order=80)

@@ -93,6 +93,7 @@ class Legitimacy:
         self.bad = np.zeros(r.n, np.float32)
         self.good = np.zeros(r.n, np.float32)
         self._tellers: list[np.ndarray] = []
+        self._teller_places: list[np.ndarray] = []  # places whose residents all told
         # Baseline experience by cell (place x at risk x group), measured during burn-in.
         self.cell_in_place = (r.at_risk.astype(np.int8) * 2 + r.group).astype(np.int8)
         cell = world.place_index * 4 + self.cell_in_place
@@ -232,6 +233,13 @@ class Legitimacy:
         """
         self._tellers.append(residents)
 
+    def told_at(self, places: np.ndarray) -> None:
+        """:meth:`told_by` of all residents of the flagged places (a gathering's attendees).
+
+        Kept as places: their residents are listed only if today's tellers are few.
+        """
+        self._teller_places.append(places)
+
     def tellers(self) -> np.ndarray:
         """Residents with news to tell today, ascending (those whose news is not zero).
 
@@ -249,10 +257,14 @@ class Legitimacy:
         """Everyone who told today (repeats kept), or None when that is many residents."""
         if self._many_told():
             return None
-        return np.concatenate(self._tellers) if self._tellers else np.empty(0, np.int64)
+        told = self._tellers + [self.world.residents_at(p) for p in self._teller_places]
+        return np.concatenate(told) if told else np.empty(0, np.int64)
 
     def _many_told(self) -> bool:
-        return sum(len(t) for t in self._tellers) > len(self.bad) // MANY_TELLERS
+        count = self.world.place_count
+        told = sum(len(t) for t in self._tellers)
+        told += sum(int(count[places].sum()) for places in self._teller_places)
+        return told > len(self.bad) // MANY_TELLERS
 
     def shock(self, share: np.ndarray) -> None:
         """Every resident loses ``share`` (per resident, 0-1) of their trust at once."""
@@ -368,6 +380,7 @@ class Legitimacy:
             self.bad[told] = 0.0
             self.good[told] = 0.0
         self._tellers = []
+        self._teller_places = []
 
 
 @_jit
@@ -386,15 +399,6 @@ def _experience(
     for k in range(len(residents)):
         i = residents[k]
         trust[i] = clip01(trust[i])
-
-
-@_jit
-def experience_one(
-    trust_recent: np.ndarray, trust: np.ndarray, i: int, delta: np.float32
-) -> None:  # pragma: no cover - compiled
-    """:func:`_experience` of one resident (for compiled passes that move trust)."""
-    trust_recent[i] += delta
-    trust[i] = clip01(trust[i] + delta)
 
 
 @_jit
