@@ -38,8 +38,8 @@ from cspsim.model.processes.arrests import _drift_back
 from cspsim.model.processes.crime import _offending
 from cspsim.model.processes.deployment import _cdf, _search_right
 from cspsim.model.processes.engagement import _count_at_least, _relax
-from cspsim.model.processes.legitimacy import _experience, _hear_and_talk
 from cspsim.model.processes.programs import _count_enrolled, _effects
+from cspsim.model.processes.trust_passes import _experience, _hear_and_talk
 from cspsim.model.residents import row_normalize
 
 
@@ -762,7 +762,7 @@ def _settle_resident_by_resident(state, cell, drift, nbhd, shift, own, pars, bur
     seed=st.integers(0, 2**32 - 1),
 )
 def test_settle_by_place_equals_resident_by_resident(n, burn_in, newcomers, seed):
-    from cspsim.model.processes.legitimacy import _settle_residents
+    from cspsim.model.processes.trust_passes import _settle_residents
 
     rng = np.random.default_rng(seed)
     cuts = np.unique(np.concatenate([[0, n], rng.integers(0, n + 1, 5)]))
