@@ -230,8 +230,9 @@ class Legitimacy:
     def told_by(self, residents: np.ndarray) -> None:
         """Residents (distinct, indices) whose news of today is already in ``good``/``bad``.
 
-        For callers that write the news in their own compiled pass (meetings): they will be
-        found among today's tellers (:meth:`tellers`) and their news reset at the day's end.
+        For callers that write the news themselves (:meth:`tell`; a gathering's compiled
+        pass writes its attendees' and uses :meth:`told_at`): they will be found among
+        today's tellers (:meth:`tellers`) and their news reset at the day's end.
         """
         self._tellers.append(residents)
 
