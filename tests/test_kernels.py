@@ -39,7 +39,7 @@ from cspsim.model.processes.crime import _offending
 from cspsim.model.processes.deployment import _cdf, _search_right
 from cspsim.model.processes.engagement import _count_at_least, _relax
 from cspsim.model.processes.programs import _count_enrolled, _effects
-from cspsim.model.processes.trust_passes import _experience, _hear_and_talk
+from cspsim.model.processes.trust_passes import add_experience, hear_and_talk
 from cspsim.model.residents import row_normalize
 
 
@@ -232,7 +232,7 @@ def test_experience_equals_add_at_then_clip_of_the_touched(n, m, seed):
     np.add.at(want_r, who, delta)
     np.add.at(want_t, who, delta)
     want_t[who] = np.clip(want_t[who], 0.0, 1.0)
-    _experience(recent, trust, who, delta)
+    add_experience(recent, trust, who, delta)
     assert np.array_equal(trust, want_t) and np.array_equal(recent, want_r)
 
 
@@ -719,7 +719,7 @@ def test_hear_and_talk_by_place_equals_skipping_those_without_news(n, heard, sin
     nbhd = np.repeat(place_nbhd, place_count)
     _hear_and_talk_resident_by_resident(want, peer_mean, tied, bad, good, cyn, nbhd, pars)
     got = [a.copy() for a in state]
-    _hear_and_talk(
+    hear_and_talk(
         *got, peer_mean, tied, bad, good, cyn, place_nbhd, place_start, place_count, *pars
     )
     for a, b in zip(got, want, strict=True):
@@ -762,7 +762,7 @@ def _settle_resident_by_resident(state, cell, drift, nbhd, shift, own, pars, bur
     seed=st.integers(0, 2**32 - 1),
 )
 def test_settle_by_place_equals_resident_by_resident(n, burn_in, newcomers, seed):
-    from cspsim.model.processes.trust_passes import _settle_residents
+    from cspsim.model.processes.trust_passes import settle_residents
 
     rng = np.random.default_rng(seed)
     cuts = np.unique(np.concatenate([[0, n], rng.integers(0, n + 1, 5)]))
@@ -791,7 +791,7 @@ def test_settle_by_place_equals_resident_by_resident(n, burn_in, newcomers, seed
         want_flow,
     )
     flow = np.zeros(4 * n_places)
-    got = _settle_residents(
+    got = settle_residents(
         *state,
         in_place,
         drift,

@@ -50,7 +50,7 @@ def range_sums(
     sum starts at 0 and adds its range's elements in order (float64). Four ranges are
     summed side by side over their common length (four independent chains of additions
     instead of one), then each finishes its own; ``rows`` in order of length keeps those
-    rests short. Each range is read through a view (:func:`_range`): indices from 0 need no
+    rests short. Each range is read through a view (:func:`range_view`): indices from 0 need no
     wrap-around test (20% faster than indexing the column at ``start + t``). Returns
     ``out[c, k]`` for column ``c`` and bin ``rows[k]``.
     """
@@ -59,10 +59,10 @@ def range_sums(
         col = columns[c]
         k = 0
         while k + 4 <= len(rows):
-            v0 = _range(col, starts, counts, rows[k])
-            v1 = _range(col, starts, counts, rows[k + 1])
-            v2 = _range(col, starts, counts, rows[k + 2])
-            v3 = _range(col, starts, counts, rows[k + 3])
+            v0 = range_view(col, starts, counts, rows[k])
+            v1 = range_view(col, starts, counts, rows[k + 1])
+            v2 = range_view(col, starts, counts, rows[k + 2])
+            v3 = range_view(col, starts, counts, rows[k + 3])
             common = min(min(len(v0), len(v1)), min(len(v2), len(v3)))
             a0 = a1 = a2 = a3 = 0.0
             for t in range(common):
@@ -76,15 +76,18 @@ def range_sums(
             out[c, k + 3] = _add_in_order(v3[common:], a3)
             k += 4
         for j in range(k, len(rows)):
-            out[c, j] = _add_in_order(_range(col, starts, counts, rows[j]), 0.0)
+            out[c, j] = _add_in_order(range_view(col, starts, counts, rows[j]), 0.0)
     return out
 
 
 @_jit
-def _range(
+def range_view(
     col: np.ndarray, starts: np.ndarray, counts: np.ndarray, row: int
 ) -> np.ndarray:  # pragma: no cover - compiled
-    """The elements of bin ``row``, as a view: indexed from 0, with no wrap-around test."""
+    """The elements of bin ``row`` of a column sorted by bin (residents by place), as a view.
+
+    Indexed from 0, a view needs no wrap-around test per index, so loops over it vectorize.
+    """
     return col[starts[row] : starts[row] + counts[row]]
 
 

@@ -212,7 +212,7 @@ class Meetings(Component):
         lg.told_at(place_meets)  # attendees tell their ties
         m.partners.work_in(meeting_nbhd)
         level = self.concern_level(place_meets)  # what attendees perceive (judged, raised)
-        self._judge(place_meets, share, level, day)
+        self._judge(place_meets, rows, share, level, day)
         self._raise(place_meets, attended > 0, level, voice, day)
         return int(meeting_nbhd.sum())
 
@@ -275,6 +275,7 @@ class Meetings(Component):
     def _judge(
         self,
         place_meets: np.ndarray,
+        rows: np.ndarray,
         share: np.ndarray,
         level: np.ndarray,
         day: Day | None,
@@ -284,7 +285,9 @@ class Meetings(Component):
         Acted on: police presence up by ``acted_presence_ratio`` or a place-focused treatment.
         Whether it got better: the perceived problem (:meth:`concern_level`, the signals it
         was raised from) fell since it was raised. An acted-on problem that did not get
-        better earns ``unimproved_credit`` of the responsiveness gain.
+        better earns ``unimproved_credit`` of the responsiveness gain. The attendees are
+        the residents of the meeting places ``rows`` (``place_meets``' indices), ``share``
+        their shares of attendance.
         """
         m = self.model
         vp = m.params.voice
@@ -314,7 +317,7 @@ class Meetings(Component):
         lg = m.legitimacy
         w = m.world
         hear_judgement(
-            np.flatnonzero(place_meets),
+            rows,
             w.place_start,
             w.place_count,
             share,

@@ -15,7 +15,7 @@ import numpy as np
 from cspsim.config.declare import setting
 from cspsim.model.components.base import Component, on, register
 from cspsim.model.day import Day
-from cspsim.model.kernels import _jit, range_sums
+from cspsim.model.kernels import _jit, range_sums, range_view
 
 if TYPE_CHECKING:
     from cspsim.model.model import CommunitySafetyModel
@@ -108,8 +108,8 @@ def _volunteer(
     one = np.float32(1.0)
     shares = np.empty(len(engagement), np.float32)
     for p in active_places:
-        place = engagement[starts[p] : starts[p] + counts[p]]
-        share = shares[starts[p] : starts[p] + counts[p]]
+        place = range_view(engagement, starts, counts, p)
+        share = range_view(shares, starts, counts, p)
         for t in range(len(place)):
             e = place[t]
             s = min(base * e / mean_eng, one)

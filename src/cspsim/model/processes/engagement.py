@@ -21,7 +21,7 @@ from collections.abc import Callable
 import numpy as np
 
 from cspsim.config import ModelParams
-from cspsim.model.kernels import _jit, clip01
+from cspsim.model.kernels import _jit, clip01, range_view
 from cspsim.model.residents import moving_rate
 from cspsim.model.world import World
 
@@ -169,7 +169,7 @@ def _count_at_least(
     """
     out = np.zeros(len(starts), np.int64)
     for p in range(len(starts)):
-        view = values[starts[p] : starts[p] + counts[p]]
+        view = range_view(values, starts, counts, p)
         n = 0
         for t in range(len(view)):
             n += np.int64(view[t] >= floor)

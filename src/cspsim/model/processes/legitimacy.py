@@ -46,7 +46,7 @@ import numpy as np
 
 from cspsim.config import ModelParams
 from cspsim.model.kernels import count_at
-from cspsim.model.processes.trust_passes import _experience, _hear_and_talk, _settle_residents
+from cspsim.model.processes.trust_passes import add_experience, hear_and_talk, settle_residents
 from cspsim.model.world import World
 
 LN2 = math.log(2.0)
@@ -176,7 +176,7 @@ class Legitimacy:
         delta = np.asarray(delta, dtype=np.float32)
         if delta.shape != residents.shape:  # one change for all (broadcast_to costs 5 us)
             delta = np.full(residents.shape, delta, np.float32)
-        _experience(r.trust_recent, r.trust, residents.astype(np.int64, copy=False), delta)
+        add_experience(r.trust_recent, r.trust, residents.astype(np.int64, copy=False), delta)
 
     def lose(self, residents: np.ndarray, share: float | np.ndarray) -> None:
         """A bad experience: each resident loses ``share`` of their trust (1/k of it per event).
@@ -308,7 +308,7 @@ class Legitimacy:
         gain = contact_pars.negative_trust_loss / contact_pars.asymmetry * weight
         # The news terms in the heard arrays' own precision, as NumPy would compute them.
         precision = heard_good.dtype.type
-        _hear_and_talk(
+        hear_and_talk(
             r.trust,
             r.trust_recent,
             r.trust_peer,
@@ -335,7 +335,7 @@ class Legitimacy:
         if bad; newcomers (a share ``newcomers`` of each agent's people every day) are
         people like the first residents, shifted by how much their neighbourhood's
         cynicism has changed, with no experience yet. One pass over the residents
-        (:func:`.trust_passes._settle_residents`).
+        (:func:`.trust_passes.settle_residents`).
 
         Args:
             crime_ratio: Recent crime around each place relative to its start (residents
@@ -349,7 +349,7 @@ class Legitimacy:
         drift = (self.background_cell + np.repeat(safer, 4)).astype(np.float32)
         shift = -lp.newcomer_frame_weight * (self.cynicism - self.cynicism0)
         mu = np.float32(self.newcomers)
-        belief_sums = _settle_residents(
+        belief_sums = settle_residents(
             r.trust_recent,
             r.trust_belief,
             r.trust_peer,

@@ -14,7 +14,7 @@ from cspsim.model.kernels import _jit, clip01
 
 
 @_jit
-def _experience(
+def add_experience(
     trust_recent: np.ndarray, trust: np.ndarray, residents: np.ndarray, delta: np.ndarray
 ) -> None:  # pragma: no cover - compiled
     """Add ``delta`` to the residents' recent experience and trust, then clip their trust.
@@ -32,7 +32,7 @@ def _experience(
 
 
 @_jit
-def _hear_and_talk(
+def hear_and_talk(
     trust: np.ndarray,
     trust_recent: np.ndarray,
     trust_peer: np.ndarray,
@@ -86,7 +86,7 @@ def _hear_and_talk(
 
 
 @_jit
-def _settle_residents(
+def settle_residents(
     trust_recent: np.ndarray,
     belief: np.ndarray,
     trust_peer: np.ndarray,
